@@ -1,0 +1,307 @@
+//! One request to a Keycloak token endpoint, and the mapping of its answers.
+
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use super::Credentials;
+use crate::config::{ClientAuth, Config};
+use crate::error::{Error, Result};
+use crate::http;
+use crate::retry::{parse_retry_after, retry, Failure, RetryPolicy};
+use crate::status::Status;
+
+/// Token responses are a few kilobytes; anything far larger is not a token response.
+const MAX_TOKEN_BODY: usize = 256 * 1024;
+
+/// Where and how token requests are sent.
+#[derive(Clone, Debug)]
+pub struct TokenEndpoint {
+    pub url: String,
+    pub client_auth: ClientAuth,
+    pub audience: Option<String>,
+    pub scope: Option<String>,
+    pub retry: RetryPolicy,
+}
+
+impl TokenEndpoint {
+    pub fn from_config(config: &Config) -> Result<TokenEndpoint> {
+        Ok(TokenEndpoint {
+            url: config.token_endpoint()?,
+            client_auth: config.client_auth,
+            audience: config.audience.clone(),
+            scope: config.scope.clone(),
+            retry: RetryPolicy::from_config(config),
+        })
+    }
+}
+
+/// What the token endpoint granted. `Debug` redacts the tokens.
+#[derive(Debug)]
+pub struct Grant {
+    pub access_token: SecretString,
+    pub expires_in: Option<Duration>,
+    pub refresh_token: Option<SecretString>,
+    pub refresh_expires_in: Option<Duration>,
+}
+
+/// Which grant to send.
+pub enum GrantRequest<'a> {
+    Primary(&'a Credentials),
+    Refresh { credentials: &'a Credentials, refresh_token: &'a SecretString },
+}
+
+#[derive(Deserialize)]
+struct TokenBody {
+    access_token: Option<String>,
+    token_type: Option<String>,
+    expires_in: Option<u64>,
+    refresh_token: Option<String>,
+    refresh_expires_in: Option<u64>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+impl TokenEndpoint {
+    /// Sends the grant, retrying transport failures, 5xx and 429 within the retry policy.
+    /// `on_attempt` is called once per HTTP request, so callers can count them.
+    pub async fn request(
+        &self,
+        http: &reqwest::Client,
+        grant: GrantRequest<'_>,
+        on_attempt: &(dyn Fn() + Sync),
+    ) -> Result<Grant> {
+        let credentials = match &grant {
+            GrantRequest::Primary(c) | GrantRequest::Refresh { credentials: c, .. } => *c,
+        };
+        let form = self.form(&grant);
+        let result = retry(self.retry, || async {
+            on_attempt();
+            let mut request = http
+                .post(&self.url)
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(ACCEPT, "application/json")
+                .body(form.clone());
+            if let (ClientAuth::Basic, Some(id)) = (self.client_auth, credentials.client_id()) {
+                let secret = credentials.client_secret().map(|s| encode(s.expose_secret()));
+                request = request.basic_auth(encode(id), secret);
+            }
+            let response = request.send().await.map_err(|e| {
+                Failure::transient(http::transport(&e, &format!("token endpoint {}", self.url)), None)
+            })?;
+            let status = response.status().as_u16();
+            let retry_after = response
+                .headers()
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_retry_after);
+            let body = http::read_body(response, MAX_TOKEN_BODY, "token endpoint").await?;
+            let error = match interpret(status, &body, credentials, &self.url) {
+                Ok(grant) => return Ok(grant),
+                Err(error) => error,
+            };
+            if error.status() == Status::Server {
+                Err(Failure::transient(error, retry_after))
+            } else {
+                Err(Failure::permanent(error))
+            }
+        })
+        .await;
+        result.map_err(|e| e.redact(credentials.secrets()))
+    }
+
+    fn form(&self, grant: &GrantRequest<'_>) -> String {
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        let credentials = match grant {
+            GrantRequest::Primary(credentials) => {
+                match credentials {
+                    Credentials::ClientCredentials { .. } => {
+                        form.append_pair("grant_type", "client_credentials");
+                    }
+                    Credentials::Password { username, password, .. } => {
+                        form.append_pair("grant_type", "password");
+                        form.append_pair("username", username);
+                        form.append_pair("password", password.expose_secret());
+                        if let Some(audience) = &self.audience {
+                            form.append_pair("audience", audience);
+                        }
+                    }
+                    Credentials::Bearer(_) => unreachable!("bearer tokens are never exchanged"),
+                }
+                credentials
+            }
+            GrantRequest::Refresh { credentials, refresh_token } => {
+                form.append_pair("grant_type", "refresh_token");
+                form.append_pair("refresh_token", refresh_token.expose_secret());
+                credentials
+            }
+        };
+        if let Some(scope) = &self.scope {
+            form.append_pair("scope", scope);
+        }
+        if let Some(id) = credentials.client_id() {
+            if self.client_auth == ClientAuth::Post || credentials.client_secret().is_none() {
+                form.append_pair("client_id", id);
+            }
+            if let (ClientAuth::Post, Some(secret)) = (self.client_auth, credentials.client_secret()) {
+                form.append_pair("client_secret", secret.expose_secret());
+            }
+        }
+        form.finish()
+    }
+}
+
+/// RFC 6749 §2.3.1: id and secret are form-URL-encoded before they go into Basic.
+fn encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Turns a token endpoint answer into a grant or an error that names the cause.
+fn interpret(status: u16, body: &[u8], credentials: &Credentials, url: &str) -> Result<Grant> {
+    let parsed: Option<TokenBody> = serde_json::from_slice(body).ok();
+    let who = credentials.describe();
+    if let Some(TokenBody { error: Some(code), error_description, .. }) = &parsed {
+        return Err(oauth_error(status, code, error_description.as_deref(), &who));
+    }
+    match (status, parsed) {
+        (200..=299, Some(body)) => grant(body, status, &who),
+        (200..=299, None) => Err(Error::protocol(format!(
+            "token endpoint {url} answered {status} with a body that is not a token response"
+        ))
+        .with_http_status(status)),
+        (404, _) => Err(Error::new(
+            Status::NotFound,
+            format!("token endpoint {url} not found (404): unknown realm or wrong auth URL"),
+        )
+        .with_http_status(status)),
+        (401 | 403, _) => Err(Error::new(Status::Auth, format!("{who} was rejected with HTTP {status}"))
+            .with_http_status(status)),
+        (429 | 500..=599, _) => Err(Error::new(
+            Status::Server,
+            format!("token endpoint {url} is failing or overloaded (HTTP {status})"),
+        )
+        .with_http_status(status)),
+        _ => Err(Error::protocol(format!("token endpoint {url} answered unexpected HTTP {status}"))
+            .with_http_status(status)),
+    }
+}
+
+fn oauth_error(status: u16, code: &str, description: Option<&str>, who: &str) -> Error {
+    let kind = match code {
+        "invalid_scope" => Status::Forbidden,
+        _ if status >= 500 || status == 429 => Status::Server,
+        "invalid_client" | "unauthorized_client" | "invalid_grant" | "unsupported_grant_type"
+        | "invalid_request" | "access_denied" => Status::Auth,
+        _ => Status::Auth,
+    };
+    let hint = match code {
+        "invalid_client" => "unknown client or wrong client secret",
+        "unauthorized_client" => "wrong client secret, or the grant is not enabled for this client",
+        "invalid_grant" => "wrong user credentials, disabled account, or expired refresh token",
+        "invalid_scope" => "a requested scope is not allowed for this client",
+        "unsupported_grant_type" => "the grant type is not supported",
+        _ => "Keycloak refused the request",
+    };
+    let detail = description.map(|d| format!(": {}", crate::config::truncate(d, 300))).unwrap_or_default();
+    Error::new(kind, format!("{who} was rejected ({code}{detail}): {hint}"))
+        .with_http_status(status)
+        .with_oauth(Some(code.to_owned()), description.map(str::to_owned))
+}
+
+fn grant(body: TokenBody, status: u16, who: &str) -> Result<Grant> {
+    let access_token = match body.access_token {
+        Some(token) if !token.is_empty() => token,
+        _ => {
+            return Err(Error::protocol(format!("token response for {who} has no access_token"))
+                .with_http_status(status))
+        }
+    };
+    if let Some(kind) = &body.token_type {
+        if !kind.eq_ignore_ascii_case("bearer") {
+            return Err(Error::protocol(format!("token response has unsupported token_type '{kind}'"))
+                .with_http_status(status));
+        }
+    }
+    Ok(Grant {
+        access_token: access_token.into(),
+        expires_in: body.expires_in.map(Duration::from_secs),
+        refresh_token: body.refresh_token.filter(|t| !t.is_empty()).map(Into::into),
+        refresh_expires_in: body.refresh_expires_in.filter(|&s| s > 0).map(Duration::from_secs),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn creds() -> Credentials {
+        Credentials::ClientCredentials { client_id: "api".into(), client_secret: "s3cr3t-value".to_owned().into() }
+    }
+
+    fn endpoint(auth: ClientAuth) -> TokenEndpoint {
+        TokenEndpoint {
+            url: "http://kc/token".into(),
+            client_auth: auth,
+            audience: Some("hazy-hub-backend".into()),
+            scope: None,
+            retry: RetryPolicy { max_attempts: 1, base_delay: Duration::ZERO, max_elapsed: Duration::ZERO },
+        }
+    }
+
+    #[test]
+    fn password_form_matches_the_tutorial() {
+        let c = Credentials::Password {
+            client_id: "api".into(),
+            client_secret: Some("s3c:r&t".to_owned().into()),
+            username: "ana lyst".into(),
+            password: "p@ss".to_owned().into(),
+        };
+        let form = endpoint(ClientAuth::Post).form(&GrantRequest::Primary(&c));
+        assert_eq!(
+            form,
+            "grant_type=password&username=ana+lyst&password=p%40ss&audience=hazy-hub-backend\
+             &client_id=api&client_secret=s3c%3Ar%26t"
+        );
+        // With Basic, neither the id nor the secret goes into the body.
+        let form = endpoint(ClientAuth::Basic).form(&GrantRequest::Primary(&c));
+        assert!(!form.contains("client_secret") && !form.contains("client_id"), "{form}");
+    }
+
+    #[test]
+    fn keycloak_errors_map_to_statuses_without_secrets() {
+        let c = creds();
+        let cases: &[(u16, &str, Status)] = &[
+            (401, r#"{"error":"invalid_client","error_description":"Invalid client or Invalid client credentials"}"#, Status::Auth),
+            (401, r#"{"error":"unauthorized_client","error_description":"Invalid client or Invalid client credentials"}"#, Status::Auth),
+            (400, r#"{"error":"invalid_grant","error_description":"Account disabled"}"#, Status::Auth),
+            (400, r#"{"error":"invalid_scope","error_description":"Invalid scopes: x"}"#, Status::Forbidden),
+            (200, r#"{"error":"invalid_grant"}"#, Status::Auth),
+            (404, "<html>Not Found</html>", Status::NotFound),
+            (503, "busy", Status::Server),
+            (200, "not json", Status::Protocol),
+            (200, r#"{"token_type":"Bearer"}"#, Status::Protocol),
+            (302, "", Status::Protocol),
+        ];
+        for (status, body, expected) in cases {
+            let e = interpret(*status, body.as_bytes(), &c, "http://kc/token").unwrap_err();
+            assert_eq!(e.status(), *expected, "{status} {body}: {e}");
+            assert_eq!(e.http_status(), *status);
+            assert!(!e.message().contains("s3cr3t-value"));
+        }
+        let e = interpret(401, br#"{"error":"invalid_client","error_description":"Invalid client"}"#, &c, "u").unwrap_err();
+        assert_eq!(e.oauth_error(), Some("invalid_client"));
+        assert!(e.message().contains("client 'api'"), "{}", e.message());
+    }
+
+    #[test]
+    fn a_successful_response_is_parsed() {
+        let body = br#"{"access_token":"abc","expires_in":300,"token_type":"Bearer","refresh_token":"r","refresh_expires_in":1800}"#;
+        let g = interpret(200, body, &creds(), "u").unwrap();
+        assert_eq!(g.access_token.expose_secret(), "abc");
+        assert_eq!(g.expires_in, Some(Duration::from_secs(300)));
+        assert!(g.refresh_token.is_some());
+        assert!(!format!("{g:?}").contains("abc"));
+    }
+}

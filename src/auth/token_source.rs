@@ -1,0 +1,254 @@
+//! The token cache of one client: serves a valid token, refreshes it before it expires, and
+//! makes sure that however many threads ask at once, one token request is in flight.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::token_endpoint::{Grant, GrantRequest};
+use super::{Clock, Credentials, TokenEndpoint};
+use crate::error::{Error, Result};
+use crate::status::Status;
+
+struct Cached {
+    access: SecretString,
+    /// Past this instant the token is still valid but a refresh is due.
+    refresh_at: Instant,
+    /// Past this instant the token is no longer sent.
+    expires_at: Instant,
+    refresh_token: Option<SecretString>,
+    refresh_expires_at: Option<Instant>,
+}
+
+#[derive(Default)]
+struct State {
+    credentials: Option<Credentials>,
+    token: Option<Cached>,
+}
+
+pub struct TokenSource {
+    http: reqwest::Client,
+    endpoint: Option<TokenEndpoint>,
+    clock: Arc<dyn Clock>,
+    margin: Duration,
+    state: Mutex<State>,
+    /// Held by whoever is talking to the token endpoint: the single flight.
+    refresh: tokio::sync::Mutex<()>,
+    requests: AtomicU64,
+}
+
+enum Lookup {
+    Fresh(SecretString),
+    /// Valid, but a refresh is due.
+    Stale(SecretString),
+    Missing,
+}
+
+impl TokenSource {
+    /// `endpoint` is None when no token endpoint can be derived from the configuration; then
+    /// only bearer credentials work.
+    pub fn new(
+        http: reqwest::Client,
+        endpoint: Option<TokenEndpoint>,
+        clock: Arc<dyn Clock>,
+        margin: Duration,
+        credentials: Option<Credentials>,
+    ) -> TokenSource {
+        let mut state = State::default();
+        state.token = match &credentials {
+            Some(Credentials::Bearer(token)) => Some(bearer(token.clone(), clock.now())),
+            _ => None,
+        };
+        state.credentials = credentials;
+        TokenSource {
+            http,
+            endpoint,
+            clock,
+            margin,
+            state: Mutex::new(state),
+            refresh: tokio::sync::Mutex::new(()),
+            requests: AtomicU64::new(0),
+        }
+    }
+
+    /// How many HTTP requests this source has sent to the token endpoint.
+    pub fn token_requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Replaces the credentials and, except for a bearer token, fetches a token right away so
+    /// that bad credentials are reported here rather than on the first Hub call.
+    pub async fn authenticate(&self, credentials: Credentials) -> Result<()> {
+        let _flight = self.refresh.lock().await;
+        {
+            let mut state = self.lock();
+            state.token = None;
+            state.credentials = Some(credentials.clone());
+        }
+        if let Credentials::Bearer(token) = &credentials {
+            self.lock().token = Some(bearer(token.clone(), self.clock.now()));
+            return Ok(());
+        }
+        self.fetch(&credentials, None).await.map(drop)
+    }
+
+    /// A token valid now. Waits only when there is no valid token: while a refresh of a
+    /// still-valid token is in flight, other callers get the current one.
+    pub async fn token(&self) -> Result<SecretString> {
+        match self.lookup() {
+            Lookup::Fresh(token) => return Ok(token),
+            Lookup::Stale(token) => match self.refresh.try_lock() {
+                Ok(_flight) => return self.refresh_locked().await.or(Ok(token)),
+                Err(_) => return Ok(token),
+            },
+            Lookup::Missing => {}
+        }
+        let _flight = self.refresh.lock().await;
+        self.refresh_locked().await
+    }
+
+    /// Drops `rejected` if it is still the cached token, so that the next `token()` fetches a
+    /// new one. Returns false when nothing better can be had (a bearer token).
+    pub fn invalidate(&self, rejected: &SecretString) -> bool {
+        let mut state = self.lock();
+        if matches!(state.credentials, Some(Credentials::Bearer(_))) {
+            return false;
+        }
+        if let Some(cached) = &mut state.token {
+            if cached.access.expose_secret() == rejected.expose_secret() {
+                // Keep the refresh token: it is still the cheapest way to a new access token.
+                cached.expires_at = self.clock.now();
+                cached.refresh_at = cached.expires_at;
+            }
+        }
+        true
+    }
+
+    /// Every secret of the current credentials, for redaction.
+    pub fn secrets(&self) -> Vec<String> {
+        let state = self.lock();
+        let mut secrets: Vec<String> = state
+            .credentials
+            .iter()
+            .flat_map(|c| c.secrets())
+            .map(str::to_owned)
+            .collect();
+        if let Some(cached) = &state.token {
+            secrets.push(cached.access.expose_secret().to_owned());
+            secrets.extend(cached.refresh_token.iter().map(|t| t.expose_secret().to_owned()));
+        }
+        secrets
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn lookup(&self) -> Lookup {
+        let now = self.clock.now();
+        match &self.lock().token {
+            Some(t) if now < t.refresh_at => Lookup::Fresh(t.access.clone()),
+            Some(t) if now < t.expires_at => Lookup::Stale(t.access.clone()),
+            _ => Lookup::Missing,
+        }
+    }
+
+    /// Called with the single-flight lock held.
+    async fn refresh_locked(&self) -> Result<SecretString> {
+        // Whoever held the lock before us may have refreshed already.
+        if let Lookup::Fresh(token) = self.lookup() {
+            return Ok(token);
+        }
+        let (credentials, refresh_token) = {
+            let state = self.lock();
+            let credentials = state.credentials.clone().ok_or_else(|| {
+                Error::new(
+                    Status::Auth,
+                    "not authenticated: no credentials configured; call hazy_authenticate",
+                )
+            })?;
+            let now = self.clock.now();
+            let refresh = state.token.as_ref().and_then(|t| {
+                let usable = t.refresh_expires_at.is_none_or(|at| now < at);
+                t.refresh_token.clone().filter(|_| usable)
+            });
+            (credentials, refresh)
+        };
+        if let Credentials::Bearer(_) = credentials {
+            return Err(Error::new(
+                Status::Auth,
+                "the bearer token was rejected or has expired, and a bearer token cannot be \
+                 refreshed: authenticate again",
+            ));
+        }
+        self.fetch(&credentials, refresh_token).await
+    }
+
+    /// Fetches and caches a token, trying the refresh token first and falling back to the
+    /// primary grant when Keycloak says the refresh token is no good.
+    async fn fetch(
+        &self,
+        credentials: &Credentials,
+        refresh_token: Option<SecretString>,
+    ) -> Result<SecretString> {
+        let endpoint = self.endpoint.as_ref().ok_or_else(|| {
+            Error::invalid_argument("no token endpoint: set host (HAZY_HUB_HOST), auth_url or token_url")
+        })?;
+        let count = || {
+            self.requests.fetch_add(1, Ordering::Relaxed);
+        };
+        let requested_at = self.clock.now();
+        let grant = match &refresh_token {
+            Some(refresh_token) => {
+                let request = GrantRequest::Refresh { credentials, refresh_token };
+                match endpoint.request(&self.http, request, &count).await {
+                    Err(e) if e.oauth_error() == Some("invalid_grant") => {
+                        endpoint.request(&self.http, GrantRequest::Primary(credentials), &count).await
+                    }
+                    other => other,
+                }
+            }
+            None => endpoint.request(&self.http, GrantRequest::Primary(credentials), &count).await,
+        }?;
+        let access = grant.access_token.clone();
+        self.lock().token = Some(self.cache(grant, requested_at));
+        Ok(access)
+    }
+
+    /// Expiry counts from when the request was sent, not when the answer arrived, so a slow
+    /// answer never makes the cache think a token lives longer than it does.
+    fn cache(&self, grant: Grant, requested_at: Instant) -> Cached {
+        let (refresh_at, expires_at) = match grant.expires_in {
+            Some(lifetime) => {
+                // A fixed margin larger than a short lifetime would refresh on every call.
+                let margin = self.margin.min(lifetime / 2);
+                (requested_at + lifetime - margin, requested_at + lifetime)
+            }
+            // No lifetime given: keep it until the Hub rejects it.
+            None => (far_future(requested_at), far_future(requested_at)),
+        };
+        Cached {
+            access: grant.access_token,
+            refresh_at,
+            expires_at,
+            refresh_token: grant.refresh_token,
+            refresh_expires_at: grant.refresh_expires_in.map(|d| requested_at + d),
+        }
+    }
+}
+
+fn bearer(token: SecretString, now: Instant) -> Cached {
+    Cached {
+        access: token,
+        refresh_at: far_future(now),
+        expires_at: far_future(now),
+        refresh_token: None,
+        refresh_expires_at: None,
+    }
+}
+
+fn far_future(now: Instant) -> Instant {
+    now + Duration::from_secs(100 * 365 * 24 * 3600)
+}

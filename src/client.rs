@@ -1,0 +1,148 @@
+//! The client: configuration, one HTTP connection pool, one token cache and the Hub API,
+//! shared by every thread that holds it.
+
+use std::sync::Arc;
+
+use secrecy::SecretString;
+
+use crate::auth::{Clock, Credentials, SystemClock, TokenEndpoint, TokenSource};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::hub::{self, Hub, Job, Model};
+use crate::retry::RetryPolicy;
+use crate::status::Status;
+use crate::{http, runtime};
+
+/// A Hub client. Cheap to clone; clones share the connection pool and the token cache.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    /// The process that created the client: its connection pool belongs to that process's
+    /// runtime and is unusable in a forked child.
+    pid: u32,
+    tokens: Arc<TokenSource>,
+    hub: Option<Hub>,
+}
+
+impl Client {
+    pub fn new(config: Config) -> Result<Client> {
+        Client::with_clock(config, Arc::new(SystemClock))
+    }
+
+    /// As `new`, with the clock the token cache uses to decide expiry (tests move it by hand).
+    pub fn with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Client> {
+        let (pid, _) = runtime::get()?;
+        let http = http::build_client(&config)?;
+        // Without a derivable token endpoint only bearer tokens can work; that is reported
+        // when a grant is attempted, not here.
+        let endpoint = TokenEndpoint::from_config(&config).ok();
+        let tokens = Arc::new(TokenSource::new(
+            http.clone(),
+            endpoint,
+            clock,
+            config.token_refresh_margin,
+            config.configured_credentials(),
+        ));
+        let hub = match &config.host {
+            Some(host) => Some(Hub::new(http, host, tokens.clone(), RetryPolicy::from_config(&config))?),
+            None => None,
+        };
+        Ok(Client { inner: Arc::new(Inner { config, pid, tokens, hub }) })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Fails in a forked child that inherited this client.
+    pub fn check_process(&self) -> Result<()> {
+        if std::process::id() != self.inner.pid {
+            return Err(Error::new(
+                Status::InvalidState,
+                "this client was created before fork(); create a new client in the child process",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Authenticates with `credentials`, or with those configured when None, and caches the
+    /// token. Later calls refresh it as needed.
+    pub async fn authenticate(&self, credentials: Option<Credentials>) -> Result<()> {
+        let credentials = match credentials.or_else(|| self.inner.config.configured_credentials()) {
+            Some(c) => c,
+            None => {
+                return Err(Error::invalid_argument(
+                    "no credentials: set client_id and client_secret (or username and password, \
+                     or access_token), or pass credentials",
+                ))
+            }
+        };
+        self.inner.tokens.authenticate(credentials).await
+    }
+
+    /// A currently valid access token, refreshed first if due.
+    pub async fn access_token(&self) -> Result<SecretString> {
+        self.inner.tokens.token().await
+    }
+
+    /// How many requests the client has sent to the token endpoint.
+    pub fn token_requests(&self) -> u64 {
+        self.inner.tokens.token_requests()
+    }
+
+    fn hub(&self) -> Result<&Hub> {
+        self.inner
+            .hub
+            .as_ref()
+            .ok_or_else(|| Error::invalid_argument("no Hub host configured: set host (HAZY_HUB_HOST)"))
+    }
+
+    /// Submits a training job after checking the config locally (nothing is sent when the
+    /// check fails).
+    pub async fn train(&self, project_id: &str, config_json: &str) -> Result<Job> {
+        hub::check_training_config(config_json)?;
+        self.hub()?.submit_train_job(project_id, config_json).await
+    }
+
+    pub async fn job(&self, job_id: &str) -> Result<Job> {
+        self.hub()?.job(job_id).await
+    }
+
+    pub async fn cancel_job(&self, job_id: &str) -> Result<Job> {
+        self.hub()?.cancel_job(job_id).await
+    }
+
+    pub async fn list_jobs(&self, project_id: &str) -> Result<Vec<Job>> {
+        self.hub()?.list_jobs(project_id).await
+    }
+
+    pub async fn list_models(&self, project_id: &str) -> Result<Vec<Model>> {
+        self.hub()?.list_models(project_id).await
+    }
+
+    /// Submits a generation job from a trained model: `num_rows`, a generation config (a JSON
+    /// object), or both.
+    pub async fn generate(
+        &self,
+        project_id: &str,
+        model_id: &str,
+        num_rows: Option<u64>,
+        config_json: Option<&str>,
+    ) -> Result<Job> {
+        let config = config_json.map(hub::check_generation_config).transpose()?;
+        if num_rows.is_none() && config.is_none() {
+            return Err(Error::new(Status::Validation, "generation needs num_rows or a generation config")
+                .with_field(Some("num_rows".to_owned())));
+        }
+        self.hub()?.submit_generation_job(project_id, model_id, num_rows, config).await
+    }
+
+    /// The Hub's health document (its version and API version).
+    pub async fn health(&self) -> Result<serde_json::Value> {
+        self.hub()?.health().await
+    }
+}

@@ -1,0 +1,334 @@
+//! Client configuration: one typed struct, filled from `key = value` pairs (the C options
+//! mechanism, which can grow without breaking the ABI) and from `HAZY_*` environment variables.
+
+use std::fmt;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::auth::Credentials;
+use crate::error::{Error, Result};
+
+/// How the client authenticates itself to the token endpoint (RFC 6749 §2.3.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientAuth {
+    /// `client_id` and `client_secret` in the form body, as the seed tutorial does.
+    Post,
+    /// HTTP Basic with the form-URL-encoded id and secret.
+    Basic,
+}
+
+/// Everything a [`crate::Client`] needs. `Debug` never prints secrets.
+#[derive(Clone)]
+pub struct Config {
+    pub host: Option<String>,
+    pub realm: String,
+    pub auth_url: Option<String>,
+    pub token_url: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<SecretString>,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    pub access_token: Option<SecretString>,
+    pub audience: Option<String>,
+    pub scope: Option<String>,
+    pub client_auth: ClientAuth,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub ca_bundle: Option<String>,
+    pub insecure_skip_tls_verify: bool,
+    pub user_agent: String,
+    pub token_refresh_margin: Duration,
+    pub retry_max_attempts: u32,
+    pub retry_base_delay: Duration,
+    pub retry_max_elapsed: Duration,
+    pub poll_interval: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            host: None,
+            realm: "hazy".to_owned(),
+            auth_url: None,
+            token_url: None,
+            client_id: None,
+            client_secret: None,
+            username: None,
+            password: None,
+            access_token: None,
+            audience: None,
+            scope: None,
+            client_auth: ClientAuth::Post,
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            ca_bundle: None,
+            insecure_skip_tls_verify: false,
+            user_agent: format!("libhazy/{}", crate::VERSION),
+            token_refresh_margin: Duration::from_secs(30),
+            retry_max_attempts: 4,
+            retry_base_delay: Duration::from_millis(200),
+            retry_max_elapsed: Duration::from_secs(30),
+            poll_interval: Duration::from_millis(1000),
+        }
+    }
+}
+
+/// The option keys, their environment variables, and a one-line description. This table is
+/// the single list: `set`, `apply_env` and the README agree because they all come from it.
+pub const OPTIONS: &[(&str, &str, &str)] = &[
+    ("host", "HAZY_HUB_HOST", "Hub base URL, e.g. https://hub.example.com"),
+    ("realm", "HAZY_REALM", "Keycloak realm (default hazy)"),
+    ("auth_url", "HAZY_AUTH_URL", "Keycloak base URL (default {host}/auth)"),
+    ("token_url", "HAZY_TOKEN_URL", "full token endpoint URL (overrides host/auth_url/realm)"),
+    ("client_id", "HAZY_CLIENT_ID", "OAuth client id"),
+    ("client_secret", "HAZY_CLIENT_SECRET", "OAuth client secret (the tutorial's API key)"),
+    ("username", "HAZY_USERNAME", "user for the password grant"),
+    ("password", "HAZY_PASSWORD", "password for the password grant"),
+    ("access_token", "HAZY_ACCESS_TOKEN", "a bearer token obtained elsewhere"),
+    ("audience", "HAZY_AUDIENCE", "`audience` parameter of the password grant"),
+    ("scope", "HAZY_SCOPE", "`scope` parameter of token requests"),
+    ("client_auth", "HAZY_CLIENT_AUTH", "post (default) or basic"),
+    ("connect_timeout_ms", "HAZY_CONNECT_TIMEOUT_MS", "TCP+TLS connect timeout (default 10000)"),
+    ("request_timeout_ms", "HAZY_REQUEST_TIMEOUT_MS", "per-request timeout (default 30000)"),
+    ("ca_bundle", "HAZY_CA_BUNDLE", "PEM file of extra CA certificates, added to the system roots"),
+    ("insecure_skip_tls_verify", "HAZY_INSECURE_SKIP_TLS_VERIFY", "true disables certificate checks (warns on stderr)"),
+    ("user_agent", "HAZY_USER_AGENT", "User-Agent header (default libhazy/VERSION)"),
+    ("token_refresh_margin_s", "HAZY_TOKEN_REFRESH_MARGIN_S", "refresh this long before expiry (default 30, at most half the lifetime)"),
+    ("retry_max_attempts", "HAZY_RETRY_MAX_ATTEMPTS", "attempts per request incl. the first (default 4)"),
+    ("retry_base_delay_ms", "HAZY_RETRY_BASE_DELAY_MS", "first backoff delay, doubled per retry, jittered (default 200)"),
+    ("retry_max_elapsed_ms", "HAZY_RETRY_MAX_ELAPSED_MS", "no retry starts after this long (default 30000)"),
+    ("poll_interval_ms", "HAZY_POLL_INTERVAL_MS", "job status polling interval while waiting (default 1000)"),
+];
+
+impl Config {
+    /// A config from the `HAZY_*` environment variables on top of the defaults.
+    pub fn from_env() -> Result<Config> {
+        let mut config = Config::default();
+        config.apply_env()?;
+        Ok(config)
+    }
+
+    /// Sets every option whose environment variable is present and non-empty.
+    pub fn apply_env(&mut self) -> Result<()> {
+        for (key, var, _) in OPTIONS {
+            match std::env::var(var) {
+                Ok(value) if !value.is_empty() => self
+                    .set(key, &value)
+                    .map_err(|e| Error::invalid_argument(format!("{var}: {}", e.message())))?,
+                Ok(_) => {}
+                Err(std::env::VarError::NotPresent) => {}
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    return Err(Error::invalid_argument(format!("{var} is not valid UTF-8")))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets one option by key. An empty value clears an optional setting.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<()> {
+        let text = || (!value.is_empty()).then(|| value.to_owned());
+        let secret = || (!value.is_empty()).then(|| SecretString::from(value.to_owned()));
+        match key {
+            "host" => self.host = text(),
+            "realm" => self.realm = non_empty(key, value)?.to_owned(),
+            "auth_url" => self.auth_url = text(),
+            "token_url" => self.token_url = text(),
+            "client_id" => self.client_id = text(),
+            "client_secret" => self.client_secret = secret(),
+            "username" => self.username = text(),
+            "password" => self.password = secret(),
+            "access_token" => self.access_token = secret(),
+            "audience" => self.audience = text(),
+            "scope" => self.scope = text(),
+            "client_auth" => {
+                self.client_auth = match value {
+                    "post" | "client_secret_post" => ClientAuth::Post,
+                    "basic" | "client_secret_basic" => ClientAuth::Basic,
+                    _ => return Err(bad(key, "expected post or basic")),
+                }
+            }
+            "connect_timeout_ms" => self.connect_timeout = millis(key, value, 1)?,
+            "request_timeout_ms" => self.request_timeout = millis(key, value, 1)?,
+            "ca_bundle" => self.ca_bundle = text(),
+            "insecure_skip_tls_verify" => self.insecure_skip_tls_verify = boolean(key, value)?,
+            "user_agent" => self.user_agent = non_empty(key, value)?.to_owned(),
+            "token_refresh_margin_s" => {
+                self.token_refresh_margin = Duration::from_secs(number(key, value, 0)?)
+            }
+            "retry_max_attempts" => self.retry_max_attempts = number(key, value, 1)? as u32,
+            "retry_base_delay_ms" => self.retry_base_delay = millis(key, value, 0)?,
+            "retry_max_elapsed_ms" => self.retry_max_elapsed = millis(key, value, 0)?,
+            "poll_interval_ms" => self.poll_interval = millis(key, value, 10)?,
+            _ => {
+                return Err(Error::invalid_argument(format!(
+                    "unknown option '{}'",
+                    truncate(key, 64)
+                )))
+            }
+        }
+        Ok(())
+    }
+
+    /// The token endpoint: `token_url`, else `{auth_url}/realms/{realm}/...`, else the seed
+    /// tutorial's layout `{host}/auth/realms/{realm}/protocol/openid-connect/token`.
+    pub fn token_endpoint(&self) -> Result<String> {
+        if let Some(url) = &self.token_url {
+            return Ok(url.clone());
+        }
+        let base = match (&self.auth_url, &self.host) {
+            (Some(auth), _) => auth.trim_end_matches('/').to_owned(),
+            (None, Some(host)) => format!("{}/auth", host.trim_end_matches('/')),
+            (None, None) => {
+                return Err(Error::invalid_argument(
+                    "no token endpoint: set host (HAZY_HUB_HOST), auth_url or token_url",
+                ))
+            }
+        };
+        Ok(format!("{base}/realms/{}/protocol/openid-connect/token", self.realm))
+    }
+
+    /// The credentials configured through options or the environment, if any. A bearer token
+    /// wins, then the password grant (which needs a user), then client credentials.
+    pub fn configured_credentials(&self) -> Option<Credentials> {
+        if let Some(token) = &self.access_token {
+            return Some(Credentials::Bearer(token.clone()));
+        }
+        let client_id = self.client_id.clone()?;
+        match (&self.username, &self.password) {
+            (Some(username), Some(password)) => Some(Credentials::Password {
+                client_id,
+                client_secret: self.client_secret.clone(),
+                username: username.clone(),
+                password: password.clone(),
+            }),
+            _ => Some(Credentials::ClientCredentials {
+                client_id,
+                client_secret: self.client_secret.clone()?,
+            }),
+        }
+    }
+
+    /// Every configured secret, for redaction of messages.
+    pub fn secrets(&self) -> Vec<String> {
+        [&self.client_secret, &self.password, &self.access_token]
+            .into_iter()
+            .flatten()
+            .map(|s| s.expose_secret().to_owned())
+            .collect()
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let set = |o: &Option<SecretString>| if o.is_some() { "<set>" } else { "<unset>" };
+        f.debug_struct("Config")
+            .field("host", &self.host)
+            .field("realm", &self.realm)
+            .field("auth_url", &self.auth_url)
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &set(&self.client_secret))
+            .field("username", &self.username)
+            .field("password", &set(&self.password))
+            .field("access_token", &set(&self.access_token))
+            .field("client_auth", &self.client_auth)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("ca_bundle", &self.ca_bundle)
+            .field("insecure_skip_tls_verify", &self.insecure_skip_tls_verify)
+            .finish_non_exhaustive()
+    }
+}
+
+fn bad(key: &str, why: &str) -> Error {
+    Error::invalid_argument(format!("option '{key}': {why}"))
+}
+
+fn non_empty<'a>(key: &str, value: &'a str) -> Result<&'a str> {
+    if value.is_empty() {
+        Err(bad(key, "must not be empty"))
+    } else {
+        Ok(value)
+    }
+}
+
+fn number(key: &str, value: &str, min: u64) -> Result<u64> {
+    match value.trim().parse::<u64>() {
+        Ok(n) if n >= min => Ok(n),
+        _ => Err(bad(key, &format!("expected a whole number >= {min}"))),
+    }
+}
+
+fn millis(key: &str, value: &str, min: u64) -> Result<Duration> {
+    number(key, value, min).map(Duration::from_millis)
+}
+
+fn boolean(key: &str, value: &str) -> Result<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        _ => Err(bad(key, "expected true or false")),
+    }
+}
+
+/// Cuts caller-provided text before echoing it in a message, on a char boundary.
+pub(crate) fn truncate(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_endpoint_follows_the_tutorial_layout_by_default() {
+        let mut c = Config::default();
+        c.set("host", "https://hub.example.com/").unwrap();
+        assert_eq!(
+            c.token_endpoint().unwrap(),
+            "https://hub.example.com/auth/realms/hazy/protocol/openid-connect/token"
+        );
+        c.set("auth_url", "https://kc.example.com").unwrap();
+        c.set("realm", "other").unwrap();
+        assert_eq!(
+            c.token_endpoint().unwrap(),
+            "https://kc.example.com/realms/other/protocol/openid-connect/token"
+        );
+        c.set("token_url", "https://x/token").unwrap();
+        assert_eq!(c.token_endpoint().unwrap(), "https://x/token");
+    }
+
+    #[test]
+    fn bad_options_are_named_and_secrets_not_debug_printed() {
+        let mut c = Config::default();
+        let e = c.set("conect_timeout_ms", "5").unwrap_err();
+        assert!(e.message().contains("conect_timeout_ms"));
+        let e = c.set("connect_timeout_ms", "soon").unwrap_err();
+        assert!(e.message().contains("connect_timeout_ms"));
+        c.set("client_secret", "very-secret-value").unwrap();
+        c.set("password", "hunter2-password").unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("very-secret-value") && !shown.contains("hunter2"));
+        assert!(shown.contains("<set>"));
+    }
+
+    #[test]
+    fn configured_credentials_pick_the_grant() {
+        let mut c = Config::default();
+        assert!(c.configured_credentials().is_none());
+        c.set("client_id", "api").unwrap();
+        assert!(c.configured_credentials().is_none(), "no secret, no user: nothing to use");
+        c.set("client_secret", "s3cret").unwrap();
+        assert!(matches!(c.configured_credentials(), Some(Credentials::ClientCredentials { .. })));
+        c.set("username", "u").unwrap();
+        c.set("password", "p").unwrap();
+        assert!(matches!(c.configured_credentials(), Some(Credentials::Password { .. })));
+        c.set("access_token", "tok").unwrap();
+        assert!(matches!(c.configured_credentials(), Some(Credentials::Bearer(_))));
+    }
+}

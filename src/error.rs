@@ -1,0 +1,130 @@
+//! The error type of the Rust API, mirrored one-to-one by the C `hazy_error_t`.
+
+use std::fmt;
+
+use crate::status::Status;
+
+/// An error with everything a caller needs to decide what to do next.
+///
+/// Messages never contain secrets or tokens: they are built from identifiers (client id,
+/// user name, URL) and from server-provided descriptions, and [`Error::redact`] scrubs any
+/// configured secret that a server might have echoed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error {
+    status: Status,
+    message: String,
+    http_status: u16,
+    oauth_error: Option<String>,
+    oauth_description: Option<String>,
+    field: Option<String>,
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    pub fn new(status: Status, message: impl Into<String>) -> Error {
+        Error {
+            status,
+            message: message.into(),
+            http_status: 0,
+            oauth_error: None,
+            oauth_description: None,
+            field: None,
+        }
+    }
+
+    pub fn invalid_argument(message: impl Into<String>) -> Error {
+        Error::new(Status::InvalidArgument, message)
+    }
+
+    pub fn protocol(message: impl Into<String>) -> Error {
+        Error::new(Status::Protocol, message)
+    }
+
+    pub fn with_http_status(mut self, status: u16) -> Error {
+        self.http_status = status;
+        self
+    }
+
+    pub fn with_oauth(mut self, error: Option<String>, description: Option<String>) -> Error {
+        self.oauth_error = error;
+        self.oauth_description = description;
+        self
+    }
+
+    pub fn with_field(mut self, field: Option<String>) -> Error {
+        self.field = field;
+        self
+    }
+
+    /// Replaces every occurrence of each secret with `***`, in all text fields.
+    pub fn redact<'a>(mut self, secrets: impl IntoIterator<Item = &'a str>) -> Error {
+        for secret in secrets {
+            // Very short "secrets" would shred ordinary words; real ones are long.
+            if secret.len() < 4 {
+                continue;
+            }
+            let scrub = |s: &mut String| {
+                if s.contains(secret) {
+                    *s = s.replace(secret, "***");
+                }
+            };
+            scrub(&mut self.message);
+            for s in [&mut self.oauth_error, &mut self.oauth_description, &mut self.field]
+                .into_iter()
+                .flatten()
+            {
+                scrub(s);
+            }
+        }
+        self
+    }
+
+    pub fn status(&self) -> Status {
+        self.status
+    }
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// The HTTP status of the response that caused the error, 0 when there was none.
+    pub fn http_status(&self) -> u16 {
+        self.http_status
+    }
+    /// The OAuth `error` code from Keycloak, e.g. `invalid_client`.
+    pub fn oauth_error(&self) -> Option<&str> {
+        self.oauth_error.as_deref()
+    }
+    /// The OAuth `error_description` from Keycloak.
+    pub fn oauth_description(&self) -> Option<&str> {
+        self.oauth_description.as_deref()
+    }
+    /// The offending field (validation) or the missing scope (forbidden).
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.status.name(), self.message)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("status", &self.status).field("message", &self.message);
+        if self.http_status != 0 {
+            d.field("http_status", &self.http_status);
+        }
+        if let Some(e) = &self.oauth_error {
+            d.field("oauth_error", e);
+        }
+        if let Some(e) = &self.field {
+            d.field("field", e);
+        }
+        d.finish()
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,107 @@
+//! What every exported function does at the boundary: catch panics, check pointers and
+//! strings, report errors through the `error` out-parameter.
+
+use std::ffi::{c_char, CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+use super::error::hazy_error_t;
+use crate::error::{Error, Result};
+use crate::status::Status;
+
+/// Runs `body`, turning a panic into `Status::Panic`, and reports the outcome: on success
+/// `*error` is set to NULL, on failure to a new error object (when `error` is not NULL).
+pub fn guard(error: *mut *mut hazy_error_t, body: impl FnOnce() -> Result<()>) -> Status {
+    let result = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| Err(panic_error(payload)));
+    let (status, object) = match result {
+        Ok(()) => (Status::Ok, ptr::null_mut()),
+        Err(e) => (e.status(), Box::into_raw(Box::new(hazy_error_t::from(e)))),
+    };
+    if error.is_null() {
+        // The caller did not ask for detail; do not leak it.
+        if !object.is_null() {
+            drop(unsafe { Box::from_raw(object) });
+        }
+    } else {
+        unsafe { *error = object };
+    }
+    status
+}
+
+/// For functions that return a value rather than a status: a panic yields `fallback`.
+pub fn guard_value<T>(fallback: T, body: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
+}
+
+fn panic_error(payload: Box<dyn std::any::Any + Send>) -> Error {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    Error::new(Status::Panic, format!("internal error in libhazy (a bug; please report it): {what}"))
+}
+
+/// A required string argument: not NULL, UTF-8, not empty.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string that outlives `'a`.
+pub unsafe fn required_str<'a>(p: *const c_char, name: &str) -> Result<&'a str> {
+    match optional_str(p, name)? {
+        Some(s) if !s.is_empty() => Ok(s),
+        Some(_) => Err(Error::invalid_argument(format!("argument '{name}' is empty"))),
+        None => Err(Error::invalid_argument(format!("argument '{name}' is NULL"))),
+    }
+}
+
+/// An optional string argument: NULL is None; otherwise it must be UTF-8.
+///
+/// # Safety
+/// As for [`required_str`].
+pub unsafe fn optional_str<'a>(p: *const c_char, name: &str) -> Result<Option<&'a str>> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    CStr::from_ptr(p)
+        .to_str()
+        .map(Some)
+        .map_err(|_| Error::invalid_argument(format!("argument '{name}' is not valid UTF-8")))
+}
+
+/// Checks a pointer argument the caller must supply.
+pub fn required_ptr<T>(p: *const T, name: &str) -> Result<()> {
+    if p.is_null() {
+        Err(Error::invalid_argument(format!("argument '{name}' is NULL")))
+    } else {
+        Ok(())
+    }
+}
+
+/// Moves a value to the heap and into a caller's out-parameter.
+///
+/// # Safety
+/// `out` is non-NULL (checked by the caller with [`required_ptr`]) and writable.
+pub unsafe fn write_box<T>(out: *mut *mut T, value: T) {
+    *out = Box::into_raw(Box::new(value));
+}
+
+/// Frees an object handed out by `write_box`; NULL does nothing.
+///
+/// # Safety
+/// `p` is NULL or came from `write_box::<T>` and has not been freed.
+pub unsafe fn free_box<T>(p: *mut T) {
+    if !p.is_null() {
+        drop(Box::from_raw(p));
+    }
+}
+
+/// A C copy of library text. Interior NULs (never expected) become spaces rather than
+/// truncating or failing.
+pub fn c_string(s: &str) -> CString {
+    CString::new(s.replace('\0', " ")).expect("NULs were replaced")
+}
+
+/// Borrows an optional C string for a getter.
+pub fn c_ptr(s: &Option<CString>) -> *const c_char {
+    s.as_ref().map_or(ptr::null(), |s| s.as_ptr())
+}

@@ -1,0 +1,171 @@
+//! `hazy_client_t`: creation, authentication, tokens.
+
+use std::ffi::{c_char, CString};
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::boundary::{free_box, guard, guard_value, optional_str, required_ptr, required_str, write_box};
+use super::error::hazy_error_t;
+use super::options::hazy_options_t;
+use crate::auth::Credentials;
+use crate::client::Client;
+use crate::config::Config;
+use crate::error::Result;
+use crate::runtime;
+use crate::status::Status;
+
+/// A Hub client: settings, a connection pool and a token cache. Thread-safe: share one
+/// client between threads; one token request is in flight however many threads need one.
+pub struct hazy_client_t {
+    pub(crate) client: Client,
+}
+
+impl hazy_client_t {
+    /// The client behind a handle, after the checks every call makes.
+    pub(crate) fn get<'a>(p: *const hazy_client_t) -> Result<&'a Client> {
+        required_ptr(p, "client")?;
+        let client = &unsafe { &*p }.client;
+        client.check_process()?;
+        runtime::ensure_blocking_allowed()?;
+        Ok(client)
+    }
+}
+
+/// Creates a client. `options` may be NULL: then settings come from the `HAZY_*`
+/// environment variables. The options are copied; free them when convenient.
+///
+/// No network traffic happens here. Returns HAZY_STATUS_OK and writes `*client_out`, or
+/// HAZY_STATUS_INVALID_ARGUMENT (a NULL `client_out`, a malformed host or environment
+/// variable, an unreadable CA bundle). Free the client with hazy_free.
+#[no_mangle]
+pub extern "C" fn hazy_client_new(
+    options: *const hazy_options_t,
+    client_out: *mut *mut hazy_client_t,
+    error: *mut *mut hazy_error_t,
+) -> Status {
+    guard(error, || {
+        required_ptr(client_out, "client_out")?;
+        let config = match unsafe { options.as_ref() } {
+            Some(o) => o.config.clone(),
+            None => Config::from_env()?,
+        };
+        let client = Client::new(config)?;
+        unsafe { write_box(client_out, hazy_client_t { client }) };
+        Ok(())
+    })
+}
+
+/// Frees a client. NULL does nothing. No call may be using the client at the same time.
+#[no_mangle]
+pub extern "C" fn hazy_free(client: *mut hazy_client_t) {
+    guard_value((), || unsafe { free_box(client) })
+}
+
+/// Authenticates with the credentials in the client's options or environment: a bearer
+/// token (access_token) if set, else the password grant if username and password are set,
+/// else client_credentials with client_id and client_secret. Blocks until Keycloak answers.
+/// The token is cached and renewed automatically before it expires.
+///
+/// Returns HAZY_STATUS_OK; HAZY_STATUS_INVALID_ARGUMENT (no credentials configured);
+/// HAZY_STATUS_AUTH (rejected; the error carries Keycloak's `error`); HAZY_STATUS_FORBIDDEN
+/// (invalid_scope); HAZY_STATUS_NOT_FOUND (unknown realm or token URL); HAZY_STATUS_NETWORK,
+/// HAZY_STATUS_TIMEOUT, HAZY_STATUS_TLS, HAZY_STATUS_SERVER, HAZY_STATUS_PROTOCOL;
+/// HAZY_STATUS_INVALID_STATE (called from a libhazy runtime thread, or after fork()).
+#[no_mangle]
+pub extern "C" fn hazy_authenticate(client: *mut hazy_client_t, error: *mut *mut hazy_error_t) -> Status {
+    guard(error, || {
+        let client = hazy_client_t::get(client)?;
+        runtime::block_on(client.authenticate(None))?
+    })
+}
+
+/// Authenticates with the client_credentials grant (the seed tutorial's "API key" is the
+/// client secret), replacing any earlier credentials. Statuses as for hazy_authenticate.
+#[no_mangle]
+pub extern "C" fn hazy_authenticate_client_credentials(
+    client: *mut hazy_client_t,
+    client_id: *const c_char,
+    client_secret: *const c_char,
+    error: *mut *mut hazy_error_t,
+) -> Status {
+    guard(error, || {
+        let c = hazy_client_t::get(client)?;
+        let credentials = Credentials::ClientCredentials {
+            client_id: unsafe { required_str(client_id, "client_id")? }.to_owned(),
+            client_secret: secret(unsafe { required_str(client_secret, "client_secret")? }),
+        };
+        runtime::block_on(c.authenticate(Some(credentials)))?
+    })
+}
+
+/// Authenticates with the password grant, as the seed tutorial's code does. `client_secret`
+/// may be NULL for a public client. The `audience` option, when set, is sent too. Refresh
+/// tokens are used automatically. Statuses as for hazy_authenticate.
+#[no_mangle]
+pub extern "C" fn hazy_authenticate_password(
+    client: *mut hazy_client_t,
+    client_id: *const c_char,
+    client_secret: *const c_char,
+    username: *const c_char,
+    password: *const c_char,
+    error: *mut *mut hazy_error_t,
+) -> Status {
+    guard(error, || {
+        let c = hazy_client_t::get(client)?;
+        let credentials = Credentials::Password {
+            client_id: unsafe { required_str(client_id, "client_id")? }.to_owned(),
+            client_secret: unsafe { optional_str(client_secret, "client_secret")? }
+                .filter(|s| !s.is_empty())
+                .map(secret),
+            username: unsafe { required_str(username, "username")? }.to_owned(),
+            password: secret(unsafe { required_str(password, "password")? }),
+        };
+        runtime::block_on(c.authenticate(Some(credentials)))?
+    })
+}
+
+/// Uses a bearer token obtained elsewhere (the tutorial's `api_key=token`). No network
+/// traffic; the token cannot be refreshed, so when the Hub rejects it calls fail with
+/// HAZY_STATUS_AUTH. Returns HAZY_STATUS_OK or HAZY_STATUS_INVALID_ARGUMENT.
+#[no_mangle]
+pub extern "C" fn hazy_authenticate_bearer(
+    client: *mut hazy_client_t,
+    token: *const c_char,
+    error: *mut *mut hazy_error_t,
+) -> Status {
+    guard(error, || {
+        let c = hazy_client_t::get(client)?;
+        let token = secret(unsafe { required_str(token, "token")? });
+        runtime::block_on(c.authenticate(Some(Credentials::Bearer(token))))?
+    })
+}
+
+/// Writes a currently valid access token to `*token_out` (renewing it first if due), for
+/// callers that call other Hazy APIs themselves. Free it with hazy_string_free, which wipes
+/// it. Treat it as a secret. Statuses as for hazy_authenticate.
+#[no_mangle]
+pub extern "C" fn hazy_access_token(
+    client: *mut hazy_client_t,
+    token_out: *mut *mut c_char,
+    error: *mut *mut hazy_error_t,
+) -> Status {
+    guard(error, || {
+        required_ptr(token_out, "token_out")?;
+        let c = hazy_client_t::get(client)?;
+        let token = runtime::block_on(c.access_token())??;
+        let owned = CString::new(token.expose_secret()).expect("header-safe tokens have no NUL");
+        unsafe { *token_out = owned.into_raw() };
+        Ok(())
+    })
+}
+
+/// How many HTTP requests the client has sent to the token endpoint since it was created
+/// (retries included). 0 when `client` is NULL. For monitoring and tests.
+#[no_mangle]
+pub extern "C" fn hazy_token_request_count(client: *const hazy_client_t) -> u64 {
+    guard_value(0, || unsafe { client.as_ref() }.map_or(0, |c| c.client.token_requests()))
+}
+
+fn secret(s: &str) -> SecretString {
+    SecretString::from(s.to_owned())
+}

@@ -1,0 +1,66 @@
+//! `hazy_options_t`: string key/value settings, so new options never change the ABI.
+
+use std::ffi::c_char;
+
+use super::boundary::{free_box, guard, guard_value, optional_str, required_ptr, required_str};
+use super::error::hazy_error_t;
+use crate::config::Config;
+use crate::status::Status;
+
+/// Settings for hazy_client_new. Not thread-safe: fill it from one thread, then pass it.
+pub struct hazy_options_t {
+    pub(crate) config: Config,
+}
+
+/// Creates options holding the defaults (realm "hazy", 10 s connect timeout, 30 s request
+/// timeout, ...; see the README's configuration table). Never returns NULL. Free with
+/// hazy_options_free.
+#[no_mangle]
+pub extern "C" fn hazy_options_new() -> *mut hazy_options_t {
+    Box::into_raw(Box::new(hazy_options_t { config: Config::default() }))
+}
+
+/// Sets option `key` to `value` (both UTF-8). The keys are listed in the README, e.g.
+/// "host", "realm", "client_id", "client_secret", "token_url", "connect_timeout_ms",
+/// "ca_bundle". An empty or NULL `value` clears an optional setting.
+///
+/// Returns HAZY_STATUS_OK, or HAZY_STATUS_INVALID_ARGUMENT for an unknown key or a malformed
+/// value (the message names the key).
+#[no_mangle]
+pub extern "C" fn hazy_options_set(
+    options: *mut hazy_options_t,
+    key: *const c_char,
+    value: *const c_char,
+    error: *mut *mut hazy_error_t,
+) -> Status {
+    guard(error, || {
+        required_ptr(options, "options")?;
+        let key = unsafe { required_str(key, "key")? };
+        let value = unsafe { optional_str(value, "value")? }.unwrap_or("");
+        if key == "debug_panic" && std::env::var_os("HAZY_ALLOW_DEBUG_PANIC").is_some_and(|v| v == "1") {
+            // The only way to exercise the panic boundary from C tests; inert otherwise.
+            panic!("deliberate panic requested through the debug_panic option");
+        }
+        unsafe { &mut *options }.config.set(key, value)
+    })
+}
+
+/// Sets every option whose `HAZY_*` environment variable is set and non-empty (e.g.
+/// HAZY_HUB_HOST, HAZY_CLIENT_ID, HAZY_CLIENT_SECRET; see the README). Call it before
+/// hazy_options_set for explicit settings to win.
+///
+/// Returns HAZY_STATUS_OK, or HAZY_STATUS_INVALID_ARGUMENT naming a malformed variable.
+#[no_mangle]
+pub extern "C" fn hazy_options_load_env(options: *mut hazy_options_t, error: *mut *mut hazy_error_t) -> Status {
+    guard(error, || {
+        required_ptr(options, "options")?;
+        unsafe { &mut *options }.config.apply_env()
+    })
+}
+
+/// Frees options. NULL does nothing. Clients created from them keep their own copy.
+#[no_mangle]
+pub extern "C" fn hazy_options_free(options: *mut hazy_options_t) {
+    guard_value((), || unsafe { free_box(options) })
+}
+

@@ -1,0 +1,119 @@
+//! The HTTP client shared by the token endpoint and the Hub, and the helpers both use:
+//! bounded body reads and the mapping of transport failures to statuses.
+
+use std::error::Error as StdError;
+
+use reqwest::redirect::Policy;
+use reqwest::{Certificate, Response};
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::status::Status;
+
+/// Builds the one pooled client of a `hazy_client_t`. Proxies come from `HTTPS_PROXY`,
+/// `HTTP_PROXY` and `NO_PROXY` (reqwest reads them); redirects are never followed, so a
+/// credential is never replayed to another host.
+pub fn build_client(config: &Config) -> Result<reqwest::Client> {
+    install_crypto_provider();
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(config.connect_timeout)
+        .timeout(config.request_timeout)
+        .user_agent(config.user_agent.clone())
+        .redirect(Policy::none());
+    if let Some(path) = &config.ca_bundle {
+        builder = builder.tls_certs_merge(read_ca_bundle(path)?);
+    }
+    if config.insecure_skip_tls_verify {
+        eprintln!(
+            "libhazy: WARNING: TLS certificate verification is DISABLED \
+             (insecure_skip_tls_verify); tokens and secrets can be intercepted"
+        );
+        builder = builder.tls_danger_accept_invalid_certs(true);
+    }
+    builder
+        .build()
+        .map_err(|e| Error::invalid_argument(format!("cannot build the HTTP client: {}", chain(&e))))
+}
+
+/// reqwest is built without a default rustls crypto provider (to avoid aws-lc's C build); we
+/// use ring. A host process that installed its own provider keeps it.
+fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+fn read_ca_bundle(path: &str) -> Result<Vec<Certificate>> {
+    let pem = std::fs::read(path)
+        .map_err(|e| Error::invalid_argument(format!("cannot read CA bundle '{path}': {e}")))?;
+    let certs = Certificate::from_pem_bundle(&pem)
+        .map_err(|e| Error::invalid_argument(format!("CA bundle '{path}' is not valid PEM: {e}")))?;
+    if certs.is_empty() {
+        return Err(Error::invalid_argument(format!("CA bundle '{path}' has no certificate")));
+    }
+    Ok(certs)
+}
+
+/// Reads a response body, refusing more than `limit` bytes so that a misbehaving server
+/// cannot make the library allocate without bound.
+pub async fn read_body(mut response: Response, limit: usize, what: &str) -> Result<Vec<u8>> {
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large(what, limit, response.status().as_u16()));
+    }
+    let status = response.status().as_u16();
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport(&e, what))? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large(what, limit, status));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn too_large(what: &str, limit: usize, status: u16) -> Error {
+    Error::protocol(format!("{what}: response body exceeds {limit} bytes")).with_http_status(status)
+}
+
+/// Maps a transport failure: timeouts, TLS failures and everything else on the wire.
+pub fn transport(error: &reqwest::Error, what: &str) -> Error {
+    let detail = chain(error);
+    let status = if error.is_timeout() {
+        Status::Timeout
+    } else if is_tls(error) {
+        Status::Tls
+    } else {
+        Status::Network
+    };
+    Error::new(status, format!("{what}: {detail}"))
+}
+
+fn is_tls(error: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn StdError + 'static)> = Some(error);
+    while let Some(e) = source {
+        if e.is::<rustls::Error>() {
+            return true;
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            if io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) {
+                return true;
+            }
+        }
+        source = e.source();
+    }
+    false
+}
+
+/// The error and its causes on one line: reqwest's top-level message alone ("error sending
+/// request") does not say what went wrong.
+fn chain(error: &dyn StdError) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(e) = source {
+        let part = e.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = e.source();
+    }
+    text
+}

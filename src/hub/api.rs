@@ -1,0 +1,241 @@
+//! Requests to the Hub: bearer token from the token source, one replay after a 401 with a
+//! fresh token, bounded retries of transient failures, and error mapping.
+
+use std::sync::Arc;
+
+use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
+use reqwest::{Method, Url};
+use secrecy::ExposeSecret;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use super::paths::{self, HubPath};
+use super::problem::hub_error;
+use super::types::{Page, WireJob};
+use super::{Job, Model};
+use crate::auth::TokenSource;
+use crate::error::{Error, Result};
+use crate::http;
+use crate::retry::{parse_retry_after, retry, Failure, RetryPolicy};
+
+/// Lists are paged by the Hub; a few MiB per page is far more than any real page.
+const MAX_HUB_BODY: usize = 8 * 1024 * 1024;
+/// A Hub that keeps handing out page tokens is broken; stop rather than loop for ever.
+const MAX_PAGES: usize = 10_000;
+
+pub struct Hub {
+    http: reqwest::Client,
+    base: Url,
+    tokens: Arc<TokenSource>,
+    retry: RetryPolicy,
+}
+
+impl Hub {
+    pub fn new(http: reqwest::Client, host: &str, tokens: Arc<TokenSource>, retry: RetryPolicy) -> Result<Hub> {
+        let base = Url::parse(host)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+            .ok_or_else(|| Error::invalid_argument(format!("host '{host}' is not an http(s) URL")))?;
+        Ok(Hub { http, base, tokens, retry })
+    }
+
+    fn url(&self, path: &HubPath) -> Url {
+        let mut url = self.base.clone();
+        url.path_segments_mut()
+            .expect("checked in Hub::new: an http(s) URL with a host has path segments")
+            .pop_if_empty()
+            .extend(&path.segments);
+        if !path.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(path.query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        url
+    }
+
+    pub async fn submit_train_job(&self, project: &str, config_json: &str) -> Result<Job> {
+        let what = format!("submit a training job for project '{project}'");
+        let path = paths::submit_train_job(project);
+        self.submit(&path, config_json.as_bytes().to_vec(), &what).await
+    }
+
+    pub async fn submit_generation_job(
+        &self,
+        project: &str,
+        model_id: &str,
+        num_rows: Option<u64>,
+        config: Option<serde_json::Value>,
+    ) -> Result<Job> {
+        let what = format!("submit a generation job for model '{model_id}' in project '{project}'");
+        let mut body = json!({ "model_id": model_id });
+        if let Some(rows) = num_rows {
+            body["num_rows"] = json!(rows);
+        }
+        if let Some(config) = config {
+            body["config"] = config;
+        }
+        let body = serde_json::to_vec(&body).expect("a JSON value always serializes");
+        self.submit(&paths::submit_generation_job(project), body, &what).await
+    }
+
+    /// A submission carries one `Idempotency-Key` for all of its retries, so a retry after a
+    /// lost response returns the job the first attempt created instead of a second one.
+    async fn submit(&self, path: &HubPath, body: Vec<u8>, what: &str) -> Result<Job> {
+        let key = uuid::Uuid::new_v4().to_string();
+        let body = self.call(Method::POST, path, Some(body), Some(&key), what).await?;
+        parse::<WireJob>(&body, what).map(Job::from)
+    }
+
+    pub async fn job(&self, job_id: &str) -> Result<Job> {
+        let what = format!("get job '{job_id}'");
+        let body = self.call(Method::GET, &paths::job(job_id), None, None, &what).await?;
+        parse::<WireJob>(&body, &what).map(Job::from)
+    }
+
+    pub async fn cancel_job(&self, job_id: &str) -> Result<Job> {
+        let what = format!("cancel job '{job_id}'");
+        let body = self.call(Method::POST, &paths::cancel_job(job_id), None, None, &what).await?;
+        parse::<WireJob>(&body, &what).map(Job::from)
+    }
+
+    pub async fn list_jobs(&self, project: &str) -> Result<Vec<Job>> {
+        let what = format!("list the jobs of project '{project}'");
+        let jobs: Vec<WireJob> = self.all_pages(|token| paths::list_jobs(project, token), &what).await?;
+        Ok(jobs.into_iter().map(Job::from).collect())
+    }
+
+    pub async fn list_models(&self, project: &str) -> Result<Vec<Model>> {
+        let what = format!("list the models of project '{project}'");
+        self.all_pages(|token| paths::list_models(project, token), &what).await
+    }
+
+    pub async fn health(&self) -> Result<serde_json::Value> {
+        let what = "check the Hub's health";
+        let body = self.call(Method::GET, &paths::health(), None, None, what).await?;
+        parse(&body, what)
+    }
+
+    async fn all_pages<T: DeserializeOwned>(
+        &self,
+        page: impl Fn(Option<&str>) -> HubPath,
+        what: &str,
+    ) -> Result<Vec<T>> {
+        let mut items = Vec::new();
+        let mut token: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let body = self.call(Method::GET, &page(token.as_deref()), None, None, what).await?;
+            let next: Page<T> = parse(&body, what)?;
+            items.extend(next.items);
+            match next.next_page_token.filter(|t| !t.is_empty()) {
+                Some(t) if Some(&t) == token.as_ref() => {
+                    return Err(Error::protocol(format!("{what}: the Hub repeated a page token")))
+                }
+                Some(t) => token = Some(t),
+                None => return Ok(items),
+            }
+        }
+        Err(Error::protocol(format!("{what}: more than {MAX_PAGES} pages")))
+    }
+
+    /// Every operation of the contract is safe to repeat (reads, the idempotent cancel, and
+    /// submissions under an `Idempotency-Key`), so all of them retry transient failures.
+    async fn call(
+        &self,
+        method: Method,
+        path: &HubPath,
+        body: Option<Vec<u8>>,
+        idempotency_key: Option<&str>,
+        what: &str,
+    ) -> Result<Vec<u8>> {
+        let url = self.url(path);
+        let result = retry(self.retry, || self.attempt(&method, &url, path.scope, body.as_deref(), idempotency_key, what)).await;
+        result.map_err(|e| e.redact(self.tokens.secrets().iter().map(String::as_str)))
+    }
+
+    /// One attempt, including the single replay after a 401 with a freshly fetched token.
+    async fn attempt(
+        &self,
+        method: &Method,
+        url: &Url,
+        scope: &str,
+        body: Option<&[u8]>,
+        idempotency_key: Option<&str>,
+        what: &str,
+    ) -> std::result::Result<Vec<u8>, Failure> {
+        let mut replayed = false;
+        loop {
+            let token = self.tokens.token().await?;
+            let mut bearer = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
+                .map_err(|_| Error::protocol("the access token contains characters not allowed in a header"))?;
+            bearer.set_sensitive(true);
+            let mut request = self
+                .http
+                .request(method.clone(), url.clone())
+                .header(AUTHORIZATION, bearer)
+                .header(ACCEPT, "application/json");
+            if let Some(key) = idempotency_key {
+                request = request.header("Idempotency-Key", key);
+            }
+            if let Some(body) = body {
+                request = request.header(CONTENT_TYPE, "application/json").body(body.to_vec());
+            }
+            let response = request
+                .send()
+                .await
+                .map_err(|e| Failure::transient(http::transport(&e, &format!("cannot {what}")), None))?;
+            let status = response.status().as_u16();
+            if status == 401 && !replayed && self.tokens.invalidate(&token) {
+                replayed = true;
+                continue;
+            }
+            let header = |name| response.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_owned);
+            let retry_after = header(RETRY_AFTER).as_deref().and_then(parse_retry_after);
+            let challenge = header(WWW_AUTHENTICATE);
+            let body = http::read_body(response, MAX_HUB_BODY, what)
+                .await
+                .map_err(|e| Failure::transient(e, None))?;
+            if (200..300).contains(&status) {
+                return Ok(body);
+            }
+            let error = hub_error(status, challenge.as_deref(), &body, what, scope);
+            return Err(if status == 429 || status >= 500 {
+                Failure::transient(error, retry_after)
+            } else {
+                Failure::permanent(error)
+            });
+        }
+    }
+}
+
+fn parse<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T> {
+    serde_json::from_slice(body)
+        .map_err(|e| Error::protocol(format!("{what}: the Hub's answer is not the expected JSON: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::SystemClock;
+    use std::time::Duration;
+
+    fn hub(host: &str) -> Result<Hub> {
+        let http = reqwest::Client::new();
+        let tokens = Arc::new(TokenSource::new(http.clone(), None, Arc::new(SystemClock), Duration::ZERO, None));
+        let retry = RetryPolicy { max_attempts: 1, base_delay: Duration::ZERO, max_elapsed: Duration::ZERO };
+        Hub::new(http, host, tokens, retry)
+    }
+
+    #[test]
+    fn ids_are_encoded_as_single_path_segments() {
+        let hub = hub("https://hub.example.com/prefix/").unwrap();
+        let url = hub.url(&paths::job("../a b/c?d"));
+        assert_eq!(url.as_str(), "https://hub.example.com/prefix/api/v1/jobs/..%2Fa%20b%2Fc%3Fd");
+        let url = hub.url(&paths::list_models("p1", Some("t&x")));
+        assert_eq!(url.as_str(), "https://hub.example.com/prefix/api/v1/projects/p1/models?page_size=100&page_token=t%26x");
+    }
+
+    #[test]
+    fn hosts_must_be_http_urls() {
+        assert!(hub("hub.example.com").is_err());
+        assert!(hub("ftp://hub").is_err());
+        assert!(hub("http://127.0.0.1:4000").is_ok());
+    }
+}

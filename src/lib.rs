@@ -1,0 +1,27 @@
+//! libhazy: a native client for Hazy's synthetic-data Hub.
+//!
+//! The crate has two faces. The safe Rust API ([`Client`], [`Config`], [`Error`]) holds all
+//! of the logic: Keycloak token grants and their lifecycle, Hub requests with retries, job
+//! waiting. The C ABI in [`ffi`] is a thin shell over it: argument checks, panic containment,
+//! and ownership of the objects handed to C.
+
+pub mod auth;
+mod client;
+mod config;
+mod error;
+pub mod ffi;
+mod http;
+pub mod hub;
+mod retry;
+mod runtime;
+mod status;
+mod wait;
+
+pub use client::Client;
+pub use config::{ClientAuth, Config};
+pub use error::{Error, Result};
+pub use status::{JobState, Status};
+pub use wait::{wait_for_job, CancelToken, WaitOptions};
+
+/// The library version, identical to the crate version and `HAZY_VERSION` in the header.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,150 @@
+//! Bounded retries with jittered exponential backoff that honours `Retry-After`.
+
+use std::future::Future;
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::config::Config;
+use crate::error::Error;
+
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    pub max_attempts: u32,
+    pub base_delay: Duration,
+    pub max_elapsed: Duration,
+}
+
+impl RetryPolicy {
+    pub fn from_config(config: &Config) -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: config.retry_max_attempts.max(1),
+            base_delay: config.retry_base_delay,
+            max_elapsed: config.retry_max_elapsed,
+        }
+    }
+}
+
+/// Why one attempt failed, and whether trying again may help.
+pub struct Failure {
+    pub error: Error,
+    pub retryable: bool,
+    pub retry_after: Option<Duration>,
+}
+
+impl Failure {
+    pub fn permanent(error: Error) -> Failure {
+        Failure { error, retryable: false, retry_after: None }
+    }
+    pub fn transient(error: Error, retry_after: Option<Duration>) -> Failure {
+        Failure { error, retryable: true, retry_after }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Failure {
+        Failure::permanent(error)
+    }
+}
+
+/// Runs `attempt` until it succeeds, fails permanently, or the policy's count or time budget
+/// is spent; returns the last error then.
+pub async fn retry<T, F, Fut>(policy: RetryPolicy, mut attempt: F) -> Result<T, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Failure>>,
+{
+    let started = Instant::now();
+    let mut number = 1;
+    loop {
+        let failure = match attempt().await {
+            Ok(value) => return Ok(value),
+            Err(failure) => failure,
+        };
+        if !failure.retryable || number >= policy.max_attempts {
+            return Err(failure.error);
+        }
+        let backoff = jittered(policy.base_delay.saturating_mul(1 << (number - 1).min(16)));
+        let delay = failure.retry_after.map_or(backoff, |after| after.max(backoff));
+        if started.elapsed() + delay > policy.max_elapsed {
+            return Err(failure.error);
+        }
+        tokio::time::sleep(delay).await;
+        number += 1;
+    }
+}
+
+/// "Equal jitter": half the delay fixed, half random, so that many clients retrying after the
+/// same outage spread out without any of them retrying immediately.
+fn jittered(delay: Duration) -> Duration {
+    let half = delay / 2;
+    half + half.mul_f64(fastrand::f64())
+}
+
+/// Parses `Retry-After` as delta-seconds or an HTTP date.
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::status::Status;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    fn policy(max_attempts: u32) -> RetryPolicy {
+        RetryPolicy {
+            max_attempts,
+            base_delay: Duration::from_millis(1),
+            max_elapsed: Duration::from_secs(5),
+        }
+    }
+
+    #[tokio::test]
+    async fn retries_transient_failures_up_to_the_limit() {
+        let calls = AtomicU32::new(0);
+        let result: Result<(), Error> = retry(policy(3), || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err(Failure::transient(Error::new(Status::Server, "503"), None))
+        })
+        .await;
+        assert_eq!(result.unwrap_err().status(), Status::Server);
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn permanent_failures_are_not_retried() {
+        let calls = AtomicU32::new(0);
+        let result: Result<(), Error> = retry(policy(5), || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err(Failure::permanent(Error::new(Status::Auth, "no")))
+        })
+        .await;
+        assert_eq!(result.unwrap_err().status(), Status::Auth);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_retry_after_beyond_the_budget_gives_up_at_once() {
+        let started = Instant::now();
+        let calls = AtomicU32::new(0);
+        let result: Result<(), Error> = retry(policy(5), || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err(Failure::transient(Error::new(Status::Server, "429"), Some(Duration::from_secs(60))))
+        })
+        .await;
+        assert!(result.is_err());
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert!(started.elapsed() < Duration::from_secs(1));
+    }
+
+    #[test]
+    fn retry_after_parses_seconds_and_dates() {
+        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+}

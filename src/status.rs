@@ -1,0 +1,149 @@
+//! Status codes shared by the Rust and C APIs.
+//!
+//! The numbers are part of the ABI: they are never renumbered or reused. New codes are
+//! appended with a fresh number.
+
+use std::ffi::CStr;
+
+/// The outcome of a libhazy call.
+///
+/// `HAZY_STATUS_OK` is 0; every other value is an error whose detail (message, HTTP status,
+/// OAuth error) is in the `hazy_error_t` written to the call's `error` out-parameter.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Success.
+    Ok = 0,
+    /// A required pointer was NULL, a string was not UTF-8 or was empty, or an option was
+    /// unknown or malformed. Nothing was sent.
+    InvalidArgument = 1,
+    /// Keycloak rejected the credentials (wrong client secret, unknown client, wrong password,
+    /// disabled user, grant not allowed for the client), or the Hub still rejected the token
+    /// after one refresh and replay.
+    Auth = 2,
+    /// The token lacks a scope or audience the operation needs (HTTP 403, or `invalid_scope`).
+    Forbidden = 3,
+    /// The project, job, model or realm does not exist (HTTP 404).
+    NotFound = 4,
+    /// The request content was refused: a training config that is not valid JSON or lacks a
+    /// required field (checked locally before any request), or HTTP 400/422 from the Hub.
+    Validation = 5,
+    /// The server could not be reached or the connection broke (DNS, refused, reset).
+    Network = 6,
+    /// A connect, request or wait deadline passed.
+    Timeout = 7,
+    /// The TLS handshake failed (untrusted certificate, name mismatch, protocol).
+    Tls = 8,
+    /// The server failed or refused service (HTTP 5xx or 429) after retries ran out.
+    Server = 9,
+    /// The server answered something this library does not understand: an unexpected status,
+    /// a body that is not the expected JSON, or a body over the size limit.
+    Protocol = 10,
+    /// The caller cancelled the call (a cancel token or a progress callback), or the job was
+    /// cancelled on the Hub.
+    Cancelled = 11,
+    /// The job ended in state `failed`; the message carries the Hub's reason.
+    JobFailed = 12,
+    /// A bug inside libhazy was caught at the boundary (a Rust panic). The call had no effect
+    /// that can be relied on; the process is intact.
+    Panic = 13,
+    /// The call cannot be made in this context: from inside a libhazy runtime thread, or with
+    /// a client created before `fork()` in the child process.
+    InvalidState = 14,
+}
+
+impl Status {
+    /// Every status, in numeric order.
+    pub const ALL: [Status; 15] = [
+        Status::Ok, Status::InvalidArgument, Status::Auth, Status::Forbidden, Status::NotFound,
+        Status::Validation, Status::Network, Status::Timeout, Status::Tls, Status::Server,
+        Status::Protocol, Status::Cancelled, Status::JobFailed, Status::Panic, Status::InvalidState,
+    ];
+
+    /// A stable, upper-case name such as `"AUTH"`, for logs and for bindings.
+    pub fn name(self) -> &'static str {
+        self.c_name().to_str().expect("names are ASCII")
+    }
+
+    /// [`Status::name`] as a C string, for the C API.
+    pub const fn c_name(self) -> &'static CStr {
+        match self {
+            Status::Ok => c"OK",
+            Status::InvalidArgument => c"INVALID_ARGUMENT",
+            Status::Auth => c"AUTH",
+            Status::Forbidden => c"FORBIDDEN",
+            Status::NotFound => c"NOT_FOUND",
+            Status::Validation => c"VALIDATION",
+            Status::Network => c"NETWORK",
+            Status::Timeout => c"TIMEOUT",
+            Status::Tls => c"TLS",
+            Status::Server => c"SERVER",
+            Status::Protocol => c"PROTOCOL",
+            Status::Cancelled => c"CANCELLED",
+            Status::JobFailed => c"JOB_FAILED",
+            Status::Panic => c"PANIC",
+            Status::InvalidState => c"INVALID_STATE",
+        }
+    }
+}
+
+/// The state of a job on the Hub.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum JobState {
+    /// The Hub reported a state this version of the library does not know.
+    Unknown = 0,
+    /// Accepted, not started.
+    Queued = 1,
+    /// Running; progress grows from 0 to 1.
+    Running = 2,
+    /// Finished; a train job has a model id.
+    Succeeded = 3,
+    /// Finished with an error; the job carries the Hub's failure reason.
+    Failed = 4,
+    /// Cancelled before it finished.
+    Cancelled = 5,
+}
+
+impl JobState {
+    /// Every state, in numeric order.
+    pub const ALL: [JobState; 6] = [
+        JobState::Unknown, JobState::Queued, JobState::Running,
+        JobState::Succeeded, JobState::Failed, JobState::Cancelled,
+    ];
+
+    /// Parses the Hub's wire name; unknown names map to `Unknown` so that a newer Hub does not
+    /// break an older client.
+    pub fn from_wire(s: &str) -> JobState {
+        match s {
+            "queued" => JobState::Queued,
+            "running" => JobState::Running,
+            "succeeded" => JobState::Succeeded,
+            "failed" => JobState::Failed,
+            "cancelled" => JobState::Cancelled,
+            _ => JobState::Unknown,
+        }
+    }
+
+    /// The Hub's wire name (`"queued"`, ...), or `"unknown"`.
+    pub fn name(self) -> &'static str {
+        self.c_name().to_str().expect("names are ASCII")
+    }
+
+    /// [`JobState::name`] as a C string, for the C API.
+    pub const fn c_name(self) -> &'static CStr {
+        match self {
+            JobState::Unknown => c"unknown",
+            JobState::Queued => c"queued",
+            JobState::Running => c"running",
+            JobState::Succeeded => c"succeeded",
+            JobState::Failed => c"failed",
+            JobState::Cancelled => c"cancelled",
+        }
+    }
+
+    /// True for succeeded, failed and cancelled.
+    pub const fn is_terminal(self) -> bool {
+        matches!(self, JobState::Succeeded | JobState::Failed | JobState::Cancelled)
+    }
+}

@@ -1,0 +1,147 @@
+//! Following a job to its end: polling with a timeout, a progress callback, and cancellation
+//! from another thread.
+//!
+//! The loop runs on the caller's thread and leaves the runtime between polls, so the progress
+//! callback runs outside any async context and may call back into the library.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::Notify;
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::hub::Job;
+use crate::runtime;
+use crate::status::{JobState, Status};
+
+/// Cancels waits from any thread. Clones share the flag.
+#[derive(Clone, Default, Debug)]
+pub struct CancelToken {
+    inner: Arc<Flag>,
+}
+
+#[derive(Default, Debug)]
+struct Flag {
+    set: AtomicBool,
+    notify: Notify,
+}
+
+impl CancelToken {
+    pub fn new() -> CancelToken {
+        CancelToken::default()
+    }
+
+    pub fn cancel(&self) {
+        self.inner.set.store(true, Ordering::SeqCst);
+        self.inner.notify.notify_waiters();
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.set.load(Ordering::SeqCst)
+    }
+
+    async fn cancelled(&self) {
+        loop {
+            let notified = self.inner.notify.notified();
+            tokio::pin!(notified);
+            // Registered before the flag is read, so a cancel in between is not missed.
+            notified.as_mut().enable();
+            if self.is_cancelled() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct WaitOptions {
+    /// None waits without limit.
+    pub timeout: Option<Duration>,
+    pub cancel: Option<CancelToken>,
+}
+
+enum Step<T> {
+    Done(T),
+    Cancelled,
+    TimedOut,
+}
+
+/// Polls `job_id` until it ends. Returns the succeeded job; JOB_FAILED with the Hub's reason,
+/// CANCELLED (the job was cancelled, or `cancel` fired, or `progress` returned false), or
+/// TIMEOUT otherwise. `progress` sees every polled snapshot.
+pub fn wait_for_job(
+    client: &Client,
+    job_id: &str,
+    options: &WaitOptions,
+    mut progress: impl FnMut(&Job) -> bool,
+) -> Result<Job> {
+    let deadline = options.timeout.map(|t| Instant::now() + t);
+    let poll = client.config().poll_interval;
+    let mut last: Option<Job> = None;
+    loop {
+        let job = match step(options, deadline, client.job(job_id))? {
+            Step::Done(job) => job?,
+            Step::Cancelled => return Err(cancelled(job_id)),
+            Step::TimedOut => return Err(timed_out(job_id, last.as_ref(), options)),
+        };
+        if !progress(&job) {
+            return Err(Error::new(Status::Cancelled, format!("waiting for job '{job_id}' stopped by the progress callback")));
+        }
+        match job.state {
+            JobState::Succeeded => return Ok(job),
+            JobState::Failed => {
+                let reason = job.failure_reason.as_deref().unwrap_or("no reason given");
+                return Err(Error::new(Status::JobFailed, format!("job '{job_id}' failed: {reason}")));
+            }
+            JobState::Cancelled => {
+                return Err(Error::new(Status::Cancelled, format!("job '{job_id}' was cancelled on the Hub")))
+            }
+            _ => {}
+        }
+        last = Some(job);
+        match step(options, deadline, tokio::time::sleep(poll))? {
+            Step::Done(()) => {}
+            Step::Cancelled => return Err(cancelled(job_id)),
+            Step::TimedOut => return Err(timed_out(job_id, last.as_ref(), options)),
+        }
+    }
+}
+
+/// Runs one future on the runtime, racing it against cancellation and the deadline.
+fn step<F: std::future::Future>(options: &WaitOptions, deadline: Option<Instant>, work: F) -> Result<Step<F::Output>> {
+    runtime::block_on(async {
+        let cancel = async {
+            match &options.cancel {
+                Some(token) => token.cancelled().await,
+                None => std::future::pending().await,
+            }
+        };
+        let timeout = async {
+            match deadline {
+                Some(at) => tokio::time::sleep_until(at.into()).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            biased;
+            _ = cancel => Step::Cancelled,
+            _ = timeout => Step::TimedOut,
+            out = work => Step::Done(out),
+        }
+    })
+}
+
+fn cancelled(job_id: &str) -> Error {
+    Error::new(Status::Cancelled, format!("waiting for job '{job_id}' was cancelled by the caller"))
+}
+
+fn timed_out(job_id: &str, last: Option<&Job>, options: &WaitOptions) -> Error {
+    let waited = options.timeout.unwrap_or_default();
+    let state = last
+        .map(|j| format!(" (last seen {} at {:.0}%)", j.state.name(), j.progress * 100.0))
+        .unwrap_or_default();
+    Error::new(Status::Timeout, format!("job '{job_id}' did not finish within {} ms{state}", waited.as_millis()))
+}
