@@ -75,7 +75,9 @@ fn too_large(what: &str, limit: usize, status: u16) -> Error {
 
 /// Maps a transport failure: timeouts, TLS failures and everything else on the wire.
 pub fn transport(error: &reqwest::Error, what: &str) -> Error {
-    let detail = chain(error);
+    // reqwest's own top line ("error sending request for url (...)") repeats what `what`
+    // says; the causes below it are the useful part.
+    let detail = error.source().map_or_else(|| error.to_string(), chain);
     let status = if error.is_timeout() {
         Status::Timeout
     } else if is_tls(error) {
