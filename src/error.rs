@@ -21,11 +21,19 @@ pub struct Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+const MAX_MESSAGE: usize = 2048;
+
 impl Error {
     pub fn new(status: Status, message: impl Into<String>) -> Error {
+        let mut message = message.into();
+        // Messages quote caller input (ids, URLs); a megabyte-long id must not make a
+        // megabyte-long message.
+        if message.len() > MAX_MESSAGE {
+            message = format!("{}...", crate::config::truncate(&message, MAX_MESSAGE));
+        }
         Error {
             status,
-            message: message.into(),
+            message,
             http_status: 0,
             oauth_error: None,
             oauth_description: None,

@@ -13,7 +13,7 @@ pub mod ffi;
 mod http;
 pub mod hub;
 mod retry;
-mod runtime;
+pub mod runtime;
 mod status;
 mod wait;
 

@@ -1,4 +1,5 @@
-//! The one internal tokio runtime behind the blocking C API.
+//! The one internal tokio runtime behind the blocking C API. Rust callers who want a blocking
+//! interface use [`block_on`] too.
 //!
 //! Created lazily on first use, shared by every client, and rebuilt (the old one leaked) in a
 //! child after `fork()`: tokio's worker threads do not survive a fork, so a child must never

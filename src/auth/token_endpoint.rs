@@ -162,6 +162,20 @@ fn encode(s: &str) -> String {
 fn interpret(status: u16, body: &[u8], credentials: &Credentials, url: &str) -> Result<Grant> {
     let parsed: Option<TokenBody> = serde_json::from_slice(body).ok();
     let who = credentials.describe();
+    if status == 404 {
+        // Keycloak answers an unknown realm with 404 and a body that may or may not look
+        // like an OAuth error; either way the endpoint is not there.
+        let (code, description) = match &parsed {
+            Some(body) => (body.error.clone(), body.error_description.clone()),
+            None => (None, None),
+        };
+        return Err(Error::new(
+            Status::NotFound,
+            format!("token endpoint {url} not found (404): unknown realm or wrong auth URL"),
+        )
+        .with_http_status(status)
+        .with_oauth(code, description));
+    }
     if let Some(TokenBody { error: Some(code), error_description, .. }) = &parsed {
         return Err(oauth_error(status, code, error_description.as_deref(), &who));
     }
@@ -170,11 +184,6 @@ fn interpret(status: u16, body: &[u8], credentials: &Credentials, url: &str) -> 
         (200..=299, None) => Err(Error::protocol(format!(
             "token endpoint {url} answered {status} with a body that is not a token response"
         ))
-        .with_http_status(status)),
-        (404, _) => Err(Error::new(
-            Status::NotFound,
-            format!("token endpoint {url} not found (404): unknown realm or wrong auth URL"),
-        )
         .with_http_status(status)),
         (401 | 403, _) => Err(Error::new(Status::Auth, format!("{who} was rejected with HTTP {status}"))
             .with_http_status(status)),

@@ -6,12 +6,12 @@
 #![allow(non_camel_case_types)]
 
 mod boundary;
-mod cancel;
-mod client;
-mod error;
-mod jobs;
-mod lists;
-mod options;
+pub mod cancel;
+pub mod client;
+pub mod error;
+pub mod jobs;
+pub mod lists;
+pub mod options;
 
 pub use cancel::hazy_cancel_token_t;
 pub use client::hazy_client_t;

@@ -35,7 +35,10 @@ impl Hub {
         let base = Url::parse(host)
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-            .ok_or_else(|| Error::invalid_argument(format!("host '{host}' is not an http(s) URL")))?;
+            .ok_or_else(|| {
+                let shown = crate::config::truncate(host, 200);
+                Error::invalid_argument(format!("host '{shown}' is not an http(s) URL"))
+            })?;
         Ok(Hub { http, base, tokens, retry })
     }
 
@@ -217,7 +220,7 @@ mod tests {
     use std::time::Duration;
 
     fn hub(host: &str) -> Result<Hub> {
-        let http = reqwest::Client::new();
+        let http = crate::http::build_client(&crate::Config::default()).unwrap();
         let tokens = Arc::new(TokenSource::new(http.clone(), None, Arc::new(SystemClock), Duration::ZERO, None));
         let retry = RetryPolicy { max_attempts: 1, base_delay: Duration::ZERO, max_elapsed: Duration::ZERO };
         Hub::new(http, host, tokens, retry)

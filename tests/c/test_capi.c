@@ -1,0 +1,355 @@
+/*
+ * The C API's behaviour on bad input, without any server: NULL for every pointer argument,
+ * invalid UTF-8, empty and huge strings, a panic inside the library, and the error object
+ * protocol. Runs under valgrind (see the Makefile beside it): zero errors, zero leaks.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <unistd.h>
+#include <time.h>
+
+#include "hazy.h"
+
+static int passed, failed;
+
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (cond) {                                                                  \
+            passed++;                                                                \
+        } else {                                                                     \
+            failed++;                                                                \
+            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);          \
+        }                                                                            \
+    } while (0)
+
+/* Checks a status and that the error names `needle`; frees the error. */
+static void expect(hazy_status got, hazy_status want, hazy_error_t *err, const char *needle,
+                   int line) {
+    const char *message = hazy_error_message(err);
+    if (got != want || err == NULL || hazy_error_status(err) != want ||
+        (needle != NULL && strstr(message, needle) == NULL)) {
+        failed++;
+        fprintf(stderr, "FAIL line %d: got %s (%s), want %s naming '%s'\n", line,
+                hazy_status_name((int32_t)got), message, hazy_status_name((int32_t)want),
+                needle ? needle : "");
+    } else {
+        passed++;
+    }
+    hazy_error_free(err);
+}
+#define EXPECT(call, want, needle)                                                   \
+    do {                                                                             \
+        hazy_error_t *err_ = NULL;                                                   \
+        hazy_status st_ = (call);                                                    \
+        expect(st_, want, err_, needle, __LINE__);                                   \
+    } while (0)
+/* `call` must use `&err_` as its error argument. */
+
+static const char *SECRET = "c-test-secret-must-not-leak";
+static const char BAD_UTF8[] = {(char)0xff, (char)0xfe, 'x', 0};
+
+static unsigned closed_port(void) {
+    struct sockaddr_in addr;
+    socklen_t len = sizeof addr;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    unsigned port;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, (struct sockaddr *)&addr, sizeof addr);
+    getsockname(fd, (struct sockaddr *)&addr, &len);
+    port = ntohs(addr.sin_port);
+    close(fd);
+    return port;
+}
+
+/* A client aimed at a port where nothing listens: requests fail fast with NETWORK. */
+static hazy_client_t *offline_client(void) {
+    char host[64];
+    hazy_options_t *o = hazy_options_new();
+    hazy_client_t *c = NULL;
+    snprintf(host, sizeof host, "http://127.0.0.1:%u", closed_port());
+    hazy_options_set(o, "host", host, NULL);
+    hazy_options_set(o, "client_id", "api", NULL);
+    hazy_options_set(o, "client_secret", SECRET, NULL);
+    hazy_options_set(o, "retry_max_attempts", "1", NULL);
+    hazy_options_set(o, "connect_timeout_ms", "2000", NULL);
+    if (hazy_client_new(o, &c, NULL) != HAZY_STATUS_OK) {
+        c = NULL;
+    }
+    hazy_options_free(o);
+    return c;
+}
+
+static const char *VALID_CONFIG = "{\"data_schema\":{\"tables\":[]},\"data_input\":[]}";
+
+static void test_version_and_names(void) {
+    CHECK(strcmp(hazy_version(), HAZY_VERSION) == 0);
+    CHECK(strcmp(hazy_status_name(HAZY_STATUS_OK), "OK") == 0);
+    CHECK(strcmp(hazy_status_name(HAZY_STATUS_JOB_FAILED), "JOB_FAILED") == 0);
+    CHECK(strcmp(hazy_status_name(9999), "UNKNOWN") == 0);
+    CHECK(strcmp(hazy_status_name(-1), "UNKNOWN") == 0);
+    CHECK(strcmp(hazy_state_name(HAZY_STATE_RUNNING), "running") == 0);
+    CHECK(strcmp(hazy_state_name(42), "unknown") == 0);
+}
+
+static void test_frees_accept_null_and_getters_survive_null(void) {
+    hazy_free(NULL);
+    hazy_options_free(NULL);
+    hazy_error_free(NULL);
+    hazy_job_free(NULL);
+    hazy_job_list_free(NULL);
+    hazy_model_list_free(NULL);
+    hazy_string_free(NULL);
+    hazy_cancel_token_free(NULL);
+    hazy_cancel_token_cancel(NULL);
+    CHECK(hazy_error_status(NULL) == HAZY_STATUS_INVALID_ARGUMENT);
+    CHECK(strcmp(hazy_error_message(NULL), "") == 0);
+    CHECK(hazy_error_http_status(NULL) == 0);
+    CHECK(hazy_error_oauth_error(NULL) == NULL);
+    CHECK(hazy_error_oauth_description(NULL) == NULL);
+    CHECK(hazy_error_field(NULL) == NULL);
+    CHECK(strcmp(hazy_job_id(NULL), "") == 0);
+    CHECK(strcmp(hazy_job_project_id(NULL), "") == 0);
+    CHECK(strcmp(hazy_job_kind(NULL), "") == 0);
+    CHECK(hazy_job_state(NULL) == HAZY_STATE_UNKNOWN);
+    CHECK(hazy_job_progress(NULL) == 0.0);
+    CHECK(hazy_job_model_id(NULL) == NULL);
+    CHECK(hazy_job_failure_reason(NULL) == NULL);
+    CHECK(hazy_job_list_len(NULL) == 0);
+    CHECK(hazy_job_list_get(NULL, 0) == NULL);
+    CHECK(hazy_model_list_len(NULL) == 0);
+    CHECK(hazy_model_list_get(NULL, 0) == NULL);
+    CHECK(strcmp(hazy_model_id(NULL), "") == 0);
+    CHECK(strcmp(hazy_model_project_id(NULL), "") == 0);
+    CHECK(hazy_model_train_job_id(NULL) == NULL);
+    CHECK(hazy_model_generator_type(NULL) == NULL);
+    CHECK(hazy_model_epsilon(NULL) < 0.0);
+    CHECK(hazy_token_request_count(NULL) == 0);
+}
+
+static void test_options(void) {
+    hazy_options_t *o = hazy_options_new();
+    hazy_error_t *err = (hazy_error_t *)0x1; /* must be overwritten with NULL on success */
+    char *huge;
+    CHECK(o != NULL);
+    CHECK(hazy_options_set(o, "realm", "hazy", &err) == HAZY_STATUS_OK);
+    CHECK(err == NULL);
+    EXPECT(hazy_options_set(NULL, "realm", "x", &err_), HAZY_STATUS_INVALID_ARGUMENT, "options");
+    EXPECT(hazy_options_set(o, NULL, "x", &err_), HAZY_STATUS_INVALID_ARGUMENT, "key");
+    EXPECT(hazy_options_set(o, "", "x", &err_), HAZY_STATUS_INVALID_ARGUMENT, "key");
+    EXPECT(hazy_options_set(o, BAD_UTF8, "x", &err_), HAZY_STATUS_INVALID_ARGUMENT, "UTF-8");
+    EXPECT(hazy_options_set(o, "realm", BAD_UTF8, &err_), HAZY_STATUS_INVALID_ARGUMENT, "UTF-8");
+    EXPECT(hazy_options_set(o, "no_such_option", "1", &err_), HAZY_STATUS_INVALID_ARGUMENT,
+           "no_such_option");
+    EXPECT(hazy_options_set(o, "connect_timeout_ms", "soon", &err_),
+           HAZY_STATUS_INVALID_ARGUMENT, "connect_timeout_ms");
+    EXPECT(hazy_options_set(o, "client_auth", "telepathy", &err_), HAZY_STATUS_INVALID_ARGUMENT,
+           "client_auth");
+    EXPECT(hazy_options_load_env(NULL, &err_), HAZY_STATUS_INVALID_ARGUMENT, "options");
+    /* A NULL value clears an optional setting. */
+    CHECK(hazy_options_set(o, "scope", NULL, NULL) == HAZY_STATUS_OK);
+    /* A 32 MiB value is taken and quoted back at most in part. */
+    huge = (char *)malloc(32u << 20);
+    memset(huge, 'a', (32u << 20) - 1);
+    huge[(32u << 20) - 1] = '\0';
+    CHECK(hazy_options_set(o, "host", huge, NULL) == HAZY_STATUS_OK);
+    {
+        hazy_client_t *c = NULL;
+        hazy_error_t *e = NULL;
+        CHECK(hazy_client_new(o, &c, &e) == HAZY_STATUS_INVALID_ARGUMENT);
+        CHECK(c == NULL);
+        CHECK(strlen(hazy_error_message(e)) < 4096);
+        hazy_error_free(e);
+    }
+    free(huge);
+    hazy_options_free(o);
+}
+
+static void test_client_arguments(void) {
+    hazy_client_t *c = offline_client();
+    hazy_job_t *job = NULL;
+    hazy_job_list_t *jobs = NULL;
+    hazy_model_list_t *models = NULL;
+    char *token = NULL;
+    CHECK(c != NULL);
+    EXPECT(hazy_client_new(NULL, NULL, &err_), HAZY_STATUS_INVALID_ARGUMENT, "client_out");
+    /* NULL client everywhere. */
+    EXPECT(hazy_authenticate(NULL, &err_), HAZY_STATUS_INVALID_ARGUMENT, "client");
+    EXPECT(hazy_authenticate_client_credentials(NULL, "a", "b", &err_),
+           HAZY_STATUS_INVALID_ARGUMENT, "client");
+    EXPECT(hazy_authenticate_password(NULL, "a", "b", "c", "d", &err_),
+           HAZY_STATUS_INVALID_ARGUMENT, "client");
+    EXPECT(hazy_authenticate_bearer(NULL, "t", &err_), HAZY_STATUS_INVALID_ARGUMENT, "client");
+    EXPECT(hazy_access_token(NULL, &token, &err_), HAZY_STATUS_INVALID_ARGUMENT, "client");
+    EXPECT(hazy_train(NULL, "p", VALID_CONFIG, &job, &err_), HAZY_STATUS_INVALID_ARGUMENT,
+           "client");
+    EXPECT(hazy_generate(NULL, "p", "m", 10, NULL, &job, &err_), HAZY_STATUS_INVALID_ARGUMENT,
+           "client");
+    EXPECT(hazy_job_get(NULL, "j", &job, &err_), HAZY_STATUS_INVALID_ARGUMENT, "client");
+    EXPECT(hazy_job_cancel(NULL, "j", NULL, &err_), HAZY_STATUS_INVALID_ARGUMENT, "client");
+    EXPECT(hazy_job_wait(NULL, "j", 1, NULL, NULL, NULL, NULL, &err_),
+           HAZY_STATUS_INVALID_ARGUMENT, "client");
+    EXPECT(hazy_jobs_list(NULL, "p", &jobs, &err_), HAZY_STATUS_INVALID_ARGUMENT, "client");
+    EXPECT(hazy_models_list(NULL, "p", &models, &err_), HAZY_STATUS_INVALID_ARGUMENT, "client");
+    /* NULL, empty and non-UTF-8 strings and NULL out-parameters. */
+    EXPECT(hazy_authenticate_client_credentials(c, NULL, "b", &err_),
+           HAZY_STATUS_INVALID_ARGUMENT, "client_id");
+    EXPECT(hazy_authenticate_client_credentials(c, "a", "", &err_),
+           HAZY_STATUS_INVALID_ARGUMENT, "client_secret");
+    EXPECT(hazy_authenticate_password(c, "api", NULL, BAD_UTF8, "pw", &err_),
+           HAZY_STATUS_INVALID_ARGUMENT, "username");
+    EXPECT(hazy_authenticate_password(c, "api", NULL, "u", NULL, &err_),
+           HAZY_STATUS_INVALID_ARGUMENT, "password");
+    EXPECT(hazy_authenticate_bearer(c, "", &err_), HAZY_STATUS_INVALID_ARGUMENT, "token");
+    EXPECT(hazy_access_token(c, NULL, &err_), HAZY_STATUS_INVALID_ARGUMENT, "token_out");
+    EXPECT(hazy_train(c, NULL, VALID_CONFIG, &job, &err_), HAZY_STATUS_INVALID_ARGUMENT,
+           "project_id");
+    EXPECT(hazy_train(c, "", VALID_CONFIG, &job, &err_), HAZY_STATUS_INVALID_ARGUMENT,
+           "project_id");
+    EXPECT(hazy_train(c, BAD_UTF8, VALID_CONFIG, &job, &err_), HAZY_STATUS_INVALID_ARGUMENT,
+           "UTF-8");
+    EXPECT(hazy_train(c, "p", NULL, &job, &err_), HAZY_STATUS_INVALID_ARGUMENT, "config_json");
+    EXPECT(hazy_train(c, "p", VALID_CONFIG, NULL, &err_), HAZY_STATUS_INVALID_ARGUMENT,
+           "job_out");
+    EXPECT(hazy_generate(c, "p", NULL, 10, NULL, &job, &err_), HAZY_STATUS_INVALID_ARGUMENT,
+           "model_id");
+    EXPECT(hazy_generate(c, "p", "m", 10, BAD_UTF8, &job, &err_),
+           HAZY_STATUS_INVALID_ARGUMENT, "config_json");
+    EXPECT(hazy_job_get(c, NULL, &job, &err_), HAZY_STATUS_INVALID_ARGUMENT, "job_id");
+    EXPECT(hazy_job_get(c, "j", NULL, &err_), HAZY_STATUS_INVALID_ARGUMENT, "job_out");
+    EXPECT(hazy_job_cancel(c, "", NULL, &err_), HAZY_STATUS_INVALID_ARGUMENT, "job_id");
+    EXPECT(hazy_job_wait(c, NULL, 1, NULL, NULL, NULL, NULL, &err_),
+           HAZY_STATUS_INVALID_ARGUMENT, "job_id");
+    EXPECT(hazy_jobs_list(c, "p", NULL, &err_), HAZY_STATUS_INVALID_ARGUMENT, "list_out");
+    EXPECT(hazy_models_list(c, NULL, &models, &err_), HAZY_STATUS_INVALID_ARGUMENT,
+           "project_id");
+    /* Nothing was written to the out-parameters. */
+    CHECK(job == NULL && jobs == NULL && models == NULL && token == NULL);
+    /* A NULL error pointer is allowed (and must not leak: valgrind checks). */
+    CHECK(hazy_train(c, NULL, NULL, NULL, NULL) == HAZY_STATUS_INVALID_ARGUMENT);
+    hazy_free(c);
+}
+
+static void test_config_validation_happens_before_the_network(void) {
+    hazy_client_t *c = offline_client();
+    hazy_job_t *job = NULL;
+    size_t big = (17u << 20);
+    char *huge = (char *)malloc(big);
+    hazy_error_t *err = NULL;
+    /* The host is unreachable: anything but VALIDATION would mean a request was tried. */
+    EXPECT(hazy_train(c, "p", "{\"data_input\":[]}", &job, &err_), HAZY_STATUS_VALIDATION,
+           "data_schema");
+    EXPECT(hazy_train(c, "p", "{\"data_schema\":{\"tables\":[]}}", &job, &err_),
+           HAZY_STATUS_VALIDATION, "data_input");
+    EXPECT(hazy_train(c, "p", "[1,2,3]", &job, &err_), HAZY_STATUS_VALIDATION, "object");
+    EXPECT(hazy_train(c, "p", "{not json", &job, &err_), HAZY_STATUS_VALIDATION, "JSON");
+    CHECK(hazy_train(c, "p", "{\"data_schema\":7,\"data_input\":[]}", &job, &err) ==
+          HAZY_STATUS_VALIDATION);
+    CHECK(err != NULL && strcmp(hazy_error_field(err), "data_schema") == 0);
+    hazy_error_free(err);
+    memset(huge, ' ', big - 1);
+    huge[0] = '{';
+    huge[big - 2] = '}';
+    huge[big - 1] = '\0';
+    EXPECT(hazy_train(c, "p", huge, &job, &err_), HAZY_STATUS_VALIDATION, "limit");
+    EXPECT(hazy_generate(c, "p", "m", 0, NULL, &job, &err_), HAZY_STATUS_VALIDATION,
+           "num_rows");
+    EXPECT(hazy_generate(c, "p", "m", 0, "[]", &job, &err_), HAZY_STATUS_VALIDATION, "object");
+    CHECK(job == NULL);
+    free(huge);
+    hazy_free(c);
+}
+
+static void test_network_errors_name_the_cause_not_the_secret(void) {
+    hazy_client_t *c = offline_client();
+    hazy_job_t *job = NULL;
+    hazy_error_t *err = NULL;
+    CHECK(hazy_authenticate(c, &err) == HAZY_STATUS_NETWORK);
+    CHECK(err != NULL && strstr(hazy_error_message(err), "token endpoint") != NULL);
+    CHECK(err != NULL && strstr(hazy_error_message(err), SECRET) == NULL);
+    hazy_error_free(err);
+    err = NULL;
+    CHECK(hazy_train(c, "p", VALID_CONFIG, &job, &err) == HAZY_STATUS_NETWORK);
+    CHECK(job == NULL);
+    hazy_error_free(err);
+    CHECK(hazy_token_request_count(c) == 2);
+    hazy_free(c);
+}
+
+static void test_bearer_token_round_trip(void) {
+    hazy_client_t *c = offline_client();
+    char *token = NULL;
+    CHECK(hazy_authenticate_bearer(c, "opaque-bearer-token", NULL) == HAZY_STATUS_OK);
+    CHECK(hazy_access_token(c, &token, NULL) == HAZY_STATUS_OK);
+    CHECK(token != NULL && strcmp(token, "opaque-bearer-token") == 0);
+    hazy_string_free(token);
+    CHECK(hazy_token_request_count(c) == 0);
+    hazy_free(c);
+}
+
+static void test_a_cancelled_wait_returns_at_once(void) {
+    hazy_client_t *c = offline_client();
+    hazy_cancel_token_t *cancel = hazy_cancel_token_new();
+    struct timespec t0, t1;
+    hazy_cancel_token_cancel(cancel);
+    hazy_cancel_token_cancel(cancel); /* idempotent */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    EXPECT(hazy_job_wait(c, "j1", 0, NULL, NULL, cancel, NULL, &err_), HAZY_STATUS_CANCELLED,
+           "cancelled");
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    CHECK(t1.tv_sec - t0.tv_sec < 2);
+    hazy_cancel_token_free(cancel);
+    hazy_free(c);
+}
+
+static void test_a_panic_is_contained(void) {
+    hazy_options_t *o = hazy_options_new();
+    hazy_client_t *c = NULL;
+    setenv("HAZY_ALLOW_DEBUG_PANIC", "1", 1);
+    EXPECT(hazy_options_set(o, "debug_panic", "1", &err_), HAZY_STATUS_PANIC, "internal error");
+    CHECK(hazy_options_set(o, "debug_panic", "1", NULL) == HAZY_STATUS_PANIC);
+    unsetenv("HAZY_ALLOW_DEBUG_PANIC");
+    /* Without the opt-in the key is just unknown. */
+    EXPECT(hazy_options_set(o, "debug_panic", "1", &err_), HAZY_STATUS_INVALID_ARGUMENT,
+           "debug_panic");
+    /* The library is intact afterwards. */
+    CHECK(hazy_options_set(o, "host", "http://127.0.0.1:9", NULL) == HAZY_STATUS_OK);
+    CHECK(hazy_client_new(o, &c, NULL) == HAZY_STATUS_OK);
+    hazy_free(c);
+    hazy_options_free(o);
+}
+
+static void test_environment_configuration(void) {
+    hazy_client_t *c = NULL;
+    setenv("HAZY_CONNECT_TIMEOUT_MS", "not-a-number", 1);
+    EXPECT(hazy_client_new(NULL, &c, &err_), HAZY_STATUS_INVALID_ARGUMENT,
+           "HAZY_CONNECT_TIMEOUT_MS");
+    CHECK(c == NULL);
+    unsetenv("HAZY_CONNECT_TIMEOUT_MS");
+    setenv("HAZY_HUB_HOST", "http://127.0.0.1:9", 1);
+    CHECK(hazy_client_new(NULL, &c, NULL) == HAZY_STATUS_OK);
+    /* No credentials in the environment: authenticating says so. */
+    EXPECT(hazy_authenticate(c, &err_), HAZY_STATUS_INVALID_ARGUMENT, "credentials");
+    unsetenv("HAZY_HUB_HOST");
+    hazy_free(c);
+}
+
+int main(void) {
+    test_version_and_names();
+    test_frees_accept_null_and_getters_survive_null();
+    test_options();
+    test_client_arguments();
+    test_config_validation_happens_before_the_network();
+    test_network_errors_name_the_cause_not_the_secret();
+    test_bearer_token_round_trip();
+    test_a_cancelled_wait_returns_at_once();
+    test_a_panic_is_contained();
+    test_environment_configuration();
+    printf("capi: %d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,291 @@
+//! The token lifecycle against in-process servers: expiry and margin on a manual clock,
+//! single-flight under 64 threads, refresh-token fallback, 401 replay, retries, and the
+//! mapping of Keycloak's error answers.
+
+mod common;
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Barrier};
+use std::time::Duration;
+
+use common::{serve, serve_raw, HubServer, TokenServer};
+use hazy::auth::{Credentials, ManualClock};
+use hazy::runtime::block_on;
+use hazy::{Client, Config, Status};
+use secrecy::ExposeSecret;
+
+const SECRET: &str = "client-secret-that-must-not-leak";
+
+fn config(base: &str) -> Config {
+    let mut c = Config::default();
+    c.set("host", base).unwrap();
+    c.set("token_url", &format!("{base}/token")).unwrap();
+    c.set("client_id", "api").unwrap();
+    c.set("client_secret", SECRET).unwrap();
+    c.set("retry_base_delay_ms", "1").unwrap();
+    c
+}
+
+fn token(client: &Client) -> hazy::Result<String> {
+    block_on(client.access_token()).unwrap().map(|t| t.expose_secret().to_owned())
+}
+
+#[test]
+fn tokens_are_reused_until_the_margin_then_refreshed() {
+    let server = TokenServer::new(60);
+    let base = serve(server.clone(), None);
+    let clock = Arc::new(ManualClock::new());
+    let mut c = config(&base);
+    c.set("token_refresh_margin_s", "10").unwrap();
+    let client = Client::with_clock(c, clock.clone()).unwrap();
+
+    assert_eq!(token(&client).unwrap(), "token-1");
+    clock.advance(Duration::from_secs(49));
+    assert_eq!(token(&client).unwrap(), "token-1", "49 s into 60 s, margin 10 s: still fresh");
+    assert_eq!(server.count(), 1);
+    clock.advance(Duration::from_secs(2));
+    assert_eq!(token(&client).unwrap(), "token-2", "51 s: inside the margin, refreshed");
+    assert_eq!(server.count(), 2);
+    clock.advance(Duration::from_secs(120));
+    assert_eq!(token(&client).unwrap(), "token-3", "long expired: fetched anew");
+    assert_eq!(client.token_requests(), 3);
+}
+
+#[test]
+fn a_margin_longer_than_the_lifetime_is_capped_at_half_of_it() {
+    let server = TokenServer::new(5);
+    let base = serve(server.clone(), None);
+    let clock = Arc::new(ManualClock::new());
+    let client = Client::with_clock(config(&base), clock.clone()).unwrap(); // margin 30 s
+    assert_eq!(token(&client).unwrap(), "token-1");
+    clock.advance(Duration::from_millis(2400));
+    assert_eq!(token(&client).unwrap(), "token-1");
+    clock.advance(Duration::from_millis(200));
+    assert_eq!(token(&client).unwrap(), "token-2");
+    assert_eq!(server.count(), 2);
+}
+
+#[test]
+fn sixty_four_threads_and_an_expired_token_make_one_request() {
+    let server = TokenServer::new(60);
+    let base = serve(server.clone(), None);
+    let clock = Arc::new(ManualClock::new());
+    let client = Client::with_clock(config(&base), clock.clone()).unwrap();
+    assert_eq!(token(&client).unwrap(), "token-1");
+    clock.advance(Duration::from_secs(61));
+    // Slow answers make sure the threads really overlap.
+    server.delay_ms.store(300, Ordering::SeqCst);
+
+    let barrier = Arc::new(Barrier::new(64));
+    let threads: Vec<_> = (0..64)
+        .map(|_| {
+            let (client, barrier) = (client.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                token(&client)
+            })
+        })
+        .collect();
+    for t in threads {
+        assert_eq!(t.join().unwrap().unwrap(), "token-2");
+    }
+    assert_eq!(server.count(), 2, "one request for the first token, one for all 64 threads");
+}
+
+#[test]
+fn a_still_valid_token_is_served_while_another_thread_refreshes() {
+    let server = TokenServer::new(60);
+    let base = serve(server.clone(), None);
+    let clock = Arc::new(ManualClock::new());
+    let mut c = config(&base);
+    c.set("token_refresh_margin_s", "10").unwrap();
+    let client = Client::with_clock(c, clock.clone()).unwrap();
+    token(&client).unwrap();
+    clock.advance(Duration::from_secs(55)); // due for refresh, still valid
+    server.delay_ms.store(1500, Ordering::SeqCst);
+    let refresher = {
+        let client = client.clone();
+        std::thread::spawn(move || token(&client))
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    assert_eq!(token(&client).unwrap(), "token-1", "served the valid token");
+    assert!(started.elapsed() < Duration::from_millis(500), "did not wait for the refresh");
+    assert_eq!(refresher.join().unwrap().unwrap(), "token-2");
+}
+
+#[test]
+fn the_refresh_token_is_preferred_and_invalid_grant_falls_back_to_the_password_grant() {
+    let server = TokenServer::new(60);
+    server.issue_refresh_tokens.store(true, Ordering::SeqCst);
+    let base = serve(server.clone(), None);
+    let clock = Arc::new(ManualClock::new());
+    let client = Client::with_clock(config(&base), clock.clone()).unwrap();
+    let password = Credentials::Password {
+        client_id: "api".into(),
+        client_secret: Some(SECRET.to_owned().into()),
+        username: "analyst".into(),
+        password: "user-password-123".to_owned().into(),
+    };
+    block_on(client.authenticate(Some(password))).unwrap().unwrap();
+    clock.advance(Duration::from_secs(61));
+    assert_eq!(token(&client).unwrap(), "token-2");
+    assert_eq!(server.grants(), ["password", "refresh_token"]);
+    let refresh_form = server.forms.lock().unwrap()[1].clone();
+    assert_eq!(refresh_form.get("refresh_token").map(String::as_str), Some("refresh-1"));
+
+    server.reject_refresh.store(true, Ordering::SeqCst);
+    clock.advance(Duration::from_secs(61));
+    assert_eq!(token(&client).unwrap(), "token-4");
+    assert_eq!(server.grants(), ["password", "refresh_token", "refresh_token", "password"]);
+}
+
+#[test]
+fn the_hub_401_drops_the_token_and_replays_once() {
+    let server = TokenServer::new(300);
+    // The Hub rejects token-1 (revoked, say) and accepts any other.
+    let hub = HubServer::new(|_, auth, _| {
+        if auth == "Bearer token-1" {
+            (401, r#"{"code":"invalid_token"}"#.into())
+        } else {
+            (200, r#"{"items":[],"next_page_token":null}"#.into())
+        }
+    });
+    let base = serve(server.clone(), Some(hub.clone()));
+    let client = Client::new(config(&base)).unwrap();
+    let jobs = block_on(client.list_jobs("p1")).unwrap().unwrap();
+    assert!(jobs.is_empty());
+    assert_eq!(hub.tokens(), ["Bearer token-1", "Bearer token-2"]);
+    assert_eq!(server.count(), 2);
+}
+
+#[test]
+fn a_hub_that_keeps_answering_401_gives_auth_after_one_replay() {
+    let server = TokenServer::new(300);
+    let hub = HubServer::new(|_, _, _| (401, r#"{"code":"invalid_token","detail":"bad audience"}"#.into()));
+    let base = serve(server.clone(), Some(hub.clone()));
+    let client = Client::new(config(&base)).unwrap();
+    let error = block_on(client.list_models("p1")).unwrap().unwrap_err();
+    assert_eq!(error.status(), Status::Auth);
+    assert_eq!(error.http_status(), 401);
+    assert!(error.message().contains("token rejected by test"), "{}", error.message());
+    assert_eq!(hub.tokens().len(), 2, "one request, one replay");
+    assert_eq!(server.count(), 2);
+    assert!(!error.message().contains("token-"), "no token in messages: {}", error.message());
+}
+
+#[test]
+fn submissions_retry_5xx_under_one_idempotency_key() {
+    let server = TokenServer::new(300);
+    let job = r#"{"id":"j1","project_id":"p1","kind":"train","state":"queued","progress":0}"#;
+    let hub = HubServer::new(move |_, _, n| if n <= 2 { (503, "{}".into()) } else { (201, job.into()) });
+    let base = serve(server, Some(hub.clone()));
+    let client = Client::new(config(&base)).unwrap();
+    let cfg = r#"{"data_schema":{"tables":[]},"data_input":[]}"#;
+    let job = block_on(client.train("p1", cfg)).unwrap().unwrap();
+    assert_eq!(job.id, "j1");
+    let keys = hub.idempotency_keys();
+    assert_eq!(keys.len(), 3);
+    assert!(keys[0].is_some() && keys.iter().all(|k| k == &keys[0]), "{keys:?}");
+}
+
+#[test]
+fn an_invalid_config_is_refused_before_any_request() {
+    let server = TokenServer::new(300);
+    let hub = HubServer::new(|_, _, _| (500, "{}".into()));
+    let base = serve(server.clone(), Some(hub.clone()));
+    let client = Client::new(config(&base)).unwrap();
+    let error = block_on(client.train("p1", r#"{"data_input":[]}"#)).unwrap().unwrap_err();
+    assert_eq!((error.status(), error.field()), (Status::Validation, Some("data_schema")));
+    assert_eq!(server.count(), 0);
+    assert!(hub.tokens().is_empty());
+}
+
+#[test]
+fn basic_client_authentication_form_encodes_id_and_secret() {
+    let server = TokenServer::new(300);
+    let base = serve(server.clone(), None);
+    let mut c = config(&base);
+    c.set("client_auth", "basic").unwrap();
+    c.set("client_id", "api:x").unwrap();
+    c.set("client_secret", "s3c:ret/+").unwrap();
+    let client = Client::new(c).unwrap();
+    token(&client).unwrap();
+    let headers = server.headers.lock().unwrap()[0].clone();
+    let auth = headers.get("authorization").unwrap().to_str().unwrap().to_owned();
+    // base64("api%3Ax:s3c%3Aret%2F%2B")
+    assert_eq!(auth, "Basic YXBpJTNBeDpzM2MlM0FyZXQlMkYlMkI=");
+    let form = server.forms.lock().unwrap()[0].clone();
+    assert!(!form.contains_key("client_secret"));
+}
+
+/// Keycloak's documented error answers, each through a real HTTP exchange.
+#[test]
+fn keycloak_error_answers_map_to_statuses_and_never_leak_the_secret() {
+    let cases: &[(u16, &str, Status, Option<&str>)] = &[
+        (401, r#"{"error":"invalid_client","error_description":"Invalid client or Invalid client credentials"}"#, Status::Auth, Some("invalid_client")),
+        (400, r#"{"error":"unauthorized_client","error_description":"Client not enabled to retrieve service account"}"#, Status::Auth, Some("unauthorized_client")),
+        (401, r#"{"error":"invalid_grant","error_description":"Invalid user credentials"}"#, Status::Auth, Some("invalid_grant")),
+        (404, r#"{"error":"Realm does not exist"}"#, Status::NotFound, Some("Realm does not exist")),
+        (404, "<html><body>Resource not found</body></html>", Status::NotFound, None),
+        (200, r#"{"error":"invalid_grant","error_description":"odd but seen"}"#, Status::Auth, Some("invalid_grant")),
+        (200, "this is not json", Status::Protocol, None),
+        (503, "<html>unavailable</html>", Status::Server, None),
+    ];
+    for (status, body, expected, oauth) in cases {
+        let server = TokenServer::new(300);
+        server.script(*status, &body.replace("odd", SECRET));
+        if *expected == Status::Server {
+            for _ in 0..8 {
+                server.script(*status, body);
+            }
+        }
+        let base = serve(server, None);
+        let client = Client::new(config(&base)).unwrap();
+        let e = token(&client).unwrap_err();
+        assert_eq!(e.status(), *expected, "{status} {body}: {e}");
+        assert_eq!(e.http_status(), *status);
+        assert_eq!(e.oauth_error(), *oauth);
+        let all = format!("{e:?} {e} {:?}", e.oauth_description());
+        assert!(!all.contains(SECRET), "secret leaked: {all}");
+    }
+}
+
+#[test]
+fn oversized_answers_are_refused() {
+    let base = serve_raw(200, vec![b'x'; 2 * 1024 * 1024]);
+    let mut c = config(&base);
+    c.set("token_url", &format!("{base}/token")).unwrap();
+    let client = Client::new(c).unwrap();
+    let e = token(&client).unwrap_err();
+    assert_eq!(e.status(), Status::Protocol);
+    assert!(e.message().contains("exceeds"), "{}", e.message());
+}
+
+#[test]
+fn a_closed_port_is_a_network_error_not_a_hang() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut c = config(&format!("http://127.0.0.1:{port}"));
+    c.set("retry_max_attempts", "1").unwrap();
+    let client = Client::new(c).unwrap();
+    let started = std::time::Instant::now();
+    let e = token(&client).unwrap_err();
+    assert_eq!(e.status(), Status::Network, "{e}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn a_server_that_never_answers_times_out() {
+    // Accepts connections (the kernel does, via the backlog) but never reads or answers.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let mut c = config(&base);
+    c.set("request_timeout_ms", "300").unwrap();
+    c.set("retry_max_attempts", "1").unwrap();
+    let client = Client::new(c).unwrap();
+    let started = std::time::Instant::now();
+    let e = token(&client).unwrap_err();
+    assert_eq!(e.status(), Status::Timeout, "{e}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    drop(listener);
+}
