@@ -16,10 +16,14 @@ CC        ?= cc
 CWARN     := -std=c99 -Wall -Wextra -Werror -pedantic
 STACK     := $(PYTHON) tests/stack/stack.py run --sim-bin $(TARGET)/hazy-hub-sim --
 
-.PHONY: all build header check-header example demo test test-unit test-rust test-c \
-        test-services test-integration test-contract test-cpp test-go test-java install clean
+.PHONY: deps all build header check-header example demo test test-unit test-rust test-c \
+        test-services test-realm test-integration test-contract test-cpp test-go test-java install clean
 
 all: build example
+
+# Debian packages the tests need, installed when missing.
+deps:
+	@bash tests/ensure-deps.sh
 
 # The library (shared with SONAME, static), the simulator, and an uninstalled pkg-config
 # file so that bindings and examples build against this tree.
@@ -48,8 +52,9 @@ demo: example
 	@$(STACK) sh -c 'HAZY_HUB_HOST="$$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID=api \
 	    HAZY_CLIENT_SECRET=api-Sup3r-S3cret-0001 $(BUILD)/examples/hazy_train demo-project examples/training-config.json'
 
-test: test-unit
-	$(STACK) $(MAKE) --no-print-directory test-services
+test: deps
+	$(MAKE) --no-print-directory test-unit
+	$(STACK) $(MAKE) -k --no-print-directory test-services
 
 test-unit: test-rust test-c
 
@@ -61,7 +66,10 @@ test-c: example
 	$(MAKE) --no-print-directory -C tests/c LIBDIR=$(CURDIR)/$(LIBDIR) INCLUDE=$(CURDIR)/include
 
 # Suites that need Keycloak and the simulator (run under tests/stack/stack.py).
-test-services: test-integration test-contract test-cpp test-go test-java
+test-services: test-realm test-integration test-contract test-cpp test-go test-java
+
+test-realm:
+	$(PYTHON) tests/realm/check_realm.py
 
 test-integration:
 	$(PYTHON) -m pytest -q tests/integration

@@ -18,7 +18,7 @@ mod status;
 mod wait;
 
 pub use client::Client;
-pub use config::{ClientAuth, Config};
+pub use config::{ClientAuth, Config, OPTIONS};
 pub use error::{Error, Result};
 pub use status::{JobState, Status};
 pub use wait::{wait_for_job, CancelToken, WaitOptions};
