@@ -56,12 +56,11 @@ impl TokenSource {
         margin: Duration,
         credentials: Option<Credentials>,
     ) -> TokenSource {
-        let mut state = State::default();
-        state.token = match &credentials {
+        let token = match &credentials {
             Some(Credentials::Bearer(token)) => Some(bearer(token.clone(), clock.now())),
             _ => None,
         };
-        state.credentials = credentials;
+        let state = State { credentials, token };
         TokenSource {
             http,
             endpoint,

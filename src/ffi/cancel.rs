@@ -20,7 +20,7 @@ pub extern "C" fn hazy_cancel_token_new() -> *mut hazy_cancel_token_t {
 /// (within milliseconds), and later waits with it return at once. Callable from any thread,
 /// any number of times. NULL does nothing.
 #[no_mangle]
-pub extern "C" fn hazy_cancel_token_cancel(token: *const hazy_cancel_token_t) {
+pub unsafe extern "C" fn hazy_cancel_token_cancel(token: *const hazy_cancel_token_t) {
     guard_value((), || {
         if let Some(t) = unsafe { token.as_ref() } {
             t.token.cancel()
@@ -30,6 +30,6 @@ pub extern "C" fn hazy_cancel_token_cancel(token: *const hazy_cancel_token_t) {
 
 /// Frees a token. It must not be in use by a running hazy_job_wait. NULL does nothing.
 #[no_mangle]
-pub extern "C" fn hazy_cancel_token_free(token: *mut hazy_cancel_token_t) {
+pub unsafe extern "C" fn hazy_cancel_token_free(token: *mut hazy_cancel_token_t) {
     guard_value((), || unsafe { free_box(token) })
 }

@@ -38,7 +38,7 @@ impl hazy_client_t {
 /// HAZY_STATUS_INVALID_ARGUMENT (a NULL `client_out`, a malformed host or environment
 /// variable, an unreadable CA bundle). Free the client with hazy_free.
 #[no_mangle]
-pub extern "C" fn hazy_client_new(
+pub unsafe extern "C" fn hazy_client_new(
     options: *const hazy_options_t,
     client_out: *mut *mut hazy_client_t,
     error: *mut *mut hazy_error_t,
@@ -57,7 +57,7 @@ pub extern "C" fn hazy_client_new(
 
 /// Frees a client. NULL does nothing. No call may be using the client at the same time.
 #[no_mangle]
-pub extern "C" fn hazy_free(client: *mut hazy_client_t) {
+pub unsafe extern "C" fn hazy_free(client: *mut hazy_client_t) {
     guard_value((), || unsafe { free_box(client) })
 }
 
@@ -72,7 +72,7 @@ pub extern "C" fn hazy_free(client: *mut hazy_client_t) {
 /// HAZY_STATUS_TIMEOUT, HAZY_STATUS_TLS, HAZY_STATUS_SERVER, HAZY_STATUS_PROTOCOL;
 /// HAZY_STATUS_INVALID_STATE (called from a libhazy runtime thread, or after fork()).
 #[no_mangle]
-pub extern "C" fn hazy_authenticate(client: *mut hazy_client_t, error: *mut *mut hazy_error_t) -> Status {
+pub unsafe extern "C" fn hazy_authenticate(client: *mut hazy_client_t, error: *mut *mut hazy_error_t) -> Status {
     guard(error, || {
         let client = hazy_client_t::get(client)?;
         runtime::block_on(client.authenticate(None))?
@@ -82,7 +82,7 @@ pub extern "C" fn hazy_authenticate(client: *mut hazy_client_t, error: *mut *mut
 /// Authenticates with the client_credentials grant (the seed tutorial's "API key" is the
 /// client secret), replacing any earlier credentials. Statuses as for hazy_authenticate.
 #[no_mangle]
-pub extern "C" fn hazy_authenticate_client_credentials(
+pub unsafe extern "C" fn hazy_authenticate_client_credentials(
     client: *mut hazy_client_t,
     client_id: *const c_char,
     client_secret: *const c_char,
@@ -102,7 +102,7 @@ pub extern "C" fn hazy_authenticate_client_credentials(
 /// may be NULL for a public client. The `audience` option, when set, is sent too. Refresh
 /// tokens are used automatically. Statuses as for hazy_authenticate.
 #[no_mangle]
-pub extern "C" fn hazy_authenticate_password(
+pub unsafe extern "C" fn hazy_authenticate_password(
     client: *mut hazy_client_t,
     client_id: *const c_char,
     client_secret: *const c_char,
@@ -128,7 +128,7 @@ pub extern "C" fn hazy_authenticate_password(
 /// traffic; the token cannot be refreshed, so when the Hub rejects it calls fail with
 /// HAZY_STATUS_AUTH. Returns HAZY_STATUS_OK or HAZY_STATUS_INVALID_ARGUMENT.
 #[no_mangle]
-pub extern "C" fn hazy_authenticate_bearer(
+pub unsafe extern "C" fn hazy_authenticate_bearer(
     client: *mut hazy_client_t,
     token: *const c_char,
     error: *mut *mut hazy_error_t,
@@ -144,7 +144,7 @@ pub extern "C" fn hazy_authenticate_bearer(
 /// callers that call other Hazy APIs themselves. Free it with hazy_string_free, which wipes
 /// it. Treat it as a secret. Statuses as for hazy_authenticate.
 #[no_mangle]
-pub extern "C" fn hazy_access_token(
+pub unsafe extern "C" fn hazy_access_token(
     client: *mut hazy_client_t,
     token_out: *mut *mut c_char,
     error: *mut *mut hazy_error_t,
@@ -162,7 +162,7 @@ pub extern "C" fn hazy_access_token(
 /// How many HTTP requests the client has sent to the token endpoint since it was created
 /// (retries included). 0 when `client` is NULL. For monitoring and tests.
 #[no_mangle]
-pub extern "C" fn hazy_token_request_count(client: *const hazy_client_t) -> u64 {
+pub unsafe extern "C" fn hazy_token_request_count(client: *const hazy_client_t) -> u64 {
     guard_value(0, || unsafe { client.as_ref() }.map_or(0, |c| c.client.token_requests()))
 }
 

@@ -32,20 +32,20 @@ impl From<Error> for hazy_error_t {
 
 /// The status of the failed call. HAZY_STATUS_INVALID_ARGUMENT when `error` is NULL.
 #[no_mangle]
-pub extern "C" fn hazy_error_status(error: *const hazy_error_t) -> Status {
+pub unsafe extern "C" fn hazy_error_status(error: *const hazy_error_t) -> Status {
     guard_value(Status::Panic, || unsafe { error.as_ref() }.map_or(Status::InvalidArgument, |e| e.status))
 }
 
 /// A human-readable message naming the cause; never contains secrets or tokens. Borrowed
 /// from `error` (valid until hazy_error_free). Never NULL: "" when `error` is NULL.
 #[no_mangle]
-pub extern "C" fn hazy_error_message(error: *const hazy_error_t) -> *const c_char {
+pub unsafe extern "C" fn hazy_error_message(error: *const hazy_error_t) -> *const c_char {
     guard_value(c"".as_ptr(), || unsafe { error.as_ref() }.map_or(c"".as_ptr(), |e| e.message.as_ptr()))
 }
 
 /// The HTTP status of the response that caused the error; 0 when there was none.
 #[no_mangle]
-pub extern "C" fn hazy_error_http_status(error: *const hazy_error_t) -> u16 {
+pub unsafe extern "C" fn hazy_error_http_status(error: *const hazy_error_t) -> u16 {
     guard_value(0, || unsafe { error.as_ref() }.map_or(0, |e| e.http_status))
 }
 
@@ -53,26 +53,26 @@ pub extern "C" fn hazy_error_http_status(error: *const hazy_error_t) -> u16 {
 /// "invalid_client") or the Hub's problem `code` (e.g. "insufficient_scope"). NULL if none.
 /// Borrowed from `error`.
 #[no_mangle]
-pub extern "C" fn hazy_error_oauth_error(error: *const hazy_error_t) -> *const c_char {
+pub unsafe extern "C" fn hazy_error_oauth_error(error: *const hazy_error_t) -> *const c_char {
     guard_value(std::ptr::null(), || unsafe { error.as_ref() }.map_or(std::ptr::null(), |e| c_ptr(&e.oauth_error)))
 }
 
 /// Keycloak's `error_description`; NULL if none. Borrowed from `error`.
 #[no_mangle]
-pub extern "C" fn hazy_error_oauth_description(error: *const hazy_error_t) -> *const c_char {
+pub unsafe extern "C" fn hazy_error_oauth_description(error: *const hazy_error_t) -> *const c_char {
     guard_value(std::ptr::null(), || unsafe { error.as_ref() }.map_or(std::ptr::null(), |e| c_ptr(&e.oauth_description)))
 }
 
 /// The offending field for HAZY_STATUS_VALIDATION (e.g. "data_schema"), or the missing
 /// scope for HAZY_STATUS_FORBIDDEN (e.g. "hazy/TrainJob:create"); NULL if none. Borrowed.
 #[no_mangle]
-pub extern "C" fn hazy_error_field(error: *const hazy_error_t) -> *const c_char {
+pub unsafe extern "C" fn hazy_error_field(error: *const hazy_error_t) -> *const c_char {
     guard_value(std::ptr::null(), || unsafe { error.as_ref() }.map_or(std::ptr::null(), |e| c_ptr(&e.field)))
 }
 
 /// Frees an error. NULL does nothing.
 #[no_mangle]
-pub extern "C" fn hazy_error_free(error: *mut hazy_error_t) {
+pub unsafe extern "C" fn hazy_error_free(error: *mut hazy_error_t) {
     guard_value((), || unsafe { free_box(error) })
 }
 
@@ -111,7 +111,7 @@ pub extern "C" fn hazy_version() -> *const c_char {
 /// Frees a string returned by libhazy through a `char **` out-parameter. Its bytes are
 /// overwritten first, since such strings can be access tokens. NULL does nothing.
 #[no_mangle]
-pub extern "C" fn hazy_string_free(s: *mut c_char) {
+pub unsafe extern "C" fn hazy_string_free(s: *mut c_char) {
     guard_value((), || {
         if !s.is_null() {
             let owned = unsafe { CString::from_raw(s) };

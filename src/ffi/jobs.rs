@@ -54,7 +54,7 @@ pub type hazy_progress_fn = Option<unsafe extern "C" fn(job: *const hazy_job_t, 
 /// HAZY_STATUS_TIMEOUT, HAZY_STATUS_TLS, HAZY_STATUS_SERVER, HAZY_STATUS_PROTOCOL;
 /// HAZY_STATUS_INVALID_STATE.
 #[no_mangle]
-pub extern "C" fn hazy_train(
+pub unsafe extern "C" fn hazy_train(
     client: *mut hazy_client_t,
     project_id: *const c_char,
     config_json: *const c_char,
@@ -77,7 +77,7 @@ pub extern "C" fn hazy_train(
 /// one of them. Idempotent and retried like hazy_train. Writes the job to `*job_out`.
 /// Statuses as for hazy_train; HAZY_STATUS_NOT_FOUND for an unknown model.
 #[no_mangle]
-pub extern "C" fn hazy_generate(
+pub unsafe extern "C" fn hazy_generate(
     client: *mut hazy_client_t,
     project_id: *const c_char,
     model_id: *const c_char,
@@ -102,7 +102,7 @@ pub extern "C" fn hazy_generate(
 /// Fetches the current state of job `job_id` into `*job_out`. Statuses as for hazy_train;
 /// HAZY_STATUS_NOT_FOUND for an unknown job.
 #[no_mangle]
-pub extern "C" fn hazy_job_get(
+pub unsafe extern "C" fn hazy_job_get(
     client: *mut hazy_client_t,
     job_id: *const c_char,
     job_out: *mut *mut hazy_job_t,
@@ -122,7 +122,7 @@ pub extern "C" fn hazy_job_get(
 /// `job_out` is not NULL, the job's resulting state is written there. Statuses as for
 /// hazy_job_get.
 #[no_mangle]
-pub extern "C" fn hazy_job_cancel(
+pub unsafe extern "C" fn hazy_job_cancel(
     client: *mut hazy_client_t,
     job_id: *const c_char,
     job_out: *mut *mut hazy_job_t,
@@ -151,7 +151,7 @@ pub extern "C" fn hazy_job_cancel(
 /// cancelled or the callback asked to stop; HAZY_STATUS_TIMEOUT; or any status of
 /// hazy_job_get. Leaving the wait never cancels the job on the Hub: use hazy_job_cancel.
 #[no_mangle]
-pub extern "C" fn hazy_job_wait(
+pub unsafe extern "C" fn hazy_job_wait(
     client: *mut hazy_client_t,
     job_id: *const c_char,
     timeout_ms: u64,
@@ -188,50 +188,50 @@ fn job<'a>(p: *const hazy_job_t) -> Option<&'a hazy_job_t> {
 
 /// The job's id. Borrowed from `job`; "" when `job` is NULL.
 #[no_mangle]
-pub extern "C" fn hazy_job_id(job: *const hazy_job_t) -> *const c_char {
+pub unsafe extern "C" fn hazy_job_id(job: *const hazy_job_t) -> *const c_char {
     guard_value(c"".as_ptr(), || self::job(job).map_or(c"".as_ptr(), |j| j.id.as_ptr()))
 }
 
 /// The job's project id. Borrowed from `job`; "" when `job` is NULL.
 #[no_mangle]
-pub extern "C" fn hazy_job_project_id(job: *const hazy_job_t) -> *const c_char {
+pub unsafe extern "C" fn hazy_job_project_id(job: *const hazy_job_t) -> *const c_char {
     guard_value(c"".as_ptr(), || self::job(job).map_or(c"".as_ptr(), |j| j.project_id.as_ptr()))
 }
 
 /// "train" or "generate" ("other" for a kind this version does not know). Borrowed; ""
 /// when `job` is NULL.
 #[no_mangle]
-pub extern "C" fn hazy_job_kind(job: *const hazy_job_t) -> *const c_char {
+pub unsafe extern "C" fn hazy_job_kind(job: *const hazy_job_t) -> *const c_char {
     guard_value(c"".as_ptr(), || self::job(job).map_or(c"".as_ptr(), |j| j.kind.as_ptr()))
 }
 
 /// The job's state; HAZY_STATE_UNKNOWN when `job` is NULL.
 #[no_mangle]
-pub extern "C" fn hazy_job_state(job: *const hazy_job_t) -> JobState {
+pub unsafe extern "C" fn hazy_job_state(job: *const hazy_job_t) -> JobState {
     guard_value(JobState::Unknown, || self::job(job).map_or(JobState::Unknown, |j| j.job.state))
 }
 
 /// Progress from 0.0 to 1.0; 0.0 when `job` is NULL.
 #[no_mangle]
-pub extern "C" fn hazy_job_progress(job: *const hazy_job_t) -> f64 {
+pub unsafe extern "C" fn hazy_job_progress(job: *const hazy_job_t) -> f64 {
     guard_value(0.0, || self::job(job).map_or(0.0, |j| j.job.progress))
 }
 
 /// For a succeeded train job, the id of the trained model; for a generation job, its
 /// source model; otherwise NULL. Borrowed from `job`.
 #[no_mangle]
-pub extern "C" fn hazy_job_model_id(job: *const hazy_job_t) -> *const c_char {
+pub unsafe extern "C" fn hazy_job_model_id(job: *const hazy_job_t) -> *const c_char {
     guard_value(std::ptr::null(), || self::job(job).map_or(std::ptr::null(), |j| c_ptr(&j.model_id)))
 }
 
 /// For a failed job, the Hub's reason; otherwise NULL. Borrowed from `job`.
 #[no_mangle]
-pub extern "C" fn hazy_job_failure_reason(job: *const hazy_job_t) -> *const c_char {
+pub unsafe extern "C" fn hazy_job_failure_reason(job: *const hazy_job_t) -> *const c_char {
     guard_value(std::ptr::null(), || self::job(job).map_or(std::ptr::null(), |j| c_ptr(&j.failure_reason)))
 }
 
 /// Frees a job snapshot. NULL does nothing.
 #[no_mangle]
-pub extern "C" fn hazy_job_free(job: *mut hazy_job_t) {
+pub unsafe extern "C" fn hazy_job_free(job: *mut hazy_job_t) {
     guard_value((), || unsafe { free_box(job) })
 }

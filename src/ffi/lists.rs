@@ -44,7 +44,7 @@ impl From<Model> for hazy_model_t {
 /// Lists every job of `project_id` (all pages), oldest first, into `*list_out`. Statuses as
 /// for hazy_job_get.
 #[no_mangle]
-pub extern "C" fn hazy_jobs_list(
+pub unsafe extern "C" fn hazy_jobs_list(
     client: *mut hazy_client_t,
     project_id: *const c_char,
     list_out: *mut *mut hazy_job_list_t,
@@ -63,13 +63,13 @@ pub extern "C" fn hazy_jobs_list(
 
 /// The number of jobs in the list; 0 when `list` is NULL.
 #[no_mangle]
-pub extern "C" fn hazy_job_list_len(list: *const hazy_job_list_t) -> usize {
+pub unsafe extern "C" fn hazy_job_list_len(list: *const hazy_job_list_t) -> usize {
     guard_value(0, || unsafe { list.as_ref() }.map_or(0, |l| l.items.len()))
 }
 
 /// The job at `index`, borrowed from the list; NULL when out of range or `list` is NULL.
 #[no_mangle]
-pub extern "C" fn hazy_job_list_get(list: *const hazy_job_list_t, index: usize) -> *const hazy_job_t {
+pub unsafe extern "C" fn hazy_job_list_get(list: *const hazy_job_list_t, index: usize) -> *const hazy_job_t {
     guard_value(std::ptr::null(), || {
         unsafe { list.as_ref() }
             .and_then(|l| l.items.get(index))
@@ -79,14 +79,14 @@ pub extern "C" fn hazy_job_list_get(list: *const hazy_job_list_t, index: usize) 
 
 /// Frees a job list and the jobs it holds. NULL does nothing.
 #[no_mangle]
-pub extern "C" fn hazy_job_list_free(list: *mut hazy_job_list_t) {
+pub unsafe extern "C" fn hazy_job_list_free(list: *mut hazy_job_list_t) {
     guard_value((), || unsafe { free_box(list) })
 }
 
 /// Lists every trained model of `project_id` (all pages) into `*list_out`. Statuses as for
 /// hazy_job_get.
 #[no_mangle]
-pub extern "C" fn hazy_models_list(
+pub unsafe extern "C" fn hazy_models_list(
     client: *mut hazy_client_t,
     project_id: *const c_char,
     list_out: *mut *mut hazy_model_list_t,
@@ -105,13 +105,13 @@ pub extern "C" fn hazy_models_list(
 
 /// The number of models in the list; 0 when `list` is NULL.
 #[no_mangle]
-pub extern "C" fn hazy_model_list_len(list: *const hazy_model_list_t) -> usize {
+pub unsafe extern "C" fn hazy_model_list_len(list: *const hazy_model_list_t) -> usize {
     guard_value(0, || unsafe { list.as_ref() }.map_or(0, |l| l.items.len()))
 }
 
 /// The model at `index`, borrowed from the list; NULL when out of range or `list` is NULL.
 #[no_mangle]
-pub extern "C" fn hazy_model_list_get(list: *const hazy_model_list_t, index: usize) -> *const hazy_model_t {
+pub unsafe extern "C" fn hazy_model_list_get(list: *const hazy_model_list_t, index: usize) -> *const hazy_model_t {
     guard_value(std::ptr::null(), || {
         unsafe { list.as_ref() }
             .and_then(|l| l.items.get(index))
@@ -121,7 +121,7 @@ pub extern "C" fn hazy_model_list_get(list: *const hazy_model_list_t, index: usi
 
 /// Frees a model list and the models it holds. NULL does nothing.
 #[no_mangle]
-pub extern "C" fn hazy_model_list_free(list: *mut hazy_model_list_t) {
+pub unsafe extern "C" fn hazy_model_list_free(list: *mut hazy_model_list_t) {
     guard_value((), || unsafe { free_box(list) })
 }
 
@@ -131,30 +131,30 @@ fn model<'a>(p: *const hazy_model_t) -> Option<&'a hazy_model_t> {
 
 /// The model's id. Borrowed; "" when `model` is NULL.
 #[no_mangle]
-pub extern "C" fn hazy_model_id(model: *const hazy_model_t) -> *const c_char {
+pub unsafe extern "C" fn hazy_model_id(model: *const hazy_model_t) -> *const c_char {
     guard_value(c"".as_ptr(), || self::model(model).map_or(c"".as_ptr(), |m| m.id.as_ptr()))
 }
 
 /// The model's project id. Borrowed; "" when `model` is NULL.
 #[no_mangle]
-pub extern "C" fn hazy_model_project_id(model: *const hazy_model_t) -> *const c_char {
+pub unsafe extern "C" fn hazy_model_project_id(model: *const hazy_model_t) -> *const c_char {
     guard_value(c"".as_ptr(), || self::model(model).map_or(c"".as_ptr(), |m| m.project_id.as_ptr()))
 }
 
 /// The id of the train job that produced the model; NULL if unknown. Borrowed.
 #[no_mangle]
-pub extern "C" fn hazy_model_train_job_id(model: *const hazy_model_t) -> *const c_char {
+pub unsafe extern "C" fn hazy_model_train_job_id(model: *const hazy_model_t) -> *const c_char {
     guard_value(std::ptr::null(), || self::model(model).map_or(std::ptr::null(), |m| c_ptr(&m.train_job_id)))
 }
 
 /// The generator type, e.g. "priv_bayes"; NULL if unknown. Borrowed.
 #[no_mangle]
-pub extern "C" fn hazy_model_generator_type(model: *const hazy_model_t) -> *const c_char {
+pub unsafe extern "C" fn hazy_model_generator_type(model: *const hazy_model_t) -> *const c_char {
     guard_value(std::ptr::null(), || self::model(model).map_or(std::ptr::null(), |m| c_ptr(&m.generator_type)))
 }
 
 /// The privacy parameter epsilon; a negative value when unknown or `model` is NULL.
 #[no_mangle]
-pub extern "C" fn hazy_model_epsilon(model: *const hazy_model_t) -> f64 {
+pub unsafe extern "C" fn hazy_model_epsilon(model: *const hazy_model_t) -> f64 {
     guard_value(-1.0, || self::model(model).and_then(|m| m.epsilon).unwrap_or(-1.0))
 }

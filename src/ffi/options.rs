@@ -27,7 +27,7 @@ pub extern "C" fn hazy_options_new() -> *mut hazy_options_t {
 /// Returns HAZY_STATUS_OK, or HAZY_STATUS_INVALID_ARGUMENT for an unknown key or a malformed
 /// value (the message names the key).
 #[no_mangle]
-pub extern "C" fn hazy_options_set(
+pub unsafe extern "C" fn hazy_options_set(
     options: *mut hazy_options_t,
     key: *const c_char,
     value: *const c_char,
@@ -51,7 +51,7 @@ pub extern "C" fn hazy_options_set(
 ///
 /// Returns HAZY_STATUS_OK, or HAZY_STATUS_INVALID_ARGUMENT naming a malformed variable.
 #[no_mangle]
-pub extern "C" fn hazy_options_load_env(options: *mut hazy_options_t, error: *mut *mut hazy_error_t) -> Status {
+pub unsafe extern "C" fn hazy_options_load_env(options: *mut hazy_options_t, error: *mut *mut hazy_error_t) -> Status {
     guard(error, || {
         required_ptr(options, "options")?;
         unsafe { &mut *options }.config.apply_env()
@@ -60,7 +60,7 @@ pub extern "C" fn hazy_options_load_env(options: *mut hazy_options_t, error: *mu
 
 /// Frees options. NULL does nothing. Clients created from them keep their own copy.
 #[no_mangle]
-pub extern "C" fn hazy_options_free(options: *mut hazy_options_t) {
+pub unsafe extern "C" fn hazy_options_free(options: *mut hazy_options_t) {
     guard_value((), || unsafe { free_box(options) })
 }
 

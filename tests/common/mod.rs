@@ -90,10 +90,13 @@ async fn token(
     ([("content-type", "application/json")], body).into_response()
 }
 
+/// Decides a fake Hub answer from (path, Authorization header, request number from 1).
+pub type Responder = Box<dyn Fn(&str, &str, usize) -> (u16, String) + Send + Sync>;
+
 /// A fake Hub: records each request's bearer token and path; answers by `respond`.
 pub struct HubServer {
     pub requests: Mutex<Vec<(String, String, Option<String>)>>,
-    pub respond: Box<dyn Fn(&str, &str, usize) -> (u16, String) + Send + Sync>,
+    pub respond: Responder,
 }
 
 impl HubServer {
