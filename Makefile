@@ -30,7 +30,8 @@ deps:
 build:
 	$(CARGO) build --workspace --locked
 	@mkdir -p $(LIBDIR)/pkgconfig
-	@cp -f $(TARGET)/libhazy.so $(LIBDIR)/libhazy.so.$(MAJOR)
+	@# Replace, never overwrite in place: a running test may have the old copy mapped.
+	@cp -f $(TARGET)/libhazy.so $(LIBDIR)/.libhazy.so.tmp && mv -f $(LIBDIR)/.libhazy.so.tmp $(LIBDIR)/libhazy.so.$(MAJOR)
 	@ln -sf libhazy.so.$(MAJOR) $(LIBDIR)/libhazy.so
 	@cp -f $(TARGET)/libhazy.a $(LIBDIR)/libhazy.a
 	@sed -e 's|@PREFIX@|$(CURDIR)|; s|@LIBDIR@|$(CURDIR)/$(LIBDIR)|; s|@INCLUDEDIR@|$(CURDIR)/include|' \
@@ -87,11 +88,12 @@ test-java:
 	bash bindings/java/run-tests.sh
 
 install: build
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/cmake/Hazy
 	install -m 0755 $(LIBDIR)/libhazy.so.$(MAJOR) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libhazy.so.$(MAJOR) $(DESTDIR)$(PREFIX)/lib/libhazy.so
 	install -m 0644 $(LIBDIR)/libhazy.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 0644 include/hazy.h $(DESTDIR)$(PREFIX)/include/
+	install -m 0644 include/hazy.h bindings/cpp/include/hazy.hpp $(DESTDIR)$(PREFIX)/include/
+	install -m 0644 bindings/cpp/cmake/HazyConfig.cmake bindings/cpp/cmake/HazyConfigVersion.cmake $(DESTDIR)$(PREFIX)/lib/cmake/Hazy/
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(PREFIX)/lib|; s|@INCLUDEDIR@|$(PREFIX)/include|' \
 	    -e 's|@VERSION@|$(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)|' \
 	    hazy.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/hazy.pc

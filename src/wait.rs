@@ -102,7 +102,8 @@ pub fn wait_for_job(
             _ => {}
         }
         last = Some(job);
-        match step(options, deadline, tokio::time::sleep(poll))? {
+        // The sleep is created inside the async block: a tokio timer must be made on the runtime.
+        match step(options, deadline, async { tokio::time::sleep(poll).await })? {
             Step::Done(()) => {}
             Step::Cancelled => return Err(cancelled(job_id)),
             Step::TimedOut => return Err(timed_out(job_id, last.as_ref(), options)),

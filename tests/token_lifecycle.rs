@@ -289,3 +289,62 @@ fn a_server_that_never_answers_times_out() {
     assert!(started.elapsed() < Duration::from_secs(3));
     drop(listener);
 }
+
+#[test]
+fn waiting_follows_a_job_through_its_states() {
+    let server = TokenServer::new(300);
+    let job = |state: &str, progress: f64| {
+        format!(r#"{{"id":"j1","project_id":"p1","kind":"train","state":"{state}","progress":{progress},"model_id":{}}}"#,
+            if state == "succeeded" { r#""m1""# } else { "null" })
+    };
+    let hub = HubServer::new(move |_, _, n| match n {
+        1 => (200, job("queued", 0.0)),
+        2 => (200, job("running", 0.5)),
+        _ => (200, job("succeeded", 1.0)),
+    });
+    let base = serve(server, Some(hub.clone()));
+    let mut c = config(&base);
+    c.set("poll_interval_ms", "10").unwrap();
+    let client = Client::new(c).unwrap();
+    let mut seen = Vec::new();
+    let done = hazy::wait_for_job(&client, "j1", &hazy::WaitOptions::default(), |j| {
+        seen.push((j.state, j.progress));
+        true
+    })
+    .unwrap();
+    assert_eq!(done.model_id.as_deref(), Some("m1"));
+    use hazy::JobState::*;
+    assert_eq!(seen, [(Queued, 0.0), (Running, 0.5), (Succeeded, 1.0)]);
+}
+
+#[test]
+fn waiting_times_out_and_cancels_promptly() {
+    let server = TokenServer::new(300);
+    let running = r#"{"id":"j1","project_id":"p1","kind":"train","state":"running","progress":0.1}"#;
+    let hub = HubServer::new(move |_, _, _| (200, running.into()));
+    let base = serve(server, Some(hub));
+    let mut c = config(&base);
+    c.set("poll_interval_ms", "50").unwrap();
+    let client = Client::new(c).unwrap();
+
+    let options = hazy::WaitOptions { timeout: Some(Duration::from_millis(300)), cancel: None };
+    let started = std::time::Instant::now();
+    let e = hazy::wait_for_job(&client, "j1", &options, |_| true).unwrap_err();
+    assert_eq!(e.status(), Status::Timeout, "{e}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+
+    let cancel = hazy::CancelToken::new();
+    let options = hazy::WaitOptions { timeout: None, cancel: Some(cancel.clone()) };
+    let canceller = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        cancel.cancel();
+        std::time::Instant::now()
+    });
+    let e = hazy::wait_for_job(&client, "j1", &options, |_| true).unwrap_err();
+    let cancelled_at = canceller.join().unwrap();
+    assert_eq!(e.status(), Status::Cancelled);
+    assert!(cancelled_at.elapsed() < Duration::from_millis(200), "the wait ended promptly after cancel");
+
+    let e = hazy::wait_for_job(&client, "j1", &hazy::WaitOptions::default(), |_| false).unwrap_err();
+    assert_eq!(e.status(), Status::Cancelled);
+}

@@ -1,0 +1,77 @@
+//! `/_sim/*`: unauthenticated controls for tests. Not part of the Hub API.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::faults::FaultSpec;
+use crate::problem::Problem;
+use crate::AppState;
+
+fn bad(detail: impl Into<String>) -> Problem {
+    Problem::new(StatusCode::BAD_REQUEST, "invalid_body", detail)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectSettings {
+    /// Null removes the override.
+    job_duration_ms: Option<u64>,
+}
+
+pub async fn put_project(
+    State(st): State<Arc<AppState>>,
+    Path(project_id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, Problem> {
+    let settings: ProjectSettings =
+        serde_json::from_slice(&body).map_err(|e| bad(e.to_string()))?;
+    let mut store = st.store.lock().unwrap();
+    store.set_job_duration(&project_id, settings.job_duration_ms);
+    let effective = store.job_duration(&project_id);
+    Ok(Json(json!({"project_id": project_id, "job_duration_ms": effective})).into_response())
+}
+
+pub async fn add_fault(
+    State(st): State<Arc<AppState>>,
+    body: axum::body::Bytes,
+) -> Result<Response, Problem> {
+    let spec: FaultSpec = serde_json::from_slice(&body).map_err(|e| bad(e.to_string()))?;
+    let fault = st.faults.lock().unwrap().add(spec).map_err(bad)?;
+    Ok((StatusCode::CREATED, Json(fault)).into_response())
+}
+
+pub async fn list_faults(State(st): State<Arc<AppState>>) -> Response {
+    Json(json!({"items": st.faults.lock().unwrap().list()})).into_response()
+}
+
+pub async fn clear_faults(State(st): State<Arc<AppState>>) -> StatusCode {
+    st.faults.lock().unwrap().clear();
+    StatusCode::NO_CONTENT
+}
+
+pub async fn stats(
+    State(st): State<Arc<AppState>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let project = q.get("project_id").map(String::as_str);
+    let requests = st.stats.lock().unwrap().snapshot(project);
+    let total: u64 = requests.values().sum();
+    let jobs_total = st.store.lock().unwrap().jobs_total(project);
+    let body: Value =
+        json!({"requests": requests, "requests_total": total, "jobs_total": jobs_total});
+    Json(body).into_response()
+}
+
+pub async fn reset(State(st): State<Arc<AppState>>) -> StatusCode {
+    st.store.lock().unwrap().reset();
+    st.faults.lock().unwrap().clear();
+    st.stats.lock().unwrap().clear();
+    StatusCode::NO_CONTENT
+}

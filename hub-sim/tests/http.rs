@@ -1,0 +1,648 @@
+//! The simulator over real HTTP, with a local JWKS server standing in for
+//! Keycloak (tokens are signed with the committed test key).
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::routing::get;
+use axum::{Json, Router};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{json, Value};
+
+const KEY: &str = include_str!("keys/test-rsa.pem");
+const JWKS: &str = include_str!("keys/test-jwks.json");
+
+struct Sim {
+    base: String,
+    jwks_fetches: Arc<AtomicUsize>,
+    issuer: String,
+    http: reqwest::Client,
+}
+
+async fn start(job_duration_ms: u64) -> Sim {
+    // Fake Keycloak: JWKS and a token endpoint under /auth, like Hazy's layout.
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let counter = fetches.clone();
+    let kc = Router::new()
+        .route(
+            "/auth/realms/hazy/protocol/openid-connect/certs",
+            get(move || {
+                counter.fetch_add(1, Ordering::SeqCst);
+                async { Json(serde_json::from_str::<Value>(JWKS).unwrap()) }
+            }),
+        )
+        .route(
+            "/auth/realms/hazy/protocol/openid-connect/token",
+            axum::routing::post(|headers: axum::http::HeaderMap, body: String| async move {
+                let host = headers.get("host").map(|h| h.to_str().unwrap().to_owned());
+                Json(json!({"access_token": "t", "echo": body, "host": host}))
+            }),
+        );
+    let kc_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let kc_addr = kc_listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(kc_listener, kc).await.unwrap() });
+
+    let issuer = format!("http://{kc_addr}/auth/realms/hazy");
+    let mut cfg = hazy_hub_sim::Config::new(&issuer);
+    cfg.job_duration_ms = job_duration_ms;
+    cfg.keycloak_url = Some(format!("http://{kc_addr}/auth"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let app = hazy_hub_sim::app(hazy_hub_sim::AppState::new(cfg));
+    tokio::spawn(hazy_hub_sim::server::serve(listener, app));
+    Sim {
+        base: format!("http://{addr}"),
+        jwks_fetches: fetches,
+        issuer,
+        http: hazy_hub_sim::http_client_builder().build().unwrap(),
+    }
+}
+
+impl Sim {
+    fn token(&self, scope: &str) -> String {
+        self.token_with(json!({"scope": scope}))
+    }
+
+    fn token_with(&self, overrides: Value) -> String {
+        self.token_signed("test-key-1", overrides)
+    }
+
+    fn token_signed(&self, kid: &str, overrides: Value) -> String {
+        let now = jsonwebtoken::get_current_timestamp();
+        let mut claims = json!({
+            "iss": self.issuer, "aud": "hazy-hub-backend", "sub": "svc-1", "azp": "api",
+            "typ": "Bearer", "exp": now + 300, "iat": now, "scope": ""
+        });
+        for (k, v) in overrides.as_object().unwrap() {
+            claims[k] = v.clone();
+        }
+        let mut h = Header::new(Algorithm::RS256);
+        h.kid = Some(kid.into());
+        jsonwebtoken::encode(
+            &h,
+            &claims,
+            &EncodingKey::from_rsa_pem(KEY.as_bytes()).unwrap(),
+        )
+        .unwrap()
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    async fn post(
+        &self,
+        path: &str,
+        token: &str,
+        key: Option<&str>,
+        body: &Value,
+    ) -> reqwest::Result<reqwest::Response> {
+        let mut req = self.http.post(self.url(path)).bearer_auth(token).json(body);
+        if let Some(k) = key {
+            req = req.header("Idempotency-Key", k);
+        }
+        req.send().await
+    }
+
+    async fn get(&self, path: &str, token: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn admin(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut req = self.http.request(method, self.url(path));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        assert!(resp.status().is_success(), "{path}: {}", resp.status());
+        resp.json().await.unwrap_or(Value::Null)
+    }
+}
+
+const ALL: &str = "hazy/TrainJob:create hazy/TrainJob:read hazy/TrainJob:cancel hazy/Model:read \
+                   hazy/GenerationJob:create hazy/GenerationJob:read hazy/GenerationJob:cancel";
+
+fn config(input: &str) -> Value {
+    json!({
+        "data_schema": {"tables": [{"name": "orders"}]},
+        "data_input": [{"name": "orders", "path": input}],
+        "model_parameters": {"generator_type": "priv_bayes", "epsilon": 1000.0, "n_parents": 3, "n_bins": 100},
+        "model_output": "orders.hmf"
+    })
+}
+
+async fn problem(resp: reqwest::Response) -> (u16, Value) {
+    let status = resp.status().as_u16();
+    assert_eq!(resp.headers()["content-type"], "application/problem+json");
+    (status, resp.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn health_needs_no_token() {
+    let sim = start(100).await;
+    let resp = sim
+        .http
+        .get(sim.url("/api/v1/health"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(
+        (body["status"].as_str(), body["api_version"].as_str()),
+        (Some("ok"), Some("1"))
+    );
+    assert_eq!(
+        sim.jwks_fetches.load(Ordering::SeqCst),
+        0,
+        "JWKS is fetched lazily"
+    );
+}
+
+#[tokio::test]
+async fn auth_failures() {
+    let sim = start(100).await;
+    let path = "/api/v1/projects/p1/train-jobs";
+    let resp = sim
+        .http
+        .post(sim.url(path))
+        .json(&config("s3://x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["www-authenticate"], "Bearer");
+    let (status, body) = problem(resp).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("invalid_token"))
+    );
+
+    let resp = sim
+        .post(
+            path,
+            &sim.token("hazy/TrainJob:read"),
+            Some("k"),
+            &config("s3://x"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.headers()["www-authenticate"],
+        "Bearer error=\"insufficient_scope\", scope=\"hazy/TrainJob:create\""
+    );
+    let (status, body) = problem(resp).await;
+    assert_eq!(
+        (status, body["required_scope"].as_str()),
+        (403, Some("hazy/TrainJob:create"))
+    );
+
+    let no_aud = sim.token_with(json!({"aud": "account", "scope": ALL}));
+    let resp = sim
+        .post(path, &no_aud, Some("k"), &config("s3://x"))
+        .await
+        .unwrap();
+    let challenge = resp.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        challenge.starts_with("Bearer error=\"invalid_token\"")
+            && challenge.contains("hazy-hub-backend")
+    );
+    let (status, body) = problem(resp).await;
+    assert_eq!(status, 401);
+    assert!(body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("hazy-hub-backend"));
+
+    // An unknown kid triggers one refetch, then is throttled.
+    let fetches = sim.jwks_fetches.load(Ordering::SeqCst);
+    let rotated = sim.token_signed("rotated", json!({"scope": ALL}));
+    // Past the 1 s floor between any two JWKS fetches.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    for _ in 0..3 {
+        assert_eq!(
+            sim.get("/api/v1/projects/p1/jobs", &rotated).await.status(),
+            401
+        );
+    }
+    assert_eq!(sim.jwks_fetches.load(Ordering::SeqCst), fetches + 1);
+
+    let stats = sim
+        .admin(reqwest::Method::GET, "/_sim/stats?project_id=p1", None)
+        .await;
+    assert_eq!(
+        stats["requests"]["POST /api/v1/projects/{project_id}/train-jobs"],
+        3
+    );
+    assert_eq!(stats["requests_total"], 6);
+    assert_eq!(stats["jobs_total"], 0);
+}
+
+#[tokio::test]
+async fn train_lifecycle_models_and_generation() {
+    let sim = start(400).await;
+    let t = sim.token(ALL);
+    let resp = sim
+        .post(
+            "/api/v1/projects/p1/train-jobs",
+            &t,
+            Some("key-1"),
+            &config("s3://b/orders.csv"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    assert!(resp.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/api/v1/jobs/"));
+    let job: Value = resp.json().await.unwrap();
+    assert_eq!(
+        (job["kind"].as_str(), job["state"].as_str()),
+        (Some("train"), Some("queued"))
+    );
+    let id = job["id"].as_str().unwrap().to_owned();
+
+    // Replay: same job, 200.
+    let replay = sim
+        .post(
+            "/api/v1/projects/p1/train-jobs",
+            &t,
+            Some("key-1"),
+            &config("s3://b/orders.csv"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), 200);
+    assert_eq!(replay.json::<Value>().await.unwrap()["id"], id.as_str());
+    let (status, body) = problem(
+        sim.post(
+            "/api/v1/projects/p1/train-jobs",
+            &t,
+            Some("key-1"),
+            &config("s3://other"),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("idempotency_key_reused"))
+    );
+
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let done: Value = sim
+        .get(&format!("/api/v1/jobs/{id}"), &t)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (done["state"].as_str(), done["progress"].as_f64()),
+        (Some("succeeded"), Some(1.0))
+    );
+    let models: Value = sim
+        .get("/api/v1/projects/p1/models", &t)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(models["items"][0]["id"], done["model_id"]);
+    assert_eq!(models["items"][0]["epsilon"], 1000.0);
+    assert!(models["next_page_token"].is_null());
+
+    let gen = sim
+        .post(
+            "/api/v1/projects/p1/generation-jobs",
+            &t,
+            Some("g1"),
+            &json!({"model_id": done["model_id"], "num_rows": 5}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(gen.status(), 201);
+    let gen: Value = gen.json().await.unwrap();
+    assert_eq!(
+        (gen["kind"].as_str(), gen["num_rows"].as_u64()),
+        (Some("generate"), Some(5))
+    );
+    let (status, body) = problem(
+        sim.post(
+            "/api/v1/projects/p2/generation-jobs",
+            &t,
+            None,
+            &json!({"model_id": done["model_id"], "num_rows": 5}),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (404, Some("model_not_found"))
+    );
+
+    let cancelled: Value = sim
+        .http
+        .post(sim.url(&format!(
+            "/api/v1/jobs/{}/cancel",
+            gen["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cancelled["state"], "cancelled");
+
+    let page: Value = sim
+        .get("/api/v1/projects/p1/jobs?page_size=1", &t)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"][0]["id"], id.as_str());
+    let next = page["next_page_token"].as_str().unwrap();
+    let page2: Value = sim
+        .get(
+            &format!("/api/v1/projects/p1/jobs?page_size=1&page_token={next}"),
+            &t,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page2["items"][0]["id"], gen["id"]);
+    let trains: Value = sim
+        .get("/api/v1/projects/p1/jobs?kind=train", &t)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(trains["items"].as_array().unwrap().len(), 1);
+
+    let (status, body) = problem(sim.get("/api/v1/jobs/nope", &t).await).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (404, Some("job_not_found"))
+    );
+    // A generation job needs the generation scope to be read.
+    let resp = sim
+        .get(
+            &format!("/api/v1/jobs/{}", gen["id"].as_str().unwrap()),
+            &sim.token("hazy/TrainJob:read"),
+        )
+        .await;
+    assert_eq!(
+        problem(resp).await.1["required_scope"],
+        "hazy/GenerationJob:read"
+    );
+}
+
+#[tokio::test]
+async fn scripted_failure() {
+    let sim = start(200).await;
+    let t = sim.token(ALL);
+    let job: Value = sim
+        .post(
+            "/api/v1/projects/p1/train-jobs",
+            &t,
+            Some("f"),
+            &config("sim://fail/orders.csv"),
+        )
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let job: Value = sim
+        .get(&format!("/api/v1/jobs/{}", job["id"].as_str().unwrap()), &t)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(job["state"], "failed");
+    assert_eq!(
+        job["failure_reason"],
+        "could not read data input sim://fail/orders.csv"
+    );
+    assert_eq!(job["progress"], 0.5);
+}
+
+#[tokio::test]
+async fn validation_problems() {
+    let sim = start(100).await;
+    let t = sim.token(ALL);
+    let path = "/api/v1/projects/p1/train-jobs";
+    for (body, field) in [
+        (json!({"data_input": []}), json!("data_schema")),
+        (
+            json!({"data_schema": [], "data_input": []}),
+            json!("data_schema.tables"),
+        ),
+        (json!({"data_schema": {"tables": []}}), json!("data_input")),
+        (json!([1]), Value::Null),
+    ] {
+        let (status, p) = problem(sim.post(path, &t, Some("v"), &body).await.unwrap()).await;
+        assert_eq!((status, &p["field"]), (422, &field), "{p}");
+    }
+    let resp = sim
+        .http
+        .post(sim.url(path))
+        .bearer_auth(&t)
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    let (status, p) = problem(resp).await;
+    assert_eq!((status, p["code"].as_str()), (400, Some("invalid_body")));
+}
+
+#[tokio::test]
+async fn body_limit_and_bad_headers() {
+    let sim = start(100).await;
+    let t = sim.token(ALL);
+    let huge = json!({"data_schema": {"tables": []}, "data_input": ["x".repeat(2 * 1024 * 1024)]});
+    let (status, body) = problem(
+        sim.post("/api/v1/projects/p1/train-jobs", &t, None, &huge)
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (413, Some("payload_too_large"))
+    );
+    let long_key = "k".repeat(256);
+    let (status, body) = problem(
+        sim.post(
+            "/api/v1/projects/p1/train-jobs",
+            &t,
+            Some(&long_key),
+            &config("s3://x"),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_idempotency_key"))
+    );
+    let (status, body) = problem(sim.get("/api/v1/projects/p1/jobs?page_size=0", &t).await).await;
+    assert_eq!((status, body["field"].as_str()), (422, Some("page_size")));
+    let (status, _) = problem(sim.http.get(sim.url("/api/v1/nope")).send().await.unwrap()).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn dropped_submission_is_retried_into_exactly_one_job() {
+    let sim = start(1000).await;
+    let t = sim.token(ALL);
+    sim.admin(
+        reqwest::Method::POST,
+        "/_sim/faults",
+        Some(json!({"path_prefix": "/api/v1/projects/p1/", "method": "POST", "kind": "drop", "count": 1})),
+    )
+    .await;
+    let err = sim
+        .post(
+            "/api/v1/projects/p1/train-jobs",
+            &t,
+            Some("retry-me"),
+            &config("s3://x"),
+        )
+        .await
+        .unwrap_err();
+    assert!(!err.is_status(), "no HTTP response at all: {err:?}");
+    let resp = sim
+        .post(
+            "/api/v1/projects/p1/train-jobs",
+            &t,
+            Some("retry-me"),
+            &config("s3://x"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        200,
+        "the retry finds the job the dropped request created"
+    );
+    let stats = sim
+        .admin(reqwest::Method::GET, "/_sim/stats?project_id=p1", None)
+        .await;
+    assert_eq!(
+        stats["requests"]["POST /api/v1/projects/{project_id}/train-jobs"],
+        2
+    );
+    assert_eq!(stats["jobs_total"], 1);
+}
+
+#[tokio::test]
+async fn status_and_latency_faults() {
+    let sim = start(1000).await;
+    let t = sim.token(ALL);
+    sim.admin(
+        reqwest::Method::POST,
+        "/_sim/faults",
+        Some(json!({"path_prefix": "/api/v1/projects/p1/jobs", "kind": "status", "status": 429, "retry_after_s": 2, "count": 2})),
+    )
+    .await;
+    for _ in 0..2 {
+        let resp = sim.get("/api/v1/projects/p1/jobs", &t).await;
+        assert_eq!(resp.headers()["retry-after"], "2");
+        assert_eq!(problem(resp).await.1["code"], "rate_limited");
+    }
+    assert_eq!(sim.get("/api/v1/projects/p1/jobs", &t).await.status(), 200);
+
+    sim.admin(
+        reqwest::Method::POST,
+        "/_sim/faults",
+        Some(json!({"path_prefix": "/api/v1/health", "kind": "latency", "latency_ms": 300})),
+    )
+    .await;
+    let start = std::time::Instant::now();
+    assert_eq!(
+        sim.http
+            .get(sim.url("/api/v1/health"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert!(start.elapsed() >= Duration::from_millis(300));
+
+    sim.admin(
+        reqwest::Method::PUT,
+        "/_sim/projects/fast",
+        Some(json!({"job_duration_ms": 0})),
+    )
+    .await;
+    let job: Value = sim
+        .post(
+            "/api/v1/projects/fast/train-jobs",
+            &t,
+            None,
+            &config("s3://x"),
+        )
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(job["state"], "succeeded");
+    let resp = sim.http.post(sim.url("/_sim/reset")).send().await.unwrap();
+    assert_eq!(resp.status(), 204);
+    let stats = sim.admin(reqwest::Method::GET, "/_sim/stats", None).await;
+    assert_eq!(
+        (
+            stats["requests_total"].as_u64(),
+            stats["jobs_total"].as_u64()
+        ),
+        (Some(0), Some(0))
+    );
+}
+
+#[tokio::test]
+async fn auth_proxy_forwards_to_keycloak() {
+    let sim = start(100).await;
+    let resp = sim
+        .http
+        .post(sim.url("/auth/realms/hazy/protocol/openid-connect/token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials&client_id=api")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["echo"], "grant_type=client_credentials&client_id=api");
+    // Host is rewritten to Keycloak's, not passed through.
+    assert!(!body["host"]
+        .as_str()
+        .unwrap()
+        .ends_with(sim.base.rsplit(':').next().unwrap()));
+    let certs = sim
+        .http
+        .get(sim.url("/auth/realms/hazy/protocol/openid-connect/certs"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(certs.status(), 200);
+}
