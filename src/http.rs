@@ -89,17 +89,17 @@ pub fn transport(error: &reqwest::Error, what: &str) -> Error {
 }
 
 fn is_tls(error: &reqwest::Error) -> bool {
-    let mut source: Option<&(dyn StdError + 'static)> = Some(error);
-    while let Some(e) = source {
+    let mut current: Option<&(dyn StdError + 'static)> = Some(error);
+    while let Some(e) = current {
         if e.is::<rustls::Error>() {
             return true;
         }
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            if io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) {
-                return true;
-            }
-        }
-        source = e.source();
+        // The connector wraps rustls's error in io::Errors, sometimes two deep, and an
+        // io::Error's source() skips the error it wraps, so descend with get_ref().
+        current = match e.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn StdError + 'static)),
+            None => e.source(),
+        };
     }
     false
 }

@@ -348,3 +348,14 @@ fn waiting_times_out_and_cancels_promptly() {
     let e = hazy::wait_for_job(&client, "j1", &hazy::WaitOptions::default(), |_| false).unwrap_err();
     assert_eq!(e.status(), Status::Cancelled);
 }
+
+#[test]
+fn a_tls_failure_is_reported_as_tls() {
+    // An https:// URL aimed at a plain-HTTP server fails in the TLS handshake.
+    let base = serve_raw(200, b"{}".to_vec()).replace("http://", "https://");
+    let mut c = config(&base);
+    c.set("retry_max_attempts", "1").unwrap();
+    let client = Client::new(c).unwrap();
+    let e = token(&client).unwrap_err();
+    assert_eq!(e.status(), Status::Tls, "{e}");
+}

@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# The Java binding's test run (`make test-java`): builds the binding with Maven, runs its JUnit
+# suite end to end against real Keycloak and the Hub simulator on JDK 17 and on Temurin 25,
+# checks that the jar holds Java 8 bytecode (class file major version 52) and the bundled
+# native library, then builds and runs the Java example.
+#
+# Called from the repository root after `make build`, inside tests/stack/stack.py (which sets
+# HAZY_TEST_HUB_URL, HAZY_TEST_KEYCLOAK_URL, HAZY_TEST_TOKEN_URL, ...). By hand:
+#   make build
+#   python3 tests/stack/stack.py run --sim-bin target/debug/hazy-hub-sim -- bash bindings/java/run-tests.sh
+#
+# Environment: JDK17_HOME, JDK25_HOME override where the JDKs are looked for;
+# HAZY_JAVA_NATIVE_DIR a directory holding another libhazy.so.0 to bundle and test (default
+# build/lib). Maven downloads go to the standard per-user cache (~/.m2).
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BINDING="$REPO/bindings/java"
+EXAMPLE="$REPO/examples/java"
+NATIVE_DIR="${HAZY_JAVA_NATIVE_DIR:-$REPO/build/lib}"
+cd "$REPO"
+
+say() { printf '\n== java: %s\n' "$*"; }
+die() { printf 'java: FAILED: %s\n' "$*" >&2; exit 1; }
+
+# --- tools: a JDK 17 (javac) and Maven, from Debian's packages when missing -----------------
+apt_updated=0
+ensure_pkg() { # ensure_pkg PACKAGE...
+    local missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+        if [ "$apt_updated" = 0 ]; then
+            apt-get update -qq
+            apt_updated=1
+        fi
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    fi
+}
+
+find_jdk17() {
+    if [ -n "${JDK17_HOME:-}" ]; then echo "$JDK17_HOME"; return; fi
+    for d in /usr/lib/jvm/java-17-openjdk-* /usr/lib/jvm/temurin-17-jdk-*; do
+        if [ -x "$d/bin/javac" ]; then echo "$d"; return; fi
+    done
+}
+JDK17="$(find_jdk17)"
+if [ -z "$JDK17" ]; then
+    ensure_pkg openjdk-17-jdk-headless
+    JDK17="$(find_jdk17)"
+fi
+[ -n "$JDK17" ] && [ -x "$JDK17/bin/javac" ] || die "no JDK 17 found (set JDK17_HOME)"
+command -v mvn >/dev/null 2>&1 || ensure_pkg maven
+command -v python3 >/dev/null 2>&1 || ensure_pkg python3
+JDK25="${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+
+# --- inputs -------------------------------------------------------------------------------
+[ -n "${HAZY_TEST_HUB_URL:-}" ] && [ -n "${HAZY_TEST_KEYCLOAK_URL:-}" ] \
+    || die "HAZY_TEST_HUB_URL/HAZY_TEST_KEYCLOAK_URL are not set: run inside tests/stack/stack.py (make test-java does)"
+[ -f "$NATIVE_DIR/libhazy.so.0" ] || [ -n "${HAZY_JAVA_NATIVE_DIR:-}" ] || make --no-print-directory build
+[ -f "$NATIVE_DIR/libhazy.so.0" ] || die "$NATIVE_DIR/libhazy.so.0 is missing after make build"
+
+MVN=(mvn -B -ntp -Dstyle.color=never -Dhazy.native.dir="$NATIVE_DIR")
+SUMMARIES=()
+
+# Runs the suite with the JDK in $1; $2 = Maven goal. Prints Surefire's own summary lines.
+run_suite() {
+    local jdk="$1" goal="$2" label="$3" log
+    log="$(mktemp)"
+    say "$label: mvn $goal with $("$jdk/bin/java" -version 2>&1 | head -n1)"
+    set +e
+    (cd "$BINDING" && JAVA_HOME="$jdk" PATH="$jdk/bin:$PATH" "${MVN[@]}" clean "$goal") 2>&1 | tee "$log"
+    local rc="${PIPESTATUS[0]}"
+    set -e
+    # The last "Tests run:" line of Surefire is its total for the run.
+    local total
+    total="$(grep -E '^\[[A-Z]+\] Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$log" | tail -n1 || true)"
+    rm -f "$log"
+    [ "$rc" = 0 ] || die "$label: Maven failed (exit $rc)"
+    [ -n "$total" ] || die "$label: no Surefire summary found"
+    SUMMARIES+=("$label: ${total#*] }")
+    local skipped
+    skipped="$(sed -E 's/.*Skipped: ([0-9]+).*/\1/' <<<"$total")"
+    [ "$skipped" = 0 ] || die "$label: $skipped test(s) skipped; a skip counts as a failure here"
+}
+
+# Fails unless every class in the jar is Java 8 bytecode and the native library is bundled.
+check_jar() {
+    local jar="$1"
+    python3 - "$jar" "$NATIVE_DIR/libhazy.so.0" <<'PY'
+import os, struct, sys, zipfile
+jar, native = sys.argv[1], sys.argv[2]
+bad, classes = [], 0
+with zipfile.ZipFile(jar) as z:
+    for name in z.namelist():
+        if name.endswith(".class"):
+            data = z.read(name)
+            magic, minor, major = struct.unpack(">IHH", data[:8])
+            classes += 1
+            if magic != 0xCAFEBABE or major != 52:
+                bad.append("%s: major %d" % (name, major))
+    try:
+        info = z.getinfo("linux-x86-64/libhazy.so")
+    except KeyError:
+        sys.exit("java: FAILED: %s has no linux-x86-64/libhazy.so" % jar)
+    if info.file_size != os.path.getsize(native):
+        sys.exit("java: FAILED: bundled libhazy.so (%d bytes) is not %s (%d bytes)"
+                 % (info.file_size, native, os.path.getsize(native)))
+if bad or classes < 20:
+    sys.exit("java: FAILED: %s: %d classes, not Java 8 bytecode (major 52): %s" % (jar, classes, bad))
+print("java: %s: %d classes, all class file major version 52 (Java 8); linux-x86-64/libhazy.so bundled"
+      % (os.path.basename(jar), classes))
+PY
+}
+
+# --- JDK 17: build, test, install to ~/.m2 (for the example) --------------------------------
+say "JDK 17 run: VirtualThreadTest is NOT part of this run (virtual threads need Java 21+; pom.xml excludes it below JDK 21). It runs in the Temurin 25 run."
+run_suite "$JDK17" install "JDK 17"
+check_jar "$BINDING/target/libhazy-0.1.0.jar"
+
+# --- Temurin 25: the same suite plus VirtualThreadTest (profile virtual-threads) ------------
+if [ -x "$JDK25/bin/javac" ]; then
+    say "Temurin 25 run: the whole suite including VirtualThreadTest (50 virtual threads)"
+    run_suite "$JDK25" verify "Temurin 25"
+    check_jar "$BINDING/target/libhazy-0.1.0.jar"
+else
+    say "NOTE: no Temurin 25 at $JDK25 (set JDK25_HOME): the JDK 25 run and VirtualThreadTest did NOT run"
+fi
+
+# --- the example, built against the installed jar, using the bundled native library --------
+say "examples/java: build against com.hazy:libhazy:0.1.0 from the local Maven repository"
+# Built into bindings/java/target/example (gitignored), not examples/java/target.
+EXAMPLE_OUT="$BINDING/target/example"
+(cd "$EXAMPLE" && JAVA_HOME="$JDK17" PATH="$JDK17/bin:$PATH" "${MVN[@]}" -q -Dexample.build.dir="$EXAMPLE_OUT" \
+    clean compile dependency:build-classpath -Dmdep.outputFile="$EXAMPLE_OUT/classpath.txt")
+CP="$EXAMPLE_OUT/classes:$(cat "$EXAMPLE_OUT/classpath.txt")"
+JDKS=("$JDK17")
+[ -x "$JDK25/bin/java" ] && JDKS+=("$JDK25")
+for jdk in "${JDKS[@]}"; do
+    # JDK 22+ warns when native code is loaded unless it is allowed (see README).
+    flags=()
+    [ "$jdk" = "$JDK17" ] || flags=(--enable-native-access=ALL-UNNAMED)
+    project="java-example-$RANDOM$RANDOM"
+    say "examples/java on $("$jdk/bin/java" -version 2>&1 | head -n1): training in project $project"
+    out="$(env -u LD_LIBRARY_PATH HAZY_HUB_HOST="$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID=api \
+        HAZY_CLIENT_SECRET=api-Sup3r-S3cret-0001 \
+        "$jdk/bin/java" "${flags[@]}" -cp "$CP" com.hazy.examples.Train "$project" examples/training-config.json 2>&1)" \
+        || { printf '%s\n' "$out"; die "the example failed"; }
+    printf '%s\n' "$out"
+    grep -Eq '^training succeeded: model id [0-9a-f-]{36}$' <<<"$out" || die "the example printed no model id"
+done
+
+# --- the README's quick start, exactly as written -----------------------------------------
+say "README.md quick start: compile and run the java code block"
+QS="$(mktemp -d)"
+python3 - "$BINDING/README.md" "$QS/HazyQuickstart.java" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+blocks = re.findall(r"```java\n(.*?)```", text, re.S)
+if not blocks or "class HazyQuickstart" not in blocks[0]:
+    sys.exit("java: FAILED: README.md has no java block with class HazyQuickstart")
+open(sys.argv[2], "w", encoding="utf-8").write(blocks[0])
+PY
+QCP="$HOME/.m2/repository/com/hazy/libhazy/0.1.0/libhazy-0.1.0.jar:$HOME/.m2/repository/net/java/dev/jna/jna/5.18.1/jna-5.18.1.jar"
+grep -qF "CP=\"\$HOME/.m2/repository/com/hazy/libhazy/0.1.0/libhazy-0.1.0.jar:\$HOME/.m2/repository/net/java/dev/jna/jna/5.18.1/jna-5.18.1.jar\"" \
+    "$BINDING/README.md" || die "README.md's class path line differs from the one tested here"
+"$JDK17/bin/javac" --release 8 -Xlint:-options -d "$QS" -cp "$QCP" "$QS/HazyQuickstart.java"
+project="java-readme-$RANDOM$RANDOM"
+out="$(env -u LD_LIBRARY_PATH HAZY_HUB_HOST="$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID=api \
+    HAZY_CLIENT_SECRET=api-Sup3r-S3cret-0001 "$JDK17/bin/java" -cp "$QCP:$QS" HazyQuickstart "$project" 2>&1)" \
+    || { printf '%s\n' "$out"; die "the README quick start failed"; }
+printf '%s\n' "$out"
+rm -rf "$QS"
+grep -Eq '^model id: [0-9a-f-]{36}$' <<<"$out" || die "the README quick start printed no model id"
+
+say "summary"
+for s in "${SUMMARIES[@]}"; do echo "  $s"; done
+passed=0
+failed=0
+for s in "${SUMMARIES[@]}"; do
+    run="$(sed -E 's/.*Tests run: ([0-9]+).*/\1/' <<<"$s")"
+    f="$(sed -E 's/.*Failures: ([0-9]+), Errors: ([0-9]+).*/\1+\2/' <<<"$s")"
+    passed=$((passed + run - (f)))
+    failed=$((failed + f))
+done
+echo "java: $passed passed, $failed failed"

@@ -1,0 +1,720 @@
+package com.hazy;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A client of Hazy's Hub: settings, a connection pool and a token cache, in the native libhazy.
+ *
+ * <p>Create one with {@link #builder()} or {@link #fromEnvironment()}, {@link #authenticate}
+ * it, then {@link #train} models and follow the {@link Job}s. Close it when done
+ * ({@code try}-with-resources); a client that becomes unreachable without being closed is freed
+ * by a cleaner, but do not rely on that.
+ *
+ * <p><b>Threads.</b> A client is safe to share between threads, platform or virtual: share one
+ * per application. Calls block the calling thread (a virtual thread stays pinned to its carrier
+ * while it is inside libhazy). {@link #close()} may be called from any thread at any time: new
+ * calls then throw {@link IllegalStateException}, waits in progress end with
+ * {@link CancelledException}, other calls in progress finish normally, and the native client is
+ * freed when the last of them returns; never while a call is using it.
+ *
+ * <p><b>Errors.</b> Failed calls throw a {@link HazyException} subclass; its detail comes from
+ * the failing call's own error out-parameter, never from thread-local state.
+ */
+public final class HazyClient implements AutoCloseable {
+    private final HazyNative lib;
+    private final Handle handle;
+    private final Cleaners.Cleanable cleanable;
+
+    private HazyClient(HazyNative lib, Pointer client) {
+        this.lib = lib;
+        this.handle = new Handle(lib, client);
+        this.cleanable = Cleaners.get().register(this, handle);
+    }
+
+    /** A builder for explicit settings. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A client configured from the {@code HAZY_*} environment variables (HAZY_HUB_HOST,
+     * HAZY_CLIENT_ID, HAZY_CLIENT_SECRET, HAZY_REALM, HAZY_TOKEN_URL, HAZY_CA_BUNDLE, ...).
+     * Same as {@code builder().fromEnvironment().build()}.
+     */
+    public static HazyClient fromEnvironment() {
+        return builder().fromEnvironment().build();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Authentication
+
+    /**
+     * Authenticates with the credentials configured on the client (by
+     * {@link Builder#credentials}, options or environment): a bearer token if set, else the
+     * password grant if a username and password are set, else client credentials.
+     *
+     * @throws InvalidArgumentException no credentials are configured
+     * @throws AuthenticationException Keycloak rejected them ({@link HazyException#oauthError()})
+     */
+    public void authenticate() {
+        Pointer c = handle.acquire();
+        try {
+            PointerByReference err = new PointerByReference();
+            check(lib, lib.hazy_authenticate(c, err), err);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * Authenticates with {@code credentials}, replacing any earlier ones. Blocks until Keycloak
+     * answers (a bearer token is only stored). The token is cached and renewed before it expires.
+     *
+     * @throws AuthenticationException rejected (wrong secret, unknown client, wrong password,
+     *         disabled user, grant not allowed)
+     * @throws ForbiddenException {@code invalid_scope}
+     * @throws NotFoundException unknown realm or token URL
+     * @throws NetworkException Keycloak unreachable
+     */
+    public void authenticate(Credentials credentials) {
+        if (credentials == null) {
+            throw new InvalidArgumentException("credentials must not be null");
+        }
+        Pointer c = handle.acquire();
+        try {
+            PointerByReference err = new PointerByReference();
+            check(lib, credentials.authenticate(lib, c, err), err);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * A currently valid access token (renewed first if due), for calling other Hazy APIs
+     * yourself. Treat it as a secret.
+     */
+    public String accessToken() {
+        Pointer c = handle.acquire();
+        try {
+            PointerByReference out = new PointerByReference();
+            PointerByReference err = new PointerByReference();
+            check(lib, lib.hazy_access_token(c, out, err), err);
+            Pointer s = out.getValue();
+            try {
+                return s.getString(0, "UTF-8");
+            } finally {
+                lib.hazy_string_free(s);
+            }
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** How many requests this client has sent to the token endpoint (retries included). */
+    public long tokenRequestCount() {
+        Pointer c = handle.acquire();
+        try {
+            return lib.hazy_token_request_count(c);
+        } finally {
+            handle.release();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Jobs
+
+    /**
+     * Submits a training job. {@code configJson} is a Hazy TrainingConfig as JSON; it is checked
+     * locally first (well-formed, {@code data_schema.tables}, a {@code data_input} list) and
+     * nothing is sent if that fails. Retried safely (idempotency key): one job is created.
+     *
+     * @return the new job (usually queued)
+     * @throws ValidationException the config was refused ({@link HazyException#field()})
+     * @throws ForbiddenException the token lacks {@code hazy/TrainJob:create} ({@link HazyException#field()})
+     */
+    public Job train(String projectId, String configJson) {
+        Pointer c = handle.acquire();
+        try {
+            PointerByReference out = new PointerByReference();
+            PointerByReference err = new PointerByReference();
+            check(lib, lib.hazy_train(c, projectId, configJson, out, err), err);
+            return takeJob(out.getValue());
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** Submits a generation job of {@code numRows} rows from trained model {@code modelId}. */
+    public Job generate(String projectId, String modelId, long numRows) {
+        return generate(projectId, modelId, numRows, null);
+    }
+
+    /**
+     * Submits a generation job from trained model {@code modelId}.
+     *
+     * @param numRows rows to generate; 0 = not given
+     * @param configJson a generation config as a JSON object; null = not given (at least one of
+     *        {@code numRows} and {@code configJson} is needed)
+     * @throws NotFoundException unknown model
+     */
+    public Job generate(String projectId, String modelId, long numRows, String configJson) {
+        if (numRows < 0) {
+            throw new InvalidArgumentException("numRows must not be negative: " + numRows);
+        }
+        Pointer c = handle.acquire();
+        try {
+            PointerByReference out = new PointerByReference();
+            PointerByReference err = new PointerByReference();
+            check(lib, lib.hazy_generate(c, projectId, modelId, numRows, configJson, out, err), err);
+            return takeJob(out.getValue());
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * Fetches the current state of job {@code jobId}.
+     *
+     * @throws NotFoundException unknown job
+     */
+    public Job getJob(String jobId) {
+        Pointer c = handle.acquire();
+        try {
+            PointerByReference out = new PointerByReference();
+            PointerByReference err = new PointerByReference();
+            check(lib, lib.hazy_job_get(c, jobId, out, err), err);
+            return takeJob(out.getValue());
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** Cancels job {@code jobId} (idempotent) and returns its resulting state. */
+    public Job cancelJob(String jobId) {
+        Pointer c = handle.acquire();
+        try {
+            PointerByReference out = new PointerByReference();
+            PointerByReference err = new PointerByReference();
+            check(lib, lib.hazy_job_cancel(c, jobId, out, err), err);
+            return takeJob(out.getValue());
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** Waits for job {@code jobId}: see {@link Job#await(Duration, ProgressListener, CancellationToken)}. */
+    public Job awaitJob(String jobId, Duration timeout, ProgressListener listener, CancellationToken cancellation) {
+        long timeoutMs = 0;
+        if (timeout != null) {
+            if (timeout.isZero() || timeout.isNegative()) {
+                throw new InvalidArgumentException("timeout must be positive (or null for no limit): " + timeout);
+            }
+            timeoutMs = ceilMillis(timeout);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancelledException("interrupted before waiting for job " + jobId);
+        }
+        Pointer c = handle.acquire();
+        Pointer token = lib.hazy_cancel_token_new();
+        Wait wait = new Wait(this, listener);
+        long waitId = NEXT_WAIT.getAndIncrement();
+        WAITS.put(waitId, wait);
+        try {
+            handle.addWait(token);
+            if (cancellation != null) {
+                cancellation.attach(lib, token);
+            }
+            PointerByReference out = new PointerByReference();
+            PointerByReference err = new PointerByReference();
+            int status = lib.hazy_job_wait(c, jobId, timeoutMs, PROGRESS, new Pointer(waitId), token, out, err);
+            if (status == 0) {
+                return takeJob(out.getValue());
+            }
+            // The listener's exception, an interrupt or close() explain a stopped wait better
+            // than the library's CANCELLED; any other status is reported as it is.
+            if (wait.thrown != null) {
+                discardError(lib, err);
+                throw Wait.<RuntimeException>sneaky(wait.thrown);
+            }
+            if (status == Status.CANCELLED.code() && wait.interrupted) {
+                discardError(lib, err);
+                throw new CancelledException("interrupted while waiting for job " + jobId);
+            }
+            if (status == Status.CANCELLED.code() && handle.isClosed()) {
+                discardError(lib, err);
+                throw new CancelledException("the HazyClient was closed while waiting for job " + jobId);
+            }
+            check(lib, status, err);
+            throw new IllegalStateException("unreachable: status " + status + " without an exception");
+        } finally {
+            if (cancellation != null) {
+                cancellation.detach(token);
+            }
+            handle.removeWait(token);
+            lib.hazy_cancel_token_free(token);
+            WAITS.remove(waitId);
+            handle.release();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Lists
+
+    /** Every job of {@code projectId}, oldest first. */
+    public List<Job> listJobs(String projectId) {
+        Pointer c = handle.acquire();
+        try {
+            PointerByReference out = new PointerByReference();
+            PointerByReference err = new PointerByReference();
+            check(lib, lib.hazy_jobs_list(c, projectId, out, err), err);
+            Pointer list = out.getValue();
+            try {
+                long n = lib.hazy_job_list_len(list).longValue();
+                List<Job> jobs = new ArrayList<Job>((int) n);
+                for (long i = 0; i < n; i++) {
+                    jobs.add(Job.fromNative(lib, this, lib.hazy_job_list_get(list, new HazyNative.SizeT(i))));
+                }
+                return Collections.unmodifiableList(jobs);
+            } finally {
+                lib.hazy_job_list_free(list);
+            }
+        } finally {
+            handle.release();
+        }
+    }
+
+    /** Every trained model of {@code projectId}. */
+    public List<Model> listModels(String projectId) {
+        Pointer c = handle.acquire();
+        try {
+            PointerByReference out = new PointerByReference();
+            PointerByReference err = new PointerByReference();
+            check(lib, lib.hazy_models_list(c, projectId, out, err), err);
+            Pointer list = out.getValue();
+            try {
+                long n = lib.hazy_model_list_len(list).longValue();
+                List<Model> models = new ArrayList<Model>((int) n);
+                for (long i = 0; i < n; i++) {
+                    models.add(Model.fromNative(lib, lib.hazy_model_list_get(list, new HazyNative.SizeT(i))));
+                }
+                return Collections.unmodifiableList(models);
+            } finally {
+                lib.hazy_model_list_free(list);
+            }
+        } finally {
+            handle.release();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Lifecycle
+
+    /**
+     * Closes the client. Idempotent; callable from any thread, also from a progress listener.
+     * Later calls throw {@link IllegalStateException}; waits in progress end with
+     * {@link CancelledException}; the native client is freed once no call uses it.
+     */
+    @Override
+    public void close() {
+        cleanable.clean();
+    }
+
+    /** Whether {@link #close()} was called (or the cleaner ran). */
+    public boolean isClosed() {
+        return handle.isClosed();
+    }
+
+    @Override
+    public String toString() {
+        return "HazyClient[" + (isClosed() ? "closed" : "open") + "]";
+    }
+
+    /** Whether the native client has been freed (for tests). */
+    boolean nativeFreed() {
+        return handle.isFreed();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Internals
+
+    private Job takeJob(Pointer job) {
+        try {
+            return Job.fromNative(lib, this, job);
+        } finally {
+            lib.hazy_job_free(job);
+        }
+    }
+
+    static long ceilMillis(Duration d) {
+        long ms = d.toMillis();
+        return d.minusMillis(ms).isZero() ? ms : ms + 1;
+    }
+
+    /** Throws the exception for a failed call, built from (and freeing) its error object. */
+    static void check(HazyNative lib, int status, PointerByReference errorOut) {
+        if (status == 0) {
+            return;
+        }
+        Status s = Status.fromCode(status);
+        Pointer e = errorOut.getValue();
+        if (e == null) {
+            throw HazyException.of(s, lib.hazy_status_name(status) + " (the library gave no detail)");
+        }
+        HazyException ex;
+        try {
+            String message = lib.hazy_error_message(e);
+            if (s == Status.NETWORK && isTlsFailure(message)) {
+                s = Status.TLS;
+            }
+            ex = HazyException.of(s, message, lib.hazy_error_http_status(e) & 0xFFFF,
+                    lib.hazy_error_oauth_error(e), lib.hazy_error_oauth_description(e), lib.hazy_error_field(e), null);
+        } finally {
+            lib.hazy_error_free(e);
+        }
+        throw ex;
+    }
+
+    /**
+     * libhazy 0.1.0 reports some TLS handshake failures (an untrusted certificate, a server that
+     * does not speak TLS) as NETWORK instead of TLS. Until it is fixed there, they are recognised
+     * by rustls's messages so that callers get the documented {@link TlsException}.
+     */
+    private static final String[] TLS_MESSAGES = {
+        "invalid peer certificate", "received corrupt message", "peer is incompatible", "peer misbehaved",
+        "received fatal alert",
+    };
+
+    static boolean isTlsFailure(String message) {
+        if (message == null) {
+            return false;
+        }
+        for (String m : TLS_MESSAGES) {
+            if (message.contains(m)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void discardError(HazyNative lib, PointerByReference errorOut) {
+        Pointer e = errorOut.getValue();
+        if (e != null) {
+            errorOut.setValue(null);
+            lib.hazy_error_free(e);
+        }
+    }
+
+    /**
+     * The native client and the count of calls using it. The cleanup action of the cleaner: it
+     * must not refer to the HazyClient.
+     */
+    static final class Handle implements Runnable {
+        /** Native clients freed so far (for tests of close and of the cleaner). */
+        static final AtomicLong FREED = new AtomicLong();
+
+        private final HazyNative lib;
+        private Pointer client;
+        private int calls;
+        private boolean closed;
+        private final Set<Pointer> waits = new HashSet<Pointer>();
+
+        Handle(HazyNative lib, Pointer client) {
+            this.lib = lib;
+            this.client = client;
+        }
+
+        synchronized Pointer acquire() {
+            if (closed) {
+                throw new IllegalStateException("this HazyClient is closed; create a new one");
+            }
+            calls++;
+            return client;
+        }
+
+        void release() {
+            Pointer toFree = null;
+            synchronized (this) {
+                calls--;
+                if (closed && calls == 0) {
+                    toFree = client;
+                    client = null;
+                }
+            }
+            free(toFree);
+        }
+
+        /** Registers a wait's token; cancels it at once if the client is closing. */
+        synchronized void addWait(Pointer token) {
+            waits.add(token);
+            if (closed) {
+                lib.hazy_cancel_token_cancel(token);
+            }
+        }
+
+        synchronized void removeWait(Pointer token) {
+            waits.remove(token);
+        }
+
+        synchronized boolean isClosed() {
+            return closed;
+        }
+
+        synchronized boolean isFreed() {
+            return client == null;
+        }
+
+        /** close(), run at most once (by HazyClient.close or by the cleaner). */
+        @Override
+        public void run() {
+            Pointer toFree = null;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                for (Pointer token : waits) {
+                    lib.hazy_cancel_token_cancel(token);
+                }
+                if (calls == 0) {
+                    toFree = client;
+                    client = null;
+                }
+            }
+            free(toFree);
+        }
+
+        private void free(Pointer p) {
+            if (p != null) {
+                lib.hazy_free(p);
+                FREED.incrementAndGet();
+            }
+        }
+    }
+
+    /** The state of one hazy_job_wait, found by the progress callback through its userdata id. */
+    static final class Wait {
+        final HazyClient client;
+        final ProgressListener listener;
+        Throwable thrown;
+        boolean interrupted;
+
+        Wait(HazyClient client, ProgressListener listener) {
+            this.client = client;
+            this.listener = listener;
+        }
+
+        @SuppressWarnings("unchecked")
+        static <T extends Throwable> T sneaky(Throwable t) throws T {
+            throw (T) t;
+        }
+    }
+
+    private static final Map<Long, Wait> WAITS = new ConcurrentHashMap<Long, Wait>();
+    private static final AtomicLong NEXT_WAIT = new AtomicLong(1);
+
+    /**
+     * The one progress callback, kept strongly reachable for the life of the class (JNA frees a
+     * callback's native trampoline when the Java object is collected). It runs on the waiting
+     * thread; it never lets an exception reach C: it records it and asks the wait to stop.
+     */
+    private static final HazyNative.ProgressFn PROGRESS = new HazyNative.ProgressFn() {
+        @Override
+        public int invoke(Pointer job, Pointer userdata) {
+            Wait wait = WAITS.get(Pointer.nativeValue(userdata));
+            if (wait == null) {
+                return 1;
+            }
+            try {
+                if (Thread.currentThread().isInterrupted()) {
+                    wait.interrupted = true;
+                    return 1;
+                }
+                if (wait.listener != null) {
+                    wait.listener.onProgress(Job.fromNative(wait.client.lib, wait.client, job));
+                }
+                return 0;
+            } catch (Throwable t) {
+                wait.thrown = t;
+                return 1;
+            }
+        }
+    };
+
+    // ---------------------------------------------------------------------------------------
+
+    /**
+     * Settings for a {@link HazyClient}. Every setting is an option of libhazy (see
+     * {@link #option}); the typed methods are shortcuts. {@link #toString()} masks secrets.
+     */
+    public static final class Builder {
+        private static final Set<String> SECRET_KEYS =
+                new HashSet<String>(java.util.Arrays.asList("client_secret", "password", "access_token"));
+
+        private final Map<String, String> options = new LinkedHashMap<String, String>();
+        private boolean environment;
+
+        private Builder() {
+        }
+
+        /**
+         * Reads the {@code HAZY_*} environment variables first; settings made on this builder
+         * win over them, whatever the order of the calls.
+         */
+        public Builder fromEnvironment() {
+            environment = true;
+            return this;
+        }
+
+        /** The Hub's base URL, e.g. {@code https://hub.example.com}. */
+        public Builder host(String host) {
+            return option("host", host);
+        }
+
+        /** The Keycloak realm (default {@code hazy}). */
+        public Builder realm(String realm) {
+            return option("realm", realm);
+        }
+
+        /** Keycloak's base URL (default {@code {host}/auth}). */
+        public Builder authUrl(String authUrl) {
+            return option("auth_url", authUrl);
+        }
+
+        /** The full token endpoint URL (overrides host, authUrl and realm). */
+        public Builder tokenUrl(String tokenUrl) {
+            return option("token_url", tokenUrl);
+        }
+
+        /** The TCP+TLS connect timeout (default 10 s). */
+        public Builder connectTimeout(Duration timeout) {
+            return option("connect_timeout_ms", millis(timeout));
+        }
+
+        /** The per-request timeout (default 30 s). */
+        public Builder requestTimeout(Duration timeout) {
+            return option("request_timeout_ms", millis(timeout));
+        }
+
+        /** A PEM file of extra CA certificates, added to the system roots. */
+        public Builder caBundle(Path pemFile) {
+            return option("ca_bundle", pemFile == null ? null : pemFile.toString());
+        }
+
+        /** A PEM file of extra CA certificates, added to the system roots. */
+        public Builder caBundle(String pemFile) {
+            return option("ca_bundle", pemFile);
+        }
+
+        /** How often {@link Job#await} polls the Hub (default 1 s, at least 10 ms). */
+        public Builder pollInterval(Duration interval) {
+            return option("poll_interval_ms", millis(interval));
+        }
+
+        /** The User-Agent header (default {@code libhazy/VERSION}). */
+        public Builder userAgent(String userAgent) {
+            return option("user_agent", userAgent);
+        }
+
+        /** Attempts per request, the first included (default 4). */
+        public Builder retryMaxAttempts(int attempts) {
+            return option("retry_max_attempts", Integer.toString(attempts));
+        }
+
+        /** Credentials for {@link HazyClient#authenticate()} (no-argument form). */
+        public Builder credentials(Credentials credentials) {
+            if (credentials == null) {
+                throw new InvalidArgumentException("credentials must not be null");
+            }
+            options.putAll(credentials.options());
+            return this;
+        }
+
+        /**
+         * Sets any libhazy option by its key, e.g. {@code audience}, {@code scope},
+         * {@code client_auth}, {@code token_refresh_margin_s}, {@code retry_base_delay_ms},
+         * {@code insecure_skip_tls_verify}. Null or "" clears an optional setting. Unknown keys
+         * and malformed values fail in {@link #build()} with {@link InvalidArgumentException}.
+         */
+        public Builder option(String key, String value) {
+            if (key == null) {
+                throw new InvalidArgumentException("option key must not be null");
+            }
+            options.put(key, value == null ? "" : value);
+            return this;
+        }
+
+        private static String millis(Duration d) {
+            if (d == null) {
+                return "";
+            }
+            if (d.isNegative()) {
+                throw new InvalidArgumentException("duration must not be negative: " + d);
+            }
+            return Long.toString(ceilMillis(d));
+        }
+
+        /**
+         * Creates the client. No network traffic happens here.
+         *
+         * @throws InvalidArgumentException unknown option, malformed value or environment
+         *         variable, unreadable CA bundle
+         * @throws UnsatisfiedLinkError the native library cannot be found or loaded
+         */
+        public HazyClient build() {
+            HazyNative lib = NativeLoader.lib();
+            Pointer opts = lib.hazy_options_new();
+            try {
+                PointerByReference err = new PointerByReference();
+                if (environment) {
+                    check(lib, lib.hazy_options_load_env(opts, err), err);
+                }
+                for (Map.Entry<String, String> e : options.entrySet()) {
+                    check(lib, lib.hazy_options_set(opts, e.getKey(), e.getValue(), err), err);
+                }
+                PointerByReference out = new PointerByReference();
+                check(lib, lib.hazy_client_new(opts, out, err), err);
+                Pointer client = out.getValue();
+                try {
+                    return new HazyClient(lib, client);
+                } catch (RuntimeException | Error e) {
+                    lib.hazy_free(client);
+                    throw e;
+                }
+            } finally {
+                lib.hazy_options_free(opts);
+            }
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder("HazyClient.Builder[");
+            if (environment) {
+                sb.append("environment, ");
+            }
+            boolean first = true;
+            for (Map.Entry<String, String> e : options.entrySet()) {
+                if (!first) {
+                    sb.append(", ");
+                }
+                first = false;
+                String v = e.getValue();
+                sb.append(e.getKey()).append('=')
+                        .append(SECRET_KEYS.contains(e.getKey()) ? (v.isEmpty() ? "" : "****") : v);
+            }
+            return sb.append(']').toString();
+        }
+    }
+}

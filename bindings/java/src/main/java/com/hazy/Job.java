@@ -1,0 +1,149 @@
+package com.hazy;
+
+import com.sun.jna.Pointer;
+
+import java.time.Duration;
+
+/**
+ * A snapshot of a job on the Hub (its state when it was fetched) and a handle to follow it:
+ * {@link #await}, {@link #cancel()}, {@link #status()}. Immutable; thread-safe.
+ */
+public final class Job {
+    private final HazyClient client;
+    private final String id;
+    private final String projectId;
+    private final String kind;
+    private final JobState state;
+    private final double progress;
+    private final String modelId;
+    private final String failureReason;
+
+    private Job(HazyClient client, String id, String projectId, String kind, JobState state, double progress,
+            String modelId, String failureReason) {
+        this.client = client;
+        this.id = id;
+        this.projectId = projectId;
+        this.kind = kind;
+        this.state = state;
+        this.progress = progress;
+        this.modelId = modelId;
+        this.failureReason = failureReason;
+    }
+
+    /** Copies a native {@code hazy_job_t} (borrowed: the caller frees it). */
+    static Job fromNative(HazyNative lib, HazyClient client, Pointer job) {
+        return new Job(client, lib.hazy_job_id(job), lib.hazy_job_project_id(job), lib.hazy_job_kind(job),
+                JobState.fromCode(lib.hazy_job_state(job)), lib.hazy_job_progress(job), lib.hazy_job_model_id(job),
+                lib.hazy_job_failure_reason(job));
+    }
+
+    /** The job's id. */
+    public String id() {
+        return id;
+    }
+
+    /** The job's project id. */
+    public String projectId() {
+        return projectId;
+    }
+
+    /** "train" or "generate" ("other" for a kind this version does not know). */
+    public String kind() {
+        return kind;
+    }
+
+    /** The state when this snapshot was taken. */
+    public JobState state() {
+        return state;
+    }
+
+    /** Progress from 0.0 to 1.0 when this snapshot was taken. */
+    public double progress() {
+        return progress;
+    }
+
+    /**
+     * For a succeeded train job, the id of the trained model; for a generation job, its source
+     * model; otherwise null.
+     */
+    public String modelId() {
+        return modelId;
+    }
+
+    /** For a failed job, the Hub's reason; otherwise null. */
+    public String failureReason() {
+        return failureReason;
+    }
+
+    /** Whether the job had finished (succeeded, failed or cancelled) when this snapshot was taken. */
+    public boolean isFinished() {
+        return state.isFinished();
+    }
+
+    /** The client this job belongs to. */
+    public HazyClient client() {
+        return client;
+    }
+
+    /** Fetches the job's current state from the Hub. */
+    public Job status() {
+        return client.getJob(id);
+    }
+
+    /**
+     * Cancels the job on the Hub (idempotent: a finished job stays as it is) and returns its
+     * resulting state.
+     */
+    public Job cancel() {
+        return client.cancelJob(id);
+    }
+
+    /** Waits without a time limit until the job finishes; see {@link #await(Duration, ProgressListener, CancellationToken)}. */
+    public Job await() {
+        return client.awaitJob(id, null, null, null);
+    }
+
+    /** Waits until the job finishes, at most {@code timeout} (null: no limit). */
+    public Job await(Duration timeout) {
+        return client.awaitJob(id, timeout, null, null);
+    }
+
+    /** Waits until the job finishes, at most {@code timeout} (null: no limit), reporting progress. */
+    public Job await(Duration timeout, ProgressListener listener) {
+        return client.awaitJob(id, timeout, listener, null);
+    }
+
+    /**
+     * Waits until the job finishes, polling the Hub every {@code poll_interval} (a client option),
+     * and returns the succeeded job.
+     *
+     * @param timeout give up after this long; null waits without limit; must be positive otherwise
+     * @param listener called after every poll on this thread (may be null); if it throws, the
+     *        wait stops and its exception is rethrown
+     * @param cancellation cancels the wait from another thread (may be null)
+     * @return the succeeded job (for a train job, {@link #modelId()} is the new model)
+     * @throws JobFailedException the job failed (the message carries the Hub's reason)
+     * @throws CancelledException the job was cancelled on the Hub, the token was cancelled, the
+     *         thread was interrupted (its interrupt flag stays set; noticed at the next poll) or
+     *         the client was closed
+     * @throws HazyTimeoutException the timeout passed (the job goes on: see {@link #cancel()})
+     * @throws HazyException any failure of {@link #status()}
+     */
+    public Job await(Duration timeout, ProgressListener listener, CancellationToken cancellation) {
+        return client.awaitJob(id, timeout, listener, cancellation);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Job[").append(id).append(", project=").append(projectId)
+                .append(", kind=").append(kind).append(", state=").append(state)
+                .append(", progress=").append(Math.round(progress * 100)).append('%');
+        if (modelId != null) {
+            sb.append(", model=").append(modelId);
+        }
+        if (failureReason != null) {
+            sb.append(", failure=").append(failureReason);
+        }
+        return sb.append(']').toString();
+    }
+}

@@ -1,0 +1,223 @@
+package com.hazy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The test environment: the HAZY_TEST_* variables set by tests/stack/stack.py (a real Keycloak
+ * and the Hub simulator), the realm's fixed test clients, the simulator's admin API, and
+ * helpers to run a second JVM.
+ */
+final class TestSupport {
+    private TestSupport() {
+    }
+
+    static final String API_ID = "api";
+    static final String API_SECRET = "api-Sup3r-S3cret-0001";
+    static final String SHORT_ID = "api-short-lived";
+    static final String SHORT_SECRET = "short-Sup3r-S3cret-0002";
+    static final String NOTRAIN_ID = "api-no-train";
+    static final String NOTRAIN_SECRET = "notrain-Sup3r-S3cret-0003";
+    static final String NOAUD_ID = "api-no-audience";
+    static final String NOAUD_SECRET = "noaud-Sup3r-S3cret-0004";
+    static final String NOSA_ID = "api-no-service-account";
+    static final String NOSA_SECRET = "nosa-Sup3r-S3cret-0005";
+    static final String ANALYST = "analyst";
+    static final String ANALYST_PASSWORD = "analyst-Passw0rd!";
+    static final String DISABLED = "disabled-analyst";
+    static final String DISABLED_PASSWORD = "disabled-Passw0rd!";
+
+    static final String CONFIG = "{\"data_schema\":{\"tables\":[{\"name\":\"t\",\"dtypes\":{\"a\":\"int\"}}]},"
+            + "\"data_input\":[{\"name\":\"t\",\"location\":\"s3://b/t.csv\"}],"
+            + "\"model_parameters\":{\"generator_type\":\"priv_bayes\",\"epsilon\":1000.0}}";
+    static final String FAILING_CONFIG = "{\"data_schema\":{\"tables\":[{\"name\":\"t\",\"dtypes\":{\"a\":\"int\"}}]},"
+            + "\"data_input\":[{\"name\":\"t\",\"path\":\"sim://fail/disk-full\"}],"
+            + "\"model_parameters\":{\"generator_type\":\"priv_bayes\",\"epsilon\":1000.0}}";
+    static final String NO_SCHEMA_CONFIG = "{\"data_input\":[{\"name\":\"t\",\"location\":\"s3://b/t.csv\"}]}";
+
+    static String env(String name) {
+        String v = System.getenv(name);
+        if (v == null || v.isEmpty()) {
+            throw new IllegalStateException(name + " is not set: run the tests through bindings/java/run-tests.sh "
+                    + "inside tests/stack/stack.py (make test-java does), which starts Keycloak and the simulator");
+        }
+        return v;
+    }
+
+    /** The simulator's base URL: the library's host. */
+    static String hubUrl() {
+        return env("HAZY_TEST_HUB_URL");
+    }
+
+    static String keycloakUrl() {
+        return env("HAZY_TEST_KEYCLOAK_URL");
+    }
+
+    static String tokenUrl() {
+        return env("HAZY_TEST_TOKEN_URL");
+    }
+
+    /** A fresh project id, so that tests sharing one simulator never see each other's jobs. */
+    static String project() {
+        return "java-" + UUID.randomUUID().toString().substring(0, 12);
+    }
+
+    /** A builder for the simulator with fast polling. */
+    static HazyClient.Builder builder() {
+        return HazyClient.builder().host(hubUrl()).pollInterval(Duration.ofMillis(100));
+    }
+
+    /** A client authenticated with client credentials of `api` (all scopes). */
+    static HazyClient client() {
+        HazyClient c = builder().build();
+        c.authenticate(Credentials.clientCredentials(API_ID, API_SECRET));
+        return c;
+    }
+
+    /** A port nothing listens on. */
+    static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    // ------------------------------------------------------------------ simulator admin API
+
+    static String http(String method, String path, String body) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) new URL(hubUrl() + path).openConnection();
+        c.setRequestMethod(method);
+        c.setConnectTimeout(5000);
+        c.setReadTimeout(10000);
+        if (body != null) {
+            c.setDoOutput(true);
+            c.setRequestProperty("Content-Type", "application/json");
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(body.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        int code = c.getResponseCode();
+        InputStream in = code >= 400 ? c.getErrorStream() : c.getInputStream();
+        String text = in == null ? "" : readAll(in);
+        if (code >= 300) {
+            throw new IOException(method + " " + path + " answered " + code + ": " + text);
+        }
+        return text;
+    }
+
+    /** Jobs of {@code project} created from now on take {@code ms} milliseconds. */
+    static void jobDuration(String project, long ms) throws IOException {
+        http("PUT", "/_sim/projects/" + project, "{\"job_duration_ms\":" + ms + "}");
+    }
+
+    /** Adds a fault to the simulator (see contract/hub-api.yaml). */
+    static void fault(String json) throws IOException {
+        http("POST", "/_sim/faults", json);
+    }
+
+    /** The simulator's {@code jobs_total} for a project. */
+    static long simJobsTotal(String project) throws IOException {
+        return jsonLong(http("GET", "/_sim/stats?project_id=" + project, null), "jobs_total");
+    }
+
+    /** The simulator's {@code requests_total} for a project. */
+    static long simRequestsTotal(String project) throws IOException {
+        return jsonLong(http("GET", "/_sim/stats?project_id=" + project, null), "requests_total");
+    }
+
+    static long jsonLong(String json, String key) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*(\\d+)").matcher(json);
+        if (!m.find()) {
+            throw new AssertionError("no " + key + " in " + json);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    static String readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            out.write(buf, 0, n);
+        }
+        return new String(out.toByteArray(), StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------ a second JVM
+
+    /** The output and exit code of a child JVM. */
+    static final class Result {
+        final int exitCode;
+        final String output;
+
+        Result(int exitCode, String output) {
+            this.exitCode = exitCode;
+            this.output = output;
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + ":\n" + output;
+        }
+    }
+
+    static File codeSource(Class<?> c) {
+        try {
+            return new File(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Runs {@code mainClass} (from the test classes) in a new JVM of the running JDK, with the
+     * binding's classes and JNA on the class path, the given -D properties and environment
+     * changes (null value = remove). LD_LIBRARY_PATH is removed unless given.
+     */
+    static Result runJava(Class<?> mainClass, List<String> jvmArgs, Map<String, String> envChanges, String... args)
+            throws IOException, InterruptedException {
+        String cp = codeSource(HazyClient.class) + File.pathSeparator + codeSource(com.sun.jna.Native.class)
+                + File.pathSeparator + codeSource(TestSupport.class);
+        List<String> cmd = new ArrayList<String>();
+        cmd.add(new File(System.getProperty("java.home"), "bin/java").getPath());
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(cp);
+        cmd.add(mainClass.getName());
+        for (String a : args) {
+            cmd.add(a);
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().remove("LD_LIBRARY_PATH");
+        for (Map.Entry<String, String> e : envChanges.entrySet()) {
+            if (e.getValue() == null) {
+                pb.environment().remove(e.getKey());
+            } else {
+                pb.environment().put(e.getKey(), e.getValue());
+            }
+        }
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = readAll(p.getInputStream());
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("child JVM did not finish: " + out);
+        }
+        return new Result(p.exitValue(), out);
+    }
+}
