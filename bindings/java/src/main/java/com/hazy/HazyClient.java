@@ -376,37 +376,12 @@ public final class HazyClient implements AutoCloseable {
         HazyException ex;
         try {
             String message = lib.hazy_error_message(e);
-            if (s == Status.NETWORK && isTlsFailure(message)) {
-                s = Status.TLS;
-            }
             ex = HazyException.of(s, message, lib.hazy_error_http_status(e) & 0xFFFF,
                     lib.hazy_error_oauth_error(e), lib.hazy_error_oauth_description(e), lib.hazy_error_field(e), null);
         } finally {
             lib.hazy_error_free(e);
         }
         throw ex;
-    }
-
-    /**
-     * libhazy 0.1.0 reports some TLS handshake failures (an untrusted certificate, a server that
-     * does not speak TLS) as NETWORK instead of TLS. Until it is fixed there, they are recognised
-     * by rustls's messages so that callers get the documented {@link TlsException}.
-     */
-    private static final String[] TLS_MESSAGES = {
-        "invalid peer certificate", "received corrupt message", "peer is incompatible", "peer misbehaved",
-        "received fatal alert",
-    };
-
-    static boolean isTlsFailure(String message) {
-        if (message == null) {
-            return false;
-        }
-        for (String m : TLS_MESSAGES) {
-            if (message.contains(m)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void discardError(HazyNative lib, PointerByReference errorOut) {

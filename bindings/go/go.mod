@@ -1,0 +1,3 @@
+module github.com/hazy/libhazy/bindings/go
+
+go 1.22

@@ -1,0 +1,119 @@
+package hazy
+
+import (
+	"strconv"
+	"time"
+)
+
+// An Option configures a Client; pass options to NewClient or NewClientFromEnv. Later
+// options win over earlier ones, and over the environment.
+type Option func(*settings)
+
+type setting struct{ key, value string }
+
+type settings struct {
+	list []setting
+	err  error
+}
+
+func (s *settings) set(key, value string) { s.list = append(s.list, setting{key, value}) }
+
+func (s *settings) millis(key string, d time.Duration) {
+	if d < 0 {
+		if s.err == nil {
+			s.err = invalidArgument("new client", "option %s: negative duration %v", key, d)
+		}
+		return
+	}
+	ms := d.Milliseconds()
+	if d > 0 && ms == 0 {
+		ms = 1 // round a sub-millisecond duration up, not down to "unset"
+	}
+	s.set(key, strconv.FormatInt(ms, 10))
+}
+
+// WithOption sets any libhazy option by its key, e.g. WithOption("client_auth", "basic") or
+// WithOption("insecure_skip_tls_verify", "true"). The keys are those of hazy_options_set in
+// hazy.h: host, realm, auth_url, token_url, client_id, client_secret, username, password,
+// access_token, audience, scope, client_auth, connect_timeout_ms, request_timeout_ms,
+// ca_bundle, insecure_skip_tls_verify, user_agent, token_refresh_margin_s,
+// retry_max_attempts, retry_base_delay_ms, retry_max_elapsed_ms, poll_interval_ms.
+// An unknown key or a malformed value makes NewClient fail with ErrInvalidArgument.
+// An empty value clears an optional setting.
+func WithOption(key, value string) Option {
+	return func(s *settings) { s.set(key, value) }
+}
+
+// WithHost sets the Hub's base URL (useful with NewClientFromEnv; NewClient takes it as
+// its first argument).
+func WithHost(url string) Option { return WithOption("host", url) }
+
+// WithRealm sets the Keycloak realm (default "hazy").
+func WithRealm(realm string) Option { return WithOption("realm", realm) }
+
+// WithAuthURL sets Keycloak's base URL (default HOST/auth); the token endpoint is
+// AUTH_URL/realms/REALM/protocol/openid-connect/token.
+func WithAuthURL(url string) Option { return WithOption("auth_url", url) }
+
+// WithTokenURL sets the full token endpoint URL, overriding host, auth URL and realm.
+func WithTokenURL(url string) Option { return WithOption("token_url", url) }
+
+// WithClientCredentials stores a client id and secret in the client, for
+// Authenticate(ctx, nil). Passing ClientCredentials to Authenticate is equivalent.
+func WithClientCredentials(id, secret string) Option {
+	return func(s *settings) {
+		s.set("client_id", id)
+		s.set("client_secret", secret)
+	}
+}
+
+// WithAudience sets the "audience" parameter of the password grant.
+func WithAudience(audience string) Option { return WithOption("audience", audience) }
+
+// WithScope sets the "scope" parameter of token requests.
+func WithScope(scope string) Option { return WithOption("scope", scope) }
+
+// WithTimeouts sets the TCP+TLS connect timeout (default 10 s) and the per-request timeout
+// (default 30 s). A zero duration keeps the default. The request timeout is what bounds a
+// call that a context can no longer stop once it has started (see the package doc).
+func WithTimeouts(connect, request time.Duration) Option {
+	return func(s *settings) {
+		if connect != 0 {
+			s.millis("connect_timeout_ms", connect)
+		}
+		if request != 0 {
+			s.millis("request_timeout_ms", request)
+		}
+	}
+}
+
+// WithCABundle adds the CA certificates of a PEM file to the system roots, for a Hub or
+// Keycloak behind a private CA. An unreadable file makes NewClient fail.
+func WithCABundle(path string) Option { return WithOption("ca_bundle", path) }
+
+// WithPollInterval sets how often Job.Wait polls the job's state (default 1 s, at least
+// 10 ms).
+func WithPollInterval(d time.Duration) Option {
+	return func(s *settings) { s.millis("poll_interval_ms", d) }
+}
+
+// WithRetry sets the retry policy for failed requests: attempts per request including the
+// first (default 4; 1 disables retries), the first backoff delay (default 200 ms, doubled
+// per retry), and how long after the first attempt no retry starts (default 30 s). Zero
+// values keep the defaults.
+func WithRetry(maxAttempts int, baseDelay, maxElapsed time.Duration) Option {
+	return func(s *settings) {
+		if maxAttempts != 0 {
+			s.set("retry_max_attempts", strconv.Itoa(maxAttempts))
+		}
+		if baseDelay != 0 {
+			s.millis("retry_base_delay_ms", baseDelay)
+		}
+		if maxElapsed != 0 {
+			s.millis("retry_max_elapsed_ms", maxElapsed)
+		}
+	}
+}
+
+// WithUserAgent sets the User-Agent header (default libhazy/VERSION).
+func WithUserAgent(ua string) Option { return WithOption("user_agent", ua) }

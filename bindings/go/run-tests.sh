@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Tests of the Go binding: gofmt, go vet, go test -race (end to end against Keycloak and the
+# Hub simulator), and the same tests again built with -tags hazydebug, which runs the garbage
+# collector around every libhazy call. The tests also build and run examples/go.
+#
+# Run from anywhere, after `make build`, inside the test stack (it sets HAZY_TEST_*):
+#   python3 tests/stack/stack.py run --sim-bin target/debug/hazy-hub-sim -- bash bindings/go/run-tests.sh
+# or `make test-go` under the stack. Exits non-zero on any failure or skipped test.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+log() { printf '[go] %s\n' "$*"; }
+die() { printf '[go] FAIL: %s\n' "$*" >&2; exit 1; }
+
+# --- tools: Go >= 1.22, a C compiler, pkg-config (Debian packages if missing) -------------
+apt_updated=
+need_pkg() { # need_pkg COMMAND PACKAGE
+    command -v "$1" >/dev/null 2>&1 && return 0
+    command -v apt-get >/dev/null 2>&1 || die "$1 is missing; install $2"
+    log "installing $2"
+    if [ -z "$apt_updated" ]; then apt-get update -qq; apt_updated=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+}
+[ -x /usr/local/go/bin/go ] && case ":$PATH:" in *:/usr/local/go/bin:*) ;; *) PATH="$PATH:/usr/local/go/bin" ;; esac
+need_pkg go golang-go
+need_pkg gcc gcc
+need_pkg pkg-config pkg-config
+go_minor="$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')"
+[ -n "$go_minor" ] && [ "$go_minor" -ge 22 ] || die "Go >= 1.22 is needed, found $(go env GOVERSION)"
+export CGO_ENABLED=1
+
+# --- libhazy, through its uninstalled pkg-config file --------------------------------------
+if [ ! -f "$repo/build/lib/pkgconfig/hazy.pc" ]; then
+    log "build/lib/pkgconfig/hazy.pc is missing: running make build"
+    make -C "$repo" --no-print-directory build
+fi
+export PKG_CONFIG_PATH="$repo/build/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+pkg-config --exists hazy || die "pkg-config cannot find hazy"
+# Go's build cache keys neither on pkg-config's output nor on hazy.h: put both in a define,
+# so that a library in another place or a changed header rebuilds the package.
+pc_id="$( { pkg-config --cflags --libs hazy; cat "$(pkg-config --variable=includedir hazy)/hazy.h"; } | cksum | cut -d' ' -f1)"
+export CGO_CPPFLAGS="${CGO_CPPFLAGS:-} -DHAZY_BUILD_ID=$pc_id"
+
+[ -n "${HAZY_TEST_HUB_URL:-}" ] && [ -n "${HAZY_TEST_KEYCLOAK_URL:-}" ] ||
+    die "HAZY_TEST_HUB_URL and HAZY_TEST_KEYCLOAK_URL are not set: run this inside tests/stack/stack.py (see the header)"
+
+log "$(go version); libhazy $(pkg-config --modversion hazy)"
+
+# --- static checks -------------------------------------------------------------------------
+cd "$here"
+unformatted="$(gofmt -l . "$repo/examples/go")"
+[ -z "$unformatted" ] || die "gofmt would change: $unformatted"
+log "go vet"
+go vet ./...
+go vet -tags hazydebug ./...
+(cd "$repo/examples/go" && go vet ./...)
+log "go vet: clean"
+
+# --- tests ---------------------------------------------------------------------------------
+status=0
+passed=0 failed=0 skipped=0
+run_tests() { # run_tests LABEL GO-TEST-ARGS...
+    local label="$1" out rc
+    shift
+    out="$(mktemp)"
+    log "go test $* ($label)"
+    set +e
+    go test -race -count=1 -v "$@" ./... 2>&1 | tee "$out"
+    rc="${PIPESTATUS[0]}"
+    set -e
+    local p f s
+    p="$(grep -c -- '--- PASS' "$out" || true)"
+    f="$(grep -c -- '--- FAIL' "$out" || true)"
+    s="$(grep -c -- '--- SKIP' "$out" || true)"
+    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+    log "$label: $p passed, $f failed, $s skipped (go test exit $rc)"
+    if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ] || [ "$s" -ne 0 ] || [ "$p" -eq 0 ]; then
+        status=1
+    fi
+    rm -f "$out"
+}
+run_tests "race"
+if [ "${HAZY_GO_CGOCHECK2:-}" = 1 ]; then
+    # Also check every pointer store at run time (rebuilds the standard library once: slow).
+    GOEXPERIMENT=cgocheck2 run_tests "race, GC around every libhazy call, cgocheck2" -tags hazydebug
+else
+    run_tests "race, GC around every libhazy call" -tags hazydebug
+fi
+
+echo "go: $passed passed, $failed failed, $skipped skipped"
+exit "$status"
