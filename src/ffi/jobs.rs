@@ -1,11 +1,14 @@
 //! Jobs: submit (train, generate), get, cancel, wait, and the `hazy_job_t` snapshot.
 
 use std::ffi::{c_char, c_void, CString};
+use std::future::Future;
 
 use super::boundary::{c_ptr, c_string, free_box, guard, guard_value, optional_str, required_ptr, required_str, write_box};
 use super::cancel::hazy_cancel_token_t;
 use super::client::hazy_client_t;
 use super::error::hazy_error_t;
+use crate::client::Client;
+use crate::error::Result;
 use crate::hub::Job;
 use crate::runtime;
 use crate::status::{JobState, Status};
@@ -42,6 +45,35 @@ impl From<Job> for hazy_job_t {
 /// the library.
 pub type hazy_progress_fn = Option<unsafe extern "C" fn(job: *const hazy_job_t, userdata: *mut c_void) -> i32>;
 
+/// The body shared by the calls that return one job: check the arguments (`request` parses
+/// the rest and makes the request), run it, hand over the snapshot. `job_out` may be NULL only
+/// when `out_required` is false.
+///
+/// # Safety
+/// As for the exported functions: pointers are NULL or valid.
+unsafe fn fetch_job<'a, Fut>(
+    client: *mut hazy_client_t,
+    job_out: *mut *mut hazy_job_t,
+    out_required: bool,
+    error: *mut *mut hazy_error_t,
+    request: impl FnOnce(&'a Client) -> Result<Fut>,
+) -> Status
+where
+    Fut: Future<Output = Result<Job>>,
+{
+    guard(error, || {
+        if out_required {
+            required_ptr(job_out, "job_out")?;
+        }
+        let c = hazy_client_t::get(client)?;
+        let job = runtime::block_on(request(c)?)??;
+        if !job_out.is_null() {
+            unsafe { write_box(job_out, hazy_job_t::from(job)) };
+        }
+        Ok(())
+    })
+}
+
 /// Submits a training job for `project_id`. `config_json` is a Hazy TrainingConfig as JSON;
 /// it is checked locally first (well-formed, an object, with `data_schema` holding `tables`,
 /// and a `data_input` list) and nothing is sent if the check fails. The submission carries an
@@ -61,14 +93,10 @@ pub unsafe extern "C" fn hazy_train(
     job_out: *mut *mut hazy_job_t,
     error: *mut *mut hazy_error_t,
 ) -> Status {
-    guard(error, || {
-        required_ptr(job_out, "job_out")?;
-        let c = hazy_client_t::get(client)?;
+    fetch_job(client, job_out, true, error, |c| {
         let project = unsafe { required_str(project_id, "project_id")? };
         let config = unsafe { required_str(config_json, "config_json")? };
-        let job = runtime::block_on(c.train(project, config))??;
-        unsafe { write_box(job_out, hazy_job_t::from(job)) };
-        Ok(())
+        Ok(c.train(project, config))
     })
 }
 
@@ -86,16 +114,11 @@ pub unsafe extern "C" fn hazy_generate(
     job_out: *mut *mut hazy_job_t,
     error: *mut *mut hazy_error_t,
 ) -> Status {
-    guard(error, || {
-        required_ptr(job_out, "job_out")?;
-        let c = hazy_client_t::get(client)?;
+    fetch_job(client, job_out, true, error, |c| {
         let project = unsafe { required_str(project_id, "project_id")? };
         let model = unsafe { required_str(model_id, "model_id")? };
         let config = unsafe { optional_str(config_json, "config_json")? };
-        let rows = (num_rows > 0).then_some(num_rows);
-        let job = runtime::block_on(c.generate(project, model, rows, config))??;
-        unsafe { write_box(job_out, hazy_job_t::from(job)) };
-        Ok(())
+        Ok(c.generate(project, model, (num_rows > 0).then_some(num_rows), config))
     })
 }
 
@@ -108,14 +131,7 @@ pub unsafe extern "C" fn hazy_job_get(
     job_out: *mut *mut hazy_job_t,
     error: *mut *mut hazy_error_t,
 ) -> Status {
-    guard(error, || {
-        required_ptr(job_out, "job_out")?;
-        let c = hazy_client_t::get(client)?;
-        let id = unsafe { required_str(job_id, "job_id")? };
-        let job = runtime::block_on(c.job(id))??;
-        unsafe { write_box(job_out, hazy_job_t::from(job)) };
-        Ok(())
-    })
+    fetch_job(client, job_out, true, error, |c| Ok(c.job(unsafe { required_str(job_id, "job_id")? })))
 }
 
 /// Cancels job `job_id`. Idempotent: a job that already finished is left as it is. When
@@ -128,15 +144,7 @@ pub unsafe extern "C" fn hazy_job_cancel(
     job_out: *mut *mut hazy_job_t,
     error: *mut *mut hazy_error_t,
 ) -> Status {
-    guard(error, || {
-        let c = hazy_client_t::get(client)?;
-        let id = unsafe { required_str(job_id, "job_id")? };
-        let job = runtime::block_on(c.cancel_job(id))??;
-        if !job_out.is_null() {
-            unsafe { write_box(job_out, hazy_job_t::from(job)) };
-        }
-        Ok(())
-    })
+    fetch_job(client, job_out, false, error, |c| Ok(c.cancel_job(unsafe { required_str(job_id, "job_id")? })))
 }
 
 /// Waits until job `job_id` finishes, polling every `poll_interval_ms` (an option). Blocks the

@@ -1,11 +1,14 @@
 //! Job and model lists, and the `hazy_model_t` snapshot.
 
 use std::ffi::{c_char, CString};
+use std::future::Future;
 
 use super::boundary::{c_ptr, c_string, free_box, guard, guard_value, required_ptr, required_str, write_box};
 use super::client::hazy_client_t;
 use super::error::hazy_error_t;
 use super::jobs::hazy_job_t;
+use crate::client::Client;
+use crate::error::Result;
 use crate::hub::Model;
 use crate::runtime;
 use crate::status::Status;
@@ -41,6 +44,36 @@ impl From<Model> for hazy_model_t {
     }
 }
 
+/// The body shared by the list calls: check the arguments, fetch every page, hand over the list.
+///
+/// # Safety
+/// As for the exported functions: pointers are NULL or valid.
+unsafe fn fetch_list<'a, T, L, Fut>(
+    client: *mut hazy_client_t,
+    project_id: *const c_char,
+    list_out: *mut *mut L,
+    error: *mut *mut hazy_error_t,
+    fetch: impl FnOnce(&'a Client, &'a str) -> Fut,
+    wrap: impl FnOnce(Vec<T>) -> L,
+) -> Status
+where
+    Fut: Future<Output = Result<Vec<T>>>,
+{
+    guard(error, || {
+        required_ptr(list_out, "list_out")?;
+        let c = hazy_client_t::get(client)?;
+        let project = unsafe { required_str(project_id, "project_id")? };
+        let items = runtime::block_on(fetch(c, project))??;
+        unsafe { write_box(list_out, wrap(items)) };
+        Ok(())
+    })
+}
+
+/// Borrows item `index`, or NULL.
+fn item<T>(items: Option<&Vec<T>>, index: usize) -> *const T {
+    items.and_then(|items| items.get(index)).map_or(std::ptr::null(), |i| i as *const T)
+}
+
 /// Lists every job of `project_id` (all pages), oldest first, into `*list_out`. Statuses as
 /// for hazy_job_get.
 #[no_mangle]
@@ -50,14 +83,8 @@ pub unsafe extern "C" fn hazy_jobs_list(
     list_out: *mut *mut hazy_job_list_t,
     error: *mut *mut hazy_error_t,
 ) -> Status {
-    guard(error, || {
-        required_ptr(list_out, "list_out")?;
-        let c = hazy_client_t::get(client)?;
-        let project = unsafe { required_str(project_id, "project_id")? };
-        let jobs = runtime::block_on(c.list_jobs(project))??;
-        let items = jobs.into_iter().map(hazy_job_t::from).collect();
-        unsafe { write_box(list_out, hazy_job_list_t { items }) };
-        Ok(())
+    fetch_list(client, project_id, list_out, error, |c, p| c.list_jobs(p), |jobs| hazy_job_list_t {
+        items: jobs.into_iter().map(hazy_job_t::from).collect(),
     })
 }
 
@@ -70,11 +97,7 @@ pub unsafe extern "C" fn hazy_job_list_len(list: *const hazy_job_list_t) -> usiz
 /// The job at `index`, borrowed from the list; NULL when out of range or `list` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_job_list_get(list: *const hazy_job_list_t, index: usize) -> *const hazy_job_t {
-    guard_value(std::ptr::null(), || {
-        unsafe { list.as_ref() }
-            .and_then(|l| l.items.get(index))
-            .map_or(std::ptr::null(), |j| j as *const hazy_job_t)
-    })
+    guard_value(std::ptr::null(), || item(unsafe { list.as_ref() }.map(|l| &l.items), index))
 }
 
 /// Frees a job list and the jobs it holds. NULL does nothing.
@@ -92,14 +115,8 @@ pub unsafe extern "C" fn hazy_models_list(
     list_out: *mut *mut hazy_model_list_t,
     error: *mut *mut hazy_error_t,
 ) -> Status {
-    guard(error, || {
-        required_ptr(list_out, "list_out")?;
-        let c = hazy_client_t::get(client)?;
-        let project = unsafe { required_str(project_id, "project_id")? };
-        let models = runtime::block_on(c.list_models(project))??;
-        let items = models.into_iter().map(hazy_model_t::from).collect();
-        unsafe { write_box(list_out, hazy_model_list_t { items }) };
-        Ok(())
+    fetch_list(client, project_id, list_out, error, |c, p| c.list_models(p), |models| hazy_model_list_t {
+        items: models.into_iter().map(hazy_model_t::from).collect(),
     })
 }
 
@@ -112,11 +129,7 @@ pub unsafe extern "C" fn hazy_model_list_len(list: *const hazy_model_list_t) -> 
 /// The model at `index`, borrowed from the list; NULL when out of range or `list` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_model_list_get(list: *const hazy_model_list_t, index: usize) -> *const hazy_model_t {
-    guard_value(std::ptr::null(), || {
-        unsafe { list.as_ref() }
-            .and_then(|l| l.items.get(index))
-            .map_or(std::ptr::null(), |m| m as *const hazy_model_t)
-    })
+    guard_value(std::ptr::null(), || item(unsafe { list.as_ref() }.map(|l| &l.items), index))
 }
 
 /// Frees a model list and the models it holds. NULL does nothing.

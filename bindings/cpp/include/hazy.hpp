@@ -1,0 +1,694 @@
+/*
+ * hazy.hpp: header-only C++ wrapper over the libhazy C API (hazy.h).
+ *
+ * C++11 or later. Link with libhazy (pkg-config `hazy`, or CMake `Hazy::hazy_cpp`).
+ *
+ *   hazy::Client client = hazy::Client::from_env();          // HAZY_HUB_HOST, ...
+ *   client.authenticate(hazy::ClientCredentials("api", secret));
+ *   hazy::Job job = client.train("my-project", config_json);
+ *   job.wait(std::chrono::minutes(30), [](const hazy::Job& j) {
+ *       std::cout << to_string(j.state()) << ' ' << j.progress() << '\n';
+ *       return true;                                         // keep waiting
+ *   });
+ *   std::cout << job.model_id() << '\n';
+ *
+ * Rules this wrapper keeps:
+ *  - Every failure is thrown as hazy::Error (a std::runtime_error) carrying the status, the
+ *    message, the HTTP status, the server's error code and the offending field or scope.
+ *  - Everything the C library hands out (clients, options, jobs, lists, errors, strings,
+ *    cancel tokens) is owned by a smart pointer from the moment the C call returns, so
+ *    nothing leaks on any path, exceptions included.
+ *  - No C++ exception ever unwinds through the C library: an exception thrown by a progress
+ *    callback is caught at the boundary, stops the wait, and is rethrown from Job::wait()
+ *    after the C call has returned.
+ *  - A Client may be shared between threads (as the C client). Job and Options objects are
+ *    not synchronised: use one per thread (Jobs are copyable). CancelToken::cancel() may be
+ *    called from any thread; give each thread its own copy of the token.
+ */
+#ifndef HAZY_HPP
+#define HAZY_HPP
+
+#include "hazy.h"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace hazy {
+
+/// The outcome of a call; the numbers are those of the C enum hazy_status.
+enum class Status : std::int32_t {
+    Ok = HAZY_STATUS_OK,
+    InvalidArgument = HAZY_STATUS_INVALID_ARGUMENT,
+    Auth = HAZY_STATUS_AUTH,
+    Forbidden = HAZY_STATUS_FORBIDDEN,
+    NotFound = HAZY_STATUS_NOT_FOUND,
+    Validation = HAZY_STATUS_VALIDATION,
+    Network = HAZY_STATUS_NETWORK,
+    Timeout = HAZY_STATUS_TIMEOUT,
+    Tls = HAZY_STATUS_TLS,
+    Server = HAZY_STATUS_SERVER,
+    Protocol = HAZY_STATUS_PROTOCOL,
+    Cancelled = HAZY_STATUS_CANCELLED,
+    JobFailed = HAZY_STATUS_JOB_FAILED,
+    Panic = HAZY_STATUS_PANIC,
+    InvalidState = HAZY_STATUS_INVALID_STATE
+};
+
+/// The state of a job on the Hub; the numbers are those of the C enum hazy_state.
+enum class State : std::int32_t {
+    Unknown = HAZY_STATE_UNKNOWN,
+    Queued = HAZY_STATE_QUEUED,
+    Running = HAZY_STATE_RUNNING,
+    Succeeded = HAZY_STATE_SUCCEEDED,
+    Failed = HAZY_STATE_FAILED,
+    Cancelled = HAZY_STATE_CANCELLED
+};
+
+/// The status's name, e.g. "AUTH". Static storage.
+inline const char *to_string(Status status) noexcept {
+    return hazy_status_name(static_cast<std::int32_t>(status));
+}
+
+/// The state's name, e.g. "running". Static storage.
+inline const char *to_string(State state) noexcept {
+    return hazy_state_name(static_cast<std::int32_t>(state));
+}
+
+/// The version of the loaded libhazy, e.g. "0.1.0".
+inline const char *version() noexcept { return hazy_version(); }
+
+/// A failed call. what() is "<STATUS>: <message>"; messages never contain secrets.
+/// Copying never throws (the detail is shared), as an exception type's copy should.
+class Error : public std::runtime_error {
+  public:
+    Error(Status status, const std::string &message, int http_status = 0,
+          const std::string &oauth_error = std::string(),
+          const std::string &oauth_description = std::string(),
+          const std::string &field = std::string())
+        : std::runtime_error(std::string(to_string(status)) + ": " + message),
+          detail_(std::make_shared<Detail>(status, message, http_status, oauth_error,
+                                           oauth_description, field)) {}
+
+    /// The status of the failed call (never Status::Ok).
+    Status status() const noexcept { return detail_->status; }
+    /// The library's message, without the status prefix of what().
+    const std::string &message() const noexcept { return detail_->message; }
+    /// The HTTP status of the response that caused the error; 0 when there was none.
+    int http_status() const noexcept { return detail_->http_status; }
+    /// The server's machine-readable code: Keycloak's OAuth `error` (e.g. "invalid_client")
+    /// or the Hub's problem code (e.g. "insufficient_scope"); empty when none.
+    const std::string &oauth_error() const noexcept { return detail_->oauth_error; }
+    /// Keycloak's `error_description`; empty when none.
+    const std::string &oauth_description() const noexcept { return detail_->oauth_description; }
+    /// The offending field (Status::Validation) or the missing scope (Status::Forbidden);
+    /// empty when none.
+    const std::string &field() const noexcept { return detail_->field; }
+
+  private:
+    struct Detail {
+        Detail(Status s, const std::string &m, int h, const std::string &oe,
+               const std::string &od, const std::string &f)
+            : status(s), message(m), http_status(h), oauth_error(oe), oauth_description(od),
+              field(f) {}
+        Status status;
+        std::string message;
+        int http_status;
+        std::string oauth_error;
+        std::string oauth_description;
+        std::string field;
+    };
+    std::shared_ptr<const Detail> detail_;
+};
+
+namespace detail {
+
+struct ErrorDeleter {
+    void operator()(hazy_error_t *p) const noexcept { hazy_error_free(p); }
+};
+struct OptionsDeleter {
+    void operator()(hazy_options_t *p) const noexcept { hazy_options_free(p); }
+};
+struct ClientDeleter {
+    void operator()(hazy_client_t *p) const noexcept { hazy_free(p); }
+};
+struct JobDeleter {
+    void operator()(hazy_job_t *p) const noexcept { hazy_job_free(p); }
+};
+struct JobListDeleter {
+    void operator()(hazy_job_list_t *p) const noexcept { hazy_job_list_free(p); }
+};
+struct ModelListDeleter {
+    void operator()(hazy_model_list_t *p) const noexcept { hazy_model_list_free(p); }
+};
+struct CancelTokenDeleter {
+    void operator()(hazy_cancel_token_t *p) const noexcept { hazy_cancel_token_free(p); }
+};
+struct StringDeleter {
+    void operator()(char *p) const noexcept { hazy_string_free(p); }
+};
+
+typedef std::unique_ptr<hazy_error_t, ErrorDeleter> ErrorPtr;
+typedef std::unique_ptr<hazy_options_t, OptionsDeleter> OptionsPtr;
+typedef std::unique_ptr<hazy_client_t, ClientDeleter> ClientPtr;
+typedef std::unique_ptr<hazy_job_t, JobDeleter> JobPtr;
+typedef std::unique_ptr<hazy_job_list_t, JobListDeleter> JobListPtr;
+typedef std::unique_ptr<hazy_model_list_t, ModelListDeleter> ModelListPtr;
+typedef std::unique_ptr<char, StringDeleter> StringPtr;
+
+/// A borrowed C string as std::string; NULL becomes "".
+inline std::string str(const char *s) { return s != nullptr ? std::string(s) : std::string(); }
+
+/// Takes ownership of `raw` (the error a C call wrote, or NULL) at once, then throws the
+/// matching hazy::Error when `status` is not OK. The C error is freed on every path.
+inline void check(hazy_status status, hazy_error_t *raw) {
+    ErrorPtr owned(raw);
+    if (status == HAZY_STATUS_OK) {
+        return;
+    }
+    const hazy_error_t *e = owned.get();
+    if (e == nullptr) {
+        throw Error(static_cast<Status>(status), "libhazy call failed without detail");
+    }
+    throw Error(static_cast<Status>(status), str(hazy_error_message(e)),
+                static_cast<int>(hazy_error_http_status(e)), str(hazy_error_oauth_error(e)),
+                str(hazy_error_oauth_description(e)), str(hazy_error_field(e)));
+}
+
+/// A std::string as a C argument. An embedded NUL would silently cut the value short in C,
+/// so it is refused here (the value itself is not echoed: it may be a secret).
+inline const char *arg(const std::string &value, const char *what) {
+    if (value.find('\0') != std::string::npos) {
+        throw Error(Status::InvalidArgument, std::string(what) + " contains a NUL character");
+    }
+    return value.c_str();
+}
+
+/// Like arg(), but "" becomes NULL (an optional C argument left unset).
+inline const char *optional_arg(const std::string &value, const char *what) {
+    return value.empty() ? nullptr : arg(value, what);
+}
+
+inline std::uint64_t timeout_ms(std::chrono::milliseconds timeout) {
+    if (timeout.count() < 0) {
+        throw Error(Status::InvalidArgument, "timeout must not be negative");
+    }
+    return static_cast<std::uint64_t>(timeout.count());
+}
+
+[[noreturn]] inline void moved_from(const char *type) {
+    throw Error(Status::InvalidState, std::string("use of a moved-from ") + type);
+}
+
+struct WaitContext;
+inline std::int32_t progress_trampoline(const hazy_job_t *job, void *userdata) noexcept;
+
+}  // namespace detail
+
+/// Client settings (option keys as in the C API: "host", "realm", "token_url",
+/// "client_id", "poll_interval_ms", ...). Move-only.
+class Options {
+  public:
+    /// The library defaults (realm "hazy", 10 s connect timeout, ...).
+    Options() : p_(hazy_options_new()) {
+        if (!p_) {
+            throw std::bad_alloc();
+        }
+    }
+
+    /// The defaults, then every HAZY_* environment variable that is set and non-empty.
+    static Options from_env() {
+        Options options;
+        options.load_env();
+        return options;
+    }
+
+    Options(Options &&) noexcept = default;
+    Options &operator=(Options &&) noexcept = default;
+    Options(const Options &) = delete;
+    Options &operator=(const Options &) = delete;
+
+    /// Applies the HAZY_* environment variables; call it before set() for explicit settings
+    /// to win.
+    Options &load_env() {
+        hazy_error_t *err = nullptr;
+        const hazy_status st = hazy_options_load_env(native_checked(), &err);
+        detail::check(st, err);
+        return *this;
+    }
+
+    /// Sets `key` to `value`; an empty value clears an optional setting.
+    Options &set(const std::string &key, const std::string &value) {
+        hazy_options_t *o = native_checked();
+        const char *k = detail::arg(key, "option key");
+        const char *v = detail::arg(value, "option value");
+        hazy_error_t *err = nullptr;
+        const hazy_status st = hazy_options_set(o, k, v, &err);
+        detail::check(st, err);
+        return *this;
+    }
+    /// NULL clears an optional setting.
+    Options &set(const std::string &key, const char *value) {
+        return value != nullptr ? set(key, std::string(value)) : set(key, std::string());
+    }
+    Options &set(const std::string &key, bool value) {
+        return set(key, std::string(value ? "true" : "false"));
+    }
+    /// Whole numbers, e.g. set("poll_interval_ms", 100).
+    template <typename T>
+    typename std::enable_if<std::is_integral<T>::value && !std::is_same<T, bool>::value,
+                            Options &>::type
+    set(const std::string &key, T value) {
+        return set(key, std::to_string(value));
+    }
+
+    // Typed shortcuts for common settings.
+    Options &host(const std::string &url) { return set("host", url); }
+    Options &realm(const std::string &name) { return set("realm", name); }
+    Options &token_url(const std::string &url) { return set("token_url", url); }
+    Options &ca_bundle(const std::string &path) { return set("ca_bundle", path); }
+    Options &connect_timeout(std::chrono::milliseconds t) {
+        return set("connect_timeout_ms", detail::timeout_ms(t));
+    }
+    Options &request_timeout(std::chrono::milliseconds t) {
+        return set("request_timeout_ms", detail::timeout_ms(t));
+    }
+    Options &poll_interval(std::chrono::milliseconds t) {
+        return set("poll_interval_ms", detail::timeout_ms(t));
+    }
+
+    /// The C handle (NULL after a move), still owned by this object.
+    const hazy_options_t *native() const noexcept { return p_.get(); }
+
+  private:
+    friend class Client;
+    hazy_options_t *native_checked() const {
+        if (!p_) {
+            detail::moved_from("hazy::Options");
+        }
+        return p_.get();
+    }
+    detail::OptionsPtr p_;
+};
+
+/// The client_credentials grant (the "API key" is the client secret).
+struct ClientCredentials {
+    ClientCredentials(std::string id, std::string secret)
+        : client_id(std::move(id)), client_secret(std::move(secret)) {}
+    std::string client_id;
+    std::string client_secret;
+};
+
+/// The password grant (a user of the realm, through an OAuth client).
+struct Password {
+    /// A public client (no client secret).
+    Password(std::string id, std::string user, std::string pass)
+        : client_id(std::move(id)), client_secret(), username(std::move(user)),
+          password(std::move(pass)) {}
+    /// A confidential client.
+    Password(std::string id, std::string secret, std::string user, std::string pass)
+        : client_id(std::move(id)), client_secret(std::move(secret)), username(std::move(user)),
+          password(std::move(pass)) {}
+    std::string client_id;
+    std::string client_secret;  ///< empty for a public client
+    std::string username;
+    std::string password;
+};
+
+/// An access token obtained elsewhere; it cannot be refreshed.
+struct BearerToken {
+    explicit BearerToken(std::string access_token) : token(std::move(access_token)) {}
+    std::string token;
+};
+
+/// Cancels waits from another thread. Copies share one flag (give each thread its own
+/// copy); the flag lives until the last copy is gone. cancel() is thread-safe.
+class CancelToken {
+  public:
+    CancelToken() : p_(hazy_cancel_token_new(), detail::CancelTokenDeleter()) {}
+    /// Every wait using this token (now or later) ends with Status::Cancelled.
+    void cancel() const noexcept { hazy_cancel_token_cancel(p_.get()); }
+    const hazy_cancel_token_t *native() const noexcept { return p_.get(); }
+
+  private:
+    std::shared_ptr<hazy_cancel_token_t> p_;
+};
+
+/// A trained model.
+struct Model {
+    Model() : id(), project_id(), train_job_id(), generator_type(), epsilon(-1.0) {}
+    std::string id;
+    std::string project_id;
+    std::string train_job_id;    ///< empty when unknown
+    std::string generator_type;  ///< e.g. "priv_bayes"; empty when unknown
+    double epsilon;              ///< negative when unknown
+};
+
+class Job;
+
+/// Called after every poll of Job::wait() with the latest snapshot, on the waiting thread.
+/// Return true to keep waiting, false to stop (wait() then throws Status::Cancelled). An
+/// exception it throws stops the wait and comes out of wait() unchanged. It may call the
+/// library (e.g. copy the job and cancel() it).
+typedef std::function<bool(const Job &)> ProgressCallback;
+
+/// A job on the Hub: its id plus the snapshot last seen. Copyable. It shares the Client's
+/// connection, so it stays usable after the Client object that made it is gone.
+class Job {
+  public:
+    const std::string &id() const noexcept { return id_; }
+    const std::string &project_id() const noexcept { return project_id_; }
+    /// "train", "generate" or "other".
+    const std::string &kind() const noexcept { return kind_; }
+    State state() const noexcept { return state_; }
+    /// From 0.0 to 1.0.
+    double progress() const noexcept { return progress_; }
+    /// A succeeded train job's model, a generation job's source model; empty otherwise.
+    const std::string &model_id() const noexcept { return model_id_; }
+    /// The Hub's reason for a failed job; empty otherwise.
+    const std::string &failure_reason() const noexcept { return failure_reason_; }
+    /// True once the job succeeded, failed or was cancelled.
+    bool finished() const noexcept {
+        return state_ == State::Succeeded || state_ == State::Failed ||
+               state_ == State::Cancelled;
+    }
+
+    /// Asks the Hub for the job's current state; updates this snapshot and returns the state.
+    State status() {
+        hazy_job_t *out = nullptr;
+        hazy_error_t *err = nullptr;
+        hazy_client_t *c = client();
+        const hazy_status st = hazy_job_get(c, detail::arg(id_, "job id"), &out, &err);
+        detail::JobPtr job(out);
+        detail::check(st, err);
+        assign(job.get());
+        return state_;
+    }
+
+    /// Cancels the job on the Hub (a finished job is left as it is); updates this snapshot.
+    Job &cancel() {
+        hazy_job_t *out = nullptr;
+        hazy_error_t *err = nullptr;
+        hazy_client_t *c = client();
+        const hazy_status st = hazy_job_cancel(c, detail::arg(id_, "job id"), &out, &err);
+        detail::JobPtr job(out);
+        detail::check(st, err);
+        assign(job.get());
+        return *this;
+    }
+
+    /// Blocks until the job succeeds and updates this snapshot. `timeout` zero waits
+    /// without limit. Throws hazy::Error: Status::JobFailed (the message carries the Hub's
+    /// reason), Status::Cancelled (job cancelled, callback returned false, token cancelled),
+    /// Status::Timeout, or any status of status(); or rethrows what `progress` threw.
+    /// Leaving the wait never cancels the job on the Hub: call cancel() for that.
+    Job &wait(std::chrono::milliseconds timeout = std::chrono::milliseconds::zero(),
+              const ProgressCallback &progress = ProgressCallback()) {
+        return wait_impl(timeout, progress, nullptr);
+    }
+    /// As above; cancelling `token` from another thread ends the wait promptly.
+    Job &wait(std::chrono::milliseconds timeout, const ProgressCallback &progress,
+              const CancelToken &token) {
+        return wait_impl(timeout, progress, &token);
+    }
+
+  private:
+    friend class Client;
+    friend std::int32_t detail::progress_trampoline(const hazy_job_t *, void *) noexcept;
+
+    Job(std::shared_ptr<hazy_client_t> client, const hazy_job_t *job)
+        : client_(std::move(client)), id_(), project_id_(), kind_(), state_(State::Unknown),
+          progress_(0.0), model_id_(), failure_reason_() {
+        assign(job);
+    }
+
+    void assign(const hazy_job_t *job) {
+        id_ = detail::str(hazy_job_id(job));
+        project_id_ = detail::str(hazy_job_project_id(job));
+        kind_ = detail::str(hazy_job_kind(job));
+        state_ = static_cast<State>(hazy_job_state(job));
+        progress_ = hazy_job_progress(job);
+        model_id_ = detail::str(hazy_job_model_id(job));
+        failure_reason_ = detail::str(hazy_job_failure_reason(job));
+    }
+
+    hazy_client_t *client() const {
+        if (!client_) {
+            detail::moved_from("hazy::Job");
+        }
+        return client_.get();
+    }
+
+    inline Job &wait_impl(std::chrono::milliseconds timeout, const ProgressCallback &progress,
+                          const CancelToken *token);
+
+    std::shared_ptr<hazy_client_t> client_;
+    std::string id_;
+    std::string project_id_;
+    std::string kind_;
+    State state_;
+    double progress_;
+    std::string model_id_;
+    std::string failure_reason_;
+};
+
+namespace detail {
+
+/// What the C callback needs to call the C++ one, and where an exception waits.
+struct WaitContext {
+    WaitContext(std::shared_ptr<hazy_client_t> c, const ProgressCallback *p)
+        : client(std::move(c)), progress(p), error() {}
+    WaitContext(const WaitContext &) = delete;
+    WaitContext &operator=(const WaitContext &) = delete;
+    std::shared_ptr<hazy_client_t> client;
+    const ProgressCallback *progress;
+    std::exception_ptr error;
+};
+
+/// The C callback: never lets an exception out. An exception is stored and the wait is
+/// told to stop (non-zero); Job::wait rethrows it once hazy_job_wait has returned.
+inline std::int32_t progress_trampoline(const hazy_job_t *job, void *userdata) noexcept {
+    WaitContext *ctx = static_cast<WaitContext *>(userdata);
+    try {
+        const Job snapshot(ctx->client, job);
+        return (*ctx->progress)(snapshot) ? 0 : 1;
+    } catch (...) {
+        ctx->error = std::current_exception();
+        return 1;
+    }
+}
+
+}  // namespace detail
+
+inline Job &Job::wait_impl(std::chrono::milliseconds timeout, const ProgressCallback &progress,
+                           const CancelToken *token) {
+    hazy_client_t *c = client();
+    // A copy: the callback may refresh this very Job (status()), which replaces id_'s buffer
+    // while the library still borrows the id.
+    const std::string job_id = id_;
+    const char *id = detail::arg(job_id, "job id");
+    const std::uint64_t ms = detail::timeout_ms(timeout);
+    detail::WaitContext ctx(client_, &progress);
+    hazy_job_t *out = nullptr;
+    hazy_error_t *err = nullptr;
+    const hazy_status st =
+        hazy_job_wait(c, id, ms, progress ? &detail::progress_trampoline : nullptr, &ctx,
+                      token != nullptr ? token->native() : nullptr, &out, &err);
+    detail::JobPtr job(out);
+    detail::ErrorPtr error(err);
+    if (ctx.error) {
+        std::rethrow_exception(ctx.error);  // `job` and `error` are freed on the way out
+    }
+    detail::check(st, error.release());
+    assign(job.get());
+    return *this;
+}
+
+/// A connection to the Hub with its token cache. Move-only; safe to share between threads
+/// (by reference). A moved-from Client may only be destroyed or assigned to; any other
+/// call throws Status::InvalidState.
+class Client {
+  public:
+    /// A client with these settings (copied). No network traffic.
+    explicit Client(const Options &options) : handle_(create(options.native_checked())) {}
+
+    /// A client configured from the HAZY_* environment variables. No network traffic.
+    static Client from_env() { return Client(create(nullptr)); }
+
+    Client(Client &&) noexcept = default;
+    Client &operator=(Client &&) noexcept = default;
+    Client(const Client &) = delete;
+    Client &operator=(const Client &) = delete;
+
+    /// False after a move.
+    explicit operator bool() const noexcept { return static_cast<bool>(handle_); }
+
+    /// Authenticates with the credentials configured in the options or environment.
+    void authenticate() {
+        hazy_error_t *err = nullptr;
+        const hazy_status st = hazy_authenticate(native_checked(), &err);
+        detail::check(st, err);
+    }
+    void authenticate(const ClientCredentials &credentials) {
+        hazy_client_t *c = native_checked();
+        const char *id = detail::arg(credentials.client_id, "client_id");
+        const char *secret = detail::arg(credentials.client_secret, "client_secret");
+        hazy_error_t *err = nullptr;
+        const hazy_status st = hazy_authenticate_client_credentials(c, id, secret, &err);
+        detail::check(st, err);
+    }
+    void authenticate(const Password &credentials) {
+        hazy_client_t *c = native_checked();
+        const char *id = detail::arg(credentials.client_id, "client_id");
+        const char *secret = detail::optional_arg(credentials.client_secret, "client_secret");
+        const char *user = detail::arg(credentials.username, "username");
+        const char *pass = detail::arg(credentials.password, "password");
+        hazy_error_t *err = nullptr;
+        const hazy_status st = hazy_authenticate_password(c, id, secret, user, pass, &err);
+        detail::check(st, err);
+    }
+    void authenticate(const BearerToken &credentials) {
+        hazy_client_t *c = native_checked();
+        const char *token = detail::arg(credentials.token, "token");
+        hazy_error_t *err = nullptr;
+        const hazy_status st = hazy_authenticate_bearer(c, token, &err);
+        detail::check(st, err);
+    }
+
+    /// A currently valid access token (renewed first if due). A secret: don't log it.
+    std::string access_token() {
+        char *out = nullptr;
+        hazy_error_t *err = nullptr;
+        const hazy_status st = hazy_access_token(native_checked(), &out, &err);
+        detail::StringPtr token(out);  // hazy_string_free wipes it
+        detail::check(st, err);
+        return std::string(token.get());
+    }
+
+    /// Requests sent to the token endpoint so far (retries included); 0 after a move.
+    std::uint64_t token_request_count() const noexcept {
+        return hazy_token_request_count(handle_.get());
+    }
+
+    /// Submits a training job; `config_json` is a Hazy TrainingConfig.
+    Job train(const std::string &project_id, const std::string &config_json) {
+        hazy_client_t *c = native_checked();
+        const char *project = detail::arg(project_id, "project_id");
+        const char *config = detail::arg(config_json, "config_json");
+        hazy_job_t *out = nullptr;
+        hazy_error_t *err = nullptr;
+        const hazy_status st = hazy_train(c, project, config, &out, &err);
+        detail::JobPtr job(out);
+        detail::check(st, err);
+        return Job(handle_, job.get());
+    }
+
+    /// Submits a generation job from a trained model: `num_rows` rows (0 = not given)
+    /// and/or a generation config (JSON object; "" = not given), at least one of them.
+    Job generate(const std::string &project_id, const std::string &model_id,
+                 std::uint64_t num_rows, const std::string &config_json = std::string()) {
+        hazy_client_t *c = native_checked();
+        const char *project = detail::arg(project_id, "project_id");
+        const char *model = detail::arg(model_id, "model_id");
+        const char *config = detail::optional_arg(config_json, "config_json");
+        hazy_job_t *out = nullptr;
+        hazy_error_t *err = nullptr;
+        const hazy_status st = hazy_generate(c, project, model, num_rows, config, &out, &err);
+        detail::JobPtr job(out);
+        detail::check(st, err);
+        return Job(handle_, job.get());
+    }
+
+    /// The job `job_id` as the Hub sees it now.
+    Job job(const std::string &job_id) {
+        hazy_client_t *c = native_checked();
+        const char *id = detail::arg(job_id, "job_id");
+        hazy_job_t *out = nullptr;
+        hazy_error_t *err = nullptr;
+        const hazy_status st = hazy_job_get(c, id, &out, &err);
+        detail::JobPtr snapshot(out);
+        detail::check(st, err);
+        return Job(handle_, snapshot.get());
+    }
+
+    /// Every job of the project, oldest first.
+    std::vector<Job> jobs(const std::string &project_id) {
+        hazy_client_t *c = native_checked();
+        const char *project = detail::arg(project_id, "project_id");
+        hazy_job_list_t *out = nullptr;
+        hazy_error_t *err = nullptr;
+        const hazy_status st = hazy_jobs_list(c, project, &out, &err);
+        detail::JobListPtr list(out);
+        detail::check(st, err);
+        std::vector<Job> result;
+        const std::size_t n = hazy_job_list_len(list.get());
+        result.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            result.push_back(Job(handle_, hazy_job_list_get(list.get(), i)));
+        }
+        return result;
+    }
+
+    /// Every trained model of the project.
+    std::vector<Model> models(const std::string &project_id) {
+        hazy_client_t *c = native_checked();
+        const char *project = detail::arg(project_id, "project_id");
+        hazy_model_list_t *out = nullptr;
+        hazy_error_t *err = nullptr;
+        const hazy_status st = hazy_models_list(c, project, &out, &err);
+        detail::ModelListPtr list(out);
+        detail::check(st, err);
+        std::vector<Model> result;
+        const std::size_t n = hazy_model_list_len(list.get());
+        result.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            const hazy_model_t *m = hazy_model_list_get(list.get(), i);
+            Model model;
+            model.id = detail::str(hazy_model_id(m));
+            model.project_id = detail::str(hazy_model_project_id(m));
+            model.train_job_id = detail::str(hazy_model_train_job_id(m));
+            model.generator_type = detail::str(hazy_model_generator_type(m));
+            model.epsilon = hazy_model_epsilon(m);
+            result.push_back(std::move(model));
+        }
+        return result;
+    }
+
+    /// The C handle (NULL after a move), still owned by this object and its jobs.
+    hazy_client_t *native() const noexcept { return handle_.get(); }
+
+  private:
+    explicit Client(std::shared_ptr<hazy_client_t> handle) : handle_(std::move(handle)) {}
+
+    static std::shared_ptr<hazy_client_t> create(const hazy_options_t *options) {
+        hazy_client_t *out = nullptr;
+        hazy_error_t *err = nullptr;
+        const hazy_status st = hazy_client_new(options, &out, &err);
+        detail::ClientPtr client(out);
+        detail::check(st, err);
+        // If this throws (bad_alloc), `client` still owns the handle and frees it.
+        return std::shared_ptr<hazy_client_t>(std::move(client));
+    }
+
+    hazy_client_t *native_checked() const {
+        if (!handle_) {
+            detail::moved_from("hazy::Client");
+        }
+        return handle_.get();
+    }
+
+    // Shared with the Jobs this client made, so that a Job never outlives the handle.
+    std::shared_ptr<hazy_client_t> handle_;
+};
+
+}  // namespace hazy
+
+#endif  // HAZY_HPP

@@ -1,0 +1,365 @@
+// Jobs end to end on the Hub simulator: train, wait (progress, timeout, cancellation,
+// callbacks that stop, throw or call back in), status, cancel, models, generate, lists.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "hazy.hpp"
+#include "support.hpp"
+#include "test_helpers.hpp"
+
+using support::contains;
+using support::elapsed_ms;
+using support::error_of;
+
+namespace {
+
+const std::chrono::seconds kGenerous(60);  // a wait that should never be reached
+
+// A project whose jobs take `duration_ms` on the simulator.
+std::string project_with_duration(const std::string &tag, long long duration_ms) {
+    const std::string project = support::unique_project(tag);
+    support::set_job_duration(project, duration_ms);
+    return project;
+}
+
+bool finished(hazy::State s) {
+    return s == hazy::State::Succeeded || s == hazy::State::Failed ||
+           s == hazy::State::Cancelled;
+}
+
+struct Boom : std::runtime_error {
+    explicit Boom(const std::string &what) : std::runtime_error(what) {}
+};
+
+}  // namespace
+
+TEST(Jobs, TrainAndWaitFollowsProgressToAModel) {
+    hazy::Client client = support::client();
+    const std::string project = project_with_duration("train", 800);
+    hazy::Job job = client.train(project, support::kMinimalConfig);
+    EXPECT_FALSE(job.id().empty());
+    EXPECT_EQ(job.project_id(), project);
+    EXPECT_EQ(job.kind(), "train");
+    EXPECT_TRUE(job.state() == hazy::State::Queued || job.state() == hazy::State::Running);
+    EXPECT_FALSE(job.finished());
+    EXPECT_TRUE(job.model_id().empty());
+
+    std::vector<hazy::State> states;
+    std::vector<double> progress;
+    std::vector<std::string> ids;
+    job.wait(kGenerous, [&](const hazy::Job &snapshot) {
+        states.push_back(snapshot.state());
+        progress.push_back(snapshot.progress());
+        ids.push_back(snapshot.id());
+        return true;
+    });
+    EXPECT_EQ(job.state(), hazy::State::Succeeded);
+    EXPECT_TRUE(job.finished());
+    EXPECT_DOUBLE_EQ(job.progress(), 1.0);
+    EXPECT_FALSE(job.model_id().empty());
+    EXPECT_TRUE(job.failure_reason().empty());
+
+    ASSERT_GE(states.size(), 2u) << "a job of 800 ms polled every 50 ms";
+    EXPECT_EQ(states.back(), hazy::State::Succeeded);
+    for (std::size_t i = 0; i < states.size(); ++i) {
+        EXPECT_EQ(ids[i], job.id());
+        EXPECT_GE(progress[i], 0.0);
+        EXPECT_LE(progress[i], 1.0);
+        if (i > 0) {
+            EXPECT_GE(progress[i], progress[i - 1]) << "progress went backwards";
+        }
+        if (i + 1 < states.size()) {
+            EXPECT_FALSE(finished(states[i]));
+        }
+    }
+}
+
+TEST(Jobs, ModelsJobsAndGetAfterTraining) {
+    hazy::Client client = support::client();
+    const std::string project = project_with_duration("models", 300);
+    hazy::Job job = client.train(project, support::kMinimalConfig);
+    job.wait(kGenerous);
+
+    const std::vector<hazy::Model> models = client.models(project);
+    ASSERT_EQ(models.size(), 1u);
+    EXPECT_EQ(models[0].id, job.model_id());
+    EXPECT_EQ(models[0].project_id, project);
+    EXPECT_EQ(models[0].train_job_id, job.id());
+    EXPECT_EQ(models[0].generator_type, "priv_bayes");
+    EXPECT_DOUBLE_EQ(models[0].epsilon, 1000.0);
+
+    const std::vector<hazy::Job> jobs = client.jobs(project);
+    ASSERT_EQ(jobs.size(), 1u);
+    EXPECT_EQ(jobs[0].id(), job.id());
+    EXPECT_EQ(jobs[0].state(), hazy::State::Succeeded);
+    EXPECT_EQ(jobs[0].model_id(), job.model_id());
+
+    const hazy::Job fetched = client.job(job.id());
+    EXPECT_EQ(fetched.id(), job.id());
+    EXPECT_EQ(fetched.kind(), "train");
+    EXPECT_EQ(fetched.state(), hazy::State::Succeeded);
+
+    EXPECT_TRUE(client.models(support::unique_project("empty")).empty());
+    EXPECT_TRUE(client.jobs(support::unique_project("empty")).empty());
+}
+
+TEST(Jobs, GenerateFromATrainedModel) {
+    hazy::Client client = support::client();
+    const std::string project = project_with_duration("gen", 300);
+    hazy::Job train = client.train(project, support::kMinimalConfig);
+    train.wait(kGenerous);
+
+    hazy::Job rows = client.generate(project, train.model_id(), 100);
+    EXPECT_EQ(rows.kind(), "generate");
+    EXPECT_EQ(rows.model_id(), train.model_id());  // a generation job's source model
+    rows.wait(kGenerous);
+    EXPECT_EQ(rows.state(), hazy::State::Succeeded);
+
+    hazy::Job configured =
+        client.generate(project, train.model_id(), 0, R"({"output":"s3://b/out.csv"})");
+    configured.wait(kGenerous);
+    EXPECT_EQ(configured.state(), hazy::State::Succeeded);
+    EXPECT_EQ(client.jobs(project).size(), 3u);
+}
+
+TEST(Jobs, GenerateNeedsRowsOrConfig) {
+    hazy::Client client = support::client();
+    const std::string project = support::unique_project("gen0");
+    const hazy::Error e = error_of([&] { (void)client.generate(project, "some-model", 0); });
+    EXPECT_EQ(e.status(), hazy::Status::Validation) << e.what();
+    EXPECT_EQ(e.field(), "num_rows");
+    EXPECT_EQ(e.http_status(), 0) << "checked before any request";
+}
+
+TEST(Jobs, GenerateFromUnknownModelIsNotFound) {
+    hazy::Client client = support::client();
+    const hazy::Error e = error_of([&] {
+        (void)client.generate(support::unique_project("gen404"), "cpp-no-such-model", 10);
+    });
+    EXPECT_EQ(e.status(), hazy::Status::NotFound) << e.what();
+    EXPECT_EQ(e.http_status(), 404);
+}
+
+TEST(Jobs, StatusThenCancelOnTheHub) {
+    hazy::Client client = support::client();
+    const std::string project = project_with_duration("cancel", 60000);
+    hazy::Job job = client.train(project, support::kMinimalConfig);
+    const hazy::State now = job.status();
+    EXPECT_TRUE(now == hazy::State::Queued || now == hazy::State::Running) << hazy::to_string(now);
+    EXPECT_EQ(job.state(), now);
+
+    job.cancel();
+    EXPECT_EQ(job.state(), hazy::State::Cancelled);
+    EXPECT_EQ(job.status(), hazy::State::Cancelled);
+    job.cancel();  // idempotent
+    EXPECT_EQ(job.state(), hazy::State::Cancelled);
+
+    const hazy::Error e = error_of([&] { job.wait(kGenerous); });
+    EXPECT_EQ(e.status(), hazy::Status::Cancelled) << e.what();
+}
+
+TEST(Jobs, WaitTimesOut) {
+    hazy::Client client = support::client();
+    const std::string project = project_with_duration("timeout", 60000);
+    hazy::Job job = client.train(project, support::kMinimalConfig);
+    const auto start = std::chrono::steady_clock::now();
+    const hazy::Error e = error_of([&] { job.wait(std::chrono::milliseconds(300)); });
+    const long long took = elapsed_ms(start);
+    EXPECT_EQ(e.status(), hazy::Status::Timeout) << e.what();
+    EXPECT_GE(took, 250);
+    EXPECT_LT(took, 10000);
+    EXPECT_FALSE(finished(job.status())) << "leaving a wait must not cancel the job";
+    job.cancel();
+}
+
+TEST(Jobs, NegativeTimeoutIsInvalidArgument) {
+    hazy::Client client = support::client();
+    hazy::Job job = client.train(project_with_duration("neg", 60000), support::kMinimalConfig);
+    EXPECT_EQ(error_of([&] { job.wait(std::chrono::milliseconds(-1)); }).status(),
+              hazy::Status::InvalidArgument);
+    job.cancel();
+}
+
+TEST(Jobs, CancelTokenFromAnotherThreadEndsTheWait) {
+    hazy::Client client = support::client();
+    const std::string project = project_with_duration("token", 60000);
+    hazy::Job job = client.train(project, support::kMinimalConfig);
+    hazy::CancelToken token;
+    std::atomic<int> calls(0);
+    const auto start = std::chrono::steady_clock::now();
+    std::thread canceller([token] {  // a copy: it shares the flag
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        token.cancel();
+    });
+    const hazy::Error e = error_of([&] {
+        job.wait(kGenerous,
+                 [&](const hazy::Job &) {
+                     ++calls;
+                     return true;
+                 },
+                 token);
+    });
+    canceller.join();
+    EXPECT_EQ(e.status(), hazy::Status::Cancelled) << e.what();
+    EXPECT_GE(elapsed_ms(start), 250);
+    EXPECT_LT(elapsed_ms(start), 10000);
+    EXPECT_GE(calls.load(), 1);
+    EXPECT_FALSE(finished(job.status())) << "a cancelled wait must not cancel the job";
+    // A cancelled token ends later waits at once.
+    EXPECT_EQ(error_of([&] { job.wait(kGenerous, hazy::ProgressCallback(), token); }).status(),
+              hazy::Status::Cancelled);
+    job.cancel();
+}
+
+TEST(Jobs, CallbackReturningFalseStopsTheWait) {
+    hazy::Client client = support::client();
+    const std::string project = project_with_duration("stop", 60000);
+    hazy::Job job = client.train(project, support::kMinimalConfig);
+    int calls = 0;
+    const hazy::Error e = error_of([&] {
+        job.wait(kGenerous, [&](const hazy::Job &) {
+            ++calls;
+            return false;
+        });
+    });
+    EXPECT_EQ(e.status(), hazy::Status::Cancelled) << e.what();
+    EXPECT_EQ(calls, 1);
+    EXPECT_FALSE(finished(job.status())) << "stopping the wait must not cancel the job";
+    job.cancel();
+}
+
+TEST(Jobs, ExceptionFromTheCallbackComesOutOfWaitUnchanged) {
+    hazy::Client client = support::client();
+    const std::string project = project_with_duration("throw", 60000);
+    hazy::Job job = client.train(project, support::kMinimalConfig);
+    int calls = 0;
+    const auto start = std::chrono::steady_clock::now();
+    try {
+        job.wait(kGenerous, [&](const hazy::Job &snapshot) -> bool {
+            ++calls;
+            throw Boom("boom from the callback for " + snapshot.id());
+        });
+        FAIL() << "wait() returned although the callback threw";
+    } catch (const Boom &boom) {
+        EXPECT_EQ(std::string(boom.what()), "boom from the callback for " + job.id());
+    } catch (const hazy::Error &e) {
+        FAIL() << "the callback's exception was replaced by " << e.what();
+    }
+    EXPECT_EQ(calls, 1) << "the wait stopped at the first exception";
+    EXPECT_LT(elapsed_ms(start), 10000);
+    // The process, the client and the job are intact; the job still runs on the Hub.
+    EXPECT_FALSE(finished(job.status()));
+    EXPECT_TRUE(client.models(project).empty());
+    job.cancel();
+}
+
+TEST(Jobs, NonStandardExceptionFromTheCallbackIsRethrown) {
+    hazy::Client client = support::client();
+    hazy::Job job = client.train(project_with_duration("throw42", 60000), support::kMinimalConfig);
+    bool caught = false;
+    try {
+        job.wait(kGenerous, [](const hazy::Job &) -> bool { throw 42; });
+    } catch (int value) {
+        caught = value == 42;
+    }
+    EXPECT_TRUE(caught);
+    job.cancel();
+}
+
+TEST(Jobs, CallbackMayCallTheLibrary) {
+    hazy::Client client = support::client();
+    const std::string project = project_with_duration("nested", 60000);
+    hazy::Job job = client.train(project, support::kMinimalConfig);
+    int calls = 0;
+    hazy::State seen_inside = hazy::State::Unknown;
+    const hazy::Error e = error_of([&] {
+        job.wait(kGenerous, [&](const hazy::Job &snapshot) {
+            ++calls;
+            hazy::Job copy = snapshot;
+            seen_inside = copy.status();           // a nested call from the callback
+            (void)client.models(project);          // through the shared client too
+            if (calls == 2) {
+                copy.cancel();                     // cancel on the Hub from inside the wait
+            }
+            return true;
+        });
+    });
+    EXPECT_EQ(e.status(), hazy::Status::Cancelled) << e.what();
+    EXPECT_GE(calls, 2);
+    EXPECT_TRUE(seen_inside == hazy::State::Cancelled || seen_inside == hazy::State::Running ||
+                seen_inside == hazy::State::Queued);
+    EXPECT_EQ(job.status(), hazy::State::Cancelled);
+}
+
+TEST(Jobs, CallbackMayRefreshTheJobBeingWaitedOn) {
+    hazy::Client client = support::client();
+    const std::string project = project_with_duration("self", 600);
+    hazy::Job job = client.train(project, support::kMinimalConfig);
+    const std::string id = job.id();
+    int calls = 0;
+    job.wait(kGenerous, [&](const hazy::Job &) {
+        ++calls;
+        (void)job.status();  // the object whose wait() is running
+        return true;
+    });
+    EXPECT_GE(calls, 2);
+    EXPECT_EQ(job.id(), id);
+    EXPECT_EQ(job.state(), hazy::State::Succeeded);
+    EXPECT_FALSE(job.model_id().empty());
+}
+
+TEST(Jobs, HazyErrorFromANestedCallInTheCallbackIsRethrown) {
+    hazy::Client client = support::client();
+    hazy::Job job = client.train(project_with_duration("nested404", 60000), support::kMinimalConfig);
+    const hazy::Error e = error_of([&] {
+        job.wait(kGenerous, [&](const hazy::Job &) {
+            (void)client.job("cpp-no-such-job");  // throws NotFound inside the callback
+            return true;
+        });
+    });
+    EXPECT_EQ(e.status(), hazy::Status::NotFound) << e.what();
+    job.cancel();
+}
+
+TEST(Jobs, FailedJobIsJobFailedWithTheHubsReason) {
+    hazy::Client client = support::client();
+    const std::string project = project_with_duration("fail", 400);
+    hazy::Job job = client.train(project, support::kFailingConfig);
+    const hazy::Error e = error_of([&] { job.wait(kGenerous); });
+    EXPECT_EQ(e.status(), hazy::Status::JobFailed) << e.what();
+    EXPECT_TRUE(contains(e.message(), "sim://fail")) << e.what();
+    EXPECT_EQ(job.status(), hazy::State::Failed);
+    EXPECT_TRUE(contains(job.failure_reason(), "sim://fail")) << job.failure_reason();
+    EXPECT_TRUE(job.model_id().empty());
+    EXPECT_TRUE(client.models(project).empty());
+}
+
+TEST(Jobs, WaitOnAFinishedJobReturnsAtOnce) {
+    hazy::Client client = support::client();
+    const std::string project = project_with_duration("done", 200);
+    hazy::Job job = client.train(project, support::kMinimalConfig);
+    job.wait(kGenerous);
+    const std::string model = job.model_id();
+    const auto start = std::chrono::steady_clock::now();
+    int calls = 0;
+    job.wait(kGenerous, [&](const hazy::Job &) {
+        ++calls;
+        return true;
+    });
+    EXPECT_EQ(calls, 1);
+    EXPECT_LT(elapsed_ms(start), 5000);
+    EXPECT_EQ(job.model_id(), model);
+}
+
+TEST(Jobs, UnknownJobIsNotFound) {
+    hazy::Client client = support::client();
+    const hazy::Error e = error_of([&] { (void)client.job("cpp-no-such-job"); });
+    EXPECT_EQ(e.status(), hazy::Status::NotFound) << e.what();
+    EXPECT_EQ(e.http_status(), 404);
+}
