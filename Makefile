@@ -17,7 +17,7 @@ CWARN     := -std=c99 -Wall -Wextra -Werror -pedantic
 STACK     := $(PYTHON) tests/stack/stack.py run --sim-bin $(TARGET)/hazy-hub-sim --
 
 .PHONY: deps all build header check-header example demo test test-unit test-rust test-c \
-        test-services test-realm test-integration test-contract test-cpp test-go test-java install clean
+        test-services test-realm test-c-quickstart test-integration test-contract test-cpp test-go test-java install clean
 
 all: build example
 
@@ -67,10 +67,16 @@ test-c: example
 	$(MAKE) --no-print-directory -C tests/c LIBDIR=$(CURDIR)/$(LIBDIR) INCLUDE=$(CURDIR)/include
 
 # Suites that need Keycloak and the simulator (run under tests/stack/stack.py).
-test-services: test-realm test-integration test-contract test-cpp test-go test-java
+test-services: test-realm test-c-quickstart test-integration test-contract test-cpp test-go test-java
 
 test-realm:
 	$(PYTHON) tests/realm/check_realm.py
+
+# The README's C quick start (built by test-c) trains against the simulator.
+test-c-quickstart:
+	HAZY_HUB_HOST="$$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID=api HAZY_CLIENT_SECRET=api-Sup3r-S3cret-0001 \
+	    $(BUILD)/tests/quickstart | tee $(BUILD)/tests/quickstart.out
+	grep -q '^model ' $(BUILD)/tests/quickstart.out
 
 test-integration:
 	$(PYTHON) -m pytest -q tests/integration
