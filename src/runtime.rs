@@ -62,3 +62,23 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
     let (_, runtime) = get()?;
     Ok(runtime.block_on(future))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocking_from_an_ordinary_thread_works() {
+        assert_eq!(block_on(async { 7 }).unwrap(), 7);
+    }
+
+    #[test]
+    fn blocking_from_inside_a_runtime_is_refused_not_a_panic() {
+        let (_, runtime) = get().unwrap();
+        // As if a task on the library's own runtime called back into the blocking API.
+        let nested = runtime.block_on(async { block_on(async { 7 }) });
+        assert_eq!(nested.unwrap_err().status(), Status::InvalidState);
+        let inside_task = runtime.block_on(runtime.spawn(async { block_on(async { 7 }) })).unwrap();
+        assert_eq!(inside_task.unwrap_err().status(), Status::InvalidState);
+    }
+}
