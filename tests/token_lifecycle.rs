@@ -30,14 +30,22 @@ fn token(client: &Client) -> hazy::Result<String> {
     block_on(client.access_token()).unwrap().map(|t| t.expose_secret().to_owned())
 }
 
-#[test]
-fn tokens_are_reused_until_the_margin_then_refreshed() {
-    let server = TokenServer::new(60);
+/// A client on a manual clock, against a token server issuing tokens that live `lifetime_s`.
+fn clocked_client(lifetime_s: u64, margin_s: Option<&str>) -> (Arc<TokenServer>, Arc<ManualClock>, Client) {
+    let server = TokenServer::new(lifetime_s);
     let base = serve(server.clone(), None);
     let clock = Arc::new(ManualClock::new());
     let mut c = config(&base);
-    c.set("token_refresh_margin_s", "10").unwrap();
+    if let Some(margin) = margin_s {
+        c.set("token_refresh_margin_s", margin).unwrap();
+    }
     let client = Client::with_clock(c, clock.clone()).unwrap();
+    (server, clock, client)
+}
+
+#[test]
+fn tokens_are_reused_until_the_margin_then_refreshed() {
+    let (server, clock, client) = clocked_client(60, Some("10"));
 
     assert_eq!(token(&client).unwrap(), "token-1");
     clock.advance(Duration::from_secs(49));
@@ -53,10 +61,7 @@ fn tokens_are_reused_until_the_margin_then_refreshed() {
 
 #[test]
 fn a_margin_longer_than_the_lifetime_is_capped_at_half_of_it() {
-    let server = TokenServer::new(5);
-    let base = serve(server.clone(), None);
-    let clock = Arc::new(ManualClock::new());
-    let client = Client::with_clock(config(&base), clock.clone()).unwrap(); // margin 30 s
+    let (server, clock, client) = clocked_client(5, None); // default margin: 30 s
     assert_eq!(token(&client).unwrap(), "token-1");
     clock.advance(Duration::from_millis(2400));
     assert_eq!(token(&client).unwrap(), "token-1");
@@ -67,10 +72,7 @@ fn a_margin_longer_than_the_lifetime_is_capped_at_half_of_it() {
 
 #[test]
 fn sixty_four_threads_and_an_expired_token_make_one_request() {
-    let server = TokenServer::new(60);
-    let base = serve(server.clone(), None);
-    let clock = Arc::new(ManualClock::new());
-    let client = Client::with_clock(config(&base), clock.clone()).unwrap();
+    let (server, clock, client) = clocked_client(60, None);
     assert_eq!(token(&client).unwrap(), "token-1");
     clock.advance(Duration::from_secs(61));
     // Slow answers make sure the threads really overlap.
@@ -94,12 +96,7 @@ fn sixty_four_threads_and_an_expired_token_make_one_request() {
 
 #[test]
 fn a_still_valid_token_is_served_while_another_thread_refreshes() {
-    let server = TokenServer::new(60);
-    let base = serve(server.clone(), None);
-    let clock = Arc::new(ManualClock::new());
-    let mut c = config(&base);
-    c.set("token_refresh_margin_s", "10").unwrap();
-    let client = Client::with_clock(c, clock.clone()).unwrap();
+    let (server, clock, client) = clocked_client(60, Some("10"));
     token(&client).unwrap();
     clock.advance(Duration::from_secs(55)); // due for refresh, still valid
     server.delay_ms.store(1500, Ordering::SeqCst);
