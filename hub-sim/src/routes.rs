@@ -12,7 +12,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::auth::Principal;
-use crate::jobs::{CreateError, Created, Kind, Plan, Submission};
+use crate::jobs::{CreateError, Created, JobView, Kind, Plan, Store, Submission};
 use crate::problem::Problem;
 use crate::{validate, AppState};
 
@@ -180,17 +180,7 @@ pub async fn get_job(
     path: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> ApiResult {
-    let principal = st.verifier.authenticate(&headers).await?;
-    let job_id = path_param(path)?;
-    authorize_job(&st, &principal, &job_id, read_scope)?;
-    let now = st.clock.now_ms();
-    let job = st
-        .store
-        .lock()
-        .unwrap()
-        .get_job(&job_id, now)
-        .ok_or_else(job_not_found)?;
-    Ok(Json(job).into_response())
+    job_operation(&st, path, &headers, read_scope, Store::get_job).await
 }
 
 pub async fn cancel_job(
@@ -198,16 +188,23 @@ pub async fn cancel_job(
     path: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> ApiResult {
-    let principal = st.verifier.authenticate(&headers).await?;
+    job_operation(&st, path, &headers, cancel_scope, Store::cancel).await
+}
+
+/// The shape of every operation on one job: authenticate, authorize by the job's kind, then
+/// apply `op` to the store.
+async fn job_operation(
+    st: &AppState,
+    path: Result<Path<String>, PathRejection>,
+    headers: &HeaderMap,
+    scope: fn(Kind) -> &'static str,
+    op: fn(&mut Store, &str, u64) -> Option<JobView>,
+) -> ApiResult {
+    let principal = st.verifier.authenticate(headers).await?;
     let job_id = path_param(path)?;
-    authorize_job(&st, &principal, &job_id, cancel_scope)?;
+    authorize_job(st, &principal, &job_id, scope)?;
     let now = st.clock.now_ms();
-    let job = st
-        .store
-        .lock()
-        .unwrap()
-        .cancel(&job_id, now)
-        .ok_or_else(job_not_found)?;
+    let job = op(&mut st.store.lock().unwrap(), &job_id, now).ok_or_else(job_not_found)?;
     Ok(Json(job).into_response())
 }
 
