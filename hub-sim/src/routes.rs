@@ -55,21 +55,8 @@ pub async fn create_train_job(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult {
-    let principal = st.verifier.authenticate(&headers).await?;
-    let project_id = path_param(path)?;
-    principal.require(scopes::TRAIN_CREATE)?;
-    let key = idempotency_key(&headers)?;
-    let body = read_json(&headers, body).await?;
-    let plan = validate::training_config(&body)?;
-    submit(
-        &st,
-        &principal,
-        &project_id,
-        Kind::Train,
-        key.as_deref(),
-        &body,
-        plan,
-    )
+    let create = (Kind::Train, scopes::TRAIN_CREATE, validate::training_config as Validator);
+    create_job(&st, path, &headers, body, create).await
 }
 
 pub async fn create_generation_job(
@@ -78,21 +65,28 @@ pub async fn create_generation_job(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult {
-    let principal = st.verifier.authenticate(&headers).await?;
+    let create = (Kind::Generate, scopes::GEN_CREATE, validate::generation_request as Validator);
+    create_job(&st, path, &headers, body, create).await
+}
+
+type Validator = fn(&Value) -> Result<Plan, Problem>;
+
+/// The shape of both submissions: authenticate, check the scope and the Idempotency-Key,
+/// validate the body, then create (or replay) the job.
+async fn create_job(
+    st: &AppState,
+    path: Result<Path<String>, PathRejection>,
+    headers: &HeaderMap,
+    body: Body,
+    (kind, scope, validate): (Kind, &'static str, Validator),
+) -> ApiResult {
+    let principal = st.verifier.authenticate(headers).await?;
     let project_id = path_param(path)?;
-    principal.require(scopes::GEN_CREATE)?;
-    let key = idempotency_key(&headers)?;
-    let body = read_json(&headers, body).await?;
-    let plan = validate::generation_request(&body)?;
-    submit(
-        &st,
-        &principal,
-        &project_id,
-        Kind::Generate,
-        key.as_deref(),
-        &body,
-        plan,
-    )
+    principal.require(scope)?;
+    let key = idempotency_key(headers)?;
+    let body = read_json(headers, body).await?;
+    let plan = validate(&body)?;
+    submit(st, &principal, &project_id, kind, key.as_deref(), &body, plan)
 }
 
 fn submit(
