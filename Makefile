@@ -57,7 +57,13 @@ test: deps
 	$(MAKE) --no-print-directory test-unit
 	$(STACK) $(MAKE) -k --no-print-directory test-services
 
-test-unit: test-rust test-c
+# Each mk/*.mk adds its suites to these lists (and its own targets), so that features
+# live in their own file and the top of this Makefile stays the index.
+UNIT_SUITES     :=
+SERVICE_SUITES  :=
+-include $(sort $(wildcard mk/*.mk))
+
+test-unit: test-rust test-c $(UNIT_SUITES)
 
 # Rust unit and in-process tests; tests/header.rs fails when include/hazy.h is stale.
 test-rust: build
@@ -67,7 +73,7 @@ test-c: example
 	$(MAKE) --no-print-directory -C tests/c LIBDIR=$(CURDIR)/$(LIBDIR) INCLUDE=$(CURDIR)/include
 
 # Suites that need Keycloak and the simulator (run under tests/stack/stack.py).
-test-services: test-realm test-c-quickstart test-integration test-contract test-cpp test-go test-java
+test-services: test-realm test-c-quickstart test-integration test-contract test-cpp test-go test-java $(SERVICE_SUITES)
 
 test-realm:
 	$(PYTHON) tests/realm/check_realm.py

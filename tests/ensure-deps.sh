@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the build and tests need when they are missing (idempotent;
-# does nothing on a machine that has them). Toolchains that do not come from Debian here
-# (Rust, Go, the JDKs) are only checked, with a message saying what is missing.
+# The one dependency step (`make deps`, first thing `make test` does). Idempotent: on a machine
+# that has everything it only checks. Debian packages are gathered from every fragment and
+# installed in one apt-get call; then each fragment's `after_packages` function installs what
+# does not come from Debian (toolchains, PyPI tools) into gitignored caches under .cache/.
+#
+# Fragments live in tests/deps.d/*.sh, one per feature. A fragment calls `want CMD PKG` or
+# `want_file PATH PKG`, and may define a function named `after_packages_<name>`.
+# No test script installs anything itself.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 need_pkgs=()
 have() { command -v "$1" >/dev/null 2>&1; }
 want() { have "$1" || need_pkgs+=("$2"); }
+want_file() { [ -e "$1" ] || need_pkgs+=("$2"); }
 
 want valgrind valgrind
 want pkg-config pkg-config
@@ -15,15 +22,25 @@ want ninja ninja-build
 want mvn maven
 want cc gcc
 want c++ g++
-[ -f /usr/include/gtest/gtest.h ] || need_pkgs+=(libgtest-dev)
+want_file /usr/include/gtest/gtest.h libgtest-dev
 python3 -c 'import pytest' 2>/dev/null || need_pkgs+=(python3-pytest)
 
+after=()
+for fragment in tests/deps.d/*.sh; do
+    [ -e "$fragment" ] || continue
+    # shellcheck source=/dev/null
+    source "$fragment"
+    name=$(basename "$fragment" .sh)
+    declare -F "after_packages_${name//-/_}" >/dev/null && after+=("after_packages_${name//-/_}")
+done
+
 if [ ${#need_pkgs[@]} -gt 0 ]; then
+    mapfile -t need_pkgs < <(printf '%s\n' "${need_pkgs[@]}" | sort -u)
     echo "[deps] installing missing Debian packages: ${need_pkgs[*]}"
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
 fi
 
 missing=()
@@ -32,3 +49,5 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "[deps] missing toolchains: ${missing[*]} (install them; see README 'Requirements')" >&2
     exit 1
 fi
+
+for step in "${after[@]}"; do "$step"; done
