@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""Live canaries: distinct fake secrets, passwords and tokens driven through every error path
+the real Keycloak and the Hub simulator can produce, then searched for in everything libhazy
+said: each error's message, oauth_error, oauth_description and field, and the process's stderr.
+
+    python3 tests/stack/stack.py run --sim-bin target/debug/hazy-hub-sim -- \
+        python3 tests/reliability/canaries.py
+
+The error paths run in a child process (this file with --drive) so that its stderr, with every
+log variable turned up, is captured whole. The search looks for each canary literally,
+form-urlencoded, percent-encoded (either hex case), base64 (alone and as `id:secret` with id and
+secret raw or form-encoded, standard and URL-safe alphabets), and for the first 6 characters of
+each of those: a secret cut before it is redacted survives as a prefix.
+"""
+import base64
+import json
+import os
+import subprocess
+import sys
+import urllib.parse
+from dataclasses import dataclass
+
+import rel
+from rel import hz
+
+# Six leading characters unique to each canary, so a prefix hit names its canary.
+LONG = "+/=&" * 8 + "x" * 40
+
+
+def _long(tag, n):
+    return (tag + "-" + (LONG * (n // len(LONG) + 1)))[:n]
+
+
+SECRETS = {
+    "secret_short": "Kq3vXa-SECRET+/=&x9",
+    "secret_300": _long("Lw8nYb", 310),       # straddles the 300-character description cut
+    "secret_2048": _long("Mx2pZc", 2100),     # straddles the 2,048-character message cut
+    "secret_unknown_client": "Nr5tWd-SECRET=&+/",
+    "secret_bad_realm": "Ps6uVe-SECRET/+&=",
+    "secret_password_grant": "Gf3hJk-SECRET&=+/",
+}
+PASSWORDS = {
+    "password_short": "Hj4kLm-PW+/=&%20?#",
+    "password_400": _long("Bn7mQw", 400),
+    "password_unknown_user": "Cv2xZa-PW=&/+",
+}
+TOKENS = {
+    "bearer_short": "Tb9cQe-TOKEN.eyJhbGciOiJSUzI1NiJ9.Zm9v+/=",
+    "bearer_long": _long("Ud4rSy", 3000),
+}
+REAL = {"secret_api": rel.API[1], "secret_no_train": rel.NO_TRAIN[1], "password_analyst": rel.USER[1]}
+UNKNOWN_CLIENT = "rel-unknown-client"
+
+
+@dataclass
+class Case:
+    name: str
+    expect: tuple   # statuses that prove the path was reached
+    client_id: str  # for the base64 id:secret forms
+
+
+def cases():
+    """(Case, function(client factory) -> raises HazyError) pairs; every one must fail."""
+    api, notrain = rel.API, rel.NO_TRAIN
+    kc_token = rel.TOKEN_URL
+    hub_token = f"{rel.HUB}/auth/realms/hazy/protocol/openid-connect/token"  # via the sim's proxy
+    bad_realm = kc_token.replace("/realms/hazy/", "/realms/rel-no-such-realm/")
+    out = []
+
+    def add(name, expect, cid, fn):
+        out.append((Case(name, expect, cid), fn))
+
+    for via, url in (("keycloak", kc_token), ("hub-proxy", hub_token)):
+        for auth in ("post", "basic"):
+            for key in ("secret_short", "secret_300", "secret_2048"):
+                add(f"wrong secret {key} {auth} via {via}", (hz.AUTH,), api[0],
+                    lambda k=key, u=url, a=auth: rel.client((api[0], SECRETS[k]), token_url=u, client_auth=a)
+                    .authenticate())
+        for key in ("password_short", "password_400"):
+            add(f"wrong password {key} via {via}", (hz.AUTH,), api[0],
+                lambda k=key, u=url: rel.client(api, token_url=u, username=rel.USER[0], password=PASSWORDS[k],
+                                                audience="hazy-hub-backend").authenticate())
+    add("wrong client secret, password grant", (hz.AUTH,), api[0],
+        lambda: rel.client((api[0], SECRETS["secret_password_grant"]), username=rel.USER[0],
+                           password=rel.USER[1]).authenticate())
+    add("unknown user", (hz.AUTH,), api[0],
+        lambda: rel.client(api, username="rel-nobody", password=PASSWORDS["password_unknown_user"]).authenticate())
+    for auth in ("post", "basic"):
+        add(f"unknown client {auth}", (hz.AUTH,), UNKNOWN_CLIENT,
+            lambda a=auth: rel.client((UNKNOWN_CLIENT, SECRETS["secret_unknown_client"]), client_auth=a)
+            .authenticate())
+    add("bad realm", (hz.NOT_FOUND,), api[0],
+        lambda: rel.client((api[0], SECRETS["secret_bad_realm"]), token_url=bad_realm).authenticate())
+    add("invalid scope", (hz.FORBIDDEN,), api[0],
+        lambda: rel.client(api, scope="hazy/NoSuchScope:x").authenticate())
+    add("forbidden: train without the scope", (hz.FORBIDDEN,), notrain[0],
+        lambda: _shared(notrain).train(rel.unique("canary"), rel.CONFIG))
+    add("validation: local check", (hz.VALIDATION,), api[0],
+        lambda: _shared(api).train(rel.unique("canary"), '{"data_schema": {}}'))
+    add("validation: Hub 422", (hz.VALIDATION,), api[0],
+        lambda: _shared(api).train(rel.unique("canary"), json.dumps(
+            {"data_schema": {"tables": [{"name": "t"}]}, "data_input": [{"name": "t"}],
+             "model_parameters": {"epsilon": "not a number"}})))
+    add("not found: job", (hz.NOT_FOUND,), api[0],
+        lambda: _shared(api).job_get("00000000-0000-4000-8000-000000000000"))
+    add("not found: model", (hz.NOT_FOUND,), api[0],
+        lambda: _shared(api).generate(rel.unique("canary"), "00000000-0000-4000-8000-000000000000", 10))
+    for key in TOKENS:
+        add(f"401 with bearer {key}", (hz.AUTH, hz.PROTOCOL, hz.VALIDATION), api[0],
+            lambda k=key: _bearer(TOKENS[k]).job_get("00000000-0000-4000-8000-000000000000"))
+    return out
+
+
+_SHARED = {}
+
+
+def _shared(creds):
+    """One client per credentials for the Hub cases, so the driver can report the real access
+    token those errors were made with (a canary too)."""
+    if creds not in _SHARED:
+        _SHARED[creds] = rel.client(creds)
+    return _SHARED[creds]
+
+
+def _bearer(token):
+    c = hz.Client({"host": rel.HUB})
+    c.authenticate_bearer(token)
+    return c
+
+
+def drive():
+    """Child: runs every case and prints one JSON record per error on stdout."""
+    for case, fn in cases():
+        try:
+            fn()
+            rec = {"case": case.name, "status": hz.OK}
+        except hz.HazyError as e:
+            rec = {"case": case.name, "status": e.status, "message": e.message, "oauth_error": e.oauth_error,
+                   "oauth_description": e.oauth_description, "field": e.field}
+        print(json.dumps(rec), flush=True)
+    print(json.dumps({"tokens": [c.access_token() for c in _SHARED.values()]}), flush=True)
+
+
+def forms(canary, client_id):
+    """Every encoding of `canary` to search for, as (form name, text, case-insensitive)."""
+    qp = urllib.parse.quote_plus(canary)
+    pct = urllib.parse.quote(canary, safe="")
+    out = [("literal", canary, False), ("form-urlencoded", qp, True), ("percent-encoded", pct, True)]
+    for b64name, enc in (("base64", base64.b64encode), ("base64url", base64.urlsafe_b64encode)):
+        out.append((b64name, enc(canary.encode()).decode().rstrip("="), False))
+        for inner_name, ident, sec in (("raw", client_id, canary),
+                                       ("form-encoded", urllib.parse.quote_plus(client_id), qp)):
+            pair = f"{ident}:{sec}".encode()
+            full = enc(pair).decode().rstrip("=")
+            # The prefix of the base64 text that depends only on id, ':' and 6 secret bytes.
+            fixed = (len(ident) + 1 + 6) // 3 * 4
+            out.append((f"{b64name}(id:secret, {inner_name})", full, False))
+            out.append((f"{b64name}(id:secret, {inner_name}) prefix", full[:fixed], False))
+    prefixes = [(f"{n} prefix", t[:6], ci) for n, t, ci in out[:3]]
+    return out + prefixes
+
+
+# The realm's password "analyst-Passw0rd!" starts with its user name, which messages name on
+# purpose: its 6-character prefixes would match the user name, so only its full forms count.
+PREFIX_EXEMPT = {"password_analyst"}
+
+
+def scan(haystacks, canaries):
+    """Occurrences of any form of any canary, as (canary, form, where) tuples."""
+    hits = []
+    for name, (canary, cid) in canaries.items():
+        for form, needle, ci in forms(canary, cid):
+            if name in PREFIX_EXEMPT and form.endswith("prefix"):
+                continue
+            for where, text in haystacks:
+                if needle and (needle.lower() in text.lower() if ci else needle in text):
+                    hits.append((name, form, where))
+    return hits
+
+
+def self_test():
+    """The scan must see what it is looking for: a cut secret, a form-encoded one and a Basic
+    header built the way libhazy builds it."""
+    secret = SECRETS["secret_short"]
+    pair = f"api:{urllib.parse.quote_plus(secret)}".encode()
+    planted = [("cut", "client_secret=" + secret[:8]), ("form", urllib.parse.quote_plus(secret)),
+               ("basic", "authorization: Basic " + base64.b64encode(pair).decode())]
+    found = {where for _, _, where in scan(planted, {"secret_short": (secret, "api")})}
+    if found != {"cut", "form", "basic"}:
+        raise SystemExit(f"canaries: the scan missed planted canaries (found only in {sorted(found)})")
+
+
+def main():
+    if "--drive" in sys.argv:
+        return drive()
+    self_test()
+    env = dict(os.environ, RUST_LOG="trace", RUST_BACKTRACE="full", HAZY_LOG="trace", HAZY_DEBUG="1")
+    # Also watch the warning path that writes to stderr.
+    proc = subprocess.run([sys.executable, __file__, "--drive"], env=env, capture_output=True, text=True,
+                          timeout=600)
+    records = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    real_tokens = [t for r in records for t in r.get("tokens", [])]
+    records = [r for r in records if "case" in r]
+    expected = {c.name: c for c, _ in cases()}
+    failures = []
+    if proc.returncode != 0:
+        failures.append(f"the driver exited with {proc.returncode}")
+    reached = 0
+    for r in records:
+        case = expected.pop(r["case"])
+        if r["status"] in case.expect:
+            reached += 1
+        else:
+            failures.append(f"{r['case']}: {hz.status_name(r['status'])}, expected "
+                            f"{'/'.join(hz.status_name(s) for s in case.expect)}: {r.get('message')}")
+    failures += [f"{name}: never ran" for name in expected]
+    haystacks = [(f"{r['case']}: {field}", r[field]) for r in records
+                 for field in ("message", "oauth_error", "oauth_description", "field") if r.get(field)]
+    haystacks.append(("stderr", proc.stderr))
+    ids = {c.name: c.client_id for c, _ in cases()}
+    canaries = {name: (value, rel.API[0]) for name, value in {**SECRETS, **PASSWORDS, **TOKENS, **REAL}.items()}
+    canaries["secret_unknown_client"] = (SECRETS["secret_unknown_client"], UNKNOWN_CLIENT)
+    canaries["secret_no_train"] = (REAL["secret_no_train"], rel.NO_TRAIN[0])
+    for i, token in enumerate(real_tokens):
+        canaries[f"real_access_token_{i}"] = (token, rel.API[0])
+    if len(real_tokens) != 2:
+        failures.append(f"the driver reported {len(real_tokens)} real access tokens, expected 2")
+    hits = scan(haystacks, canaries)
+    n_forms = sum(len(forms(v, c)) for v, c in canaries.values())
+    for name, form, where in hits:
+        print(f"  FOUND {name} ({form}) in {where}")
+    for f in failures:
+        print(f"  FAIL {f}")
+    print(f"canaries: {len(canaries)} canaries ({n_forms} forms) through {len(records)} error paths "
+          f"({reached} reached their expected status; {len(ids)} cases); scanned {len(haystacks) - 1} "
+          f"error fields and {len(proc.stderr)} bytes of stderr: {len(hits)} occurrences found")
+    raise SystemExit(1 if hits or failures or not records else 0)
+
+
+if __name__ == "__main__":
+    main()
