@@ -1,6 +1,10 @@
 //! Bearer-token verification as a Keycloak resource server does it: RS256
 //! signatures checked against the realm's JWKS, then expiry, issuer,
 //! audience and scope.
+//!
+//! The signature of a token is verified once; its claims are then cached
+//! (see token_cache.rs) and every request still checks expiry against the
+//! simulator's clock, issuer, audience and type, and its handler the scope.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -12,7 +16,9 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 use tokio::sync::Mutex;
 
+use crate::clock::Clock;
 use crate::problem::Problem;
+use crate::token_cache::{token_hash, TokenCache};
 
 /// An unknown `kid` may mean Keycloak rotated its keys, so it triggers a
 /// refetch, but at most this often per kid: otherwise tokens with made-up
@@ -20,6 +26,8 @@ use crate::problem::Problem;
 const UNKNOWN_KID_REFETCH: Duration = Duration::from_secs(10);
 /// Floor between any two fetches (also after a failed fetch).
 const MIN_FETCH_INTERVAL: Duration = Duration::from_secs(1);
+/// Distinct live tokens remembered; a test stack sees a handful, a load test hundreds.
+const VERIFIED_TOKENS: usize = 4096;
 
 #[derive(Debug, Clone)]
 pub struct Principal {
@@ -42,6 +50,16 @@ impl Principal {
     }
 }
 
+/// What a signature-checked token says; checked again on every request.
+struct VerifiedClaims {
+    exp: i64,
+    nbf: Option<i64>,
+    iss: Option<String>,
+    aud: Vec<String>,
+    typ: Option<String>,
+    principal: Arc<Principal>,
+}
+
 #[derive(Default)]
 struct KeyCache {
     keys: HashMap<String, Arc<DecodingKey>>,
@@ -58,6 +76,8 @@ pub struct Verifier {
     min_fetch_interval: Duration,
     unknown_kid_refetch: Duration,
     http: reqwest::Client,
+    clock: Clock,
+    verified: TokenCache<VerifiedClaims>,
     // A tokio mutex held across the fetch, so concurrent requests with a cold
     // cache share one JWKS download instead of each starting one.
     cache: Mutex<KeyCache>,
@@ -79,8 +99,27 @@ impl Verifier {
             min_fetch_interval: MIN_FETCH_INTERVAL,
             unknown_kid_refetch: UNKNOWN_KID_REFETCH,
             http,
+            clock: Clock::new(),
+            verified: TokenCache::new(VERIFIED_TOKENS),
             cache: Mutex::new(KeyCache::default()),
         }
+    }
+
+    /// The clock `exp` and `nbf` are checked against (the simulator shares its own).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// How many verified tokens may be remembered at once.
+    pub fn with_cache_capacity(mut self, capacity: usize) -> Self {
+        self.verified = TokenCache::new(capacity);
+        self
+    }
+
+    /// Number of tokens whose verified claims are cached now.
+    pub fn cached_tokens(&self) -> usize {
+        self.verified.len()
     }
 
     /// Overrides the refetch limits (tests use long ones, to be independent of timing).
@@ -103,12 +142,31 @@ impl Verifier {
     }
 
     /// Verifies the request's bearer token; the error is the problem to answer with.
-    pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Principal, Problem> {
+    pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Arc<Principal>, Problem> {
         let token = bearer_token(headers).ok_or_else(Problem::missing_token)?;
         self.verify(token).await
     }
 
-    pub async fn verify(&self, token: &str) -> Result<Principal, Problem> {
+    pub async fn verify(&self, token: &str) -> Result<Arc<Principal>, Problem> {
+        let hash = token_hash(token);
+        if let Some(claims) = self.verified.get(&hash) {
+            let checked = self.check_claims(&claims);
+            if checked.is_err() {
+                // Only expiry can turn a cached token bad: it will never pass again.
+                self.verified.remove(&hash);
+            }
+            return checked;
+        }
+        let claims = self.verify_signature(token).await?;
+        let principal = self.check_claims(&claims)?;
+        let dead_before = self.clock.now_s() - self.leeway_s as i64;
+        self.verified
+            .insert(hash, claims.exp, Arc::new(claims), dead_before);
+        Ok(principal)
+    }
+
+    /// Checks the signature and decodes the claims; time and content are check_claims' job.
+    async fn verify_signature(&self, token: &str) -> Result<VerifiedClaims, Problem> {
         let header = jsonwebtoken::decode_header(token)
             .map_err(|_| Problem::invalid_token("malformed token"))?;
         if header.alg != Algorithm::RS256 {
@@ -123,28 +181,34 @@ impl Verifier {
         let key = self.key_for(&kid).await?;
 
         let mut validation = Validation::new(Algorithm::RS256);
-        validation.leeway = self.leeway_s;
-        validation.validate_nbf = true;
-        validation.validate_exp = true;
-        // Checked below, to say precisely what was wrong.
+        // Time is checked in check_claims against the simulator's clock, on every request.
+        validation.validate_nbf = false;
+        validation.validate_exp = false;
+        // Checked in check_claims, to say precisely what was wrong.
         validation.validate_aud = false;
         validation.set_required_spec_claims(&["exp"]);
         let claims = jsonwebtoken::decode::<Value>(token, &key, &validation)
             .map_err(|e| {
                 Problem::invalid_token(match e.kind() {
-                    ErrorKind::ExpiredSignature => "token expired",
-                    ErrorKind::ImmatureSignature => "token not yet valid (nbf)",
                     ErrorKind::InvalidSignature => "token signature is invalid",
                     ErrorKind::MissingRequiredClaim(_) => "token has no exp claim",
                     _ => "malformed token",
                 })
             })?
             .claims;
-        self.check_claims(&claims)
+        parse_claims(&claims)
     }
 
-    fn check_claims(&self, claims: &Value) -> Result<Principal, Problem> {
-        match claims.get("iss").and_then(Value::as_str) {
+    fn check_claims(&self, claims: &VerifiedClaims) -> Result<Arc<Principal>, Problem> {
+        let now = self.clock.now_s();
+        let leeway = self.leeway_s as i64;
+        if claims.exp < now - leeway {
+            return Err(Problem::invalid_token("token expired"));
+        }
+        if claims.nbf.is_some_and(|nbf| nbf > now + leeway) {
+            return Err(Problem::invalid_token("token not yet valid (nbf)"));
+        }
+        match claims.iss.as_deref() {
             Some(iss) if iss == self.issuer => {}
             Some(iss) => {
                 return Err(Problem::invalid_token(&format!(
@@ -154,39 +218,21 @@ impl Verifier {
             }
             None => return Err(Problem::invalid_token("token has no iss claim")),
         }
-        let aud_ok = match claims.get("aud") {
-            Some(Value::String(a)) => *a == self.audience,
-            Some(Value::Array(a)) => a.iter().any(|v| v.as_str() == Some(self.audience.as_str())),
-            _ => false,
-        };
-        if !aud_ok {
+        if !claims.aud.contains(&self.audience) {
             return Err(Problem::invalid_token(&format!(
                 "token audience does not include {}",
                 self.audience
             )));
         }
         // Keycloak marks access tokens typ=Bearer; refuse ID and refresh tokens.
-        if let Some(typ) = claims.get("typ").and_then(Value::as_str) {
+        if let Some(typ) = &claims.typ {
             if !typ.eq_ignore_ascii_case("Bearer") {
                 return Err(Problem::invalid_token(&format!(
                     "token type {typ} is not an access token"
                 )));
             }
         }
-        let subject = ["sub", "azp"]
-            .iter()
-            .find_map(|c| claims.get(*c).and_then(Value::as_str))
-            .unwrap_or_default()
-            .to_owned();
-        let scopes = claims
-            .get("scope")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .split(' ')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect();
-        Ok(Principal { subject, scopes })
+        Ok(claims.principal.clone())
     }
 
     async fn key_for(&self, kid: &str) -> Result<Arc<DecodingKey>, Problem> {
@@ -253,6 +299,50 @@ impl Verifier {
             .await
             .map_err(|e| format!("JWKS is not JSON: {e}"))
     }
+}
+
+fn parse_claims(claims: &Value) -> Result<VerifiedClaims, Problem> {
+    let time = |name: &str| -> Result<Option<i64>, Problem> {
+        match claims.get(name) {
+            None => Ok(None),
+            Some(v) => v
+                .as_i64()
+                .or_else(|| v.as_f64().map(|f| f as i64))
+                .map(Some)
+                .ok_or_else(|| Problem::invalid_token(&format!("token {name} is not a number"))),
+        }
+    };
+    let exp = time("exp")?.ok_or_else(|| Problem::invalid_token("token has no exp claim"))?;
+    let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
+    let aud = match claims.get("aud") {
+        Some(Value::String(a)) => vec![a.clone()],
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let subject = ["sub", "azp"]
+        .iter()
+        .find_map(|c| claims.get(*c).and_then(Value::as_str))
+        .unwrap_or_default()
+        .to_owned();
+    let scopes = claims
+        .get("scope")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    Ok(VerifiedClaims {
+        exp,
+        nbf: time("nbf")?,
+        iss: text("iss"),
+        aud,
+        typ: text("typ"),
+        principal: Arc::new(Principal { subject, scopes }),
+    })
 }
 
 /// RS256 signing keys of a JWKS by kid. Keycloak also publishes encryption
@@ -465,6 +555,79 @@ pub(crate) mod tests {
             (503, "unavailable")
         );
         assert!(p.header(&header::RETRY_AFTER).is_some());
+    }
+
+    #[tokio::test]
+    async fn verified_token_is_cached_by_hash_and_skips_the_signature_check() {
+        let v = verifier().await;
+        let token = sign(&claims("hazy/TrainJob:read"));
+        assert!(v.verify(&token).await.is_ok());
+        assert_eq!(v.cached_tokens(), 1);
+        // Without keys, only a cached token can still pass: proof the second call used
+        // the cache, while a token not seen before is refused.
+        v.load_jwks(&json!({"keys": []})).await;
+        assert_eq!(v.verify(&token).await.unwrap().subject, "svc-1");
+        rejects(&v, &sign(&claims("hazy/TrainJob:create")), "unknown key").await;
+        // The key is the SHA-256 of the token, not the token.
+        assert!(v.verified.get(&token_hash(&token)).is_some());
+    }
+
+    #[tokio::test]
+    async fn cached_token_is_refused_once_the_clock_passes_exp() {
+        let v = verifier().await;
+        let clock = v.clock.clone();
+        let mut c = claims("hazy/TrainJob:read");
+        c["exp"] = json!(clock.now_s() + 60);
+        let token = sign(&c);
+        assert!(v.verify(&token).await.is_ok());
+        assert!(v.verify(&token).await.is_ok());
+        // Within the 5 s leeway it is still accepted, from the cache.
+        clock.advance(Duration::from_secs(63));
+        assert!(v.verify(&token).await.is_ok());
+        clock.advance(Duration::from_secs(5));
+        rejects(&v, &token, "expired").await;
+        assert_eq!(v.cached_tokens(), 0, "an expired entry is dropped");
+        // And not re-admitted by verifying its signature again.
+        rejects(&v, &token, "expired").await;
+        assert_eq!(v.cached_tokens(), 0);
+    }
+
+    #[tokio::test]
+    async fn scope_is_checked_per_request_and_refused_tokens_are_not_cached() {
+        let v = verifier().await;
+        let token = sign(&claims("hazy/TrainJob:read"));
+        for _ in 0..2 {
+            let p = v.verify(&token).await.unwrap();
+            assert!(p.require("hazy/TrainJob:read").is_ok());
+            assert_eq!(
+                p.require("hazy/TrainJob:create")
+                    .unwrap_err()
+                    .status
+                    .as_u16(),
+                403
+            );
+        }
+        let mut c = claims("hazy/TrainJob:read");
+        c["aud"] = json!("account");
+        let wrong_audience = sign(&c);
+        for _ in 0..2 {
+            rejects(&v, &wrong_audience, "audience").await;
+        }
+        let mut c = claims("");
+        c["nbf"] = json!(now() + 60);
+        rejects(&v, &sign(&c), "not yet valid").await;
+        assert_eq!(v.cached_tokens(), 1);
+    }
+
+    #[tokio::test]
+    async fn cache_is_bounded() {
+        let v = verifier().await.with_cache_capacity(2);
+        for sub in ["a", "b", "c"] {
+            let mut c = claims("");
+            c["sub"] = json!(sub);
+            assert_eq!(v.verify(&sign(&c)).await.unwrap().subject, sub);
+        }
+        assert_eq!(v.cached_tokens(), 2);
     }
 
     #[test]

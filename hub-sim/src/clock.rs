@@ -3,13 +3,19 @@
 //! Job progress is derived from timestamps, so a system clock step backwards
 //! would make progress decrease. We take the wall clock once at start-up and
 //! advance it with a monotonic `Instant` from then on.
+//!
+//! Tests move a clock forward with `advance` (clones share it), e.g. past a
+//! token's `exp`, instead of sleeping.
 
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 #[derive(Clone, Debug)]
 pub struct Clock {
     base_wall_ms: u64,
     base: Instant,
+    advanced_ms: Arc<AtomicU64>,
 }
 
 impl Clock {
@@ -21,11 +27,25 @@ impl Clock {
         Clock {
             base_wall_ms,
             base: Instant::now(),
+            advanced_ms: Arc::new(AtomicU64::new(0)),
         }
     }
 
     pub fn now_ms(&self) -> u64 {
-        self.base_wall_ms + self.base.elapsed().as_millis() as u64
+        self.base_wall_ms
+            + self.base.elapsed().as_millis() as u64
+            + self.advanced_ms.load(Ordering::Relaxed)
+    }
+
+    /// Seconds since the epoch, as JWT `exp`/`nbf` count them.
+    pub fn now_s(&self) -> i64 {
+        (self.now_ms() / 1000) as i64
+    }
+
+    /// Moves this clock and all its clones forward; never backwards.
+    pub fn advance(&self, by: Duration) {
+        self.advanced_ms
+            .fetch_add(by.as_millis() as u64, Ordering::Relaxed);
     }
 }
 
@@ -81,5 +101,14 @@ mod tests {
         let a = c.now_ms();
         let b = c.now_ms();
         assert!(b >= a);
+    }
+
+    #[test]
+    fn advance_moves_every_clone() {
+        let c = Clock::new();
+        let shared = c.clone();
+        let before = shared.now_s();
+        c.advance(Duration::from_secs(600));
+        assert!(shared.now_s() >= before + 600);
     }
 }

@@ -12,6 +12,7 @@ pub mod proxy;
 pub mod routes;
 pub mod server;
 pub mod stats;
+pub mod token_cache;
 pub mod validate;
 
 use std::sync::{Arc, Mutex};
@@ -33,14 +34,17 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: Config) -> Arc<Self> {
+        // One clock for jobs and token expiry, so tests can move both at once.
+        let clock = clock::Clock::new();
         Arc::new(AppState {
             verifier: auth::Verifier::new(
                 &config.issuer,
                 &config.audience,
                 &config.jwks_url,
                 config.leeway_s,
-            ),
-            clock: clock::Clock::new(),
+            )
+            .with_clock(clock.clone()),
+            clock,
             store: Mutex::new(jobs::Store::new(config.job_duration_ms)),
             faults: Mutex::new(faults::Faults::default()),
             stats: Mutex::new(stats::Stats::default()),

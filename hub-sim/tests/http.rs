@@ -19,6 +19,7 @@ struct Sim {
     jwks_fetches: Arc<AtomicUsize>,
     issuer: String,
     http: reqwest::Client,
+    clock: hazy_hub_sim::clock::Clock,
 }
 
 async fn start(job_duration_ms: u64) -> Sim {
@@ -50,13 +51,18 @@ async fn start(job_duration_ms: u64) -> Sim {
     cfg.keycloak_url = Some(format!("http://{kc_addr}/auth"));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
-    let app = hazy_hub_sim::app(hazy_hub_sim::AppState::new(cfg));
-    tokio::spawn(hazy_hub_sim::server::serve(listener, app));
+    let state = hazy_hub_sim::AppState::new(cfg);
+    let clock = state.clock.clone();
+    tokio::spawn(hazy_hub_sim::server::serve(
+        listener,
+        hazy_hub_sim::app(state),
+    ));
     Sim {
         base: format!("http://{addr}"),
         jwks_fetches: fetches,
         issuer,
         http: hazy_hub_sim::http_client_builder().build().unwrap(),
+        clock,
     }
 }
 
@@ -163,6 +169,41 @@ async fn health_needs_no_token() {
         sim.jwks_fetches.load(Ordering::SeqCst),
         0,
         "JWKS is fetched lazily"
+    );
+}
+
+#[tokio::test]
+async fn cached_token_is_refused_after_exp_on_the_sims_clock() {
+    let sim = start(100).await;
+    let exp = sim.clock.now_s() + 30;
+    let token = sim.token_with(json!({"scope": ALL, "exp": exp}));
+    let created = sim
+        .post(
+            "/api/v1/projects/p1/train-jobs",
+            &token,
+            None,
+            &config("s3://x"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let id = created.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/v1/jobs/{id}");
+    for _ in 0..3 {
+        assert_eq!(sim.get(&path, &token).await.status(), 200);
+    }
+    // Past exp plus the default 5 s leeway.
+    sim.clock.advance(Duration::from_secs(36));
+    let (status, body) = problem(sim.get(&path, &token).await).await;
+    assert_eq!(status, 401);
+    assert!(body["detail"].as_str().unwrap().contains("expired"));
+    assert_eq!(
+        sim.jwks_fetches.load(Ordering::SeqCst),
+        1,
+        "one JWKS fetch: the token was verified once, then served from the cache"
     );
 }
 
