@@ -1,0 +1,50 @@
+"""One libhazy client in a process of its own, for tests/tls/run.py.
+
+A process per case because libhazy's proxy settings come from the process environment and its
+insecure-mode warning goes to the process's stderr, both of which the suite sets and reads.
+
+    python3 client.py '{"settings": {...}, "steps": ["authenticate", "jobs_list", "train_wait"],
+                        "project": "p"}'
+
+Prints one JSON line: {"ok": true, "done": [steps...], "job": {...}} or
+{"ok": false, "step": "...", "status": "TLS", "message": "...", "http_status": 0, "done": [...]}.
+"""
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
+
+import hazy_ctypes as hz  # noqa: E402
+
+TRAIN_CONFIG = json.dumps({
+    "data_schema": {"tables": [{"name": "t", "dtypes": {"a": "int"}}]},
+    "data_input": [{"name": "t", "location": "s3://b/t.csv"}],
+})
+
+
+def run(spec: dict) -> dict:
+    done, result = [], {}
+    step = "client_new"
+    try:
+        with hz.Client(spec["settings"]) as client:
+            for step in spec["steps"]:
+                if step == "authenticate":
+                    client.authenticate()
+                elif step == "jobs_list":
+                    client.jobs_list(spec["project"])
+                elif step == "train_wait":
+                    job = client.train(spec["project"], TRAIN_CONFIG)
+                    final = client.job_wait(job.id, timeout_ms=60000)
+                    result["job"] = {"id": final.id, "state": final.state_name, "model_id": final.model_id}
+                else:
+                    raise ValueError(f"unknown step {step!r}")
+                done.append(step)
+    except hz.HazyError as e:
+        return {"ok": False, "step": step, "status": e.status_name, "message": e.message,
+                "http_status": e.http_status, "done": done}
+    return {"ok": True, "done": done, **result}
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(json.loads(sys.argv[1]))), flush=True)
