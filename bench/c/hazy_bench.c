@@ -1,0 +1,165 @@
+/*
+ * The libhazy contender. Settings from the HAZY_* environment (hub, token URL, client);
+ * BENCH_JOB_ID names the job to read.
+ *
+ *   hazy_bench seq N            authenticate, then N x hazy_job_get; figures of the loop only
+ *   hazy_bench threads T M      one client, T threads x M hazy_job_get; + token request count
+ *   hazy_bench rss N1 N2        RSS before the client, after authenticate, after N1 and N2 calls
+ *   hazy_bench cold PROJ FILE   authenticate and submit one training job, then exit (timed
+ *                               from outside: process start to exit)
+ */
+#include <pthread.h>
+
+#include "common.h"
+#include "hazy.h"
+
+static hazy_client_t *client;
+static const char *job_id;
+
+static void die(const char *what, hazy_status status, hazy_error_t *error) {
+    fprintf(stderr, "hazy_bench: %s: %s: %s\n", what, hazy_status_name((int32_t)status),
+            hazy_error_message(error));
+    hazy_error_free(error);
+    exit(1);
+}
+
+static void setup(void) {
+    hazy_error_t *error = NULL;
+    hazy_status s = hazy_client_new(NULL, &client, &error);
+    if (s != HAZY_STATUS_OK) {
+        die("hazy_client_new", s, error);
+    }
+    s = hazy_authenticate(client, &error);
+    if (s != HAZY_STATUS_OK) {
+        die("hazy_authenticate", s, error);
+    }
+}
+
+static void get_jobs(long n) {
+    for (long i = 0; i < n; i++) {
+        hazy_job_t *job = NULL;
+        hazy_error_t *error = NULL;
+        hazy_status s = hazy_job_get(client, job_id, &job, &error);
+        if (s != HAZY_STATUS_OK) {
+            die("hazy_job_get", s, error);
+        }
+        if (strcmp(hazy_job_id(job), job_id) != 0) {
+            fprintf(stderr, "hazy_bench: wrong job id in the answer\n");
+            exit(1);
+        }
+        hazy_job_free(job);
+    }
+}
+
+static void *thread_main(void *arg) {
+    get_jobs(*(long *)arg);
+    return NULL;
+}
+
+static int run_threads(long threads, long calls) {
+    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
+    char extra[96];
+    bench_mark a, b;
+    a = bench_now();
+    for (long t = 0; t < threads; t++) {
+        if (pthread_create(&tids[t], NULL, thread_main, &calls) != 0) {
+            fprintf(stderr, "hazy_bench: pthread_create failed\n");
+            return 1;
+        }
+    }
+    for (long t = 0; t < threads; t++) {
+        pthread_join(tids[t], NULL);
+    }
+    b = bench_now();
+    free(tids);
+    snprintf(extra, sizeof extra, "\"threads\":%ld,\"token_requests\":%llu", threads,
+             (unsigned long long)hazy_token_request_count(client));
+    bench_report("threads", threads * calls, a, b, extra);
+    return 0;
+}
+
+static int run_rss(long n1, long n2) {
+    long before = bench_rss_kib(), authenticated, after_n1, after_n2;
+    char extra[256];
+    bench_mark a, mid, b;
+    setup();
+    authenticated = bench_rss_kib();
+    a = bench_now();
+    get_jobs(n1);
+    mid = bench_now();
+    after_n1 = bench_rss_kib();
+    get_jobs(n2 - n1);
+    b = bench_now();
+    after_n2 = bench_rss_kib();
+    /* Reading /proc between the two parts costs microseconds, against seconds of calls. */
+    snprintf(extra, sizeof extra,
+             "\"rss_before_kib\":%ld,\"rss_authenticated_kib\":%ld,\"rss_after_n1_kib\":%ld,"
+             "\"rss_after_n2_kib\":%ld,\"n1\":%ld,\"n2\":%ld,\"n1_calls_per_s\":%.1f",
+             before, authenticated, after_n1, after_n2, n1, n2, (double)n1 / (mid.wall_s - a.wall_s));
+    bench_report("rss", n2, a, b, extra);
+    return 0;
+}
+
+static char *read_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    char *text;
+    long size;
+    if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
+        fseek(f, 0, SEEK_SET) != 0) {
+        fprintf(stderr, "hazy_bench: cannot read %s\n", path);
+        exit(2);
+    }
+    text = malloc((size_t)size + 1);
+    if (text == NULL || fread(text, 1, (size_t)size, f) != (size_t)size) {
+        exit(2);
+    }
+    text[size] = '\0';
+    fclose(f);
+    return text;
+}
+
+static int run_cold(const char *project, const char *config_path) {
+    char *config = read_file(config_path);
+    hazy_job_t *job = NULL;
+    hazy_error_t *error = NULL;
+    hazy_status s;
+    setup();
+    s = hazy_train(client, project, config, &job, &error);
+    if (s != HAZY_STATUS_OK) {
+        die("hazy_train", s, error);
+    }
+    printf("{\"mode\":\"cold\",\"submitted\":%d}\n", hazy_job_id(job)[0] != '\0');
+    hazy_job_free(job);
+    free(config);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    const char *mode = argc > 1 ? argv[1] : "";
+    int rc;
+    if (strcmp(mode, "cold") == 0 && argc == 4) {
+        rc = run_cold(argv[2], argv[3]);
+    } else {
+        job_id = bench_env("BENCH_JOB_ID");
+        if (strcmp(mode, "seq") == 0) {
+            bench_mark a, b;
+            setup();
+            get_jobs(1); /* the connection is opened outside the timed loop, as for all */
+            a = bench_now();
+            get_jobs(bench_arg(argc, argv, 2, 1000));
+            b = bench_now();
+            bench_report("seq", bench_arg(argc, argv, 2, 1000), a, b, "");
+            rc = 0;
+        } else if (strcmp(mode, "threads") == 0) {
+            setup();
+            rc = run_threads(bench_arg(argc, argv, 2, 64), bench_arg(argc, argv, 3, 1000));
+        } else if (strcmp(mode, "rss") == 0) {
+            rc = run_rss(bench_arg(argc, argv, 2, 1000), bench_arg(argc, argv, 3, 6000));
+        } else {
+            fprintf(stderr, "usage: hazy_bench seq N | threads T M | rss N1 N2 | cold PROJ FILE\n");
+            return 2;
+        }
+    }
+    hazy_free(client);
+    return rc;
+}

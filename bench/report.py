@@ -1,0 +1,99 @@
+"""The figures of a bench run, each computed per round from what the runs reported, then
+summarised as min / median / max over the rounds."""
+import math
+import statistics
+
+MIB = 1024.0
+
+
+def _seq(server, who):
+    return lambda r: r["seq"][server][who]["calls_per_s"]
+
+
+def _ratio(a, b):
+    return lambda r: a(r) / b(r)
+
+
+# (key, label, goal from issue 12, per-round value, decimals)
+FIGURES = [
+    ("seq_cheap_hazy_vs_curl", "seq calls/s, cheap server: libhazy / libcurl", ">= 0.90",
+     _ratio(_seq("cheap", "libhazy"), _seq("cheap", "libcurl")), 2),
+    ("seq_cheap_hazy_vs_go", "seq calls/s, cheap server: libhazy / Go x/oauth2", ">= 1.0",
+     _ratio(_seq("cheap", "libhazy"), _seq("cheap", "go")), 2),
+    ("seq_cheap_hazy_vs_python", "seq calls/s, cheap server: libhazy / Python requests", ">= 5",
+     _ratio(_seq("cheap", "libhazy"), _seq("cheap", "python")), 2),
+    ("seq_sim_hazy_vs_curl", "seq calls/s, hub-sim: libhazy / libcurl", "",
+     _ratio(_seq("sim", "libhazy"), _seq("sim", "libcurl")), 2),
+    ("seq_sim_hazy_vs_go", "seq calls/s, hub-sim: libhazy / Go x/oauth2", "",
+     _ratio(_seq("sim", "libhazy"), _seq("sim", "go")), 2),
+    ("seq_sim_hazy_vs_python", "seq calls/s, hub-sim: libhazy / Python requests", "",
+     _ratio(_seq("sim", "libhazy"), _seq("sim", "python")), 2),
+    ("seq_cheap_hazy_calls_per_s", "seq calls/s, cheap server: libhazy", "", _seq("cheap", "libhazy"), 0),
+    ("seq_cheap_curl_calls_per_s", "seq calls/s, cheap server: libcurl", "", _seq("cheap", "libcurl"), 0),
+    ("seq_cheap_go_calls_per_s", "seq calls/s, cheap server: Go", "", _seq("cheap", "go"), 0),
+    ("seq_cheap_python_calls_per_s", "seq calls/s, cheap server: Python", "", _seq("cheap", "python"), 0),
+    ("csw_per_call_hazy", "context switches per seq call: libhazy", "<= 2",
+     lambda r: r["seq"]["cheap"]["libhazy"]["csw_per_call"], 2),
+    ("csw_per_call_curl", "context switches per seq call: libcurl", "",
+     lambda r: r["seq"]["cheap"]["libcurl"]["csw_per_call"], 2),
+    ("sim_job_vs_health", "hub-sim: authenticated job GET/s / /health GET/s", ">= 0.5",
+     lambda r: r["sim_load"]["job"]["requests_per_s"] / r["sim_load"]["health"]["requests_per_s"], 3),
+    ("sim_health_per_s", "hub-sim: /health GET/s", "", lambda r: r["sim_load"]["health"]["requests_per_s"], 0),
+    ("sim_job_per_s", "hub-sim: authenticated job GET/s", "", lambda r: r["sim_load"]["job"]["requests_per_s"], 0),
+    ("threads_hazy_vs_curl", "threads: calls/s libhazy (1 client) / libcurl (1 handle each)", "",
+     lambda r: r["threads"]["libhazy"]["calls_per_s"] / r["threads"]["libcurl"]["calls_per_s"], 2),
+    ("threads_hazy_calls_per_s", "threads: calls/s libhazy", "", lambda r: r["threads"]["libhazy"]["calls_per_s"], 0),
+    ("threads_token_requests", "threads: token requests of the libhazy client", "exactly 1",
+     lambda r: r["threads"]["libhazy"]["token_requests"], 0),
+    ("cold_wall_hazy_vs_python", "cold start wall: libhazy / Python", "",
+     lambda r: r["cold"]["libhazy"]["wall_s"] / r["cold"]["python"]["wall_s"], 3),
+    ("cold_cpu_hazy_vs_python", "cold start CPU: libhazy / Python", "",
+     lambda r: r["cold"]["libhazy"]["cpu_s"] / r["cold"]["python"]["cpu_s"], 3),
+    ("cold_wall_hazy_ms", "cold start wall ms: libhazy", "", lambda r: r["cold"]["libhazy"]["wall_s"] * 1e3, 1),
+    ("cold_wall_python_ms", "cold start wall ms: Python", "", lambda r: r["cold"]["python"]["wall_s"] * 1e3, 1),
+    ("rss_added_mib", "RSS added by one client after authenticate + N2 calls, MiB", "<= 8",
+     lambda r: (r["rss"]["rss_after_n2_kib"] - r["rss"]["rss_before_kib"]) / MIB, 2),
+    ("rss_growth_mib", "RSS growth from N1 to N2 calls, MiB", "flat",
+     lambda r: (r["rss"]["rss_after_n2_kib"] - r["rss"]["rss_after_n1_kib"]) / MIB, 2),
+    ("calls_per_s_n1", "libhazy calls/s over the first N1 calls", "",
+     lambda r: r["rss"]["n1_calls_per_s"], 0),
+    ("calls_per_s_n2", "libhazy calls/s over N2 calls", "", lambda r: r["rss"]["calls_per_s"], 0),
+    ("calls_per_s_n2_vs_n1", "libhazy calls/s N2 / N1", "flat (~1)",
+     lambda r: r["rss"]["calls_per_s"] / r["rss"]["n1_calls_per_s"], 2),
+]
+
+
+def summarise(rounds):
+    out = {}
+    for key, label, goal, value, decimals in FIGURES:
+        values = [value(r) for r in rounds]
+        for v in values:
+            if not math.isfinite(v) or v < 0:
+                raise ValueError(f"{key}: figure {v} is not a finite non-negative number")
+        out[key] = {"label": label, "goal": goal, "values": values, "min": min(values),
+                    "median": statistics.median(values), "max": max(values), "decimals": decimals}
+    return out
+
+
+def table(summary, header):
+    rows = [("figure", "min", "median", "max", "goal")]
+    for s in summary.values():
+        f = f"{{:.{s['decimals']}f}}"
+        rows.append((s["label"], f.format(s["min"]), f.format(s["median"]), f.format(s["max"]), s["goal"]))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    lines = [header]
+    for i, r in enumerate(rows):
+        lines.append("  ".join([r[0].ljust(widths[0])] + [c.rjust(widths[j + 1]) for j, c in enumerate(r[1:4])]
+                               + [r[4]]))
+        if i == 0:
+            lines.append("-" * (sum(widths) + 8))
+    return "\n".join(lines)
+
+
+def markdown(summary):
+    lines = ["| figure | min | median | max | goal |", "|---|---:|---:|---:|---|"]
+    for s in summary.values():
+        f = f"{{:.{s['decimals']}f}}"
+        lines.append(f"| {s['label']} | {f.format(s['min'])} | {f.format(s['median'])} | "
+                     f"{f.format(s['max'])} | {s['goal'].replace('>=', '≥').replace('<=', '≤')} |")
+    return "\n".join(lines)

@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""`make bench`: libhazy against its anchors, interleaved over rounds, on the test stack.
+
+Run under tests/stack/stack.py (it sets HAZY_TEST_HUB_URL and HAZY_TEST_TOKEN_URL) after
+`make bench-tools`; `make bench` does both. Every figure comes from the runs of this
+invocation. Prints one table (min / median / max over rounds) and writes the raw runs and
+the summary as JSON into bench/results/ (gitignored).
+
+Knobs (flags, or the environment variables in brackets):
+  --rounds [BENCH_ROUNDS] 5        --n [BENCH_N] 3000 sequential calls per contender run
+  --threads [BENCH_THREADS] 64     --thread-calls [BENCH_THREAD_CALLS] 1000
+  --rss-n1/--rss-n2 [BENCH_RSS_N1/N2] 1000/10000
+  --load-seconds [BENCH_LOAD_SECONDS] 3   --connections [BENCH_CONNECTIONS] 32 (wrk)
+  --smoke: one round of a few hundred calls each, for `make test` (checks the harness only)
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import contenders  # noqa: E402
+import report  # noqa: E402
+from contenders import BenchError, client_env, run_json, run_timed, wrk  # noqa: E402
+
+REPO = contenders.REPO
+RESULTS = REPO / "bench" / "results"
+# The test realm's confidential client (tests/realm/hazy-realm.json), as `make demo` uses it.
+CLIENT_ID, CLIENT_SECRET = "api", "api-Sup3r-S3cret-0001"
+TRAIN_CONFIG = REPO / "examples" / "training-config.json"
+PROJECT = "bench"
+
+
+def log(msg):
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def http_json(method, url, token=None, body=None, form=None):
+    headers = {"Accept": "application/json"}
+    data = None
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    if body is not None:
+        data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
+    if form is not None:
+        data = urllib.parse.urlencode(form).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    req = urllib.request.Request(url, data=data, method=method, headers=headers)
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        raw = resp.read()
+        return json.loads(raw) if raw else None, raw
+
+
+def token(token_url):
+    doc, _ = http_json("POST", token_url, form={"grant_type": "client_credentials",
+                                                 "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})
+    return doc["access_token"]
+
+
+def finished_job(hub, tok):
+    """A training job on the simulator that has finished, so its JSON no longer changes."""
+    http_json("PUT", f"{hub}/_sim/projects/{PROJECT}", body={"job_duration_ms": 1})
+    job, _ = http_json("POST", f"{hub}/api/v1/projects/{PROJECT}/train-jobs", tok,
+                       body=json.loads(TRAIN_CONFIG.read_text()))
+    deadline = time.monotonic() + 30
+    while True:
+        doc, raw = http_json("GET", f"{hub}/api/v1/jobs/{job['id']}", tok)
+        if doc["state"] in ("succeeded", "failed", "cancelled"):
+            return doc["id"], raw
+        if time.monotonic() > deadline:
+            raise BenchError(f"job {doc['id']} still {doc['state']} after 30 s")
+        time.sleep(0.05)
+
+
+def start_cheapserver(tools, job_id, body, tmp):
+    body_file, port_file = tmp / "job.json", tmp / "cheapserver.port"
+    body_file.write_bytes(body)
+    proc = subprocess.Popen(tools.cheapserver() + ["-id", job_id, "-body", str(body_file),
+                                                   "-port-file", str(port_file)],
+                            stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not (port_file.exists() and port_file.read_text().strip().isdigit()):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise BenchError("the cheap server did not start")
+        time.sleep(0.05)
+    url = f"http://127.0.0.1:{port_file.read_text().strip()}"
+    doc, _ = http_json("GET", f"{url}/api/v1/jobs/{job_id}")
+    if doc["id"] != job_id:
+        raise BenchError("the cheap server answers another job")
+    return proc, url
+
+
+def rotate(items, k):
+    k %= len(items)
+    return items[k:] + items[:k]
+
+
+def one_round(i, cfg, tools, servers, job_id, token_url, hub, tok):
+    """One round: every measurement once, contenders in an order rotated by the round."""
+    r = {"seq": {}}
+    for server, url in rotate(list(servers.items()), i):
+        env = client_env(url, token_url, CLIENT_ID, CLIENT_SECRET, job_id, tools.lib_dir)
+        runs = {
+            "libhazy": lambda: run_json(tools.hazy() + ["seq", str(cfg.n)], env, "libhazy seq"),
+            "libcurl": lambda: run_json(tools.curl() + ["seq", str(cfg.n)], env, "libcurl seq"),
+            "go": lambda: run_json(tools.go() + ["-n", str(cfg.n)], env, "Go seq"),
+            "python": lambda: run_json(tools.python_client() + [str(cfg.n)], env, "Python seq"),
+        }
+        r["seq"][server] = {who: runs[who]() for who in rotate(list(runs), i)}
+
+    env = client_env(servers["cheap"], token_url, CLIENT_ID, CLIENT_SECRET, job_id, tools.lib_dir)
+    threads = [str(cfg.threads), str(cfg.thread_calls)]
+    runs = {"libhazy": lambda: run_json(tools.hazy() + ["threads"] + threads, env, "libhazy threads"),
+            "libcurl": lambda: run_json(tools.curl() + ["threads"] + threads, env, "libcurl threads")}
+    r["threads"] = {who: runs[who]() for who in rotate(list(runs), i)}
+    r["rss"] = run_json(tools.hazy() + ["rss", str(cfg.rss_n1), str(cfg.rss_n2)], env, "libhazy rss")
+
+    env = client_env(hub, token_url, CLIENT_ID, CLIENT_SECRET, None, tools.lib_dir)
+    cold = [f"{PROJECT}-cold", str(TRAIN_CONFIG)]
+    runs = {"libhazy": lambda: run_timed(tools.hazy() + ["cold"] + cold, env, "libhazy cold start"),
+            "python": lambda: run_timed(tools.python_cold() + cold, env, "Python cold start")}
+    r["cold"] = {who: runs[who]() for who in rotate(list(runs), i)}
+
+    load = {"health": lambda: wrk(f"{hub}/api/v1/health", None, cfg.load_seconds, cfg.connections,
+                                  "hub-sim /health"),
+            "job": lambda: wrk(f"{hub}/api/v1/jobs/{job_id}", tok, cfg.load_seconds, cfg.connections,
+                               "hub-sim job GET")}
+    r["sim_load"] = {what: load[what]() for what in rotate(list(load), i)}
+    return r
+
+
+def machine():
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    mem = next((int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
+    return f"{os.cpu_count()} cores ({cpu}), {mem / 2**20:.0f} GiB, Linux {platform.release()}"
+
+
+def git_describe():
+    def git(*a):
+        return subprocess.run(["git", *a], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    return git("rev-parse", "--short", "HEAD") + (" (with uncommitted changes)" if git("status", "--porcelain") else "")
+
+
+def parse_args(argv):
+    e = os.environ.get
+    p = argparse.ArgumentParser(description="libhazy benchmark (see bench/README.md)")
+    p.add_argument("--rounds", type=int, default=int(e("BENCH_ROUNDS", 5)))
+    p.add_argument("--n", type=int, default=int(e("BENCH_N", 3000)))
+    p.add_argument("--threads", type=int, default=int(e("BENCH_THREADS", 64)))
+    p.add_argument("--thread-calls", type=int, default=int(e("BENCH_THREAD_CALLS", 1000)))
+    p.add_argument("--rss-n1", type=int, default=int(e("BENCH_RSS_N1", 1000)))
+    p.add_argument("--rss-n2", type=int, default=int(e("BENCH_RSS_N2", 10000)))
+    p.add_argument("--load-seconds", type=int, default=int(e("BENCH_LOAD_SECONDS", 3)))
+    p.add_argument("--connections", type=int, default=int(e("BENCH_CONNECTIONS", 32)))
+    p.add_argument("--build-dir", default=str(REPO / "build" / "bench"))
+    p.add_argument("--lib-dir", required=True, help="directory holding libhazy.so.0")
+    p.add_argument("--lib-label", default="", help="what the library is, for the report")
+    p.add_argument("--python", default=str(REPO / ".cache" / "bench-venv" / "bin" / "python"))
+    p.add_argument("--smoke", action="store_true")
+    cfg = p.parse_args(argv)
+    if cfg.smoke:
+        cfg.rounds, cfg.n, cfg.thread_calls = 1, 300, 5
+        cfg.rss_n1, cfg.rss_n2, cfg.load_seconds, cfg.connections = 100, 300, 1, 8
+    return cfg
+
+
+def main(argv):
+    cfg = parse_args(argv)
+    hub, token_url = os.environ.get("HAZY_TEST_HUB_URL"), os.environ.get("HAZY_TEST_TOKEN_URL")
+    if not hub or not token_url:
+        log("HAZY_TEST_HUB_URL / HAZY_TEST_TOKEN_URL are not set: run under tests/stack/stack.py "
+            "(make bench does)")
+        return 2
+    tools = contenders.Tools(cfg.build_dir, cfg.lib_dir, cfg.python)
+    started = datetime.datetime.now(datetime.timezone.utc)
+    t0 = time.monotonic()
+    tok = token(token_url)
+    job_id, body = finished_job(hub, tok)
+    with tempfile.TemporaryDirectory(prefix="hazy-bench-") as tmp:
+        cheap, cheap_url = start_cheapserver(tools, job_id, body, Path(tmp))
+        try:
+            servers = {"cheap": cheap_url, "sim": hub}
+            rounds = []
+            for i in range(cfg.rounds):
+                rt = time.monotonic()
+                # A fresh token each round: Keycloak's default lifetime is minutes.
+                rounds.append(one_round(i, cfg, tools, servers, job_id, token_url, hub, token(token_url)))
+                log(f"round {i + 1}/{cfg.rounds} done in {time.monotonic() - rt:.1f} s")
+        finally:
+            cheap.kill()
+            cheap.wait()
+    summary = report.summarise(rounds)
+    elapsed = time.monotonic() - t0
+    header = (f"libhazy bench, {started:%Y-%m-%d %H:%M} UTC, {machine()}; commit {git_describe()}; "
+              f"library {cfg.lib_label or cfg.lib_dir}; {cfg.rounds} round(s), N={cfg.n}, "
+              f"{cfg.threads}x{cfg.thread_calls} threaded calls, RSS at N1={cfg.rss_n1}/N2={cfg.rss_n2}, "
+              f"wrk {cfg.load_seconds} s x {cfg.connections} connections; took {elapsed:.0f} s")
+    print(report.table(summary, header))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"{'smoke' if cfg.smoke else 'bench'}-{started:%Y%m%d-%H%M%S}.json"
+    out.write_text(json.dumps({"header": header, "config": vars(cfg), "machine": machine(),
+                               "started": started.isoformat(), "summary": summary, "rounds": rounds},
+                              indent=1))
+    (RESULTS / f"{'smoke' if cfg.smoke else 'bench'}-latest.md").write_text(
+        header + "\n\n" + report.markdown(summary) + "\n")
+    print(f"bench: {len(summary)} figures from {cfg.rounds} round(s) written to {out.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except BenchError as e:
+        log(f"FAIL: {e}")
+        sys.exit(1)
