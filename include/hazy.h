@@ -48,18 +48,21 @@ typedef enum {
    */
   HAZY_STATUS_OK = 0,
   /**
-   * A required pointer was NULL, a string was not UTF-8 or was empty, or an option was
-   * unknown or malformed. Nothing was sent.
+   * A required pointer was NULL, a string was not UTF-8 or was empty, an option was
+   * unknown or malformed, or the client has no credentials to authenticate with (from
+   * an authenticate call or a Hub call alike). Nothing was sent.
    */
   HAZY_STATUS_INVALID_ARGUMENT = 1,
   /**
    * Keycloak rejected the credentials (wrong client secret, unknown client, wrong password,
    * disabled user, grant not allowed for the client), or the Hub still rejected the token
-   * after one refresh and replay.
+   * (HTTP 401: expired, or not meant for the Hub, e.g. without the `hazy-hub-backend`
+   * audience) after one refresh and replay.
    */
   HAZY_STATUS_AUTH = 2,
   /**
-   * The token lacks a scope or audience the operation needs (HTTP 403, or `invalid_scope`).
+   * The token is valid for the Hub but lacks a scope the operation needs (HTTP 403), or
+   * Keycloak refused a requested scope (`invalid_scope`).
    */
   HAZY_STATUS_FORBIDDEN = 3,
   /**
@@ -315,6 +318,14 @@ const char *hazy_error_oauth_description(const hazy_error_t *error);
 const char *hazy_error_field(const hazy_error_t *error);
 
 /**
+ * The Idempotency-Key a failed hazy_train or hazy_generate (or their _with_key forms) used,
+ * generated or given; NULL for other calls. The job may exist on the Hub even though the call
+ * failed: resubmit with hazy_train_with_key and this key to get it rather than a second job.
+ * Keep it (e.g. in a batch job's state) to do the same after a restart. Borrowed.
+ */
+const char *hazy_error_idempotency_key(const hazy_error_t *error);
+
+/**
  * Frees an error. NULL does nothing.
  */
 void hazy_error_free(hazy_error_t *error);
@@ -348,7 +359,10 @@ void hazy_string_free(char *s);
  * it is checked locally first (well-formed, an object, with `data_schema` holding `tables`,
  * and a `data_input` list) and nothing is sent if the check fails. The submission carries an
  * Idempotency-Key and is retried on network errors, 5xx and 429, so it creates exactly one
- * job. On success writes the new job to `*job_out` (free it with hazy_job_free).
+ * job. On success writes the new job to `*job_out` (free it with hazy_job_free). A failed
+ * submission's error carries the key it used (hazy_error_idempotency_key): the Hub may have
+ * created the job before the connection was lost, and hazy_train_with_key with that key
+ * returns it instead of training twice.
  *
  * Returns HAZY_STATUS_OK; HAZY_STATUS_INVALID_ARGUMENT; HAZY_STATUS_VALIDATION (the error's
  * field names the offending field); HAZY_STATUS_AUTH; HAZY_STATUS_FORBIDDEN (the error's
@@ -359,12 +373,28 @@ void hazy_string_free(char *s);
 hazy_status hazy_train(hazy_client_t *client, const char *project_id, const char *config_json, hazy_job_t **job_out, hazy_error_t **error);
 
 /**
+ * As hazy_train, under the caller's Idempotency-Key: 1 to 255 printable ASCII characters
+ * without spaces, e.g. a batch scheduler's run id or a UUID kept across restarts. NULL
+ * generates one. Submitting again with the same key and the same config, from this or any
+ * other process, returns the job the first submission created; a different config under
+ * the same key is refused with HAZY_STATUS_VALIDATION (HTTP 409). Statuses as for
+ * hazy_train; HAZY_STATUS_INVALID_ARGUMENT for a malformed key.
+ */
+hazy_status hazy_train_with_key(hazy_client_t *client, const char *project_id, const char *config_json, const char *idempotency_key, hazy_job_t **job_out, hazy_error_t **error);
+
+/**
  * Submits a generation job from trained model `model_id`: `num_rows` rows (0 = not given)
  * and/or `config_json`, a generation config as a JSON object (NULL = not given); at least
  * one of them. Idempotent and retried like hazy_train. Writes the job to `*job_out`.
  * Statuses as for hazy_train; HAZY_STATUS_NOT_FOUND for an unknown model.
  */
 hazy_status hazy_generate(hazy_client_t *client, const char *project_id, const char *model_id, uint64_t num_rows, const char *config_json, hazy_job_t **job_out, hazy_error_t **error);
+
+/**
+ * As hazy_generate, under the caller's Idempotency-Key (NULL generates one); see
+ * hazy_train_with_key.
+ */
+hazy_status hazy_generate_with_key(hazy_client_t *client, const char *project_id, const char *model_id, uint64_t num_rows, const char *config_json, const char *idempotency_key, hazy_job_t **job_out, hazy_error_t **error);
 
 /**
  * Fetches the current state of job `job_id` into `*job_out`. Statuses as for hazy_train;

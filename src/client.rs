@@ -72,15 +72,9 @@ impl Client {
     /// Authenticates with `credentials`, or with those configured when None, and caches the
     /// token. Later calls refresh it as needed.
     pub async fn authenticate(&self, credentials: Option<Credentials>) -> Result<()> {
-        let credentials = match credentials.or_else(|| self.inner.config.configured_credentials()) {
-            Some(c) => c,
-            None => {
-                return Err(Error::invalid_argument(
-                    "no credentials: set client_id and client_secret (or username and password, \
-                     or access_token), or pass credentials",
-                ))
-            }
-        };
+        let credentials = credentials
+            .or_else(|| self.inner.config.configured_credentials())
+            .ok_or_else(crate::auth::no_credentials)?;
         self.inner.tokens.authenticate(credentials).await
     }
 
@@ -104,8 +98,15 @@ impl Client {
     /// Submits a training job after checking the config locally (nothing is sent when the
     /// check fails).
     pub async fn train(&self, project_id: &str, config_json: &str) -> Result<Job> {
+        self.train_with_key(project_id, config_json, None).await
+    }
+
+    /// As [`Client::train`], under the caller's `Idempotency-Key` (None: a fresh one). A rerun
+    /// with the same key, from any process, returns the job of the first submission instead
+    /// of training twice. A failed submission's error carries the key it used.
+    pub async fn train_with_key(&self, project_id: &str, config_json: &str, key: Option<&str>) -> Result<Job> {
         hub::check_training_config(config_json)?;
-        self.hub()?.submit_train_job(project_id, config_json).await
+        self.hub()?.submit_train_job(project_id, config_json, key).await
     }
 
     pub async fn job(&self, job_id: &str) -> Result<Job> {
@@ -133,12 +134,25 @@ impl Client {
         num_rows: Option<u64>,
         config_json: Option<&str>,
     ) -> Result<Job> {
+        self.generate_with_key(project_id, model_id, num_rows, config_json, None).await
+    }
+
+    /// As [`Client::generate`], under the caller's `Idempotency-Key`; see
+    /// [`Client::train_with_key`].
+    pub async fn generate_with_key(
+        &self,
+        project_id: &str,
+        model_id: &str,
+        num_rows: Option<u64>,
+        config_json: Option<&str>,
+        key: Option<&str>,
+    ) -> Result<Job> {
         let config = config_json.map(hub::check_generation_config).transpose()?;
         if num_rows.is_none() && config.is_none() {
             return Err(Error::new(Status::Validation, "generation needs num_rows or a generation config")
                 .with_field(Some("num_rows".to_owned())));
         }
-        self.hub()?.submit_generation_job(project_id, model_id, num_rows, config).await
+        self.hub()?.submit_generation_job(project_id, model_id, num_rows, config, key).await
     }
 
     /// The Hub's health document (its version and API version).

@@ -2,13 +2,14 @@
 
 use std::fmt;
 
+use crate::redact::Redactor;
 use crate::status::Status;
 
 /// An error with everything a caller needs to decide what to do next.
 ///
 /// Messages never contain secrets or tokens: they are built from identifiers (client id,
-/// user name, URL) and from server-provided descriptions, and [`Error::redact`] scrubs any
-/// configured secret that a server might have echoed.
+/// user name, URL) and from server-provided text, which is scrubbed by a
+/// [`Redactor`](crate::redact::Redactor) as it comes in, before anything cuts it to length.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Error {
     status: Status,
@@ -17,6 +18,9 @@ pub struct Error {
     oauth_error: Option<String>,
     oauth_description: Option<String>,
     field: Option<String>,
+    /// The `Idempotency-Key` of a failed submission: resubmitting with it cannot create a
+    /// second job, even from another process.
+    idempotency_key: Option<String>,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -27,9 +31,10 @@ impl Error {
     pub fn new(status: Status, message: impl Into<String>) -> Error {
         let mut message = message.into();
         // Messages quote caller input (ids, URLs); a megabyte-long id must not make a
-        // megabyte-long message.
-        if message.len() > MAX_MESSAGE {
-            message = format!("{}...", crate::config::truncate(&message, MAX_MESSAGE));
+        // megabyte-long message. Server text in them was scrubbed and cut before.
+        if let Some((end, _)) = message.char_indices().nth(MAX_MESSAGE) {
+            message.truncate(end);
+            message.push_str("...");
         }
         Error {
             status,
@@ -38,6 +43,7 @@ impl Error {
             oauth_error: None,
             oauth_description: None,
             field: None,
+            idempotency_key: None,
         }
     }
 
@@ -65,25 +71,17 @@ impl Error {
         self
     }
 
-    /// Replaces every occurrence of each secret with `***`, in all text fields.
-    pub fn redact<'a>(mut self, secrets: impl IntoIterator<Item = &'a str>) -> Error {
-        for secret in secrets {
-            // Very short "secrets" would shred ordinary words; real ones are long.
-            if secret.len() < 4 {
-                continue;
-            }
-            let scrub = |s: &mut String| {
-                if s.contains(secret) {
-                    *s = s.replace(secret, "***");
-                }
-            };
-            scrub(&mut self.message);
-            for s in [&mut self.oauth_error, &mut self.oauth_description, &mut self.field]
-                .into_iter()
-                .flatten()
-            {
-                scrub(s);
-            }
+    pub fn with_idempotency_key(mut self, key: &str) -> Error {
+        self.idempotency_key = Some(key.to_owned());
+        self
+    }
+
+    /// Scrubs every text field once more, as a last line of defence: server text was
+    /// already scrubbed whole when it came in.
+    pub(crate) fn redact(mut self, redactor: &Redactor) -> Error {
+        self.message = redactor.scrub(&self.message);
+        for s in [&mut self.oauth_error, &mut self.oauth_description, &mut self.field].into_iter().flatten() {
+            *s = redactor.scrub(s);
         }
         self
     }
@@ -110,6 +108,11 @@ impl Error {
     pub fn field(&self) -> Option<&str> {
         self.field.as_deref()
     }
+    /// The `Idempotency-Key` a failed submission used (generated or given); None for other
+    /// calls. Resubmit with it to get the job the Hub may have created after all.
+    pub fn idempotency_key(&self) -> Option<&str> {
+        self.idempotency_key.as_deref()
+    }
 }
 
 impl fmt::Display for Error {
@@ -130,6 +133,9 @@ impl fmt::Debug for Error {
         }
         if let Some(e) = &self.field {
             d.field("field", e);
+        }
+        if let Some(k) = &self.idempotency_key {
+            d.field("idempotency_key", k);
         }
         d.finish()
     }

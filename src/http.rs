@@ -8,6 +8,7 @@ use reqwest::{Certificate, Response};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::retry::Failure;
 use crate::status::Status;
 
 /// Builds the one pooled client of a `hazy_client_t`. Proxies come from `HTTPS_PROXY`,
@@ -53,16 +54,17 @@ fn read_ca_bundle(path: &str) -> Result<Vec<Certificate>> {
 }
 
 /// Reads a response body, refusing more than `limit` bytes so that a misbehaving server
-/// cannot make the library allocate without bound.
-pub async fn read_body(mut response: Response, limit: usize, what: &str) -> Result<Vec<u8>> {
-    if response.content_length().is_some_and(|n| n > limit as u64) {
-        return Err(too_large(what, limit, response.status().as_u16()));
-    }
+/// cannot make the library allocate without bound. A connection lost mid-body is worth a
+/// retry; an oversized body is not, since the server would send the same again.
+pub async fn read_body(mut response: Response, limit: usize, what: &str) -> std::result::Result<Vec<u8>, Failure> {
     let status = response.status().as_u16();
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(Failure::permanent(too_large(what, limit, status)));
+    }
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| transport(&e, what))? {
+    while let Some(chunk) = response.chunk().await.map_err(|e| Failure::transient(transport(&e, what), None))? {
         if body.len() + chunk.len() > limit {
-            return Err(too_large(what, limit, status));
+            return Err(Failure::permanent(too_large(what, limit, status)));
         }
         body.extend_from_slice(&chunk);
     }

@@ -14,14 +14,17 @@ use std::ffi::CStr;
 pub enum Status {
     /// Success.
     Ok = 0,
-    /// A required pointer was NULL, a string was not UTF-8 or was empty, or an option was
-    /// unknown or malformed. Nothing was sent.
+    /// A required pointer was NULL, a string was not UTF-8 or was empty, an option was
+    /// unknown or malformed, or the client has no credentials to authenticate with (from
+    /// an authenticate call or a Hub call alike). Nothing was sent.
     InvalidArgument = 1,
     /// Keycloak rejected the credentials (wrong client secret, unknown client, wrong password,
     /// disabled user, grant not allowed for the client), or the Hub still rejected the token
-    /// after one refresh and replay.
+    /// (HTTP 401: expired, or not meant for the Hub, e.g. without the `hazy-hub-backend`
+    /// audience) after one refresh and replay.
     Auth = 2,
-    /// The token lacks a scope or audience the operation needs (HTTP 403, or `invalid_scope`).
+    /// The token is valid for the Hub but lacks a scope the operation needs (HTTP 403), or
+    /// Keycloak refused a requested scope (`invalid_scope`).
     Forbidden = 3,
     /// The project, job, model or realm does not exist (HTTP 404).
     NotFound = 4,

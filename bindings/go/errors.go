@@ -13,9 +13,9 @@ type Status int32
 // The statuses. StatusOK never appears in an Error.
 const (
 	StatusOK              Status = 0
-	StatusInvalidArgument Status = 1  // a bad argument or option; nothing was sent
+	StatusInvalidArgument Status = 1  // a bad argument or option, or no credentials; nothing was sent
 	StatusAuth            Status = 2  // Keycloak or the Hub rejected the credentials or token
-	StatusForbidden       Status = 3  // the token lacks a scope or audience (HTTP 403)
+	StatusForbidden       Status = 3  // the token lacks a scope (HTTP 403); a missing audience is StatusAuth (HTTP 401)
 	StatusNotFound        Status = 4  // unknown project, job, model or realm (HTTP 404)
 	StatusValidation      Status = 5  // a config was refused, locally or by the Hub (400/422)
 	StatusNetwork         Status = 6  // the server could not be reached, or the connection broke

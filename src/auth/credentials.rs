@@ -2,6 +2,8 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::redact::Redactor;
+
 /// Credentials for the token endpoint, or a token obtained elsewhere. `Debug` redacts secrets.
 #[derive(Clone, Debug)]
 pub enum Credentials {
@@ -36,19 +38,23 @@ impl Credentials {
         }
     }
 
-    /// Every secret these credentials hold, for scrubbing messages.
-    pub fn secrets(&self) -> Vec<&str> {
+    /// Every secret these credentials hold, in every form libhazy sends it, for scrubbing
+    /// server text.
+    pub(crate) fn redactor(&self) -> Redactor {
+        let mut redactor = Redactor::new();
         match self {
-            Credentials::ClientCredentials { client_secret, .. } => {
-                vec![client_secret.expose_secret()]
+            Credentials::ClientCredentials { client_id, client_secret } => {
+                redactor.add_basic(client_id, client_secret.expose_secret());
             }
-            Credentials::Password { client_secret, password, .. } => client_secret
-                .iter()
-                .map(|s| s.expose_secret())
-                .chain([password.expose_secret()])
-                .collect(),
-            Credentials::Bearer(token) => vec![token.expose_secret()],
+            Credentials::Password { client_id, client_secret, password, .. } => {
+                if let Some(secret) = client_secret {
+                    redactor.add_basic(client_id, secret.expose_secret());
+                }
+                redactor.add_secret(password.expose_secret());
+            }
+            Credentials::Bearer(token) => redactor.add_secret(token.expose_secret()),
         }
+        redactor
     }
 
     /// Names the grant and the principal for error messages, never a secret.

@@ -3,10 +3,21 @@
 
 mod clock;
 mod credentials;
-mod token_endpoint;
+pub(crate) mod token_endpoint;
 mod token_source;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use credentials::Credentials;
 pub use token_endpoint::TokenEndpoint;
 pub use token_source::TokenSource;
+
+use crate::error::Error;
+
+/// The one answer to "authenticate" or a Hub call when the client has no credentials: the
+/// same status from every entry point and every binding, in words that fit all of them.
+pub(crate) fn no_credentials() -> Error {
+    Error::invalid_argument(
+        "not authenticated: no credentials are configured; set client_id and client_secret \
+         (or username and password, or access_token), or authenticate with explicit credentials",
+    )
+}

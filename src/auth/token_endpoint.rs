@@ -10,11 +10,15 @@ use super::Credentials;
 use crate::config::{ClientAuth, Config};
 use crate::error::{Error, Result};
 use crate::http;
+use crate::redact::Redactor;
 use crate::retry::{parse_retry_after, retry, Failure, RetryPolicy};
 use crate::status::Status;
 
 /// Token responses are a few kilobytes; anything far larger is not a token response.
 const MAX_TOKEN_BODY: usize = 256 * 1024;
+/// How much of the server's `error_description` a message quotes, and of its `error` code.
+const MAX_DETAIL: usize = 300;
+const MAX_CODE: usize = 100;
 
 /// Where and how token requests are sent.
 #[derive(Clone, Debug)]
@@ -76,6 +80,11 @@ impl TokenEndpoint {
         let credentials = match &grant {
             GrantRequest::Primary(c) | GrantRequest::Refresh { credentials: c, .. } => *c,
         };
+        let mut redactor = credentials.redactor();
+        if let GrantRequest::Refresh { refresh_token, .. } = &grant {
+            redactor.add_secret(refresh_token.expose_secret());
+        }
+        let redactor = &redactor;
         let form = self.form(&grant);
         let result = retry(self.retry, || async {
             on_attempt();
@@ -98,7 +107,7 @@ impl TokenEndpoint {
                 .and_then(|v| v.to_str().ok())
                 .and_then(parse_retry_after);
             let body = http::read_body(response, MAX_TOKEN_BODY, "token endpoint").await?;
-            let error = match interpret(status, &body, credentials, &self.url) {
+            let error = match interpret(status, &body, credentials, &self.url, redactor) {
                 Ok(grant) => return Ok(grant),
                 Err(error) => error,
             };
@@ -109,7 +118,7 @@ impl TokenEndpoint {
             }
         })
         .await;
-        result.map_err(|e| e.redact(credentials.secrets()))
+        result.map_err(|e| e.redact(redactor))
     }
 
     fn form(&self, grant: &GrantRequest<'_>) -> String {
@@ -153,20 +162,29 @@ impl TokenEndpoint {
     }
 }
 
+/// Visible ASCII only: RFC 6750's b64token and Keycloak's JWTs are a subset of it.
+pub(crate) fn is_token_text(token: &str) -> bool {
+    token.bytes().all(|b| b.is_ascii_graphic())
+}
+
 /// RFC 6749 §2.3.1: id and secret are form-URL-encoded before they go into Basic.
 fn encode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// Turns a token endpoint answer into a grant or an error that names the cause.
-fn interpret(status: u16, body: &[u8], credentials: &Credentials, url: &str) -> Result<Grant> {
+/// Turns a token endpoint answer into a grant or an error that names the cause. Everything
+/// the server wrote is scrubbed by `redactor` before it is kept or cut.
+pub(crate) fn interpret(status: u16, body: &[u8], credentials: &Credentials, url: &str, redactor: &Redactor) -> Result<Grant> {
     let parsed: Option<TokenBody> = serde_json::from_slice(body).ok();
     let who = credentials.describe();
     if status == 404 {
         // Keycloak answers an unknown realm with 404 and a body that may or may not look
         // like an OAuth error; either way the endpoint is not there.
         let (code, description) = match &parsed {
-            Some(body) => (body.error.clone(), body.error_description.clone()),
+            Some(body) => (
+                body.error.as_deref().map(|c| redactor.server_text(c, MAX_CODE)),
+                body.error_description.as_deref().map(|d| redactor.scrub(d)),
+            ),
             None => (None, None),
         };
         return Err(Error::new(
@@ -177,10 +195,10 @@ fn interpret(status: u16, body: &[u8], credentials: &Credentials, url: &str) -> 
         .with_oauth(code, description));
     }
     if let Some(TokenBody { error: Some(code), error_description, .. }) = &parsed {
-        return Err(oauth_error(status, code, error_description.as_deref(), &who));
+        return Err(oauth_error(status, code, error_description.as_deref(), &who, redactor));
     }
     match (status, parsed) {
-        (200..=299, Some(body)) => grant(body, status, &who),
+        (200..=299, Some(body)) => grant(body, status, &who, redactor),
         (200..=299, None) => Err(Error::protocol(format!(
             "token endpoint {url} answered {status} with a body that is not a token response"
         ))
@@ -197,7 +215,9 @@ fn interpret(status: u16, body: &[u8], credentials: &Credentials, url: &str) -> 
     }
 }
 
-fn oauth_error(status: u16, code: &str, description: Option<&str>, who: &str) -> Error {
+fn oauth_error(status: u16, code: &str, description: Option<&str>, who: &str, redactor: &Redactor) -> Error {
+    let code = redactor.server_text(code, MAX_CODE);
+    let code = code.as_str();
     let kind = match code {
         "invalid_scope" => Status::Forbidden,
         _ if status >= 500 || status == 429 => Status::Server,
@@ -213,13 +233,13 @@ fn oauth_error(status: u16, code: &str, description: Option<&str>, who: &str) ->
         "unsupported_grant_type" => "the grant type is not supported",
         _ => "Keycloak refused the request",
     };
-    let detail = description.map(|d| format!(": {}", crate::config::truncate(d, 300))).unwrap_or_default();
+    let detail = description.map(|d| format!(": {}", redactor.server_text(d, MAX_DETAIL))).unwrap_or_default();
     Error::new(kind, format!("{who} was rejected ({code}{detail}): {hint}"))
         .with_http_status(status)
-        .with_oauth(Some(code.to_owned()), description.map(str::to_owned))
+        .with_oauth(Some(code.to_owned()), description.map(|d| redactor.scrub(d)))
 }
 
-fn grant(body: TokenBody, status: u16, who: &str) -> Result<Grant> {
+fn grant(body: TokenBody, status: u16, who: &str, redactor: &Redactor) -> Result<Grant> {
     let access_token = match body.access_token {
         Some(token) if !token.is_empty() => token,
         _ => {
@@ -229,8 +249,20 @@ fn grant(body: TokenBody, status: u16, who: &str) -> Result<Grant> {
     };
     if let Some(kind) = &body.token_type {
         if !kind.eq_ignore_ascii_case("bearer") {
+            let kind = redactor.server_text(kind, MAX_CODE);
             return Err(Error::protocol(format!("token response has unsupported token_type '{kind}'"))
                 .with_http_status(status));
+        }
+    }
+    // A token goes into an Authorization header and through C strings: a NUL, a control
+    // character or a space (all legal in JSON) would be cut short or refused later, far from
+    // the cause. Refuse it here, naming neither token.
+    for (name, token) in [("access_token", Some(&access_token)), ("refresh_token", body.refresh_token.as_ref())] {
+        if token.is_some_and(|t| !is_token_text(t)) {
+            return Err(Error::protocol(format!(
+                "token response for {who} has a {name} with characters a token cannot contain"
+            ))
+            .with_http_status(status));
         }
     }
     Ok(Grant {
@@ -294,12 +326,12 @@ mod tests {
             (302, "", Status::Protocol),
         ];
         for (status, body, expected) in cases {
-            let e = interpret(*status, body.as_bytes(), &c, "http://kc/token").unwrap_err();
+            let e = interpret(*status, body.as_bytes(), &c, "http://kc/token", &c.redactor()).unwrap_err();
             assert_eq!(e.status(), *expected, "{status} {body}: {e}");
             assert_eq!(e.http_status(), *status);
             assert!(!e.message().contains("s3cr3t-value"));
         }
-        let e = interpret(401, br#"{"error":"invalid_client","error_description":"Invalid client"}"#, &c, "u").unwrap_err();
+        let e = interpret(401, br#"{"error":"invalid_client","error_description":"Invalid client"}"#, &c, "u", &c.redactor()).unwrap_err();
         assert_eq!(e.oauth_error(), Some("invalid_client"));
         assert!(e.message().contains("client 'api'"), "{}", e.message());
     }
@@ -307,7 +339,7 @@ mod tests {
     #[test]
     fn a_successful_response_is_parsed() {
         let body = br#"{"access_token":"abc","expires_in":300,"token_type":"Bearer","refresh_token":"r","refresh_expires_in":1800}"#;
-        let g = interpret(200, body, &creds(), "u").unwrap();
+        let g = interpret(200, body, &creds(), "u", &Redactor::new()).unwrap();
         assert_eq!(g.access_token.expose_secret(), "abc");
         assert_eq!(g.expires_in, Some(Duration::from_secs(300)));
         assert!(g.refresh_token.is_some());

@@ -10,6 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use super::token_endpoint::{Grant, GrantRequest};
 use super::{Clock, Credentials, TokenEndpoint};
 use crate::error::{Error, Result};
+use crate::redact::Redactor;
 use crate::status::Status;
 
 struct Cached {
@@ -80,6 +81,14 @@ impl TokenSource {
     /// Replaces the credentials and, except for a bearer token, fetches a token right away so
     /// that bad credentials are reported here rather than on the first Hub call.
     pub async fn authenticate(&self, credentials: Credentials) -> Result<()> {
+        if let Credentials::Bearer(token) = &credentials {
+            // Refused before anything changes, so the client keeps its working credentials.
+            if !super::token_endpoint::is_token_text(token.expose_secret()) {
+                return Err(Error::invalid_argument(
+                    "the bearer token contains characters a token cannot contain (spaces or control characters)",
+                ));
+            }
+        }
         let _flight = self.refresh.lock().await;
         {
             let mut state = self.lock();
@@ -125,20 +134,18 @@ impl TokenSource {
         true
     }
 
-    /// Every secret of the current credentials, for redaction.
-    pub fn secrets(&self) -> Vec<String> {
+    /// Every secret of the current credentials and tokens, in every form libhazy sends them,
+    /// for scrubbing server text. Built only when an error needs it.
+    pub(crate) fn redactor(&self) -> Redactor {
         let state = self.lock();
-        let mut secrets: Vec<String> = state
-            .credentials
-            .iter()
-            .flat_map(|c| c.secrets())
-            .map(str::to_owned)
-            .collect();
+        let mut redactor = state.credentials.as_ref().map(Credentials::redactor).unwrap_or_default();
         if let Some(cached) = &state.token {
-            secrets.push(cached.access.expose_secret().to_owned());
-            secrets.extend(cached.refresh_token.iter().map(|t| t.expose_secret().to_owned()));
+            redactor.add_secret(cached.access.expose_secret());
+            if let Some(refresh) = &cached.refresh_token {
+                redactor.add_secret(refresh.expose_secret());
+            }
         }
-        secrets
+        redactor
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -162,12 +169,7 @@ impl TokenSource {
         }
         let (credentials, refresh_token) = {
             let state = self.lock();
-            let credentials = state.credentials.clone().ok_or_else(|| {
-                Error::new(
-                    Status::Auth,
-                    "not authenticated: no credentials configured; call hazy_authenticate",
-                )
-            })?;
+            let credentials = state.credentials.clone().ok_or_else(super::no_credentials)?;
             let now = self.clock.now();
             let refresh = state.token.as_ref().and_then(|t| {
                 let usable = t.refresh_expires_at.is_none_or(|at| now < at);

@@ -15,6 +15,7 @@ pub struct hazy_error_t {
     oauth_error: Option<CString>,
     oauth_description: Option<CString>,
     field: Option<CString>,
+    idempotency_key: Option<CString>,
 }
 
 impl From<Error> for hazy_error_t {
@@ -26,6 +27,7 @@ impl From<Error> for hazy_error_t {
             oauth_error: e.oauth_error().map(c_string),
             oauth_description: e.oauth_description().map(c_string),
             field: e.field().map(c_string),
+            idempotency_key: e.idempotency_key().map(c_string),
         }
     }
 }
@@ -68,6 +70,15 @@ pub unsafe extern "C" fn hazy_error_oauth_description(error: *const hazy_error_t
 #[no_mangle]
 pub unsafe extern "C" fn hazy_error_field(error: *const hazy_error_t) -> *const c_char {
     guard_value(std::ptr::null(), || unsafe { error.as_ref() }.map_or(std::ptr::null(), |e| c_ptr(&e.field)))
+}
+
+/// The Idempotency-Key a failed hazy_train or hazy_generate (or their _with_key forms) used,
+/// generated or given; NULL for other calls. The job may exist on the Hub even though the call
+/// failed: resubmit with hazy_train_with_key and this key to get it rather than a second job.
+/// Keep it (e.g. in a batch job's state) to do the same after a restart. Borrowed.
+#[no_mangle]
+pub unsafe extern "C" fn hazy_error_idempotency_key(error: *const hazy_error_t) -> *const c_char {
+    guard_value(std::ptr::null(), || unsafe { error.as_ref() }.map_or(std::ptr::null(), |e| c_ptr(&e.idempotency_key)))
 }
 
 /// Frees an error. NULL does nothing.

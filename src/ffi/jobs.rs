@@ -78,7 +78,10 @@ where
 /// it is checked locally first (well-formed, an object, with `data_schema` holding `tables`,
 /// and a `data_input` list) and nothing is sent if the check fails. The submission carries an
 /// Idempotency-Key and is retried on network errors, 5xx and 429, so it creates exactly one
-/// job. On success writes the new job to `*job_out` (free it with hazy_job_free).
+/// job. On success writes the new job to `*job_out` (free it with hazy_job_free). A failed
+/// submission's error carries the key it used (hazy_error_idempotency_key): the Hub may have
+/// created the job before the connection was lost, and hazy_train_with_key with that key
+/// returns it instead of training twice.
 ///
 /// Returns HAZY_STATUS_OK; HAZY_STATUS_INVALID_ARGUMENT; HAZY_STATUS_VALIDATION (the error's
 /// field names the offending field); HAZY_STATUS_AUTH; HAZY_STATUS_FORBIDDEN (the error's
@@ -93,10 +96,29 @@ pub unsafe extern "C" fn hazy_train(
     job_out: *mut *mut hazy_job_t,
     error: *mut *mut hazy_error_t,
 ) -> Status {
+    hazy_train_with_key(client, project_id, config_json, std::ptr::null(), job_out, error)
+}
+
+/// As hazy_train, under the caller's Idempotency-Key: 1 to 255 printable ASCII characters
+/// without spaces, e.g. a batch scheduler's run id or a UUID kept across restarts. NULL
+/// generates one. Submitting again with the same key and the same config, from this or any
+/// other process, returns the job the first submission created; a different config under
+/// the same key is refused with HAZY_STATUS_VALIDATION (HTTP 409). Statuses as for
+/// hazy_train; HAZY_STATUS_INVALID_ARGUMENT for a malformed key.
+#[no_mangle]
+pub unsafe extern "C" fn hazy_train_with_key(
+    client: *mut hazy_client_t,
+    project_id: *const c_char,
+    config_json: *const c_char,
+    idempotency_key: *const c_char,
+    job_out: *mut *mut hazy_job_t,
+    error: *mut *mut hazy_error_t,
+) -> Status {
     fetch_job(client, job_out, true, error, |c| {
         let project = unsafe { required_str(project_id, "project_id")? };
         let config = unsafe { required_str(config_json, "config_json")? };
-        Ok(c.train(project, config))
+        let key = unsafe { optional_str(idempotency_key, "idempotency_key")? };
+        Ok(c.train_with_key(project, config, key))
     })
 }
 
@@ -114,11 +136,29 @@ pub unsafe extern "C" fn hazy_generate(
     job_out: *mut *mut hazy_job_t,
     error: *mut *mut hazy_error_t,
 ) -> Status {
+    hazy_generate_with_key(client, project_id, model_id, num_rows, config_json, std::ptr::null(), job_out, error)
+}
+
+/// As hazy_generate, under the caller's Idempotency-Key (NULL generates one); see
+/// hazy_train_with_key.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn hazy_generate_with_key(
+    client: *mut hazy_client_t,
+    project_id: *const c_char,
+    model_id: *const c_char,
+    num_rows: u64,
+    config_json: *const c_char,
+    idempotency_key: *const c_char,
+    job_out: *mut *mut hazy_job_t,
+    error: *mut *mut hazy_error_t,
+) -> Status {
     fetch_job(client, job_out, true, error, |c| {
         let project = unsafe { required_str(project_id, "project_id")? };
         let model = unsafe { required_str(model_id, "model_id")? };
         let config = unsafe { optional_str(config_json, "config_json")? };
-        Ok(c.generate(project, model, (num_rows > 0).then_some(num_rows), config))
+        let key = unsafe { optional_str(idempotency_key, "idempotency_key")? };
+        Ok(c.generate_with_key(project, model, (num_rows > 0).then_some(num_rows), config, key))
     })
 }
 

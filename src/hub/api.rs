@@ -54,10 +54,10 @@ impl Hub {
         url
     }
 
-    pub async fn submit_train_job(&self, project: &str, config_json: &str) -> Result<Job> {
+    pub async fn submit_train_job(&self, project: &str, config_json: &str, key: Option<&str>) -> Result<Job> {
         let what = format!("submit a training job for project '{project}'");
         let path = paths::submit_train_job(project);
-        self.submit(&path, config_json.as_bytes().to_vec(), &what).await
+        self.submit(&path, config_json.as_bytes().to_vec(), key, &what).await
     }
 
     pub async fn submit_generation_job(
@@ -66,6 +66,7 @@ impl Hub {
         model_id: &str,
         num_rows: Option<u64>,
         config: Option<serde_json::Value>,
+        key: Option<&str>,
     ) -> Result<Job> {
         let what = format!("submit a generation job for model '{model_id}' in project '{project}'");
         let mut body = json!({ "model_id": model_id });
@@ -76,15 +77,22 @@ impl Hub {
             body["config"] = config;
         }
         let body = serde_json::to_vec(&body).expect("a JSON value always serializes");
-        self.submit(&paths::submit_generation_job(project), body, &what).await
+        self.submit(&paths::submit_generation_job(project), body, key, &what).await
     }
 
     /// A submission carries one `Idempotency-Key` for all of its retries, so a retry after a
-    /// lost response returns the job the first attempt created instead of a second one.
-    async fn submit(&self, path: &HubPath, body: Vec<u8>, what: &str) -> Result<Job> {
-        let key = uuid::Uuid::new_v4().to_string();
-        let body = self.call(Method::POST, path, Some(body), Some(&key), what).await?;
-        parse::<WireJob>(&body, what).map(Job::from)
+    /// lost response returns the job the first attempt created instead of a second one. The
+    /// caller may supply the key, so that a rerun in a new process does the same; a failure
+    /// carries the key either way, since the Hub may have created the job after all.
+    async fn submit(&self, path: &HubPath, body: Vec<u8>, key: Option<&str>, what: &str) -> Result<Job> {
+        let key = match key {
+            Some(key) => check_idempotency_key(key)?.to_owned(),
+            None => uuid::Uuid::new_v4().to_string(),
+        };
+        let result = self.call(Method::POST, path, Some(body), Some(&key), what).await;
+        result
+            .and_then(|body| parse::<WireJob>(&body, what).map(Job::from))
+            .map_err(|e| e.with_idempotency_key(&key))
     }
 
     pub async fn job(&self, job_id: &str) -> Result<Job> {
@@ -150,7 +158,7 @@ impl Hub {
     ) -> Result<Vec<u8>> {
         let url = self.url(path);
         let result = retry(self.retry, || self.attempt(&method, &url, path.scope, body.as_deref(), idempotency_key, what)).await;
-        result.map_err(|e| e.redact(self.tokens.secrets().iter().map(String::as_str)))
+        result.map_err(|e| e.redact(&self.tokens.redactor()))
     }
 
     /// One attempt, including the single replay after a 401 with a freshly fetched token.
@@ -192,13 +200,13 @@ impl Hub {
             let header = |name| response.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_owned);
             let retry_after = header(RETRY_AFTER).as_deref().and_then(parse_retry_after);
             let challenge = header(WWW_AUTHENTICATE);
-            let body = http::read_body(response, MAX_HUB_BODY, what)
-                .await
-                .map_err(|e| Failure::transient(e, None))?;
+            let body = http::read_body(response, MAX_HUB_BODY, what).await?;
             if (200..300).contains(&status) {
                 return Ok(body);
             }
-            let error = hub_error(status, challenge.as_deref(), &body, what, scope);
+            let mut redactor = self.tokens.redactor();
+            redactor.add_secret(token.expose_secret());
+            let error = hub_error(status, challenge.as_deref(), &body, what, scope, &redactor);
             return Err(if status == 429 || status >= 500 {
                 Failure::transient(error, retry_after)
             } else {
@@ -208,7 +216,22 @@ impl Hub {
     }
 }
 
-fn parse<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T> {
+/// Keys travel in a header and are compared byte for byte by the Hub: printable ASCII, no
+/// spaces, and short enough for any proxy. A UUID fits, and so do most job-scheduler ids.
+const MAX_KEY_LEN: usize = 255;
+
+fn check_idempotency_key(key: &str) -> Result<&str> {
+    if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        let shown = crate::config::truncate(key, 64);
+        return Err(Error::invalid_argument(format!(
+            "idempotency key '{}' must be 1 to {MAX_KEY_LEN} printable ASCII characters without spaces",
+            shown.escape_default()
+        )));
+    }
+    Ok(key)
+}
+
+pub(crate) fn parse<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T> {
     serde_json::from_slice(body)
         .map_err(|e| Error::protocol(format!("{what}: the Hub's answer is not the expected JSON: {e}")))
 }

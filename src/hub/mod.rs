@@ -1,10 +1,10 @@
 //! Hazy Hub's HTTP API as this library models it (see `contract/hub-api.yaml`): the paths,
 //! the wire types, local validation of training configs, and the request machinery.
 
-mod api;
+pub(crate) mod api;
 pub mod paths;
-mod problem;
-mod types;
+pub(crate) mod problem;
+pub(crate) mod types;
 mod validate;
 
 pub use api::Hub;

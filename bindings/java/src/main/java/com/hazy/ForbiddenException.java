@@ -1,6 +1,6 @@
 package com.hazy;
 
-/** The token lacks a scope or audience the operation needs; {@link #field()} names the missing scope ({@link Status#FORBIDDEN}). */
+/** The token lacks a scope the operation needs (a token without the Hub's audience is an {@link AuthenticationException}); {@link #field()} names the missing scope ({@link Status#FORBIDDEN}). */
 public class ForbiddenException extends HazyException {
     private static final long serialVersionUID = 1L;
 

@@ -1,0 +1,233 @@
+//! Canary secrets against servers that echo the request back inside their error answers, at
+//! every length around each cut-off the library applies (100 characters for a code, 300 for
+//! a description, 2,048 for a message). No canary may survive anywhere a caller can read it:
+//! not literally, not in any encoding libhazy sent it in, and not as a prefix of 6 or more
+//! characters.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::Router;
+use base64::Engine;
+use hazy::auth::{Credentials, ManualClock};
+use hazy::runtime::block_on;
+use hazy::{Client, Config, Error};
+
+const SECRET: &str = "CANARY-SECRET-7f3a+/=&x9";
+const PASSWORD: &str = "CANARY-PASS-91bd+/ =&q";
+const ACCESS: &str = "CANARY-ACCESS-5e0c.eyJzdWIiOiJ4In0.c2ln";
+const REFRESH: &str = "CANARY-REFRESH-c4d2.eyJ0eXAiOiJSZWZyZXNoIn0.c2ln";
+const BEARER: &str = "CANARY-BEARER-88aa.eyJhdWQiOiJodWIifQ.c2ln";
+
+/// Where the echo goes and how much padding precedes it.
+#[derive(Clone, Copy)]
+struct Plan {
+    status: u16,
+    pad: usize,
+    /// Answer password grants with tokens instead of an echo (to get a refresh token).
+    grant_tokens: bool,
+}
+
+type Shared = Arc<Mutex<Plan>>;
+
+fn echo_text(method: &Method, uri: &Uri, headers: &HeaderMap, body: &str, pad: usize) -> String {
+    let mut text = "p".repeat(pad);
+    text.push_str(&format!("{method} {uri} HTTP/1.1 "));
+    for (name, value) in headers {
+        text.push_str(&format!("{name}: {} ", value.to_str().unwrap_or("")));
+    }
+    text.push_str(body);
+    text
+}
+
+async fn answer(axum::extract::State(plan): axum::extract::State<Shared>, method: Method, uri: Uri, headers: HeaderMap, body: String) -> Response {
+    let plan = *plan.lock().unwrap();
+    if uri.path() == "/token" && plan.grant_tokens && body.contains("grant_type=password") {
+        let tokens = format!(
+            r#"{{"access_token":"{ACCESS}","refresh_token":"{REFRESH}","token_type":"Bearer","expires_in":60,"refresh_expires_in":600}}"#
+        );
+        return ([("content-type", "application/json")], tokens).into_response();
+    }
+    let echo = echo_text(&method, &uri, &headers, &body, plan.pad);
+    let json = serde_json::json!({
+        "error": echo, "error_description": echo,
+        "code": echo, "detail": echo, "title": echo, "field": echo, "required_scope": echo,
+    });
+    let mut response = (StatusCode::from_u16(plan.status).unwrap(), [("content-type", "application/json")], json.to_string()).into_response();
+    let challenge = format!(r#"Bearer error="invalid_token", error_description="{}""#, echo.replace('"', "'"));
+    if let Ok(value) = challenge.parse() {
+        response.headers_mut().insert("www-authenticate", value);
+    }
+    response
+}
+
+fn serve_echo(plan: Shared) -> String {
+    let app = Router::new().route("/{*rest}", any(answer)).with_state(plan);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    format!("http://{}", rx.recv().unwrap())
+}
+
+/// Every form in which a canary could come back.
+fn forms(canary: &str, client_id: &str) -> Vec<String> {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    let form = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let b64 = |s: String| base64::engine::general_purpose::STANDARD.encode(s);
+    vec![
+        canary.to_owned(),
+        form(canary),
+        form(canary).to_lowercase(),
+        utf8_percent_encode(canary, NON_ALPHANUMERIC).to_string(),
+        b64(format!("{client_id}:{canary}")),
+        b64(format!("{}:{}", form(client_id), form(canary))),
+    ]
+}
+
+/// Counts canaries found in `text`, whole or as a prefix of at least 6 characters of any
+/// form (a prefix is what a cut before redaction leaves behind).
+fn leaks(text: &str, client_id: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for canary in [SECRET, PASSWORD, ACCESS, REFRESH, BEARER] {
+        for form in forms(canary, client_id) {
+            // "text holds the first n characters" only gets rarer as n grows, so the longest
+            // leaked prefix is found by bisection (the forms are ASCII).
+            let holds = |n: usize| text.contains(&form[..n]);
+            if form.len() < 6 || !holds(6) {
+                continue;
+            }
+            let (mut lo, mut hi) = (6, form.len());
+            while lo < hi {
+                let mid = (lo + hi).div_ceil(2);
+                if holds(mid) { lo = mid } else { hi = mid - 1 }
+            }
+            found.push(form[..lo].to_owned());
+        }
+    }
+    found
+}
+
+/// Everything of an error that a caller can read, through Rust and through the C API.
+fn readable(e: &Error) -> String {
+    format!(
+        "{e} | {e:?} | {} | {:?} | {:?} | {:?}",
+        e.message(),
+        e.oauth_error(),
+        e.oauth_description(),
+        e.field()
+    )
+}
+
+fn config(base: &str, client_id: &str, auth: &str) -> Config {
+    let mut c = Config::default();
+    c.set("host", base).unwrap();
+    c.set("token_url", &format!("{base}/token")).unwrap();
+    c.set("client_id", client_id).unwrap();
+    c.set("client_secret", SECRET).unwrap();
+    c.set("client_auth", auth).unwrap();
+    c.set("retry_max_attempts", "1").unwrap();
+    c
+}
+
+/// Pads that put each canary's start just before, on and after every cut-off, whatever the
+/// length of the echoed request line and headers before it.
+fn pads() -> Vec<usize> {
+    let mut pads: Vec<usize> = (0..=320).step_by(20).collect();
+    pads.extend([0, 1, 2, 50, 90, 95, 99, 100, 101, 250, 280, 290, 295, 299, 300, 301, 310]);
+    pads
+}
+
+#[test]
+fn token_endpoint_echoes_never_leak_a_secret_in_any_form() {
+    let plan: Shared = Arc::new(Mutex::new(Plan { status: 400, pad: 0, grant_tokens: false }));
+    let base = serve_echo(plan.clone());
+    let mut tried = 0;
+    // A long client id pushes the description to the 2,048-character message cap.
+    let long_id = format!("api-{}", "i".repeat(1900));
+    for client_id in ["api", long_id.as_str()] {
+        for auth in ["post", "basic"] {
+            // One client serves every echo: a failed grant leaves nothing cached behind.
+            let client = Client::new(config(&base, client_id, auth)).unwrap();
+            for status in [400, 401, 404, 500, 200] {
+                for pad in pads() {
+                    *plan.lock().unwrap() = Plan { status, pad, grant_tokens: false };
+                    let password = Credentials::Password {
+                        client_id: client_id.to_owned(),
+                        client_secret: Some(SECRET.to_owned().into()),
+                        username: "ana".to_owned(),
+                        password: PASSWORD.to_owned().into(),
+                    };
+                    for credentials in [None, Some(password)] {
+                        let e = block_on(client.authenticate(credentials)).unwrap().unwrap_err();
+                        tried += 1;
+                        let text = readable(&e);
+                        let found = leaks(&text, client_id);
+                        assert!(found.is_empty(), "{auth} {status} pad {pad}: {found:?} in {text}");
+                    }
+                }
+            }
+        }
+    }
+    assert!(tried > 1000, "{tried}");
+    println!("token endpoint: {tried} echoed errors, 0 canaries found");
+}
+
+#[test]
+fn refresh_token_echoes_never_leak() {
+    let plan: Shared = Arc::new(Mutex::new(Plan { status: 400, pad: 0, grant_tokens: true }));
+    let base = serve_echo(plan.clone());
+    for pad in pads() {
+        *plan.lock().unwrap() = Plan { status: 400, pad, grant_tokens: true };
+        let clock = Arc::new(ManualClock::new());
+        let mut c = config(&base, "api", "post");
+        c.set("username", "ana").unwrap();
+        c.set("password", PASSWORD).unwrap();
+        let client = Client::with_clock(c, clock.clone()).unwrap();
+        block_on(client.authenticate(None)).unwrap().unwrap();
+        // Past expiry: the refresh grant goes out, its echo comes back, then the password
+        // grant's fallback is not tried (not invalid_grant) and the echo is reported.
+        clock.advance(std::time::Duration::from_secs(120));
+        *plan.lock().unwrap() = Plan { status: 400, pad, grant_tokens: false };
+        let e = block_on(client.access_token()).unwrap().unwrap_err();
+        let text = readable(&e);
+        assert!(leaks(&text, "api").is_empty(), "pad {pad}: {text}");
+    }
+}
+
+#[test]
+fn hub_echoes_never_leak_the_token() {
+    let plan: Shared = Arc::new(Mutex::new(Plan { status: 400, pad: 0, grant_tokens: false }));
+    let base = serve_echo(plan.clone());
+    let mut tried = 0;
+    let mut c = config(&base, "api", "post");
+    c.set("access_token", BEARER).unwrap();
+    let client = Client::new(c).unwrap();
+    for status in [400, 401, 403, 404, 409, 418, 422, 500] {
+        for pad in pads() {
+            *plan.lock().unwrap() = Plan { status, pad, grant_tokens: false };
+            let config = r#"{"data_schema":{"tables":[{"name":"t"}]},"data_input":["s3://b/t.csv"]}"#;
+            let errors = [
+                block_on(client.train("p1", config)).unwrap().unwrap_err(),
+                block_on(client.job("j1")).unwrap().unwrap_err(),
+                block_on(client.list_models("p1")).unwrap().unwrap_err(),
+            ];
+            for e in errors {
+                tried += 1;
+                let text = readable(&e);
+                let found = leaks(&text, "api");
+                assert!(found.is_empty(), "{status} pad {pad}: {found:?} in {text}");
+            }
+        }
+    }
+    println!("hub: {tried} echoed errors, 0 canaries found");
+}
