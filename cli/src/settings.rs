@@ -1,0 +1,82 @@
+//! The library's configuration, from the `HAZY_*` environment (exactly as libhazy reads it),
+//! then the flags, then secrets from files or standard input.
+
+use std::io::Read;
+use std::path::Path;
+
+use hazy::{Config, Error};
+
+use crate::args::Global;
+
+/// Reads a file given on the command line; `-` is standard input, which only one input may use.
+pub struct Inputs {
+    stdin_used_by: Option<&'static str>,
+}
+
+impl Inputs {
+    pub fn new() -> Inputs {
+        Inputs { stdin_used_by: None }
+    }
+
+    pub fn read(&mut self, what: &'static str, path: &Path) -> Result<String, Error> {
+        if path.as_os_str() == "-" {
+            if let Some(first) = self.stdin_used_by.replace(what) {
+                return Err(Error::invalid_argument(format!(
+                    "standard input can carry only one thing: both {first} and {what} are `-`"
+                )));
+            }
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| Error::invalid_argument(format!("cannot read {what} from standard input: {e}")))?;
+            return Ok(text);
+        }
+        std::fs::read_to_string(path)
+            .map_err(|e| Error::invalid_argument(format!("cannot read {what} from '{}': {e}", path.display())))
+    }
+
+    /// A secret from a file: one line, its line ending (and surrounding blanks) removed.
+    fn read_secret(&mut self, what: &'static str, path: &Path) -> Result<String, Error> {
+        let text = self.read(what, path)?;
+        let secret = text.trim();
+        if secret.is_empty() {
+            return Err(Error::invalid_argument(format!("{what} file '{}' is empty", path.display())));
+        }
+        Ok(secret.to_owned())
+    }
+}
+
+pub fn config(global: &Global, inputs: &mut Inputs) -> Result<Config, Error> {
+    let mut config = Config::from_env()?;
+    let flags = [
+        ("host", &global.host),
+        ("realm", &global.realm),
+        ("auth_url", &global.auth_url),
+        ("token_url", &global.token_url),
+        ("client_id", &global.client_id),
+        ("username", &global.username),
+        ("scope", &global.scope),
+        ("ca_bundle", &global.ca_bundle),
+    ];
+    for (key, value) in flags {
+        if let Some(value) = value {
+            config.set(key, value).map_err(|e| Error::invalid_argument(format!("--{}: {}", key.replace('_', "-"), e.message())))?;
+        }
+    }
+    let files = [
+        ("client_secret", "client secret", &global.client_secret_file),
+        ("password", "password", &global.password_file),
+        ("access_token", "access token", &global.access_token_file),
+    ];
+    for (key, what, path) in files {
+        if let Some(path) = path {
+            let secret = inputs.read_secret(what, path)?;
+            config.set(key, &secret)?;
+        }
+    }
+    // The CLI names itself to the Hub unless the caller chose a User-Agent.
+    if std::env::var_os("HAZY_USER_AGENT").is_none() {
+        config.user_agent = format!("hazy-cli/{} libhazy/{}", env!("CARGO_PKG_VERSION"), hazy::VERSION);
+    }
+    Ok(config)
+}

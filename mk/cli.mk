@@ -1,0 +1,21 @@
+# The `hazy` command-line tool (cli/, issue 15). `make build` builds it with the workspace
+# (target/debug/hazy); its end-to-end suite (tests/cli) runs under the stack, against the
+# real Keycloak and the Hub simulator, including a pseudo-terminal for the progress bar.
+#
+#   make test-cli    (in `make test`) every command, exit codes, --json, signals, secrets
+#   make demo-cli    one training run through the CLI with --wait, under its own stack
+
+SERVICE_SUITES += test-cli
+
+.PHONY: test-cli demo-cli cli-train-demo
+
+test-cli: build
+	$(PYTHON) -m pytest -q tests/cli
+
+# What `make demo` runs after the C program, inside the stack it already started.
+cli-train-demo:
+	HAZY_HUB_HOST="$$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID=api HAZY_CLIENT_SECRET=api-Sup3r-S3cret-0001 \
+	    $(TARGET)/hazy train --project demo-project --config examples/training-config.json --wait
+
+demo-cli: build
+	@$(STACK) $(MAKE) --no-print-directory cli-train-demo
