@@ -75,6 +75,7 @@ def _load():
         "hazy_error_oauth_error": ([c_void_p], c_char_p),
         "hazy_error_oauth_description": ([c_void_p], c_char_p),
         "hazy_error_field": ([c_void_p], c_char_p),
+        "hazy_error_idempotency_key": ([c_void_p], c_char_p),
         "hazy_error_free": ([c_void_p], None),
         "hazy_status_name": ([c_int32], c_char_p),
         "hazy_state_name": ([c_int32], c_char_p),
@@ -83,6 +84,8 @@ def _load():
         # jobs
         "hazy_train": ([c_void_p, c_char_p, c_char_p, pp, pp], c_int),
         "hazy_generate": ([c_void_p, c_char_p, c_char_p, c_uint64, c_char_p, pp, pp], c_int),
+        "hazy_train_with_key": ([c_void_p, c_char_p, c_char_p, c_char_p, pp, pp], c_int),
+        "hazy_generate_with_key": ([c_void_p, c_char_p, c_char_p, c_uint64, c_char_p, c_char_p, pp, pp], c_int),
         "hazy_job_get": ([c_void_p, c_char_p, pp, pp], c_int),
         "hazy_job_cancel": ([c_void_p, c_char_p, pp, pp], c_int),
         "hazy_job_wait": ([c_void_p, c_char_p, c_uint64, PROGRESS_FN, c_void_p, c_void_p, pp, pp], c_int),
@@ -148,7 +151,8 @@ def version() -> str:
 class HazyError(Exception):
     """A failed libhazy call, with everything its hazy_error_t carried."""
 
-    def __init__(self, status, message, http_status=0, oauth_error=None, oauth_description=None, field=None):
+    def __init__(self, status, message, http_status=0, oauth_error=None, oauth_description=None, field=None,
+                 idempotency_key=None):
         self.status = status
         self.status_name = status_name(status)
         self.message = message
@@ -156,6 +160,7 @@ class HazyError(Exception):
         self.oauth_error = oauth_error
         self.oauth_description = oauth_description
         self.field = field
+        self.idempotency_key = idempotency_key  # a failed submission's key, to resubmit with
         super().__init__(f"{self.status_name}: {message} (http {http_status}, oauth_error {oauth_error!r}, "
                          f"field {field!r})")
 
@@ -176,6 +181,7 @@ def error_from(status: int, err: c_void_p) -> HazyError:
             _s(LIB.hazy_error_oauth_error(err)),
             _s(LIB.hazy_error_oauth_description(err)),
             _s(LIB.hazy_error_field(err)),
+            _s(LIB.hazy_error_idempotency_key(err)),
         )
     finally:
         LIB.hazy_error_free(err)
@@ -357,6 +363,18 @@ class Client:
     def generate(self, project_id, model_id, num_rows=0, config_json=None) -> Job:
         out = c_void_p()
         call(LIB.hazy_generate, self.ptr, _b(project_id), _b(model_id), num_rows, _b(config_json), byref(out))
+        return Job.take(out)
+
+    def train_with_key(self, project_id, config_json, idempotency_key=None) -> Job:
+        """hazy_train_with_key; on failure the HazyError's idempotency_key is the key used."""
+        out = c_void_p()
+        call(LIB.hazy_train_with_key, self.ptr, _b(project_id), _b(config_json), _b(idempotency_key), byref(out))
+        return Job.take(out)
+
+    def generate_with_key(self, project_id, model_id, num_rows=0, config_json=None, idempotency_key=None) -> Job:
+        out = c_void_p()
+        call(LIB.hazy_generate_with_key, self.ptr, _b(project_id), _b(model_id), num_rows, _b(config_json),
+             _b(idempotency_key), byref(out))
         return Job.take(out)
 
     def job_get(self, job_id) -> Job:

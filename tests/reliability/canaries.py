@@ -6,8 +6,11 @@ said: each error's message, oauth_error, oauth_description and field, and the pr
     python3 tests/stack/stack.py run --sim-bin target/debug/hazy-hub-sim -- \
         python3 tests/reliability/canaries.py
 
-The error paths run in a child process (this file with --drive) so that its stderr, with every
-log variable turned up, is captured whole. The search looks for each canary literally,
+The error paths run in a child process (this file with --drive) so that its stderr is captured
+whole. libhazy has no log level to turn up: its only writer to stderr is the warning of
+insecure_skip_tls_verify, so every client of the driver sets that option (harmless over plain
+HTTP) and the warning is written, and scanned, once per client. A panic's message would also go
+to stderr (RUST_BACKTRACE=full adds the backtrace). The search looks for each canary literally,
 form-urlencoded, percent-encoded (either hex case), base64 (alone and as `id:secret` with id and
 secret raw or form-encoded, standard and URL-safe alphabets), and for the first 6 characters of
 each of those: a secret cut before it is redacted survives as a prefix.
@@ -38,18 +41,36 @@ SECRETS = {
     "secret_unknown_client": "Nr5tWd-SECRET=&+/",
     "secret_bad_realm": "Ps6uVe-SECRET/+&=",
     "secret_password_grant": "Gf3hJk-SECRET&=+/",
+    "secret_explicit": "Wq8rTy-SECRET+&/=",          # hazy_authenticate_client_credentials
+    "secret_env": "Ez4xCv-SECRET=/+&",               # from HAZY_CLIENT_SECRET
+    "secret_unreachable": "Yh6nMj-SECRET/&=+",       # token endpoint down, hung or not TLS
 }
 PASSWORDS = {
     "password_short": "Hj4kLm-PW+/=&%20?#",
     "password_400": _long("Bn7mQw", 400),
     "password_unknown_user": "Cv2xZa-PW=&/+",
+    "password_explicit": "Dk9pLo-PW&+/=",             # hazy_authenticate_password
 }
 TOKENS = {
     "bearer_short": "Tb9cQe-TOKEN.eyJhbGciOiJSUzI1NiJ9.Zm9v+/=",
     "bearer_long": _long("Ud4rSy", 3000),
+    "bearer_bad_chars": "Fg7hJu-TOKEN\twith a tab",   # refused before anything is sent
+    "bearer_hub_down": "Iu3yTr-TOKEN.eyJ4In0.c2ln",   # the Hub unreachable
 }
 REAL = {"secret_api": rel.API[1], "secret_no_train": rel.NO_TRAIN[1], "password_analyst": rel.USER[1]}
 UNKNOWN_CLIENT = "rel-unknown-client"
+
+
+def client(creds=rel.API, **settings):
+    """rel.client with the one stderr writer libhazy has turned on."""
+    return rel.client(creds, insecure_skip_tls_verify="true", **settings)
+
+
+def closed_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @dataclass
@@ -74,25 +95,25 @@ def cases():
         for auth in ("post", "basic"):
             for key in ("secret_short", "secret_300", "secret_2048"):
                 add(f"wrong secret {key} {auth} via {via}", (hz.AUTH,), api[0],
-                    lambda k=key, u=url, a=auth: rel.client((api[0], SECRETS[k]), token_url=u, client_auth=a)
+                    lambda k=key, u=url, a=auth: client((api[0], SECRETS[k]), token_url=u, client_auth=a)
                     .authenticate())
         for key in ("password_short", "password_400"):
             add(f"wrong password {key} via {via}", (hz.AUTH,), api[0],
-                lambda k=key, u=url: rel.client(api, token_url=u, username=rel.USER[0], password=PASSWORDS[k],
+                lambda k=key, u=url: client(api, token_url=u, username=rel.USER[0], password=PASSWORDS[k],
                                                 audience="hazy-hub-backend").authenticate())
     add("wrong client secret, password grant", (hz.AUTH,), api[0],
-        lambda: rel.client((api[0], SECRETS["secret_password_grant"]), username=rel.USER[0],
+        lambda: client((api[0], SECRETS["secret_password_grant"]), username=rel.USER[0],
                            password=rel.USER[1]).authenticate())
     add("unknown user", (hz.AUTH,), api[0],
-        lambda: rel.client(api, username="rel-nobody", password=PASSWORDS["password_unknown_user"]).authenticate())
+        lambda: client(api, username="rel-nobody", password=PASSWORDS["password_unknown_user"]).authenticate())
     for auth in ("post", "basic"):
         add(f"unknown client {auth}", (hz.AUTH,), UNKNOWN_CLIENT,
-            lambda a=auth: rel.client((UNKNOWN_CLIENT, SECRETS["secret_unknown_client"]), client_auth=a)
+            lambda a=auth: client((UNKNOWN_CLIENT, SECRETS["secret_unknown_client"]), client_auth=a)
             .authenticate())
     add("bad realm", (hz.NOT_FOUND,), api[0],
-        lambda: rel.client((api[0], SECRETS["secret_bad_realm"]), token_url=bad_realm).authenticate())
+        lambda: client((api[0], SECRETS["secret_bad_realm"]), token_url=bad_realm).authenticate())
     add("invalid scope", (hz.FORBIDDEN,), api[0],
-        lambda: rel.client(api, scope="hazy/NoSuchScope:x").authenticate())
+        lambda: client(api, scope="hazy/NoSuchScope:x").authenticate())
     add("forbidden: train without the scope", (hz.FORBIDDEN,), notrain[0],
         lambda: _shared(notrain).train(rel.unique("canary"), rel.CONFIG))
     add("validation: local check", (hz.VALIDATION,), api[0],
@@ -105,10 +126,72 @@ def cases():
         lambda: _shared(api).job_get("00000000-0000-4000-8000-000000000000"))
     add("not found: model", (hz.NOT_FOUND,), api[0],
         lambda: _shared(api).generate(rel.unique("canary"), "00000000-0000-4000-8000-000000000000", 10))
-    for key in TOKENS:
+    for key in ("bearer_short", "bearer_long"):
         add(f"401 with bearer {key}", (hz.AUTH, hz.PROTOCOL, hz.VALIDATION), api[0],
             lambda k=key: _bearer(TOKENS[k]).job_get("00000000-0000-4000-8000-000000000000"))
+    # The other entry points: explicit credentials, the environment, a refused bearer token.
+    add("explicit client credentials", (hz.AUTH,), api[0],
+        lambda: client(api).authenticate_client_credentials(api[0], SECRETS["secret_explicit"]))
+    add("explicit password grant", (hz.AUTH,), api[0],
+        lambda: client(api).authenticate_password(api[0], api[1], rel.USER[0], PASSWORDS["password_explicit"]))
+    add("environment: wrong HAZY_CLIENT_SECRET", (hz.AUTH,), api[0], _from_env)
+    add("bearer token with control characters", (hz.INVALID_ARGUMENT,), api[0],
+        lambda: _bearer(TOKENS["bearer_bad_chars"]))
+    # Transport failures with a secret in flight.
+    unreachable = (api[0], SECRETS["secret_unreachable"])
+    add("token endpoint unreachable", (hz.NETWORK,), api[0],
+        lambda: client(unreachable, token_url=f"http://127.0.0.1:{closed_port()}/token", retry_max_attempts=1)
+        .authenticate())
+    add("token endpoint not TLS", (hz.TLS, hz.NETWORK, hz.PROTOCOL), api[0],
+        lambda: client(unreachable, token_url=kc_token.replace("http://", "https://"), retry_max_attempts=1)
+        .authenticate())
+    add("token endpoint hangs", (hz.TIMEOUT,), api[0], lambda: _silent_token_endpoint(unreachable))
+    add("Hub unreachable", (hz.NETWORK,), api[0],
+        lambda: _bearer(TOKENS["bearer_hub_down"], host=f"http://127.0.0.1:{closed_port()}", retry_max_attempts=1)
+        .job_get("00000000-0000-4000-8000-000000000000"))
+    # Hub faults while the real token is in use: 503 to the end, every attempt dropped, too slow.
+    for kind, status, extra in (("status", hz.SERVER, {"status": 503, "retry_after_s": 0, "count": 2}),
+                                ("drop", hz.NETWORK, {"count": 2}),
+                                ("latency", hz.TIMEOUT, {"latency_ms": 3000, "count": 2})):
+        add(f"Hub fault {kind}", (status,), api[0], lambda k=kind, x=extra: _hub_fault(k, x))
     return out
+
+
+def _from_env():
+    env = {"HAZY_HUB_HOST": rel.HUB, "HAZY_TOKEN_URL": rel.TOKEN_URL, "HAZY_CLIENT_ID": rel.API[0],
+           "HAZY_CLIENT_SECRET": SECRETS["secret_env"], "HAZY_INSECURE_SKIP_TLS_VERIFY": "true"}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        hz.Client(load_env=True).authenticate()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k)
+            else:
+                os.environ[k] = v
+
+
+def _silent_token_endpoint(creds):
+    from netfaults import Silent
+    silent = Silent()
+    try:
+        client(creds, token_url=f"http://127.0.0.1:{silent.port}/token", request_timeout_ms=500,
+               retry_max_attempts=1).authenticate()
+    finally:
+        silent.close()
+
+
+def _hub_fault(kind, extra):
+    project = rel.unique(f"canary-{kind}")
+    rel.fault(rel.train_path(project), kind, method="POST", **extra)
+    c = _shared(rel.API)
+    # A client of its own for the timeout, on the shared client's (canary) token.
+    if kind == "latency":
+        c = _bearer(c.access_token(), request_timeout_ms=500, retry_max_attempts=2, retry_base_delay_ms=20)
+    else:
+        c = _bearer(c.access_token(), retry_max_attempts=2, retry_base_delay_ms=20)
+    c.train(project, rel.CONFIG)
 
 
 _SHARED = {}
@@ -118,12 +201,13 @@ def _shared(creds):
     """One client per credentials for the Hub cases, so the driver can report the real access
     token those errors were made with (a canary too)."""
     if creds not in _SHARED:
-        _SHARED[creds] = rel.client(creds)
+        _SHARED[creds] = client(creds)
     return _SHARED[creds]
 
 
-def _bearer(token):
-    c = hz.Client({"host": rel.HUB})
+def _bearer(token, host=None, **settings):
+    c = hz.Client({"host": host or rel.HUB, "insecure_skip_tls_verify": "true",
+                   **{k: str(v) for k, v in settings.items()}})
     c.authenticate_bearer(token)
     return c
 
@@ -194,8 +278,7 @@ def main():
     if "--drive" in sys.argv:
         return drive()
     self_test()
-    env = dict(os.environ, RUST_LOG="trace", RUST_BACKTRACE="full", HAZY_LOG="trace", HAZY_DEBUG="1")
-    # Also watch the warning path that writes to stderr.
+    env = dict(os.environ, RUST_BACKTRACE="full")
     proc = subprocess.run([sys.executable, __file__, "--drive"], env=env, capture_output=True, text=True,
                           timeout=600)
     records = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
@@ -225,6 +308,9 @@ def main():
         canaries[f"real_access_token_{i}"] = (token, rel.API[0])
     if len(real_tokens) != 2:
         failures.append(f"the driver reported {len(real_tokens)} real access tokens, expected 2")
+    warnings = proc.stderr.count("TLS certificate verification is DISABLED")
+    if warnings == 0:
+        failures.append("stderr holds no insecure-mode warning: the stderr scan did not see libhazy's writer")
     hits = scan(haystacks, canaries)
     n_forms = sum(len(forms(v, c)) for v, c in canaries.values())
     for name, form, where in hits:
@@ -233,7 +319,8 @@ def main():
         print(f"  FAIL {f}")
     print(f"canaries: {len(canaries)} canaries ({n_forms} forms) through {len(records)} error paths "
           f"({reached} reached their expected status; {len(ids)} cases); scanned {len(haystacks) - 1} "
-          f"error fields and {len(proc.stderr)} bytes of stderr: {len(hits)} occurrences found")
+          f"error fields and {len(proc.stderr)} bytes of stderr ({warnings} warnings): "
+          f"{len(hits)} occurrences found")
     raise SystemExit(1 if hits or failures or not records else 0)
 
 

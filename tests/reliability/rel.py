@@ -1,15 +1,14 @@
 """Shared helpers of the reliability suite: the stack's settings, the simulator's /_sim/ admin
-API, and the idempotency-key calls of the C API (which tests/integration/hazy_ctypes.py predates).
+API, and submissions that report their idempotency key instead of raising.
 
-Everything goes through build/lib/libhazy.so via ctypes; nothing here talks to the Hub API itself.
+Everything goes through build/lib/libhazy.so via tests/integration/hazy_ctypes.py; nothing here
+talks to the Hub API itself.
 """
-import ctypes
 import json
 import os
 import sys
 import time
 import urllib.request
-from ctypes import POINTER, byref, c_char_p, c_int, c_uint64, c_void_p
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -17,17 +16,6 @@ sys.path.insert(0, str(REPO / "tests" / "integration"))
 import hazy_ctypes as hz  # noqa: E402  (the integration suite's wrapper: one binding, not two)
 
 LIB = hz.LIB
-_pp = POINTER(c_void_p)
-_KEY_SIGS = {
-    "hazy_train_with_key": ([c_void_p, c_char_p, c_char_p, c_char_p, _pp, _pp], c_int),
-    "hazy_generate_with_key": ([c_void_p, c_char_p, c_char_p, c_uint64, c_char_p, c_char_p, _pp, _pp], c_int),
-    "hazy_error_idempotency_key": ([c_void_p], c_char_p),
-}
-for _name, (_args, _res) in _KEY_SIGS.items():
-    try:
-        getattr(LIB, _name).argtypes, getattr(LIB, _name).restype = _args, _res
-    except AttributeError:  # an older library: the cases that need the key fail, the rest run
-        pass
 
 HUB = os.environ["HAZY_TEST_HUB_URL"].rstrip("/")
 TOKEN_URL = os.environ["HAZY_TEST_TOKEN_URL"]
@@ -67,31 +55,19 @@ class Submission:
         return self.status == hz.OK
 
 
-def _finish(status, out, err):
-    if status == hz.OK:
-        if err:
-            LIB.hazy_error_free(err)
-            raise AssertionError("OK returned but *error was not set to NULL")
-        return Submission(status, job=hz.Job.take(out))
+def _submission(fn, *args):
     try:
-        key = LIB.hazy_error_idempotency_key(err)
-        msg = LIB.hazy_error_message(err)
-        return Submission(status, key=key.decode() if key else None, message=msg.decode())
-    finally:
-        LIB.hazy_error_free(err)
+        return Submission(hz.OK, job=fn(*args))
+    except hz.HazyError as e:
+        return Submission(e.status, key=e.idempotency_key, message=e.message)
 
 
 def train_with_key(c, project, config=CONFIG, key=None):
-    out, err = c_void_p(), c_void_p()
-    st = LIB.hazy_train_with_key(c.ptr, hz._b(project), hz._b(config), hz._b(key), byref(out), byref(err))
-    return _finish(st, out, err)
+    return _submission(c.train_with_key, project, config, key)
 
 
 def generate_with_key(c, project, model_id, num_rows, key=None):
-    out, err = c_void_p(), c_void_p()
-    st = LIB.hazy_generate_with_key(c.ptr, hz._b(project), hz._b(model_id), num_rows, None, hz._b(key),
-                                    byref(out), byref(err))
-    return _finish(st, out, err)
+    return _submission(c.generate_with_key, project, model_id, num_rows, None, key)
 
 
 def status_of(fn, *args):
