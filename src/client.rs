@@ -1,4 +1,4 @@
-//! The client: configuration, one HTTP connection pool, one token cache and the Hub API,
+//! The client: configuration, its HTTP connection pools, one token cache and the Hub API,
 //! shared by every thread that holds it.
 
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::hub::{self, Hub, Job, Model};
 use crate::retry::RetryPolicy;
 use crate::status::Status;
-use crate::{http, runtime};
+use crate::http::Http;
 
 /// A Hub client. Cheap to clone; clones share the connection pool and the token cache.
 #[derive(Clone)]
@@ -35,8 +35,8 @@ impl Client {
 
     /// As `new`, with the clock the token cache uses to decide expiry (tests move it by hand).
     pub fn with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Client> {
-        let (pid, _) = runtime::get()?;
-        let http = http::build_client(&config)?;
+        let pid = std::process::id();
+        let http = Arc::new(Http::new(&config)?);
         // Without a derivable token endpoint only bearer tokens can work; that is reported
         // when a grant is attempted, not here.
         let endpoint = TokenEndpoint::from_config(&config).ok();

@@ -10,7 +10,7 @@ use super::options::hazy_options_t;
 use crate::auth::Credentials;
 use crate::client::Client;
 use crate::config::Config;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::runtime;
 use crate::status::Status;
 
@@ -153,7 +153,10 @@ pub unsafe extern "C" fn hazy_access_token(
         required_ptr(token_out, "token_out")?;
         let c = hazy_client_t::get(client)?;
         let token = runtime::block_on(c.access_token())??;
-        let owned = CString::new(token.expose_secret()).expect("header-safe tokens have no NUL");
+        // Grants refuse tokens that are not visible ASCII, so a NUL cannot get here; were one
+        // to, it is the server's fault, not a reason to panic.
+        let owned = CString::new(token.expose_secret())
+            .map_err(|_| Error::protocol("the access token contains a NUL character"))?;
         unsafe { *token_out = owned.into_raw() };
         Ok(())
     })
