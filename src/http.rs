@@ -6,13 +6,13 @@ use std::error::Error as StdError;
 use std::time::Duration;
 
 use reqwest::redirect::Policy;
-use reqwest::{Certificate, Response};
+use reqwest::Response;
 use thread_local::ThreadLocal;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::retry::Failure;
-use crate::runtime;
+use crate::{runtime, tls};
 use crate::status::Status;
 
 /// The HTTP connection pools of one `hazy_client_t`: one per calling thread.
@@ -28,31 +28,30 @@ pub struct Http {
     per_thread: ThreadLocal<RefCell<Option<(u64, reqwest::Client)>>>,
 }
 
-/// What a pool is built from, read once: a CA bundle is not re-read per thread.
+/// What a pool is built from, made once: the TLS configuration (and its verifier's roots)
+/// is shared by every pool of the client.
 struct Settings {
     connect_timeout: Duration,
     request_timeout: Duration,
     user_agent: String,
-    ca_bundle: Vec<Certificate>,
-    insecure: bool,
+    tls: rustls::ClientConfig,
 }
 
 impl Http {
     /// Checks the TLS and proxy settings by building the first pool, so that a bad CA bundle
     /// or proxy is reported here and not by the first call.
     pub fn new(config: &Config) -> Result<Http> {
-        install_crypto_provider();
+        let extra_roots = match &config.ca_bundle {
+            Some(path) => tls::read_ca_bundle(path)?,
+            None => Vec::new(),
+        };
         let settings = Settings {
             connect_timeout: config.connect_timeout,
             request_timeout: config.request_timeout,
             user_agent: config.user_agent.clone(),
-            ca_bundle: match &config.ca_bundle {
-                Some(path) => read_ca_bundle(path)?,
-                None => Vec::new(),
-            },
-            insecure: config.insecure_skip_tls_verify,
+            tls: tls::client_config(extra_roots, config.insecure_skip_tls_verify)?,
         };
-        if settings.insecure {
+        if config.insecure_skip_tls_verify {
             eprintln!(
                 "libhazy: WARNING: TLS certificate verification is DISABLED \
                  (insecure_skip_tls_verify); tokens and secrets can be intercepted"
@@ -86,38 +85,16 @@ impl Settings {
     /// Proxies come from `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (reqwest reads them);
     /// redirects are never followed, so a credential is never replayed to another host.
     fn build(&self) -> Result<reqwest::Client> {
-        let mut builder = reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .timeout(self.request_timeout)
             .user_agent(self.user_agent.clone())
-            .redirect(Policy::none());
-        if !self.ca_bundle.is_empty() {
-            builder = builder.tls_certs_merge(self.ca_bundle.clone());
-        }
-        if self.insecure {
-            builder = builder.tls_danger_accept_invalid_certs(true);
-        }
+            .redirect(Policy::none())
+            .tls_backend_preconfigured(self.tls.clone());
         builder
             .build()
             .map_err(|e| Error::invalid_argument(format!("cannot build the HTTP client: {}", chain(&e))))
     }
-}
-
-/// reqwest is built without a default rustls crypto provider (to avoid aws-lc's C build); we
-/// use ring. A host process that installed its own provider keeps it.
-fn install_crypto_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-}
-
-fn read_ca_bundle(path: &str) -> Result<Vec<Certificate>> {
-    let pem = std::fs::read(path)
-        .map_err(|e| Error::invalid_argument(format!("cannot read CA bundle '{path}': {e}")))?;
-    let certs = Certificate::from_pem_bundle(&pem)
-        .map_err(|e| Error::invalid_argument(format!("CA bundle '{path}' is not valid PEM: {e}")))?;
-    if certs.is_empty() {
-        return Err(Error::invalid_argument(format!("CA bundle '{path}' has no certificate")));
-    }
-    Ok(certs)
 }
 
 /// Reads a response body, refusing more than `limit` bytes so that a misbehaving server
