@@ -114,6 +114,11 @@ typedef enum {
    * a client created before `fork()` in the child process.
    */
   HAZY_STATUS_INVALID_STATE = 14,
+  /**
+   * The client was closed (hazy_client_close or hazy_free): waits in progress end with it,
+   * and so does every later call on the client.
+   */
+  HAZY_STATUS_CLOSED = 15,
 } hazy_status;
 
 /**
@@ -153,8 +158,12 @@ typedef enum {
 typedef struct hazy_cancel_token_t hazy_cancel_token_t;
 
 /**
- * A Hub client: settings, a connection pool and a token cache. Thread-safe: share one
+ * A Hub client: settings, connection pools and a token cache. Thread-safe: share one
  * client between threads; one token request is in flight however many threads need one.
+ *
+ * The handle is reference-counted: the caller's reference (released by hazy_free) and one
+ * per call in progress. So hazy_free while another thread is inside a call is safe: that
+ * call ends (a wait with HAZY_STATUS_CLOSED) and the memory goes with the last reference.
  */
 typedef struct hazy_client_t hazy_client_t;
 
@@ -232,9 +241,20 @@ void hazy_cancel_token_free(hazy_cancel_token_t *token);
 hazy_status hazy_client_new(const hazy_options_t *options, hazy_client_t **client_out, hazy_error_t **error);
 
 /**
- * Frees a client. NULL does nothing. No call may be using the client at the same time.
+ * Closes the client (as hazy_client_close) and releases the caller's reference to it. NULL
+ * does nothing. Safe while other threads are inside calls on the client: their waits end
+ * with HAZY_STATUS_CLOSED, other calls finish, and the memory is freed when the last one
+ * returns. No call may *start* with the handle once hazy_free has returned.
  */
 void hazy_free(hazy_client_t *client);
+
+/**
+ * Closes the client without freeing it: every hazy_job_wait in progress on it returns
+ * HAZY_STATUS_CLOSED promptly (within milliseconds), calls already sending a request finish
+ * it, and every later call returns HAZY_STATUS_CLOSED. Idempotent; callable from any thread;
+ * NULL does nothing. Free the client with hazy_free as usual.
+ */
+void hazy_client_close(hazy_client_t *client);
 
 /**
  * Authenticates with the credentials in the client's options or environment: a bearer

@@ -1,4 +1,4 @@
-//! The client: configuration, one HTTP connection pool, one token cache and the Hub API,
+//! The client: configuration, its HTTP connection pools, one token cache and the Hub API,
 //! shared by every thread that holds it.
 
 use std::sync::Arc;
@@ -11,7 +11,8 @@ use crate::error::{Error, Result};
 use crate::hub::{self, Hub, Job, Model};
 use crate::retry::RetryPolicy;
 use crate::status::Status;
-use crate::{http, runtime};
+use crate::wait::CancelToken;
+use crate::http::Http;
 
 /// A Hub client. Cheap to clone; clones share the connection pool and the token cache.
 #[derive(Clone)]
@@ -26,6 +27,8 @@ struct Inner {
     pid: u32,
     tokens: Arc<TokenSource>,
     hub: Option<Hub>,
+    /// Fired by [`Client::close`]; waits race it.
+    closed: CancelToken,
 }
 
 impl Client {
@@ -35,8 +38,8 @@ impl Client {
 
     /// As `new`, with the clock the token cache uses to decide expiry (tests move it by hand).
     pub fn with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Client> {
-        let (pid, _) = runtime::get()?;
-        let http = http::build_client(&config)?;
+        let pid = std::process::id();
+        let http = Arc::new(Http::new(&config)?);
         // Without a derivable token endpoint only bearer tokens can work; that is reported
         // when a grant is attempted, not here.
         let endpoint = TokenEndpoint::from_config(&config).ok();
@@ -51,11 +54,34 @@ impl Client {
             Some(host) => Some(Hub::new(http, host, tokens.clone(), RetryPolicy::from_config(&config))?),
             None => None,
         };
-        Ok(Client { inner: Arc::new(Inner { config, pid, tokens, hub }) })
+        Ok(Client { inner: Arc::new(Inner { config, pid, tokens, hub, closed: CancelToken::new() }) })
     }
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// Closes the client, for every clone: waits in progress end with [`Status::Closed`], and
+    /// so does every later call. Calls already sending a request finish it, so a submission
+    /// is never cut off halfway. Idempotent.
+    pub fn close(&self) {
+        self.inner.closed.cancel();
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.inner.closed.is_cancelled()
+    }
+
+    /// Resolves when the client is closed.
+    pub(crate) async fn closed(&self) {
+        self.inner.closed.cancelled().await
+    }
+
+    fn check_open(&self) -> Result<()> {
+        if self.is_closed() {
+            return Err(closed_error());
+        }
+        Ok(())
     }
 
     /// Fails in a forked child that inherited this client.
@@ -72,6 +98,7 @@ impl Client {
     /// Authenticates with `credentials`, or with those configured when None, and caches the
     /// token. Later calls refresh it as needed.
     pub async fn authenticate(&self, credentials: Option<Credentials>) -> Result<()> {
+        self.check_open()?;
         let credentials = credentials
             .or_else(|| self.inner.config.configured_credentials())
             .ok_or_else(crate::auth::no_credentials)?;
@@ -80,6 +107,7 @@ impl Client {
 
     /// A currently valid access token, refreshed first if due.
     pub async fn access_token(&self) -> Result<SecretString> {
+        self.check_open()?;
         self.inner.tokens.token().await
     }
 
@@ -89,6 +117,7 @@ impl Client {
     }
 
     fn hub(&self) -> Result<&Hub> {
+        self.check_open()?;
         self.inner
             .hub
             .as_ref()
@@ -154,9 +183,8 @@ impl Client {
         }
         self.hub()?.submit_generation_job(project_id, model_id, num_rows, config, key).await
     }
+}
 
-    /// The Hub's health document (its version and API version).
-    pub async fn health(&self) -> Result<serde_json::Value> {
-        self.hub()?.health().await
-    }
+pub(crate) fn closed_error() -> Error {
+    Error::new(Status::Closed, "the client was closed")
 }

@@ -177,16 +177,27 @@ impl Config {
         if let Some(url) = &self.token_url {
             return Ok(url.clone());
         }
-        let base = match (&self.auth_url, &self.host) {
-            (Some(auth), _) => auth.trim_end_matches('/').to_owned(),
-            (None, Some(host)) => format!("{}/auth", host.trim_end_matches('/')),
+        let (base, under) = match (&self.auth_url, &self.host) {
+            (Some(auth), _) => (auth, None),
+            (None, Some(host)) => (host, Some("auth")),
             (None, None) => {
                 return Err(Error::invalid_argument(
                     "no token endpoint: set host (HAZY_HUB_HOST), auth_url or token_url",
                 ))
             }
         };
-        Ok(format!("{base}/realms/{}/protocol/openid-connect/token", self.realm))
+        let mut url = reqwest::Url::parse(base)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+            .ok_or_else(|| Error::invalid_argument(format!("'{base}' is not an http(s) URL")))?;
+        // Segments are percent-encoded as they are added, so a realm name cannot change the
+        // path's shape.
+        url.path_segments_mut()
+            .map_err(|()| Error::invalid_argument(format!("'{base}' cannot hold a path")))?
+            .pop_if_empty()
+            .extend(under)
+            .extend(["realms", &self.realm, "protocol", "openid-connect", "token"]);
+        Ok(url.into())
     }
 
     /// The credentials configured through options or the environment, if any. A bearer token

@@ -15,6 +15,12 @@ pub struct Error {
     status: Status,
     message: String,
     http_status: u16,
+    /// Boxed: most errors have none of it, and a small error keeps `Result`s small.
+    detail: Box<Detail>,
+}
+
+#[derive(Clone, Default, PartialEq, Eq)]
+struct Detail {
     oauth_error: Option<String>,
     oauth_description: Option<String>,
     field: Option<String>,
@@ -40,10 +46,7 @@ impl Error {
             status,
             message,
             http_status: 0,
-            oauth_error: None,
-            oauth_description: None,
-            field: None,
-            idempotency_key: None,
+            detail: Box::default(),
         }
     }
 
@@ -61,18 +64,18 @@ impl Error {
     }
 
     pub fn with_oauth(mut self, error: Option<String>, description: Option<String>) -> Error {
-        self.oauth_error = error;
-        self.oauth_description = description;
+        self.detail.oauth_error = error;
+        self.detail.oauth_description = description;
         self
     }
 
     pub fn with_field(mut self, field: Option<String>) -> Error {
-        self.field = field;
+        self.detail.field = field;
         self
     }
 
     pub fn with_idempotency_key(mut self, key: &str) -> Error {
-        self.idempotency_key = Some(key.to_owned());
+        self.detail.idempotency_key = Some(key.to_owned());
         self
     }
 
@@ -80,7 +83,7 @@ impl Error {
     /// already scrubbed whole when it came in.
     pub(crate) fn redact(mut self, redactor: &Redactor) -> Error {
         self.message = redactor.scrub(&self.message);
-        for s in [&mut self.oauth_error, &mut self.oauth_description, &mut self.field].into_iter().flatten() {
+        for s in [&mut self.detail.oauth_error, &mut self.detail.oauth_description, &mut self.detail.field].into_iter().flatten() {
             *s = redactor.scrub(s);
         }
         self
@@ -98,20 +101,20 @@ impl Error {
     }
     /// The OAuth `error` code from Keycloak, e.g. `invalid_client`.
     pub fn oauth_error(&self) -> Option<&str> {
-        self.oauth_error.as_deref()
+        self.detail.oauth_error.as_deref()
     }
     /// The OAuth `error_description` from Keycloak.
     pub fn oauth_description(&self) -> Option<&str> {
-        self.oauth_description.as_deref()
+        self.detail.oauth_description.as_deref()
     }
     /// The offending field (validation) or the missing scope (forbidden).
     pub fn field(&self) -> Option<&str> {
-        self.field.as_deref()
+        self.detail.field.as_deref()
     }
     /// The `Idempotency-Key` a failed submission used (generated or given); None for other
     /// calls. Resubmit with it to get the job the Hub may have created after all.
     pub fn idempotency_key(&self) -> Option<&str> {
-        self.idempotency_key.as_deref()
+        self.detail.idempotency_key.as_deref()
     }
 }
 
@@ -128,13 +131,13 @@ impl fmt::Debug for Error {
         if self.http_status != 0 {
             d.field("http_status", &self.http_status);
         }
-        if let Some(e) = &self.oauth_error {
+        if let Some(e) = &self.detail.oauth_error {
             d.field("oauth_error", e);
         }
-        if let Some(e) = &self.field {
+        if let Some(e) = &self.detail.field {
             d.field("field", e);
         }
-        if let Some(k) = &self.idempotency_key {
+        if let Some(k) = &self.detail.idempotency_key {
             d.field("idempotency_key", k);
         }
         d.finish()

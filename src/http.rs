@@ -1,56 +1,100 @@
-//! The HTTP client shared by the token endpoint and the Hub, and the helpers both use:
+//! The HTTP connection pools shared by the token endpoint and the Hub, and the helpers both use:
 //! bounded body reads and the mapping of transport failures to statuses.
 
+use std::cell::RefCell;
 use std::error::Error as StdError;
+use std::time::Duration;
 
 use reqwest::redirect::Policy;
-use reqwest::{Certificate, Response};
+use reqwest::Response;
+use thread_local::ThreadLocal;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::retry::Failure;
+use crate::{runtime, tls};
 use crate::status::Status;
 
-/// Builds the one pooled client of a `hazy_client_t`. Proxies come from `HTTPS_PROXY`,
-/// `HTTP_PROXY` and `NO_PROXY` (reqwest reads them); redirects are never followed, so a
-/// credential is never replayed to another host.
-pub fn build_client(config: &Config) -> Result<reqwest::Client> {
-    install_crypto_provider();
-    let mut builder = reqwest::Client::builder()
-        .connect_timeout(config.connect_timeout)
-        .timeout(config.request_timeout)
-        .user_agent(config.user_agent.clone())
-        .redirect(Policy::none());
-    if let Some(path) = &config.ca_bundle {
-        builder = builder.tls_certs_merge(read_ca_bundle(path)?);
-    }
-    if config.insecure_skip_tls_verify {
-        eprintln!(
-            "libhazy: WARNING: TLS certificate verification is DISABLED \
-             (insecure_skip_tls_verify); tokens and secrets can be intercepted"
-        );
-        builder = builder.tls_danger_accept_invalid_certs(true);
-    }
-    builder
-        .build()
-        .map_err(|e| Error::invalid_argument(format!("cannot build the HTTP client: {}", chain(&e))))
+/// The HTTP connection pools of one `hazy_client_t`: one per calling thread.
+///
+/// A pooled connection is driven by a task on the runtime that opened it, and each blocking
+/// call runs on its own thread's runtime (crate::runtime), so a connection must only be used
+/// from the thread that made it: a pool shared by threads would hand thread B a connection
+/// that only runs while thread A is inside a call. Futures polled outside libhazy's runtimes
+/// (a Rust program's own tokio runtime) share one further pool.
+pub struct Http {
+    settings: Settings,
+    shared: reqwest::Client,
+    per_thread: ThreadLocal<RefCell<Option<(u64, reqwest::Client)>>>,
 }
 
-/// reqwest is built without a default rustls crypto provider (to avoid aws-lc's C build); we
-/// use ring. A host process that installed its own provider keeps it.
-fn install_crypto_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
+/// What a pool is built from, made once: the TLS configuration (and its verifier's roots)
+/// is shared by every pool of the client.
+struct Settings {
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    user_agent: String,
+    tls: rustls::ClientConfig,
 }
 
-fn read_ca_bundle(path: &str) -> Result<Vec<Certificate>> {
-    let pem = std::fs::read(path)
-        .map_err(|e| Error::invalid_argument(format!("cannot read CA bundle '{path}': {e}")))?;
-    let certs = Certificate::from_pem_bundle(&pem)
-        .map_err(|e| Error::invalid_argument(format!("CA bundle '{path}' is not valid PEM: {e}")))?;
-    if certs.is_empty() {
-        return Err(Error::invalid_argument(format!("CA bundle '{path}' has no certificate")));
+impl Http {
+    /// Checks the TLS and proxy settings by building the first pool, so that a bad CA bundle
+    /// or proxy is reported here and not by the first call.
+    pub fn new(config: &Config) -> Result<Http> {
+        let extra_roots = match &config.ca_bundle {
+            Some(path) => tls::read_ca_bundle(path)?,
+            None => Vec::new(),
+        };
+        let settings = Settings {
+            connect_timeout: config.connect_timeout,
+            request_timeout: config.request_timeout,
+            user_agent: config.user_agent.clone(),
+            tls: tls::client_config(extra_roots, config.insecure_skip_tls_verify)?,
+        };
+        if config.insecure_skip_tls_verify {
+            eprintln!(
+                "libhazy: WARNING: TLS certificate verification is DISABLED \
+                 (insecure_skip_tls_verify); tokens and secrets can be intercepted"
+            );
+        }
+        let shared = settings.build()?;
+        Ok(Http { settings, shared, per_thread: ThreadLocal::new() })
     }
-    Ok(certs)
+
+    /// The pool for the runtime driving the current thread.
+    pub fn client(&self) -> Result<reqwest::Client> {
+        let Some(generation) = runtime::current_generation() else {
+            return Ok(self.shared.clone());
+        };
+        let slot = self.per_thread.get_or(|| RefCell::new(None));
+        let mut slot = slot.borrow_mut();
+        match &*slot {
+            // Another generation: this thread id was reused by a new thread, or we are in a
+            // forked child. The old pool's connections belong to a runtime that is gone.
+            Some((made_for, client)) if *made_for == generation => Ok(client.clone()),
+            _ => {
+                let client = self.settings.build()?;
+                *slot = Some((generation, client.clone()));
+                Ok(client)
+            }
+        }
+    }
+}
+
+impl Settings {
+    /// Proxies come from `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (reqwest reads them);
+    /// redirects are never followed, so a credential is never replayed to another host.
+    fn build(&self) -> Result<reqwest::Client> {
+        let builder = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.request_timeout)
+            .user_agent(self.user_agent.clone())
+            .redirect(Policy::none())
+            .tls_backend_preconfigured(self.tls.clone());
+        builder
+            .build()
+            .map_err(|e| Error::invalid_argument(format!("cannot build the HTTP client: {}", chain(&e))))
+    }
 }
 
 /// Reads a response body, refusing more than `limit` bytes so that a misbehaving server

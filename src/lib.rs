@@ -5,6 +5,8 @@
 //! waiting. The C ABI in [`ffi`] is a thin shell over it: argument checks, panic containment,
 //! and ownership of the objects handed to C.
 
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 pub mod auth;
 mod client;
 mod config;
@@ -17,6 +19,7 @@ pub mod hub;
 mod retry;
 pub mod runtime;
 mod status;
+mod tls;
 mod wait;
 
 pub use client::Client;

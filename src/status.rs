@@ -53,14 +53,18 @@ pub enum Status {
     /// The call cannot be made in this context: from inside a libhazy runtime thread, or with
     /// a client created before `fork()` in the child process.
     InvalidState = 14,
+    /// The client was closed (hazy_client_close or hazy_free): waits in progress end with it,
+    /// and so does every later call on the client.
+    Closed = 15,
 }
 
 impl Status {
     /// Every status, in numeric order.
-    pub const ALL: [Status; 15] = [
+    pub const ALL: [Status; 16] = [
         Status::Ok, Status::InvalidArgument, Status::Auth, Status::Forbidden, Status::NotFound,
         Status::Validation, Status::Network, Status::Timeout, Status::Tls, Status::Server,
         Status::Protocol, Status::Cancelled, Status::JobFailed, Status::Panic, Status::InvalidState,
+        Status::Closed,
     ];
 
     /// A stable, upper-case name such as `"AUTH"`, for logs and for bindings.
@@ -86,6 +90,7 @@ impl Status {
             Status::JobFailed => c"JOB_FAILED",
             Status::Panic => c"PANIC",
             Status::InvalidState => c"INVALID_STATE",
+            Status::Closed => c"CLOSED",
         }
     }
 }

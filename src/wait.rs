@@ -42,7 +42,7 @@ impl CancelToken {
         self.inner.set.load(Ordering::SeqCst)
     }
 
-    async fn cancelled(&self) {
+    pub(crate) async fn cancelled(&self) {
         loop {
             let notified = self.inner.notify.notified();
             tokio::pin!(notified);
@@ -67,11 +67,13 @@ enum Step<T> {
     Done(T),
     Cancelled,
     TimedOut,
+    Closed,
 }
 
 /// Polls `job_id` until it ends. Returns the succeeded job; JOB_FAILED with the Hub's reason,
 /// CANCELLED (the job was cancelled, or `cancel` fired, or `progress` returned false), or
-/// TIMEOUT otherwise. `progress` sees every polled snapshot.
+/// TIMEOUT otherwise; CLOSED when the client is closed meanwhile. `progress` sees every
+/// polled snapshot.
 pub fn wait_for_job(
     client: &Client,
     job_id: &str,
@@ -82,10 +84,11 @@ pub fn wait_for_job(
     let poll = client.config().poll_interval;
     let mut last: Option<Job> = None;
     loop {
-        let job = match step(options, deadline, client.job(job_id))? {
+        let job = match step(client, options, deadline, client.job(job_id))? {
             Step::Done(job) => job?,
             Step::Cancelled => return Err(cancelled(job_id)),
             Step::TimedOut => return Err(timed_out(job_id, last.as_ref(), options)),
+            Step::Closed => return Err(crate::client::closed_error()),
         };
         if !progress(&job) {
             return Err(Error::new(Status::Cancelled, format!("waiting for job '{job_id}' stopped by the progress callback")));
@@ -103,16 +106,22 @@ pub fn wait_for_job(
         }
         last = Some(job);
         // The sleep is created inside the async block: a tokio timer must be made on the runtime.
-        match step(options, deadline, async { tokio::time::sleep(poll).await })? {
+        match step(client, options, deadline, async { tokio::time::sleep(poll).await })? {
             Step::Done(()) => {}
             Step::Cancelled => return Err(cancelled(job_id)),
             Step::TimedOut => return Err(timed_out(job_id, last.as_ref(), options)),
+            Step::Closed => return Err(crate::client::closed_error()),
         }
     }
 }
 
-/// Runs one future on the runtime, racing it against cancellation and the deadline.
-fn step<F: std::future::Future>(options: &WaitOptions, deadline: Option<Instant>, work: F) -> Result<Step<F::Output>> {
+/// Runs one future on the runtime, racing it against closing, cancellation and the deadline.
+fn step<F: std::future::Future>(
+    client: &Client,
+    options: &WaitOptions,
+    deadline: Option<Instant>,
+    work: F,
+) -> Result<Step<F::Output>> {
     runtime::block_on(async {
         let cancel = async {
             match &options.cancel {
@@ -128,6 +137,7 @@ fn step<F: std::future::Future>(options: &WaitOptions, deadline: Option<Instant>
         };
         tokio::select! {
             biased;
+            _ = client.closed() => Step::Closed,
             _ = cancel => Step::Cancelled,
             _ = timeout => Step::TimedOut,
             out = work => Step::Done(out),

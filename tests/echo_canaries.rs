@@ -13,7 +13,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
 use base64::Engine;
-use hazy::auth::{Credentials, ManualClock};
+use common::ManualClock;
+use hazy::auth::Credentials;
 use hazy::runtime::block_on;
 use hazy::{Client, Config, Error};
 

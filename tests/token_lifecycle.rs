@@ -9,7 +9,8 @@ use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
 use common::{serve, serve_raw, HubServer, TokenServer};
-use hazy::auth::{Credentials, ManualClock};
+use common::ManualClock;
+use hazy::auth::Credentials;
 use hazy::runtime::block_on;
 use hazy::{Client, Config, Status};
 use secrecy::ExposeSecret;

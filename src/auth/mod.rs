@@ -6,7 +6,7 @@ mod credentials;
 pub(crate) mod token_endpoint;
 mod token_source;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, SystemClock};
 pub use credentials::Credentials;
 pub use token_endpoint::TokenEndpoint;
 pub use token_source::TokenSource;

@@ -10,6 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use super::token_endpoint::{Grant, GrantRequest};
 use super::{Clock, Credentials, TokenEndpoint};
 use crate::error::{Error, Result};
+use crate::http::Http;
 use crate::redact::Redactor;
 use crate::status::Status;
 
@@ -30,7 +31,7 @@ struct State {
 }
 
 pub struct TokenSource {
-    http: reqwest::Client,
+    http: Arc<Http>,
     endpoint: Option<TokenEndpoint>,
     clock: Arc<dyn Clock>,
     margin: Duration,
@@ -51,7 +52,7 @@ impl TokenSource {
     /// `endpoint` is None when no token endpoint can be derived from the configuration; then
     /// only bearer credentials work.
     pub fn new(
-        http: reqwest::Client,
+        http: Arc<Http>,
         endpoint: Option<TokenEndpoint>,
         clock: Arc<dyn Clock>,
         margin: Duration,
@@ -201,17 +202,18 @@ impl TokenSource {
             self.requests.fetch_add(1, Ordering::Relaxed);
         };
         let requested_at = self.clock.now();
+        let http = self.http.client()?;
         let grant = match &refresh_token {
             Some(refresh_token) => {
                 let request = GrantRequest::Refresh { credentials, refresh_token };
-                match endpoint.request(&self.http, request, &count).await {
+                match endpoint.request(&http, request, &count).await {
                     Err(e) if e.oauth_error() == Some("invalid_grant") => {
-                        endpoint.request(&self.http, GrantRequest::Primary(credentials), &count).await
+                        endpoint.request(&http, GrantRequest::Primary(credentials), &count).await
                     }
                     other => other,
                 }
             }
-            None => endpoint.request(&self.http, GrantRequest::Primary(credentials), &count).await,
+            None => endpoint.request(&http, GrantRequest::Primary(credentials), &count).await,
         }?;
         let access = grant.access_token.clone();
         self.lock().token = Some(self.cache(grant, requested_at));

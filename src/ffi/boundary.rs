@@ -5,27 +5,12 @@ use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
-use super::error::hazy_error_t;
 use crate::error::{Error, Result};
 use crate::status::Status;
 
-/// Runs `body`, turning a panic into `Status::Panic`, and reports the outcome: on success
-/// `*error` is set to NULL, on failure to a new error object (when `error` is not NULL).
-pub fn guard(error: *mut *mut hazy_error_t, body: impl FnOnce() -> Result<()>) -> Status {
-    let result = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| Err(panic_error(payload)));
-    let (status, object) = match result {
-        Ok(()) => (Status::Ok, ptr::null_mut()),
-        Err(e) => (e.status(), Box::into_raw(Box::new(hazy_error_t::from(e)))),
-    };
-    if error.is_null() {
-        // The caller did not ask for detail; do not leak it.
-        if !object.is_null() {
-            drop(unsafe { Box::from_raw(object) });
-        }
-    } else {
-        unsafe { *error = object };
-    }
-    status
+/// Runs `body`, turning a panic into a `Status::Panic` error (reported by `error::guard`).
+pub fn catch(body: impl FnOnce() -> Result<()>) -> Result<()> {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| Err(panic_error(payload)))
 }
 
 /// For functions that return a value rather than a status: a panic yields `fallback`.

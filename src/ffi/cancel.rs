@@ -22,6 +22,7 @@ pub extern "C" fn hazy_cancel_token_new() -> *mut hazy_cancel_token_t {
 #[no_mangle]
 pub unsafe extern "C" fn hazy_cancel_token_cancel(token: *const hazy_cancel_token_t) {
     guard_value((), || {
+        // SAFETY: NULL or a live object this library handed out (the header's contract).
         if let Some(t) = unsafe { token.as_ref() } {
             t.token.cancel()
         }
@@ -31,5 +32,6 @@ pub unsafe extern "C" fn hazy_cancel_token_cancel(token: *const hazy_cancel_toke
 /// Frees a token. It must not be in use by a running hazy_job_wait. NULL does nothing.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_cancel_token_free(token: *mut hazy_cancel_token_t) {
+    // SAFETY: NULL or an object this library handed out, freed once (the header's contract).
     guard_value((), || unsafe { free_box(token) })
 }

@@ -1,33 +1,55 @@
 //! `hazy_client_t`: creation, authentication, tokens.
 
 use std::ffi::{c_char, CString};
+use std::sync::Arc;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::boundary::{free_box, guard, guard_value, optional_str, required_ptr, required_str, write_box};
-use super::error::hazy_error_t;
+use super::boundary::{guard_value, optional_str, required_ptr, required_str};
+use super::error::{guard, hazy_error_t};
 use super::options::hazy_options_t;
 use crate::auth::Credentials;
 use crate::client::Client;
 use crate::config::Config;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::runtime;
 use crate::status::Status;
 
-/// A Hub client: settings, a connection pool and a token cache. Thread-safe: share one
+/// A Hub client: settings, connection pools and a token cache. Thread-safe: share one
 /// client between threads; one token request is in flight however many threads need one.
+///
+/// The handle is reference-counted: the caller's reference (released by hazy_free) and one
+/// per call in progress. So hazy_free while another thread is inside a call is safe: that
+/// call ends (a wait with HAZY_STATUS_CLOSED) and the memory goes with the last reference.
 pub struct hazy_client_t {
     pub(crate) client: Client,
 }
 
+/// A call's reference to a client, released when the call returns.
+pub(crate) struct Held(Arc<hazy_client_t>);
+
+impl std::ops::Deref for Held {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.0.client
+    }
+}
+
 impl hazy_client_t {
-    /// The client behind a handle, after the checks every call makes.
-    pub(crate) fn get<'a>(p: *const hazy_client_t) -> Result<&'a Client> {
+    /// A reference to the client behind a handle for the length of a call, after the checks
+    /// every call makes.
+    pub(crate) fn get(p: *const hazy_client_t) -> Result<Held> {
         required_ptr(p, "client")?;
-        let client = &unsafe { &*p }.client;
-        client.check_process()?;
+        // SAFETY: a non-NULL handle came from Arc::into_raw in hazy_client_new, and the
+        // caller's own reference is alive: a call may not start after hazy_free returned,
+        // only run while it happens. The count is raised before a second Arc is made of it.
+        let held = Held(unsafe {
+            Arc::increment_strong_count(p);
+            Arc::from_raw(p)
+        });
+        held.check_process()?;
         runtime::ensure_blocking_allowed()?;
-        Ok(client)
+        Ok(held)
     }
 }
 
@@ -45,20 +67,46 @@ pub unsafe extern "C" fn hazy_client_new(
 ) -> Status {
     guard(error, || {
         required_ptr(client_out, "client_out")?;
+        // SAFETY: NULL or a live object this library handed out (the header's contract).
         let config = match unsafe { options.as_ref() } {
             Some(o) => o.config.clone(),
             None => Config::from_env()?,
         };
         let client = Client::new(config)?;
-        unsafe { write_box(client_out, hazy_client_t { client }) };
+        // SAFETY: client_out was checked non-NULL above; the caller gives a writable slot.
+        unsafe { *client_out = Arc::into_raw(Arc::new(hazy_client_t { client })).cast_mut() };
         Ok(())
     })
 }
 
-/// Frees a client. NULL does nothing. No call may be using the client at the same time.
+/// Closes the client (as hazy_client_close) and releases the caller's reference to it. NULL
+/// does nothing. Safe while other threads are inside calls on the client: their waits end
+/// with HAZY_STATUS_CLOSED, other calls finish, and the memory is freed when the last one
+/// returns. No call may *start* with the handle once hazy_free has returned.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_free(client: *mut hazy_client_t) {
-    guard_value((), || unsafe { free_box(client) })
+    guard_value((), || {
+        if !client.is_null() {
+            // SAFETY: the handle came from Arc::into_raw in hazy_client_new, and this is the
+            // caller's one reference, given up here exactly once.
+            let owner = unsafe { Arc::from_raw(client) };
+            owner.client.close();
+        }
+    })
+}
+
+/// Closes the client without freeing it: every hazy_job_wait in progress on it returns
+/// HAZY_STATUS_CLOSED promptly (within milliseconds), calls already sending a request finish
+/// it, and every later call returns HAZY_STATUS_CLOSED. Idempotent; callable from any thread;
+/// NULL does nothing. Free the client with hazy_free as usual.
+#[no_mangle]
+pub unsafe extern "C" fn hazy_client_close(client: *mut hazy_client_t) {
+    guard_value((), || {
+        // SAFETY: NULL or a live handle from hazy_client_new (not yet given to hazy_free).
+        if let Some(handle) = unsafe { client.as_ref() } {
+            handle.client.close();
+        }
+    })
 }
 
 /// Authenticates with the credentials in the client's options or environment: a bearer
@@ -91,7 +139,9 @@ pub unsafe extern "C" fn hazy_authenticate_client_credentials(
     guard(error, || {
         let c = hazy_client_t::get(client)?;
         let credentials = Credentials::ClientCredentials {
+            // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
             client_id: unsafe { required_str(client_id, "client_id")? }.to_owned(),
+            // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
             client_secret: secret(unsafe { required_str(client_secret, "client_secret")? }),
         };
         runtime::block_on(c.authenticate(Some(credentials)))?
@@ -113,11 +163,15 @@ pub unsafe extern "C" fn hazy_authenticate_password(
     guard(error, || {
         let c = hazy_client_t::get(client)?;
         let credentials = Credentials::Password {
+            // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
             client_id: unsafe { required_str(client_id, "client_id")? }.to_owned(),
+            // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
             client_secret: unsafe { optional_str(client_secret, "client_secret")? }
                 .filter(|s| !s.is_empty())
                 .map(secret),
+            // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
             username: unsafe { required_str(username, "username")? }.to_owned(),
+            // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
             password: secret(unsafe { required_str(password, "password")? }),
         };
         runtime::block_on(c.authenticate(Some(credentials)))?
@@ -135,6 +189,7 @@ pub unsafe extern "C" fn hazy_authenticate_bearer(
 ) -> Status {
     guard(error, || {
         let c = hazy_client_t::get(client)?;
+        // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
         let token = secret(unsafe { required_str(token, "token")? });
         runtime::block_on(c.authenticate(Some(Credentials::Bearer(token))))?
     })
@@ -153,7 +208,11 @@ pub unsafe extern "C" fn hazy_access_token(
         required_ptr(token_out, "token_out")?;
         let c = hazy_client_t::get(client)?;
         let token = runtime::block_on(c.access_token())??;
-        let owned = CString::new(token.expose_secret()).expect("header-safe tokens have no NUL");
+        // Grants refuse tokens that are not visible ASCII, so a NUL cannot get here; were one
+        // to, it is the server's fault, not a reason to panic.
+        let owned = CString::new(token.expose_secret())
+            .map_err(|_| Error::protocol("the access token contains a NUL character"))?;
+        // SAFETY: token_out was checked non-NULL above and is writable (the header's contract).
         unsafe { *token_out = owned.into_raw() };
         Ok(())
     })
@@ -163,6 +222,7 @@ pub unsafe extern "C" fn hazy_access_token(
 /// (retries included). 0 when `client` is NULL. For monitoring and tests.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_token_request_count(client: *const hazy_client_t) -> u64 {
+    // SAFETY: NULL or a live object this library handed out (the header's contract).
     guard_value(0, || unsafe { client.as_ref() }.map_or(0, |c| c.client.token_requests()))
 }
 

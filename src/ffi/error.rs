@@ -1,10 +1,34 @@
 //! `hazy_error_t`, status names, version, and library-owned strings.
 
 use std::ffi::{c_char, CString};
+use std::ptr;
 
-use super::boundary::{c_ptr, c_string, free_box, guard_value};
-use crate::error::Error;
+use super::boundary::{c_ptr, c_string, catch, free_box, guard_value};
+use crate::error::{Error, Result};
 use crate::status::{JobState, Status};
+
+/// Runs `body` (a panic becomes `Status::Panic`) and reports the outcome: on success `*error`
+/// is set to NULL, on failure to a new error object (when `error` is not NULL).
+pub(crate) fn guard(error: *mut *mut hazy_error_t, body: impl FnOnce() -> Result<()>) -> Status {
+    match catch(body) {
+        Ok(()) => {
+            if !error.is_null() {
+                // SAFETY: a non-NULL out-parameter is a writable slot (the header's contract).
+                unsafe { *error = ptr::null_mut() };
+            }
+            Status::Ok
+        }
+        Err(e) => {
+            let status = e.status();
+            // The caller who passed NULL did not ask for detail: nothing is allocated.
+            if !error.is_null() {
+                // SAFETY: as above.
+                unsafe { *error = Box::into_raw(Box::new(hazy_error_t::from(e))) };
+            }
+            status
+        }
+    }
+}
 
 /// Detail of a failed call: status, message, HTTP status, OAuth error, offending field.
 /// Immutable; safe to read from any thread. Free with `hazy_error_free`.
@@ -35,6 +59,7 @@ impl From<Error> for hazy_error_t {
 /// The status of the failed call. HAZY_STATUS_INVALID_ARGUMENT when `error` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_error_status(error: *const hazy_error_t) -> Status {
+    // SAFETY: NULL or a live object this library handed out (the header's contract).
     guard_value(Status::Panic, || unsafe { error.as_ref() }.map_or(Status::InvalidArgument, |e| e.status))
 }
 
@@ -42,12 +67,14 @@ pub unsafe extern "C" fn hazy_error_status(error: *const hazy_error_t) -> Status
 /// from `error` (valid until hazy_error_free). Never NULL: "" when `error` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_error_message(error: *const hazy_error_t) -> *const c_char {
+    // SAFETY: NULL or a live object this library handed out (the header's contract).
     guard_value(c"".as_ptr(), || unsafe { error.as_ref() }.map_or(c"".as_ptr(), |e| e.message.as_ptr()))
 }
 
 /// The HTTP status of the response that caused the error; 0 when there was none.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_error_http_status(error: *const hazy_error_t) -> u16 {
+    // SAFETY: NULL or a live object this library handed out (the header's contract).
     guard_value(0, || unsafe { error.as_ref() }.map_or(0, |e| e.http_status))
 }
 
@@ -56,12 +83,14 @@ pub unsafe extern "C" fn hazy_error_http_status(error: *const hazy_error_t) -> u
 /// Borrowed from `error`.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_error_oauth_error(error: *const hazy_error_t) -> *const c_char {
+    // SAFETY: NULL or a live object this library handed out (the header's contract).
     guard_value(std::ptr::null(), || unsafe { error.as_ref() }.map_or(std::ptr::null(), |e| c_ptr(&e.oauth_error)))
 }
 
 /// Keycloak's `error_description`; NULL if none. Borrowed from `error`.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_error_oauth_description(error: *const hazy_error_t) -> *const c_char {
+    // SAFETY: NULL or a live object this library handed out (the header's contract).
     guard_value(std::ptr::null(), || unsafe { error.as_ref() }.map_or(std::ptr::null(), |e| c_ptr(&e.oauth_description)))
 }
 
@@ -69,6 +98,7 @@ pub unsafe extern "C" fn hazy_error_oauth_description(error: *const hazy_error_t
 /// scope for HAZY_STATUS_FORBIDDEN (e.g. "hazy/TrainJob:create"); NULL if none. Borrowed.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_error_field(error: *const hazy_error_t) -> *const c_char {
+    // SAFETY: NULL or a live object this library handed out (the header's contract).
     guard_value(std::ptr::null(), || unsafe { error.as_ref() }.map_or(std::ptr::null(), |e| c_ptr(&e.field)))
 }
 
@@ -78,12 +108,14 @@ pub unsafe extern "C" fn hazy_error_field(error: *const hazy_error_t) -> *const 
 /// Keep it (e.g. in a batch job's state) to do the same after a restart. Borrowed.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_error_idempotency_key(error: *const hazy_error_t) -> *const c_char {
+    // SAFETY: NULL or a live object this library handed out (the header's contract).
     guard_value(std::ptr::null(), || unsafe { error.as_ref() }.map_or(std::ptr::null(), |e| c_ptr(&e.idempotency_key)))
 }
 
 /// Frees an error. NULL does nothing.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_error_free(error: *mut hazy_error_t) {
+    // SAFETY: NULL or an object this library handed out, freed once (the header's contract).
     guard_value((), || unsafe { free_box(error) })
 }
 
@@ -125,8 +157,10 @@ pub extern "C" fn hazy_version() -> *const c_char {
 pub unsafe extern "C" fn hazy_string_free(s: *mut c_char) {
     guard_value((), || {
         if !s.is_null() {
+            // SAFETY: a non-NULL string came from CString::into_raw in this library and is freed once (the header's contract).
             let owned = unsafe { CString::from_raw(s) };
             let mut bytes = owned.into_bytes();
+            // SAFETY: each byte belongs to the string being wiped, which nothing else references.
             bytes.iter_mut().for_each(|b| unsafe { std::ptr::write_volatile(b, 0) });
         }
     })

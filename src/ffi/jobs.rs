@@ -3,10 +3,10 @@
 use std::ffi::{c_char, c_void, CString};
 use std::future::Future;
 
-use super::boundary::{c_ptr, c_string, free_box, guard, guard_value, optional_str, required_ptr, required_str, write_box};
+use super::boundary::{c_ptr, c_string, free_box, guard_value, optional_str, required_ptr, required_str, write_box};
 use super::cancel::hazy_cancel_token_t;
 use super::client::hazy_client_t;
-use super::error::hazy_error_t;
+use super::error::{guard, hazy_error_t};
 use crate::client::Client;
 use crate::error::Result;
 use crate::hub::Job;
@@ -51,12 +51,13 @@ pub type hazy_progress_fn = Option<unsafe extern "C" fn(job: *const hazy_job_t, 
 ///
 /// # Safety
 /// As for the exported functions: pointers are NULL or valid.
-unsafe fn fetch_job<'a, Fut>(
+unsafe fn fetch_job<Fut>(
     client: *mut hazy_client_t,
     job_out: *mut *mut hazy_job_t,
     out_required: bool,
     error: *mut *mut hazy_error_t,
-    request: impl FnOnce(&'a Client) -> Result<Fut>,
+    // The client by value (a cheap clone): the future may not borrow the call's reference.
+    request: impl FnOnce(Client) -> Result<Fut>,
 ) -> Status
 where
     Fut: Future<Output = Result<Job>>,
@@ -66,8 +67,9 @@ where
             required_ptr(job_out, "job_out")?;
         }
         let c = hazy_client_t::get(client)?;
-        let job = runtime::block_on(request(c)?)??;
+        let job = runtime::block_on(request(Client::clone(&c))?)??;
         if !job_out.is_null() {
+            // SAFETY: the out-parameter was checked non-NULL; it is writable (the header's contract).
             unsafe { write_box(job_out, hazy_job_t::from(job)) };
         }
         Ok(())
@@ -115,10 +117,13 @@ pub unsafe extern "C" fn hazy_train_with_key(
     error: *mut *mut hazy_error_t,
 ) -> Status {
     fetch_job(client, job_out, true, error, |c| {
+        // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
         let project = unsafe { required_str(project_id, "project_id")? };
+        // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
         let config = unsafe { required_str(config_json, "config_json")? };
+        // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
         let key = unsafe { optional_str(idempotency_key, "idempotency_key")? };
-        Ok(c.train_with_key(project, config, key))
+        Ok(async move { c.train_with_key(project, config, key).await })
     })
 }
 
@@ -154,11 +159,15 @@ pub unsafe extern "C" fn hazy_generate_with_key(
     error: *mut *mut hazy_error_t,
 ) -> Status {
     fetch_job(client, job_out, true, error, |c| {
+        // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
         let project = unsafe { required_str(project_id, "project_id")? };
+        // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
         let model = unsafe { required_str(model_id, "model_id")? };
+        // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
         let config = unsafe { optional_str(config_json, "config_json")? };
+        // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
         let key = unsafe { optional_str(idempotency_key, "idempotency_key")? };
-        Ok(c.generate_with_key(project, model, (num_rows > 0).then_some(num_rows), config, key))
+        Ok(async move { c.generate_with_key(project, model, (num_rows > 0).then_some(num_rows), config, key).await })
     })
 }
 
@@ -171,7 +180,11 @@ pub unsafe extern "C" fn hazy_job_get(
     job_out: *mut *mut hazy_job_t,
     error: *mut *mut hazy_error_t,
 ) -> Status {
-    fetch_job(client, job_out, true, error, |c| Ok(c.job(unsafe { required_str(job_id, "job_id")? })))
+    fetch_job(client, job_out, true, error, |c| {
+        // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
+        let id = unsafe { required_str(job_id, "job_id")? };
+        Ok(async move { c.job(id).await })
+    })
 }
 
 /// Cancels job `job_id`. Idempotent: a job that already finished is left as it is. When
@@ -184,7 +197,11 @@ pub unsafe extern "C" fn hazy_job_cancel(
     job_out: *mut *mut hazy_job_t,
     error: *mut *mut hazy_error_t,
 ) -> Status {
-    fetch_job(client, job_out, false, error, |c| Ok(c.cancel_job(unsafe { required_str(job_id, "job_id")? })))
+    fetch_job(client, job_out, false, error, |c| {
+        // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
+        let id = unsafe { required_str(job_id, "job_id")? };
+        Ok(async move { c.cancel_job(id).await })
+    })
 }
 
 /// Waits until job `job_id` finishes, polling every `poll_interval_ms` (an option). Blocks the
@@ -211,19 +228,23 @@ pub unsafe extern "C" fn hazy_job_wait(
 ) -> Status {
     guard(error, || {
         let c = hazy_client_t::get(client)?;
+        // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
         let id = unsafe { required_str(job_id, "job_id")? };
         let options = WaitOptions {
             timeout: (timeout_ms > 0).then(|| std::time::Duration::from_millis(timeout_ms)),
+            // SAFETY: NULL or a live object this library handed out (the header's contract).
             cancel: unsafe { cancel.as_ref() }.map(|t| t.token.clone()),
         };
-        let job = wait_for_job(c, id, &options, |job| match progress {
+        let job = wait_for_job(&c, id, &options, |job| match progress {
             Some(callback) => {
                 let snapshot = hazy_job_t::from(job.clone());
+                // SAFETY: the caller's callback, given a snapshot that lives for the call and its own userdata.
                 unsafe { callback(&snapshot, userdata) == 0 }
             }
             None => true,
         })?;
         if !job_out.is_null() {
+            // SAFETY: the out-parameter was checked non-NULL; it is writable (the header's contract).
             unsafe { write_box(job_out, hazy_job_t::from(job)) };
         }
         Ok(())
@@ -231,6 +252,7 @@ pub unsafe extern "C" fn hazy_job_wait(
 }
 
 fn job<'a>(p: *const hazy_job_t) -> Option<&'a hazy_job_t> {
+    // SAFETY: NULL or a live object this library handed out (the header's contract).
     unsafe { p.as_ref() }
 }
 
@@ -281,5 +303,6 @@ pub unsafe extern "C" fn hazy_job_failure_reason(job: *const hazy_job_t) -> *con
 /// Frees a job snapshot. NULL does nothing.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_job_free(job: *mut hazy_job_t) {
+    // SAFETY: NULL or an object this library handed out, freed once (the header's contract).
     guard_value((), || unsafe { free_box(job) })
 }

@@ -3,9 +3,9 @@
 use std::ffi::{c_char, CString};
 use std::future::Future;
 
-use super::boundary::{c_ptr, c_string, free_box, guard, guard_value, required_ptr, required_str, write_box};
+use super::boundary::{c_ptr, c_string, free_box, guard_value, required_ptr, required_str, write_box};
 use super::client::hazy_client_t;
-use super::error::hazy_error_t;
+use super::error::{guard, hazy_error_t};
 use super::jobs::hazy_job_t;
 use crate::client::Client;
 use crate::error::Result;
@@ -53,7 +53,8 @@ unsafe fn fetch_list<'a, T, L, Fut>(
     project_id: *const c_char,
     list_out: *mut *mut L,
     error: *mut *mut hazy_error_t,
-    fetch: impl FnOnce(&'a Client, &'a str) -> Fut,
+    // The client by value (a cheap clone): the future may not borrow the call's reference.
+    fetch: impl FnOnce(Client, &'a str) -> Fut,
     wrap: impl FnOnce(Vec<T>) -> L,
 ) -> Status
 where
@@ -62,8 +63,10 @@ where
     guard(error, || {
         required_ptr(list_out, "list_out")?;
         let c = hazy_client_t::get(client)?;
+        // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
         let project = unsafe { required_str(project_id, "project_id")? };
-        let items = runtime::block_on(fetch(c, project))??;
+        let items = runtime::block_on(fetch(Client::clone(&c), project))??;
+        // SAFETY: the out-parameter was checked non-NULL; it is writable (the header's contract).
         unsafe { write_box(list_out, wrap(items)) };
         Ok(())
     })
@@ -83,7 +86,7 @@ pub unsafe extern "C" fn hazy_jobs_list(
     list_out: *mut *mut hazy_job_list_t,
     error: *mut *mut hazy_error_t,
 ) -> Status {
-    fetch_list(client, project_id, list_out, error, |c, p| c.list_jobs(p), |jobs| hazy_job_list_t {
+    fetch_list(client, project_id, list_out, error, |c, p| async move { c.list_jobs(p).await }, |jobs| hazy_job_list_t {
         items: jobs.into_iter().map(hazy_job_t::from).collect(),
     })
 }
@@ -91,18 +94,21 @@ pub unsafe extern "C" fn hazy_jobs_list(
 /// The number of jobs in the list; 0 when `list` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_job_list_len(list: *const hazy_job_list_t) -> usize {
+    // SAFETY: NULL or a live object this library handed out (the header's contract).
     guard_value(0, || unsafe { list.as_ref() }.map_or(0, |l| l.items.len()))
 }
 
 /// The job at `index`, borrowed from the list; NULL when out of range or `list` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_job_list_get(list: *const hazy_job_list_t, index: usize) -> *const hazy_job_t {
+    // SAFETY: NULL or a live object this library handed out (the header's contract).
     guard_value(std::ptr::null(), || item(unsafe { list.as_ref() }.map(|l| &l.items), index))
 }
 
 /// Frees a job list and the jobs it holds. NULL does nothing.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_job_list_free(list: *mut hazy_job_list_t) {
+    // SAFETY: NULL or an object this library handed out, freed once (the header's contract).
     guard_value((), || unsafe { free_box(list) })
 }
 
@@ -115,7 +121,7 @@ pub unsafe extern "C" fn hazy_models_list(
     list_out: *mut *mut hazy_model_list_t,
     error: *mut *mut hazy_error_t,
 ) -> Status {
-    fetch_list(client, project_id, list_out, error, |c, p| c.list_models(p), |models| hazy_model_list_t {
+    fetch_list(client, project_id, list_out, error, |c, p| async move { c.list_models(p).await }, |models| hazy_model_list_t {
         items: models.into_iter().map(hazy_model_t::from).collect(),
     })
 }
@@ -123,22 +129,26 @@ pub unsafe extern "C" fn hazy_models_list(
 /// The number of models in the list; 0 when `list` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_model_list_len(list: *const hazy_model_list_t) -> usize {
+    // SAFETY: NULL or a live object this library handed out (the header's contract).
     guard_value(0, || unsafe { list.as_ref() }.map_or(0, |l| l.items.len()))
 }
 
 /// The model at `index`, borrowed from the list; NULL when out of range or `list` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_model_list_get(list: *const hazy_model_list_t, index: usize) -> *const hazy_model_t {
+    // SAFETY: NULL or a live object this library handed out (the header's contract).
     guard_value(std::ptr::null(), || item(unsafe { list.as_ref() }.map(|l| &l.items), index))
 }
 
 /// Frees a model list and the models it holds. NULL does nothing.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_model_list_free(list: *mut hazy_model_list_t) {
+    // SAFETY: NULL or an object this library handed out, freed once (the header's contract).
     guard_value((), || unsafe { free_box(list) })
 }
 
 fn model<'a>(p: *const hazy_model_t) -> Option<&'a hazy_model_t> {
+    // SAFETY: NULL or a live object this library handed out (the header's contract).
     unsafe { p.as_ref() }
 }
 

@@ -2,8 +2,8 @@
 
 use std::ffi::c_char;
 
-use super::boundary::{free_box, guard, guard_value, optional_str, required_ptr, required_str};
-use super::error::hazy_error_t;
+use super::boundary::{free_box, guard_value, optional_str, required_ptr, required_str};
+use super::error::{guard, hazy_error_t};
 use crate::config::Config;
 use crate::status::Status;
 
@@ -35,12 +35,17 @@ pub unsafe extern "C" fn hazy_options_set(
 ) -> Status {
     guard(error, || {
         required_ptr(options, "options")?;
+        // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
         let key = unsafe { required_str(key, "key")? };
+        // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
         let value = unsafe { optional_str(value, "value")? }.unwrap_or("");
+        // The only way to exercise the panic boundary from the C tests, which use the debug
+        // build. Release builds do not have it.
+        #[cfg(debug_assertions)]
         if key == "debug_panic" && std::env::var_os("HAZY_ALLOW_DEBUG_PANIC").is_some_and(|v| v == "1") {
-            // The only way to exercise the panic boundary from C tests; inert otherwise.
             panic!("deliberate panic requested through the debug_panic option");
         }
+        // SAFETY: checked non-NULL above; options are filled from one thread (the header's contract).
         unsafe { &mut *options }.config.set(key, value)
     })
 }
@@ -54,6 +59,7 @@ pub unsafe extern "C" fn hazy_options_set(
 pub unsafe extern "C" fn hazy_options_load_env(options: *mut hazy_options_t, error: *mut *mut hazy_error_t) -> Status {
     guard(error, || {
         required_ptr(options, "options")?;
+        // SAFETY: checked non-NULL above; options are filled from one thread (the header's contract).
         unsafe { &mut *options }.config.apply_env()
     })
 }
@@ -61,6 +67,7 @@ pub unsafe extern "C" fn hazy_options_load_env(options: *mut hazy_options_t, err
 /// Frees options. NULL does nothing. Clients created from them keep their own copy.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_options_free(options: *mut hazy_options_t) {
+    // SAFETY: NULL or an object this library handed out, freed once (the header's contract).
     guard_value((), || unsafe { free_box(options) })
 }
 

@@ -24,14 +24,14 @@ const MAX_HUB_BODY: usize = 8 * 1024 * 1024;
 const MAX_PAGES: usize = 10_000;
 
 pub struct Hub {
-    http: reqwest::Client,
+    http: Arc<http::Http>,
     base: Url,
     tokens: Arc<TokenSource>,
     retry: RetryPolicy,
 }
 
 impl Hub {
-    pub fn new(http: reqwest::Client, host: &str, tokens: Arc<TokenSource>, retry: RetryPolicy) -> Result<Hub> {
+    pub fn new(http: Arc<http::Http>, host: &str, tokens: Arc<TokenSource>, retry: RetryPolicy) -> Result<Hub> {
         let base = Url::parse(host)
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
@@ -179,6 +179,7 @@ impl Hub {
             bearer.set_sensitive(true);
             let mut request = self
                 .http
+                .client()?
                 .request(method.clone(), url.clone())
                 .header(AUTHORIZATION, bearer)
                 .header(ACCEPT, "application/json");
@@ -243,7 +244,7 @@ mod tests {
     use std::time::Duration;
 
     fn hub(host: &str) -> Result<Hub> {
-        let http = crate::http::build_client(&crate::Config::default()).unwrap();
+        let http = Arc::new(crate::http::Http::new(&crate::Config::default()).unwrap());
         let tokens = Arc::new(TokenSource::new(http.clone(), None, Arc::new(SystemClock), Duration::ZERO, None));
         let retry = RetryPolicy { max_attempts: 1, base_delay: Duration::ZERO, max_elapsed: Duration::ZERO };
         Hub::new(http, host, tokens, retry)

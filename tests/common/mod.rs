@@ -171,3 +171,26 @@ pub fn serve_raw(status: u16, body: Vec<u8>) -> String {
     });
     format!("http://{}", rx.recv().unwrap())
 }
+
+/// A clock that moves only when told to, for `Client::with_clock`.
+#[derive(Debug)]
+pub struct ManualClock {
+    start: std::time::Instant,
+    offset: Mutex<Duration>,
+}
+
+impl ManualClock {
+    pub fn new() -> ManualClock {
+        ManualClock { start: std::time::Instant::now(), offset: Mutex::new(Duration::ZERO) }
+    }
+
+    pub fn advance(&self, by: Duration) {
+        *self.offset.lock().unwrap() += by;
+    }
+}
+
+impl hazy::auth::Clock for ManualClock {
+    fn now(&self) -> std::time::Instant {
+        self.start + *self.offset.lock().unwrap()
+    }
+}
