@@ -60,13 +60,32 @@ FIGURES = [
     ("calls_per_s_n2", "libhazy calls/s over N2 calls", "", lambda r: r["rss"]["calls_per_s"], 0),
     ("calls_per_s_n2_vs_n1", "libhazy calls/s N2 / N1", "flat (~1)",
      lambda r: r["rss"]["calls_per_s"] / r["rss"]["n1_calls_per_s"], 2),
+    # Only with --baseline-lib-dir: the same C program on another libhazy build.
+    ("seq_cheap_hazy_vs_baseline", "seq calls/s, cheap server: libhazy / baseline libhazy", "",
+     _ratio(_seq("cheap", "libhazy"), _seq("cheap", "baseline")), 2),
+    ("seq_cheap_baseline_vs_curl", "seq calls/s, cheap server: baseline libhazy / libcurl", "",
+     _ratio(_seq("cheap", "baseline"), _seq("cheap", "libcurl")), 2),
+    ("csw_per_call_baseline", "context switches per seq call: baseline libhazy", "",
+     lambda r: r["seq"]["cheap"]["baseline"]["csw_per_call"], 2),
+    ("threads_hazy_vs_baseline", "threads: calls/s libhazy / baseline libhazy", "",
+     lambda r: r["threads"]["libhazy"]["calls_per_s"] / r["threads"]["baseline"]["calls_per_s"], 2),
+    ("threads_baseline_token_requests", "threads: token requests of the baseline client", "exactly 1",
+     lambda r: r["threads"]["baseline"]["token_requests"], 0),
 ]
+
+# Figures that exist only when their contender ran.
+OPTIONAL = {"baseline"}
 
 
 def summarise(rounds):
     out = {}
     for key, label, goal, value, decimals in FIGURES:
-        values = [value(r) for r in rounds]
+        try:
+            values = [value(r) for r in rounds]
+        except KeyError as missing:
+            if missing.args[0] in OPTIONAL:
+                continue
+            raise
         # A broken run shows as NaN or infinity; a negative RSS growth is just memory returned.
         for v in values:
             if not math.isfinite(v):

@@ -104,6 +104,15 @@ def rotate(items, k):
     return items[k:] + items[:k]
 
 
+def baseline(cfg, env, run):
+    """The same C program against another libhazy build (--baseline-lib-dir), e.g. an earlier
+    design, as one more contender; nothing without the option."""
+    if not cfg.baseline_lib_dir:
+        return {}
+    alt = dict(env, LD_LIBRARY_PATH=str(cfg.baseline_lib_dir))
+    return {"baseline": lambda: run(alt)}
+
+
 def one_round(i, cfg, tools, servers, job_id, token_url, hub, tok):
     """One round: every measurement once, contenders in an order rotated by the round."""
     r = {"seq": {}}
@@ -111,6 +120,7 @@ def one_round(i, cfg, tools, servers, job_id, token_url, hub, tok):
         env = client_env(url, token_url, CLIENT_ID, CLIENT_SECRET, job_id, tools.lib_dir)
         runs = {
             "libhazy": lambda: run_json(tools.hazy() + ["seq", str(cfg.n)], env, "libhazy seq"),
+            **baseline(cfg, env, lambda e: run_json(tools.hazy() + ["seq", str(cfg.n)], e, "baseline libhazy seq")),
             "libcurl": lambda: run_json(tools.curl() + ["seq", str(cfg.n)], env, "libcurl seq"),
             "go": lambda: run_json(tools.go() + ["-n", str(cfg.n)], env, "Go seq"),
             "python": lambda: run_json(tools.python_client() + [str(cfg.n)], env, "Python seq"),
@@ -120,7 +130,9 @@ def one_round(i, cfg, tools, servers, job_id, token_url, hub, tok):
     env = client_env(servers["cheap"], token_url, CLIENT_ID, CLIENT_SECRET, job_id, tools.lib_dir)
     threads = [str(cfg.threads), str(cfg.thread_calls)]
     runs = {"libhazy": lambda: run_json(tools.hazy() + ["threads"] + threads, env, "libhazy threads"),
-            "libcurl": lambda: run_json(tools.curl() + ["threads"] + threads, env, "libcurl threads")}
+            "libcurl": lambda: run_json(tools.curl() + ["threads"] + threads, env, "libcurl threads"),
+            **baseline(cfg, env, lambda e: run_json(tools.hazy() + ["threads"] + threads, e,
+                                                    "baseline libhazy threads"))}
     r["threads"] = {who: runs[who]() for who in rotate(list(runs), i)}
     r["rss"] = run_json(tools.hazy() + ["rss", str(cfg.rss_n1), str(cfg.rss_n2)], env, "libhazy rss")
 
@@ -166,6 +178,9 @@ def parse_args(argv):
     p.add_argument("--lib-label", default="", help="what the library is, for the report")
     p.add_argument("--python", default=str(REPO / ".cache" / "bench-venv" / "bin" / "python"))
     p.add_argument("--smoke", action="store_true")
+    p.add_argument("--baseline-lib-dir", default="",
+                   help="another build's libhazy.so.0 to run as the 'baseline' contender (seq and threads)")
+    p.add_argument("--baseline-label", default="", help="what the baseline library is, for the report")
     cfg = p.parse_args(argv)
     if cfg.smoke:
         cfg.rounds, cfg.n, cfg.thread_calls = 1, 300, 5
@@ -201,7 +216,9 @@ def main(argv):
     summary = report.summarise(rounds)
     elapsed = time.monotonic() - t0
     header = (f"libhazy bench, {started:%Y-%m-%d %H:%M} UTC, {machine()}; commit {git_describe()}; "
-              f"library {cfg.lib_label or cfg.lib_dir}; {cfg.rounds} round(s), N={cfg.n}, "
+              f"library {cfg.lib_label or cfg.lib_dir}; "
+              + (f"baseline {cfg.baseline_label or cfg.baseline_lib_dir}; " if cfg.baseline_lib_dir else "")
+              + f"{cfg.rounds} round(s), N={cfg.n}, "
               f"{cfg.threads}x{cfg.thread_calls} threaded calls, RSS at N1={cfg.rss_n1}/N2={cfg.rss_n2}, "
               f"wrk {cfg.load_seconds} s x {cfg.connections} connections; took {elapsed:.0f} s")
     print(report.table(summary, header))
