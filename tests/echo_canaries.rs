@@ -18,11 +18,12 @@ use hazy::auth::Credentials;
 use hazy::runtime::block_on;
 use hazy::{Client, Config, Error};
 
-const SECRET: &str = "CANARY-SECRET-7f3a+/=&x9";
-const PASSWORD: &str = "CANARY-PASS-91bd+/ =&q";
-const ACCESS: &str = "CANARY-ACCESS-5e0c.eyJzdWIiOiJ4In0.c2ln";
-const REFRESH: &str = "CANARY-REFRESH-c4d2.eyJ0eXAiOiJSZWZyZXNoIn0.c2ln";
-const BEARER: &str = "CANARY-BEARER-88aa.eyJhdWQiOiJodWIifQ.c2ln";
+// Each canary starts differently, so a 6-character prefix found says which one leaked.
+const SECRET: &str = "SecCan-7f3a+/=&x9-CANARY";
+const PASSWORD: &str = "PwdCan-91bd+/ =&q-CANARY";
+const ACCESS: &str = "AccCan-5e0c.eyJzdWIiOiJ4In0.c2ln";
+const REFRESH: &str = "RefCan-c4d2.eyJ0eXAiOiJSZWZyZXNoIn0.c2ln";
+const BEARER: &str = "BeaCan-88aa.eyJhdWQiOiJodWIifQ.c2ln";
 
 /// Where the echo goes and how much padding precedes it.
 #[derive(Clone, Copy)]
