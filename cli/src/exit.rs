@@ -24,7 +24,7 @@ pub const TABLE: &[ExitCode] = &[
     ExitCode {
         code: 1,
         name: "internal",
-        statuses: &[Status::Protocol, Status::Panic, Status::InvalidState],
+        statuses: &[Status::Protocol, Status::Panic, Status::InvalidState, Status::Closed],
         meaning: "an answer hazy does not understand, or a bug",
     },
     ExitCode {
@@ -70,7 +70,7 @@ pub fn help_text() -> String {
     for e in TABLE {
         let statuses: Vec<&str> = e.statuses.iter().map(|s| s.name()).collect();
         let statuses = if statuses.is_empty() { "-".to_owned() } else { statuses.join(", ") };
-        out.push_str(&format!("  {:>2}  {:<12} {:<31} {}\n", e.code, e.name, statuses, e.meaning));
+        out.push_str(&format!("  {:>2}  {:<12} {:<39} {}\n", e.code, e.name, statuses, e.meaning));
     }
     out
 }
