@@ -48,10 +48,13 @@ example: build
 	    -o $(BUILD)/examples/hazy_train
 
 # The demo: Keycloak (downloaded once, cached in .cache/) and the simulator start, the C
-# example authenticates with client credentials and trains, everything stops.
+# example authenticates with client credentials and trains, the `hazy` command does the same
+# from the shell, everything stops.
 demo: example
-	@$(STACK) sh -c 'HAZY_HUB_HOST="$$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID=api \
-	    HAZY_CLIENT_SECRET=api-Sup3r-S3cret-0001 $(BUILD)/examples/hazy_train demo-project examples/training-config.json'
+	@$(STACK) sh -c 'export HAZY_HUB_HOST="$$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID=api \
+	    HAZY_CLIENT_SECRET=api-Sup3r-S3cret-0001 && \
+	    $(BUILD)/examples/hazy_train demo-project examples/training-config.json && \
+	    $(TARGET)/hazy train --project demo-project --config examples/training-config.json --wait'
 
 test: deps
 	$(MAKE) --no-print-directory test-unit
