@@ -72,11 +72,6 @@ func goString(p *C.char) string {
 	return C.GoString(p)
 }
 
-// cStatusName and cStateName expose the library's own names, so tests can check that the Go
-// names agree with them.
-func cStatusName(s Status) string { return C.GoString(C.hazy_status_name(C.int32_t(s))) }
-func cStateName(s State) string   { return C.GoString(C.hazy_state_name(C.int32_t(s))) }
-
 // takeError turns a status and the call's own error object into a Go error and frees the
 // object. The detail comes only from that per-call object, never from thread-local state,
 // so it does not matter which OS thread the goroutine ran on.
@@ -92,6 +87,7 @@ func takeError(op string, status C.hazy_status, cerr *C.hazy_error_t) error {
 		e.OAuthError = goString(C.hazy_error_oauth_error(cerr))
 		e.OAuthDescription = goString(C.hazy_error_oauth_description(cerr))
 		e.Field = goString(C.hazy_error_field(cerr))
+		e.IdempotencyKey = goString(C.hazy_error_idempotency_key(cerr))
 		C.hazy_error_free(cerr)
 	}
 	return e

@@ -9,25 +9,24 @@ import "C"
 import (
 	"context"
 	"runtime"
-	"sync"
 	"sync/atomic"
 )
 
 // A Client talks to one Hazy Hub and its Keycloak: it holds the settings, a connection pool
 // and the access token, which it renews before it expires. Create one with NewClient or
 // NewClientFromEnv and share it: it is safe for concurrent use by any number of goroutines,
-// and one client makes a single token request however many goroutines need a token.
+// and one client makes a single token request however many goroutines need one.
 //
 // Close releases it. A Client that becomes unreachable without Close is closed by a
 // finalizer, but do not rely on that: finalizers may run late or never.
 type Client struct {
-	mu        sync.Mutex
-	ptr       *C.hazy_client_t
-	inflight  int                             // calls that are using ptr
-	closing   bool                            // Close has started: no new calls
-	drained   chan struct{}                   // closed when inflight drops to 0 during Close
-	closeDone chan struct{}                   // closed when Close has freed ptr
-	waits     map[*C.hazy_cancel_token_t]bool // cancel tokens of running Waits
+	ptr *C.hazy_client_t // set once; freed (hazy_free) when refs drops to 0
+	// refs is 1 for the open client plus 1 per call about to enter or inside libhazy. The
+	// header allows hazy_free while other threads are inside calls, but no call may start
+	// with a freed handle, and only this count can tell that a goroutine is about to.
+	// It drops to 0 only after Close, and never rises again.
+	refs   atomic.Int64
+	closed atomic.Bool
 }
 
 // NewClient creates a client for the Hub at host (e.g. "https://hub.example.com"). With
@@ -76,7 +75,8 @@ func openClient(opts []Option, fromEnv bool) (*Client, error) {
 		return nil, takeError(op, st, cerr)
 	}
 	debugCollect()
-	c := &Client{ptr: ptr, waits: make(map[*C.hazy_cancel_token_t]bool)}
+	c := &Client{ptr: ptr}
+	c.refs.Store(1)
 	runtime.SetFinalizer(c, finalizeClient)
 	return c, nil
 }
@@ -107,51 +107,27 @@ func setOption(copts *C.hazy_options_t, key, value string) error {
 	return takeError(op, C.hazy_options_set(copts, ckey, cval, &cerr), cerr)
 }
 
-// Close releases the client. It is idempotent and safe to call from several goroutines.
-//
-// Close first stops every Job.Wait in progress on this client (they return an error
-// matching ErrClosed), then blocks until the other calls in progress return (each is bounded
-// by the request timeout), then frees the native client. Calls made after Close has started
-// return an error matching ErrClosed; they never crash. Do not call Close from a progress
-// function passed to Job.Wait on the same client: it would wait for that Wait forever.
+// Close closes the client: libhazy ends every Job.Wait in progress on it (they return an
+// error matching ErrClosed within milliseconds), calls already sending a request finish it,
+// and every later call returns an error matching ErrClosed; none crashes. Close does not
+// wait for the calls in progress: the native client is freed (hazy_free) when the last of
+// them returns, or at once if there is none. It is idempotent and safe to call from any
+// goroutine, also from a progress function.
 func (c *Client) Close() error {
-	if c == nil {
+	if c == nil || !c.closed.CompareAndSwap(false, true) {
 		return nil
 	}
-	c.mu.Lock()
-	if c.closing {
-		done := c.closeDone
-		c.mu.Unlock()
-		<-done
-		return nil
-	}
-	c.closing = true
-	c.closeDone = make(chan struct{})
-	for token := range c.waits {
-		C.hazy_cancel_token_cancel(token)
-	}
-	var drained chan struct{}
-	if c.inflight > 0 {
-		drained = make(chan struct{})
-		c.drained = drained
-	}
-	c.mu.Unlock()
-	if drained != nil {
-		<-drained
-	}
-	c.mu.Lock()
-	ptr := c.ptr
-	c.ptr = nil
-	c.mu.Unlock()
-	C.hazy_free(ptr)
 	runtime.SetFinalizer(c, nil)
-	close(c.closeDone)
+	// The client's own reference is still held here, so the handle is valid.
+	C.hazy_client_close(c.ptr)
+	c.release()
 	return nil
 }
 
-// acquire checks the context, then reserves the native client for one call; release must
-// follow. With a token, the call is a Wait whose token Close cancels.
-func (c *Client) acquire(ctx context.Context, op string, token *C.hazy_cancel_token_t) (*C.hazy_client_t, error) {
+// acquire checks the context, then takes a reference to the native client for one call;
+// release must follow. It fails only once the handle is freed; a call on a client that is
+// closed but not yet freed gets HAZY_STATUS_CLOSED from libhazy itself.
+func (c *Client) acquire(ctx context.Context, op string) (*C.hazy_client_t, error) {
 	if c == nil {
 		return nil, invalidArgument(op, "nil *hazy.Client")
 	}
@@ -161,39 +137,32 @@ func (c *Client) acquire(ctx context.Context, op string, token *C.hazy_cancel_to
 	if ctx.Err() != nil {
 		return nil, contextError(op, ctx)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closing {
-		return nil, closedError(op)
+	for {
+		n := c.refs.Load()
+		if n == 0 {
+			return nil, closedError(op)
+		}
+		if c.refs.CompareAndSwap(n, n+1) {
+			return c.ptr, nil
+		}
 	}
-	c.inflight++
-	if token != nil {
-		c.waits[token] = true
-	}
-	return c.ptr, nil
 }
 
-func (c *Client) release(token *C.hazy_cancel_token_t) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if token != nil {
-		delete(c.waits, token)
-	}
-	c.inflight--
-	if c.inflight == 0 && c.drained != nil {
-		close(c.drained)
-		c.drained = nil
+// release gives back a reference; the last one frees the native client.
+func (c *Client) release() {
+	if c.refs.Add(-1) == 0 {
+		C.hazy_free(c.ptr)
 	}
 }
 
 // call runs one blocking libhazy call that a context cannot interrupt once it has started:
 // the context is checked before, and the client's request timeout bounds the call.
 func (c *Client) call(ctx context.Context, op string, f func(*C.hazy_client_t, **C.hazy_error_t) C.hazy_status) error {
-	ptr, err := c.acquire(ctx, op, nil)
+	ptr, err := c.acquire(ctx, op)
 	if err != nil {
 		return err
 	}
-	defer c.release(nil)
+	defer c.release()
 	debugCollect()
 	var cerr *C.hazy_error_t
 	st := f(ptr, &cerr)
@@ -240,11 +209,14 @@ func (c *Client) AccessToken(ctx context.Context) (string, error) {
 // endpoint since it was created (retries included): 0 for a closed client. For monitoring
 // and tests.
 func (c *Client) TokenRequestCount() uint64 {
-	ptr, err := c.acquire(context.Background(), "token request count", nil)
+	if c == nil || c.closed.Load() {
+		return 0
+	}
+	ptr, err := c.acquire(context.Background(), "token request count")
 	if err != nil {
 		return 0
 	}
-	defer c.release(nil)
+	defer c.release()
 	n := uint64(C.hazy_token_request_count(ptr))
 	runtime.KeepAlive(c)
 	return n

@@ -89,7 +89,7 @@ func TestHundredGoroutinesShareOneClient(t *testing.T) {
 }
 
 // Close while many goroutines use the client: waits stop with ErrClosed, other calls
-// finish or fail with ErrClosed, nothing crashes, and Close returns.
+// finish or fail with ErrClosed, nothing crashes, and Close returns at once.
 func TestCloseDuringCalls(t *testing.T) {
 	t.Parallel()
 	c := apiClient(t)
@@ -152,19 +152,14 @@ func TestCloseDuringCalls(t *testing.T) {
 	wg.Wait()
 	close(busyErrs)
 
-	if closeTime > 5*time.Second {
-		t.Errorf("Close took %v", closeTime)
+	if closeTime > time.Second {
+		t.Errorf("Close took %v: it must not wait for the calls in progress", closeTime)
 	}
-	for i, err := range waitErrs {
-		wantError(t, err, ErrInvalidState)
-		if !errors.Is(err, ErrClosed) {
-			t.Errorf("wait %d: %v does not match ErrClosed", i, err)
-		}
+	for _, err := range waitErrs {
+		wantError(t, err, ErrClosed)
 	}
 	for err := range busyErrs {
-		if !errors.Is(err, ErrClosed) {
-			t.Errorf("a call during Close failed with %v", err)
-		}
+		wantError(t, err, ErrClosed)
 	}
 	if _, err := c.ListJobs(context.Background(), project); !errors.Is(err, ErrClosed) {
 		t.Fatalf("after Close: %v", err)

@@ -33,10 +33,11 @@
 // expires (a single token request is made however many goroutines need one). Job values,
 // JobStatus, Model and Error are plain values that can be used anywhere.
 //
-// Close stops the Waits in progress (they return an error matching ErrClosed), waits for
-// the other calls in progress to return, and frees the native client. Any call after Close
-// returns an error matching ErrClosed; it never crashes. A finalizer closes a Client that
-// was dropped without Close, as a safety net only.
+// Close closes the client in libhazy (hazy_client_close): the Waits in progress return an
+// error matching ErrClosed within milliseconds, calls already sending a request finish it,
+// and every later call returns an error matching ErrClosed; none crashes. Close does not
+// block: the native client is freed as the last call in progress returns. A finalizer
+// closes a Client that was dropped without Close, as a safety net only.
 //
 // # Contexts
 //

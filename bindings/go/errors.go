@@ -1,5 +1,10 @@
 package hazy
 
+/*
+#include "hazy.h"
+*/
+import "C"
+
 import (
 	"context"
 	"errors"
@@ -7,47 +12,42 @@ import (
 	"strings"
 )
 
-// Status classifies a failure. The numbers are libhazy's hazy_status values.
+// Status classifies a failure. The constants are bound to libhazy's hazy_status values in
+// hazy.h by cgo, so they cannot drift from the header; TestStatusTableMatchesHeader fails
+// when hazy.h gains a status that this package does not map.
 type Status int32
 
 // The statuses. StatusOK never appears in an Error.
 const (
-	StatusOK              Status = 0
-	StatusInvalidArgument Status = 1  // a bad argument or option, or no credentials; nothing was sent
-	StatusAuth            Status = 2  // Keycloak or the Hub rejected the credentials or token
-	StatusForbidden       Status = 3  // the token lacks a scope (HTTP 403); a missing audience is StatusAuth (HTTP 401)
-	StatusNotFound        Status = 4  // unknown project, job, model or realm (HTTP 404)
-	StatusValidation      Status = 5  // a config was refused, locally or by the Hub (400/422)
-	StatusNetwork         Status = 6  // the server could not be reached, or the connection broke
-	StatusTimeout         Status = 7  // a connect, request or wait deadline passed
-	StatusTLS             Status = 8  // the TLS handshake failed
-	StatusServer          Status = 9  // HTTP 5xx or 429 after retries ran out
-	StatusProtocol        Status = 10 // an answer the library does not understand
-	StatusCancelled       Status = 11 // the caller cancelled, or the job was cancelled on the Hub
-	StatusJobFailed       Status = 12 // the job ended in state failed
-	StatusPanic           Status = 13 // a bug inside libhazy was caught
-	StatusInvalidState    Status = 14 // the client is closed (or used after fork)
+	StatusOK              Status = C.HAZY_STATUS_OK
+	StatusInvalidArgument Status = C.HAZY_STATUS_INVALID_ARGUMENT // a bad argument or option, or no credentials; nothing was sent
+	StatusAuth            Status = C.HAZY_STATUS_AUTH             // Keycloak or the Hub rejected the credentials or token
+	StatusForbidden       Status = C.HAZY_STATUS_FORBIDDEN        // the token lacks a scope (HTTP 403); a missing audience is StatusAuth (HTTP 401)
+	StatusNotFound        Status = C.HAZY_STATUS_NOT_FOUND        // unknown project, job, model or realm (HTTP 404)
+	StatusValidation      Status = C.HAZY_STATUS_VALIDATION       // a config was refused, locally or by the Hub (400/409/422)
+	StatusNetwork         Status = C.HAZY_STATUS_NETWORK          // the server could not be reached, or the connection broke
+	StatusTimeout         Status = C.HAZY_STATUS_TIMEOUT          // a connect, request or wait deadline passed
+	StatusTLS             Status = C.HAZY_STATUS_TLS              // the TLS handshake failed
+	StatusServer          Status = C.HAZY_STATUS_SERVER           // HTTP 5xx or 429 after retries ran out
+	StatusProtocol        Status = C.HAZY_STATUS_PROTOCOL         // an answer the library does not understand
+	StatusCancelled       Status = C.HAZY_STATUS_CANCELLED        // the caller cancelled, or the job was cancelled on the Hub
+	StatusJobFailed       Status = C.HAZY_STATUS_JOB_FAILED       // the job ended in state failed
+	StatusPanic           Status = C.HAZY_STATUS_PANIC            // a bug inside libhazy was caught
+	StatusInvalidState    Status = C.HAZY_STATUS_INVALID_STATE    // the client was created before fork(), used in the child
+	StatusClosed          Status = C.HAZY_STATUS_CLOSED           // the client was closed (Close): waits in progress end with it, and so does every later call
 )
 
-var statusNames = [...]string{
-	"OK", "INVALID_ARGUMENT", "AUTH", "FORBIDDEN", "NOT_FOUND", "VALIDATION", "NETWORK",
-	"TIMEOUT", "TLS", "SERVER", "PROTOCOL", "CANCELLED", "JOB_FAILED", "PANIC", "INVALID_STATE",
-}
-
-// String returns the status's name, as libhazy spells it: "AUTH", "NOT_FOUND", ...
+// String returns the status's name, as libhazy spells it: "AUTH", "NOT_FOUND", ...;
+// "UNKNOWN" for a number that is not a status.
 func (s Status) String() string {
-	if s >= 0 && int(s) < len(statusNames) {
-		return statusNames[s]
-	}
-	return "UNKNOWN"
+	return C.GoString(C.hazy_status_name(C.int32_t(s)))
 }
 
 // Sentinel errors, one per status, for errors.Is:
 //
 //	if errors.Is(err, hazy.ErrForbidden) { ... }
 //
-// An *Error matches the sentinel of its Status. ErrClosed additionally marks calls on a
-// closed Client (their Status is StatusInvalidState).
+// An *Error matches the sentinel of its Status, and only that one.
 var (
 	ErrInvalidArgument = errors.New("hazy: INVALID_ARGUMENT")
 	ErrAuth            = errors.New("hazy: AUTH")
@@ -63,18 +63,19 @@ var (
 	ErrJobFailed       = errors.New("hazy: JOB_FAILED")
 	ErrPanic           = errors.New("hazy: PANIC")
 	ErrInvalidState    = errors.New("hazy: INVALID_STATE")
-
-	// ErrClosed is matched by the error of any call on a closed Client.
-	ErrClosed = errors.New("hazy: client is closed")
+	// ErrClosed is matched by the error of every call on a closed Client, and of every Wait
+	// that Close ended (StatusClosed).
+	ErrClosed = errors.New("hazy: CLOSED")
 )
 
-// sentinels holds the sentinel of each status, indexed by status.
-var sentinels = [...]error{
+// sentinels maps each error status to its sentinel; a status missing here fails
+// TestStatusTableMatchesHeader.
+var sentinels = map[Status]error{
 	StatusInvalidArgument: ErrInvalidArgument, StatusAuth: ErrAuth, StatusForbidden: ErrForbidden,
 	StatusNotFound: ErrNotFound, StatusValidation: ErrValidation, StatusNetwork: ErrNetwork,
 	StatusTimeout: ErrTimeout, StatusTLS: ErrTLS, StatusServer: ErrServer, StatusProtocol: ErrProtocol,
 	StatusCancelled: ErrCancelled, StatusJobFailed: ErrJobFailed, StatusPanic: ErrPanic,
-	StatusInvalidState: ErrInvalidState,
+	StatusInvalidState: ErrInvalidState, StatusClosed: ErrClosed,
 }
 
 // Error is the error returned by every failed call. Use errors.As to read the detail, and
@@ -96,8 +97,13 @@ type Error struct {
 	// Field is the offending field for StatusValidation (e.g. "data_schema") or the missing
 	// scope for StatusForbidden (e.g. "hazy/TrainJob:create").
 	Field string
+	// IdempotencyKey is the Idempotency-Key a failed Train or Generate (or their WithKey forms)
+	// used, generated or given; "" for other calls. The job may exist on the Hub even though
+	// the call failed: resubmit with TrainWithKey (or GenerateWithKey) and this key to get it
+	// rather than a second job.
+	IdempotencyKey string
 
-	err error // the underlying cause: a context error, ErrClosed, a JSON error
+	err error // the underlying cause: a context error, a JSON error
 }
 
 // Error formats the error as "hazy: OP: STATUS: message (details)".
@@ -133,12 +139,14 @@ func (e *Error) Error() string {
 
 // Is reports whether target is the sentinel of e's Status.
 func (e *Error) Is(target error) bool {
-	// A comparison, not a map lookup: target may be of a type that cannot be hashed.
-	return e.Status > StatusOK && int(e.Status) < len(sentinels) && target == sentinels[e.Status]
+	// The lookup is by Status; target is only compared, since it may be of a type that
+	// cannot be hashed.
+	sentinel, ok := sentinels[e.Status]
+	return ok && target == sentinel
 }
 
 // Unwrap returns the underlying cause, if any: context.Canceled or
-// context.DeadlineExceeded when a context ended the call, ErrClosed for a closed client.
+// context.DeadlineExceeded when a context ended the call.
 func (e *Error) Unwrap() error { return e.err }
 
 // contextError is the error of a call that ctx stopped, or never let start. It matches
@@ -157,8 +165,10 @@ func contextError(op string, ctx context.Context) *Error {
 	return &Error{Op: op, Status: status, Message: wrapped.Error(), err: wrapped}
 }
 
+// closedError is the error of a call on a Client whose native handle is already freed; it is
+// the error libhazy gives for a call on a closed client.
 func closedError(op string) error {
-	return &Error{Op: op, Status: StatusInvalidState, Message: "the client is closed", err: ErrClosed}
+	return &Error{Op: op, Status: StatusClosed, Message: "the client was closed"}
 }
 
 func invalidArgument(op, format string, args ...any) error {

@@ -16,24 +16,20 @@ import (
 // State is the state of a job on the Hub.
 type State int32
 
-// The job states. The numbers are libhazy's hazy_state values.
+// The job states, bound to libhazy's hazy_state values in hazy.h by cgo.
 const (
-	StateUnknown   State = 0 // a state this version of the library does not know
-	StateQueued    State = 1 // accepted, not started
-	StateRunning   State = 2 // running; Progress grows from 0 to 1
-	StateSucceeded State = 3 // finished; a train job has a ModelID
-	StateFailed    State = 4 // finished with an error; FailureReason says why
-	StateCancelled State = 5 // cancelled before it finished
+	StateUnknown   State = C.HAZY_STATE_UNKNOWN   // a state this version of the library does not know
+	StateQueued    State = C.HAZY_STATE_QUEUED    // accepted, not started
+	StateRunning   State = C.HAZY_STATE_RUNNING   // running; Progress grows from 0 to 1
+	StateSucceeded State = C.HAZY_STATE_SUCCEEDED // finished; a train job has a ModelID
+	StateFailed    State = C.HAZY_STATE_FAILED    // finished with an error; FailureReason says why
+	StateCancelled State = C.HAZY_STATE_CANCELLED // cancelled before it finished
 )
 
-var stateNames = [...]string{"unknown", "queued", "running", "succeeded", "failed", "cancelled"}
-
-// String returns the state's name as the Hub spells it: "queued", "running", ...
+// String returns the state's name as the Hub spells it: "queued", "running", ...;
+// "unknown" for a number that is not a state.
 func (s State) String() string {
-	if s >= 0 && int(s) < len(stateNames) {
-		return stateNames[s]
-	}
-	return "unknown"
+	return C.GoString(C.hazy_state_name(C.int32_t(s)))
 }
 
 // Done reports whether the state is final: succeeded, failed or cancelled.
@@ -124,12 +120,26 @@ func (c *Client) submit(ctx context.Context, op string, f func(*C.hazy_client_t,
 // (a struct, a map[string]any). The config is checked locally first (a JSON object with
 // data_schema.tables and a data_input list; otherwise ErrValidation with Error.Field naming
 // the field) and nothing is sent if the check fails. The submission is retried on network
-// errors, 5xx and 429 with an idempotency key, so it creates exactly one job.
+// errors, 5xx and 429 with an idempotency key, so it creates exactly one job; a failed
+// submission's Error.IdempotencyKey is that key (see TrainWithKey).
 //
 // Errors: ErrValidation, ErrInvalidArgument, ErrAuth, ErrForbidden (Error.Field names the
-// missing scope), ErrNotFound, ErrNetwork, ErrTimeout, ErrTLS, ErrServer, ErrProtocol.
+// missing scope), ErrNotFound, ErrNetwork, ErrTimeout, ErrTLS, ErrServer, ErrProtocol,
+// ErrClosed.
 func (c *Client) Train(ctx context.Context, projectID string, cfg any) (*Job, error) {
-	const op = "train"
+	return c.train(ctx, "train", projectID, nil, cfg)
+}
+
+// TrainWithKey is Train under the caller's Idempotency-Key: 1 to 255 printable ASCII
+// characters without spaces, e.g. a batch scheduler's run id or a UUID kept across restarts.
+// Submitting again with the same key and the same config, from this or any other process,
+// returns the job the first submission created; a different config under the same key is
+// refused with ErrValidation (HTTP 409). A malformed key is ErrInvalidArgument.
+func (c *Client) TrainWithKey(ctx context.Context, projectID, idempotencyKey string, cfg any) (*Job, error) {
+	return c.train(ctx, "train", projectID, &idempotencyKey, cfg)
+}
+
+func (c *Client) train(ctx context.Context, op, projectID string, key *string, cfg any) (*Job, error) {
 	text, err := configJSON(op, cfg)
 	if err != nil {
 		return nil, err
@@ -144,8 +154,13 @@ func (c *Client) Train(ctx context.Context, projectID string, cfg any) (*Job, er
 		return nil, err
 	}
 	defer freeCString(config)
+	ckey, err := optionalKey(op, key)
+	if err != nil {
+		return nil, err
+	}
+	defer freeCString(ckey)
 	return c.submit(ctx, op, func(p *C.hazy_client_t, out **C.hazy_job_t, e **C.hazy_error_t) C.hazy_status {
-		return C.hazy_train(p, project, config, out, e)
+		return C.hazy_train_with_key(p, project, config, ckey, out, e)
 	})
 }
 
@@ -154,7 +169,15 @@ func (c *Client) Train(ctx context.Context, projectID string, cfg any) (*Job, er
 // JSON object); at least one of them. Like Train it is idempotent and retried. Errors as
 // for Train; ErrNotFound for an unknown model.
 func (c *Client) Generate(ctx context.Context, projectID, modelID string, numRows int64, cfg any) (*Job, error) {
-	const op = "generate"
+	return c.generate(ctx, "generate", projectID, modelID, numRows, nil, cfg)
+}
+
+// GenerateWithKey is Generate under the caller's Idempotency-Key; see TrainWithKey.
+func (c *Client) GenerateWithKey(ctx context.Context, projectID, modelID string, numRows int64, idempotencyKey string, cfg any) (*Job, error) {
+	return c.generate(ctx, "generate", projectID, modelID, numRows, &idempotencyKey, cfg)
+}
+
+func (c *Client) generate(ctx context.Context, op, projectID, modelID string, numRows int64, key *string, cfg any) (*Job, error) {
 	if numRows < 0 {
 		return nil, invalidArgument(op, "numRows is negative (%d)", numRows)
 	}
@@ -179,9 +202,22 @@ func (c *Client) Generate(ctx context.Context, projectID, modelID string, numRow
 		}
 		defer freeCString(config)
 	}
+	ckey, err := optionalKey(op, key)
+	if err != nil {
+		return nil, err
+	}
+	defer freeCString(ckey)
 	return c.submit(ctx, op, func(p *C.hazy_client_t, out **C.hazy_job_t, e **C.hazy_error_t) C.hazy_status {
-		return C.hazy_generate(p, project, model, C.uint64_t(numRows), config, out, e)
+		return C.hazy_generate_with_key(p, project, model, C.uint64_t(numRows), config, ckey, out, e)
 	})
+}
+
+// optionalKey copies an idempotency key into C memory; nil gives NULL (libhazy generates one).
+func optionalKey(op string, key *string) (*C.char, error) {
+	if key == nil {
+		return nil, nil
+	}
+	return cString(op, "idempotency key", *key)
 }
 
 // jobCall runs hazy_job_get or hazy_job_cancel for j.
@@ -224,8 +260,8 @@ func (j *Job) Cancel(ctx context.Context) (JobStatus, error) {
 
 // Wait blocks until the job finishes, polling the Hub at the client's poll interval
 // (WithPollInterval). After every poll it calls progress (if not nil) with the latest
-// snapshot, on the goroutine that called Wait; progress may call the Client's methods (but
-// not Close).
+// snapshot, on the goroutine that called Wait; progress may call the Client's methods,
+// Close included (the Wait then returns ErrClosed).
 //
 // Wait honours ctx: when ctx is cancelled or its deadline passes, the wait in libhazy is
 // cancelled within milliseconds and Wait returns an error matching ctx.Err() (errors.Is
@@ -236,7 +272,8 @@ func (j *Job) Cancel(ctx context.Context) (JobStatus, error) {
 // It returns the final snapshot and nil when the job succeeded. Otherwise it returns the
 // latest snapshot seen (zero if none) and an error: ErrJobFailed (the message carries the
 // Hub's reason), ErrCancelled (the job was cancelled on the Hub, or ctx was cancelled),
-// ErrTimeout (ctx's deadline), ErrClosed (Close was called), or any error of Status.
+// ErrTimeout (ctx's deadline), ErrClosed (Close was called, from any goroutine), or any
+// error of Status.
 //
 // If progress panics, the wait stops and Wait panics again with the same value, on the
 // calling goroutine, once libhazy has returned: a panic never unwinds through the C
@@ -257,12 +294,13 @@ func (j *Job) Wait(ctx context.Context, progress func(JobStatus)) (JobStatus, er
 	}
 	defer freeCString(id)
 
-	token := C.hazy_cancel_token_new()
-	defer C.hazy_cancel_token_free(token) // runs after release: no one can cancel it any more
-	ptr, err := c.acquire(ctx, op, token)
+	ptr, err := c.acquire(ctx, op)
 	if err != nil {
 		return JobStatus{}, err
 	}
+	defer c.release()
+	token := C.hazy_cancel_token_new()
+	defer C.hazy_cancel_token_free(token) // runs after stop(): no one can cancel it any more
 	state := &waitState{progress: progress}
 	handle := cgo.NewHandle(state)
 
@@ -286,10 +324,6 @@ func (j *Job) Wait(ctx context.Context, progress func(JobStatus)) (JobStatus, er
 		<-fired
 	}
 	handle.Delete()
-	c.mu.Lock()
-	closing := c.closing
-	c.mu.Unlock()
-	c.release(token)
 
 	if state.panicked {
 		C.hazy_job_free(out)
@@ -305,17 +339,11 @@ func (j *Job) Wait(ctx context.Context, progress func(JobStatus)) (JobStatus, er
 		return final, nil
 	}
 	err = takeError(op, st, cerr)
-	if st == C.HAZY_STATUS_CANCELLED {
-		// Tell apart who cancelled: the context, Close, or the Hub (the job was cancelled).
-		switch {
-		case ctx.Err() != nil:
-			e := contextError(op, ctx)
-			e.Message = fmt.Sprintf("stopped waiting for job %s: %s", j.ID, e.Message)
-			err = e
-		case closing:
-			err = &Error{Op: op, Status: StatusInvalidState,
-				Message: fmt.Sprintf("stopped waiting for job %s: the client was closed", j.ID), err: ErrClosed}
-		}
+	if st == C.HAZY_STATUS_CANCELLED && ctx.Err() != nil {
+		// The context cancelled the token (rather than the Hub cancelling the job): say so.
+		e := contextError(op, ctx)
+		e.Message = fmt.Sprintf("stopped waiting for job %s: %s", j.ID, e.Message)
+		err = e
 	}
 	return state.last, err
 }

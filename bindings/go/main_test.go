@@ -184,4 +184,4 @@ func wantError(t testing.TB, err error, sentinel error) *Error {
 }
 
 var allSentinels = []error{ErrInvalidArgument, ErrAuth, ErrForbidden, ErrNotFound, ErrValidation, ErrNetwork,
-	ErrTimeout, ErrTLS, ErrServer, ErrProtocol, ErrCancelled, ErrJobFailed, ErrPanic, ErrInvalidState}
+	ErrTimeout, ErrTLS, ErrServer, ErrProtocol, ErrCancelled, ErrJobFailed, ErrPanic, ErrInvalidState, ErrClosed}
