@@ -14,7 +14,9 @@
  *
  * Rules this wrapper keeps:
  *  - Every failure is thrown as hazy::Error (a std::runtime_error) carrying the status, the
- *    message, the HTTP status, the server's error code and the offending field or scope.
+ *    message, the HTTP status, the server's error code and the offending field or scope;
+ *    Status::Closed as its subclass hazy::ClosedError. hazy::Status is bound to hazy.h's
+ *    HAZY_STATUS_* at compile time, and detail::to_status names each of them.
  *  - Everything the C library hands out (clients, options, jobs, lists, errors, strings,
  *    cancel tokens) is owned by a smart pointer from the moment the C call returns, so
  *    nothing leaks on any path, exceptions included.
@@ -60,7 +62,8 @@ enum class Status : std::int32_t {
     Cancelled = HAZY_STATUS_CANCELLED,
     JobFailed = HAZY_STATUS_JOB_FAILED,
     Panic = HAZY_STATUS_PANIC,
-    InvalidState = HAZY_STATUS_INVALID_STATE
+    InvalidState = HAZY_STATUS_INVALID_STATE,
+    Closed = HAZY_STATUS_CLOSED  ///< the client was closed (Client::close); thrown as ClosedError
 };
 
 /// The state of a job on the Hub; the numbers are those of the C enum hazy_state.
@@ -88,15 +91,17 @@ inline const char *version() noexcept { return hazy_version(); }
 
 /// A failed call. what() is "<STATUS>: <message>"; messages never contain secrets.
 /// Copying never throws (the detail is shared), as an exception type's copy should.
+/// Status::Closed is thrown as the subclass ClosedError.
 class Error : public std::runtime_error {
   public:
     Error(Status status, const std::string &message, int http_status = 0,
           const std::string &oauth_error = std::string(),
           const std::string &oauth_description = std::string(),
-          const std::string &field = std::string())
+          const std::string &field = std::string(),
+          const std::string &idempotency_key = std::string())
         : std::runtime_error(std::string(to_string(status)) + ": " + message),
           detail_(std::make_shared<Detail>(status, message, http_status, oauth_error,
-                                           oauth_description, field)) {}
+                                           oauth_description, field, idempotency_key)) {}
 
     /// The status of the failed call (never Status::Ok).
     Status status() const noexcept { return detail_->status; }
@@ -112,21 +117,34 @@ class Error : public std::runtime_error {
     /// The offending field (Status::Validation) or the missing scope (Status::Forbidden);
     /// empty when none.
     const std::string &field() const noexcept { return detail_->field; }
+    /// The Idempotency-Key a failed train() or generate() used, generated or given; empty for
+    /// other calls. The job may exist on the Hub although the call failed: resubmit with this
+    /// key (the train()/generate() overloads taking one) to get it rather than a second job.
+    const std::string &idempotency_key() const noexcept { return detail_->idempotency_key; }
 
   private:
     struct Detail {
         Detail(Status s, const std::string &m, int h, const std::string &oe,
-               const std::string &od, const std::string &f)
+               const std::string &od, const std::string &f, const std::string &k)
             : status(s), message(m), http_status(h), oauth_error(oe), oauth_description(od),
-              field(f) {}
+              field(f), idempotency_key(k) {}
         Status status;
         std::string message;
         int http_status;
         std::string oauth_error;
         std::string oauth_description;
         std::string field;
+        std::string idempotency_key;
     };
     std::shared_ptr<const Detail> detail_;
+};
+
+/// A call on a closed client (Status::Closed): a wait in progress when Client::close() was
+/// called, from any thread, and every call after it, through the Client or its Jobs.
+class ClosedError : public Error {
+  public:
+    explicit ClosedError(const std::string &message)
+        : Error(Status::Closed, message) {}
 };
 
 namespace detail {
@@ -167,6 +185,31 @@ typedef std::unique_ptr<char, StringDeleter> StringPtr;
 /// A borrowed C string as std::string; NULL becomes "".
 inline std::string str(const char *s) { return s != nullptr ? std::string(s) : std::string(); }
 
+/// The C++ status of a C one. The switch names every HAZY_STATUS_* and has no default, so a
+/// status added to hazy.h without a case here is a -Wswitch warning (an error in the tests'
+/// -Werror build) until it is mapped.
+inline Status to_status(hazy_status status) noexcept {
+    switch (status) {
+        case HAZY_STATUS_OK: return Status::Ok;
+        case HAZY_STATUS_INVALID_ARGUMENT: return Status::InvalidArgument;
+        case HAZY_STATUS_AUTH: return Status::Auth;
+        case HAZY_STATUS_FORBIDDEN: return Status::Forbidden;
+        case HAZY_STATUS_NOT_FOUND: return Status::NotFound;
+        case HAZY_STATUS_VALIDATION: return Status::Validation;
+        case HAZY_STATUS_NETWORK: return Status::Network;
+        case HAZY_STATUS_TIMEOUT: return Status::Timeout;
+        case HAZY_STATUS_TLS: return Status::Tls;
+        case HAZY_STATUS_SERVER: return Status::Server;
+        case HAZY_STATUS_PROTOCOL: return Status::Protocol;
+        case HAZY_STATUS_CANCELLED: return Status::Cancelled;
+        case HAZY_STATUS_JOB_FAILED: return Status::JobFailed;
+        case HAZY_STATUS_PANIC: return Status::Panic;
+        case HAZY_STATUS_INVALID_STATE: return Status::InvalidState;
+        case HAZY_STATUS_CLOSED: return Status::Closed;
+    }
+    return static_cast<Status>(status);  // a number from a newer library than this header
+}
+
 /// Takes ownership of `raw` (the error a C call wrote, or NULL) at once, then throws the
 /// matching hazy::Error when `status` is not OK. The C error is freed on every path.
 inline void check(hazy_status status, hazy_error_t *raw) {
@@ -174,13 +217,19 @@ inline void check(hazy_status status, hazy_error_t *raw) {
     if (status == HAZY_STATUS_OK) {
         return;
     }
+    const Status s = to_status(status);
     const hazy_error_t *e = owned.get();
-    if (e == nullptr) {
-        throw Error(static_cast<Status>(status), "libhazy call failed without detail");
+    const std::string message =
+        e != nullptr ? str(hazy_error_message(e)) : std::string("libhazy call failed without detail");
+    if (s == Status::Closed) {
+        throw ClosedError(message);
     }
-    throw Error(static_cast<Status>(status), str(hazy_error_message(e)),
-                static_cast<int>(hazy_error_http_status(e)), str(hazy_error_oauth_error(e)),
-                str(hazy_error_oauth_description(e)), str(hazy_error_field(e)));
+    if (e == nullptr) {
+        throw Error(s, message);
+    }
+    throw Error(s, message, static_cast<int>(hazy_error_http_status(e)),
+                str(hazy_error_oauth_error(e)), str(hazy_error_oauth_description(e)),
+                str(hazy_error_field(e)), str(hazy_error_idempotency_key(e)));
 }
 
 /// A std::string as a C argument. An embedded NUL would silently cut the value short in C,
@@ -381,8 +430,9 @@ class Job {
                state_ == State::Cancelled;
     }
 
-    /// Asks the Hub for the job's current state; updates this snapshot and returns the state.
-    State status() {
+    /// Asks the Hub for the job's current state (a request, unlike the getters above); updates
+    /// this snapshot and returns the state.
+    State refresh() {
         hazy_job_t *out = nullptr;
         hazy_error_t *err = nullptr;
         hazy_client_t *c = client();
@@ -408,7 +458,8 @@ class Job {
     /// Blocks until the job succeeds and updates this snapshot. `timeout` zero waits
     /// without limit. Throws hazy::Error: Status::JobFailed (the message carries the Hub's
     /// reason), Status::Cancelled (job cancelled, callback returned false, token cancelled),
-    /// Status::Timeout, or any status of status(); or rethrows what `progress` threw.
+    /// Status::Timeout, ClosedError (Client::close() was called, from any thread), or any
+    /// status of refresh(); or rethrows what `progress` threw.
     /// Leaving the wait never cancels the job on the Hub: call cancel() for that.
     Job &wait(std::chrono::milliseconds timeout = std::chrono::milliseconds::zero(),
               const ProgressCallback &progress = ProgressCallback()) {
@@ -491,7 +542,7 @@ inline std::int32_t progress_trampoline(const hazy_job_t *job, void *userdata) n
 inline Job &Job::wait_impl(std::chrono::milliseconds timeout, const ProgressCallback &progress,
                            const CancelToken *token) {
     hazy_client_t *c = client();
-    // A copy: the callback may refresh this very Job (status()), which replaces id_'s buffer
+    // A copy: the callback may refresh this very Job (refresh()), which replaces id_'s buffer
     // while the library still borrows the id.
     const std::string job_id = id_;
     const char *id = detail::arg(job_id, "job id");
@@ -515,6 +566,12 @@ inline Job &Job::wait_impl(std::chrono::milliseconds timeout, const ProgressCall
 /// A connection to the Hub with its token cache. Move-only; safe to share between threads
 /// (by reference). A moved-from Client may only be destroyed or assigned to; any other
 /// call throws Status::InvalidState.
+///
+/// Lifetime: the native client is shared by the Client and the Jobs it made, and freed
+/// (hazy_free) with the last of them, so the destructor frees it unless Jobs still use it.
+/// close() ends it at once for all of them, from any thread: waits in progress throw
+/// ClosedError within milliseconds, calls already sending a request finish it, and every
+/// later call (through the Client or its Jobs) throws ClosedError.
 class Client {
   public:
     /// A client with these settings (copied). No network traffic.
@@ -578,33 +635,31 @@ class Client {
         return hazy_token_request_count(handle_.get());
     }
 
-    /// Submits a training job; `config_json` is a Hazy TrainingConfig.
+    /// Submits a training job; `config_json` is a Hazy TrainingConfig. Retried with an
+    /// Idempotency-Key, so it creates one job; a failure's Error::idempotency_key() is the key.
     Job train(const std::string &project_id, const std::string &config_json) {
-        hazy_client_t *c = native_checked();
-        const char *project = detail::arg(project_id, "project_id");
-        const char *config = detail::arg(config_json, "config_json");
-        hazy_job_t *out = nullptr;
-        hazy_error_t *err = nullptr;
-        const hazy_status st = hazy_train(c, project, config, &out, &err);
-        detail::JobPtr job(out);
-        detail::check(st, err);
-        return Job(handle_, job.get());
+        return train_impl(project_id, config_json, nullptr);
+    }
+    /// As above, under the caller's Idempotency-Key (1 to 255 printable ASCII characters
+    /// without spaces, e.g. a batch run id): submitting again with it, from any process,
+    /// returns the job the first submission created; a different config under the same key
+    /// throws Status::Validation (HTTP 409).
+    Job train(const std::string &project_id, const std::string &config_json,
+              const std::string &idempotency_key) {
+        return train_impl(project_id, config_json, &idempotency_key);
     }
 
     /// Submits a generation job from a trained model: `num_rows` rows (0 = not given)
     /// and/or a generation config (JSON object; "" = not given), at least one of them.
     Job generate(const std::string &project_id, const std::string &model_id,
                  std::uint64_t num_rows, const std::string &config_json = std::string()) {
-        hazy_client_t *c = native_checked();
-        const char *project = detail::arg(project_id, "project_id");
-        const char *model = detail::arg(model_id, "model_id");
-        const char *config = detail::optional_arg(config_json, "config_json");
-        hazy_job_t *out = nullptr;
-        hazy_error_t *err = nullptr;
-        const hazy_status st = hazy_generate(c, project, model, num_rows, config, &out, &err);
-        detail::JobPtr job(out);
-        detail::check(st, err);
-        return Job(handle_, job.get());
+        return generate_impl(project_id, model_id, num_rows, config_json, nullptr);
+    }
+    /// As above, under the caller's Idempotency-Key (see train()).
+    Job generate(const std::string &project_id, const std::string &model_id,
+                 std::uint64_t num_rows, const std::string &config_json,
+                 const std::string &idempotency_key) {
+        return generate_impl(project_id, model_id, num_rows, config_json, &idempotency_key);
     }
 
     /// The job `job_id` as the Hub sees it now.
@@ -662,10 +717,50 @@ class Client {
         return result;
     }
 
+    /// Closes the client for it and its Jobs (hazy_client_close): waits in progress in any
+    /// thread throw ClosedError promptly, and so does every later call. Idempotent; thread-safe;
+    /// nothing to do after a move. The memory is freed as usual, by the last owner.
+    void close() noexcept { hazy_client_close(handle_.get()); }
+
     /// The C handle (NULL after a move), still owned by this object and its jobs.
     hazy_client_t *native() const noexcept { return handle_.get(); }
 
   private:
+    Job train_impl(const std::string &project_id, const std::string &config_json,
+                   const std::string *idempotency_key) {
+        hazy_client_t *c = native_checked();
+        const char *project = detail::arg(project_id, "project_id");
+        const char *config = detail::arg(config_json, "config_json");
+        const char *key = idempotency_key != nullptr
+                              ? detail::arg(*idempotency_key, "idempotency_key")
+                              : nullptr;
+        hazy_job_t *out = nullptr;
+        hazy_error_t *err = nullptr;
+        const hazy_status st = hazy_train_with_key(c, project, config, key, &out, &err);
+        detail::JobPtr job(out);
+        detail::check(st, err);
+        return Job(handle_, job.get());
+    }
+
+    Job generate_impl(const std::string &project_id, const std::string &model_id,
+                      std::uint64_t num_rows, const std::string &config_json,
+                      const std::string *idempotency_key) {
+        hazy_client_t *c = native_checked();
+        const char *project = detail::arg(project_id, "project_id");
+        const char *model = detail::arg(model_id, "model_id");
+        const char *config = detail::optional_arg(config_json, "config_json");
+        const char *key = idempotency_key != nullptr
+                              ? detail::arg(*idempotency_key, "idempotency_key")
+                              : nullptr;
+        hazy_job_t *out = nullptr;
+        hazy_error_t *err = nullptr;
+        const hazy_status st =
+            hazy_generate_with_key(c, project, model, num_rows, config, key, &out, &err);
+        detail::JobPtr job(out);
+        detail::check(st, err);
+        return Job(handle_, job.get());
+    }
+
     explicit Client(std::shared_ptr<hazy_client_t> handle) : handle_(std::move(handle)) {}
 
     static std::shared_ptr<hazy_client_t> create(const hazy_options_t *options) {

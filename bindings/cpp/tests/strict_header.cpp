@@ -42,9 +42,11 @@ int use_everything() {
         job.wait(std::chrono::seconds(1), [](const hazy::Job &j) { return j.progress() < 2.0; },
                  token);
         job.wait();
-        (void)job.status();
+        (void)job.refresh();
         job.cancel();
         hazy::Job generated = client.generate("p", job.model_id(), 10);
+        (void)client.train("p", "{}", "key-1");
+        (void)client.generate("p", job.model_id(), 10, std::string(), "key-2");
         n += static_cast<int>(generated.kind().size() + generated.project_id().size() +
                               generated.failure_reason().size());
         n += generated.finished() ? 1 : 0;
@@ -55,8 +57,10 @@ int use_everything() {
     } catch (const hazy::Error &e) {
         n += e.http_status() + static_cast<int>(e.status()) +
              static_cast<int>(e.message().size() + e.oauth_error().size() +
-                              e.oauth_description().size() + e.field().size());
+                              e.oauth_description().size() + e.field().size() +
+                              e.idempotency_key().size());
     }
+    client.close();
     n += static_cast<int>(client.token_request_count());
     n += static_cast<int>(std::string(hazy::to_string(hazy::State::Running)).size());
     n += static_cast<int>(std::string(hazy::version()).size());

@@ -197,3 +197,22 @@ TEST(Errors, MovedFromObjectsAreInvalidState) {
     // Never silently falls back to the environment.
     EXPECT_EQ(error_of([&] { hazy::Client c(options); }).status(), hazy::Status::InvalidState);
 }
+
+// Every C status maps to the C++ one of the same number (the switch in detail::to_status
+// names each HAZY_STATUS_*, so a new one fails the -Werror build until mapped), and CLOSED is
+// thrown as ClosedError.
+TEST(Errors, StatusMappingAndClosedError) {
+    for (std::int32_t n = 0; n <= HAZY_STATUS_CLOSED; ++n) {
+        const hazy::Status s = hazy::detail::to_status(static_cast<hazy_status>(n));
+        EXPECT_EQ(static_cast<std::int32_t>(s), n);
+        EXPECT_STRNE(hazy::to_string(s), "UNKNOWN") << n;
+    }
+    EXPECT_STREQ(hazy::to_string(hazy::Status::Closed), "CLOSED");
+    EXPECT_STREQ(hazy_status_name(HAZY_STATUS_CLOSED + 1), "UNKNOWN") << "a status hazy.hpp lacks";
+    try {
+        hazy::detail::check(HAZY_STATUS_CLOSED, nullptr);
+        FAIL() << "check() did not throw";
+    } catch (const hazy::ClosedError &e) {
+        EXPECT_EQ(e.status(), hazy::Status::Closed);
+    }
+}

@@ -146,17 +146,17 @@ TEST(Jobs, GenerateFromUnknownModelIsNotFound) {
     EXPECT_EQ(e.http_status(), 404);
 }
 
-TEST(Jobs, StatusThenCancelOnTheHub) {
+TEST(Jobs, RefreshThenCancelOnTheHub) {
     hazy::Client client = support::client();
     const std::string project = project_with_duration("cancel", 60000);
     hazy::Job job = client.train(project, support::kMinimalConfig);
-    const hazy::State now = job.status();
+    const hazy::State now = job.refresh();
     EXPECT_TRUE(now == hazy::State::Queued || now == hazy::State::Running) << hazy::to_string(now);
     EXPECT_EQ(job.state(), now);
 
     job.cancel();
     EXPECT_EQ(job.state(), hazy::State::Cancelled);
-    EXPECT_EQ(job.status(), hazy::State::Cancelled);
+    EXPECT_EQ(job.refresh(), hazy::State::Cancelled);
     job.cancel();  // idempotent
     EXPECT_EQ(job.state(), hazy::State::Cancelled);
 
@@ -174,7 +174,7 @@ TEST(Jobs, WaitTimesOut) {
     EXPECT_EQ(e.status(), hazy::Status::Timeout) << e.what();
     EXPECT_GE(took, 250);
     EXPECT_LT(took, 10000);
-    EXPECT_FALSE(finished(job.status())) << "leaving a wait must not cancel the job";
+    EXPECT_FALSE(finished(job.refresh())) << "leaving a wait must not cancel the job";
     job.cancel();
 }
 
@@ -210,7 +210,7 @@ TEST(Jobs, CancelTokenFromAnotherThreadEndsTheWait) {
     EXPECT_GE(elapsed_ms(start), 250);
     EXPECT_LT(elapsed_ms(start), 10000);
     EXPECT_GE(calls.load(), 1);
-    EXPECT_FALSE(finished(job.status())) << "a cancelled wait must not cancel the job";
+    EXPECT_FALSE(finished(job.refresh())) << "a cancelled wait must not cancel the job";
     // A cancelled token ends later waits at once.
     EXPECT_EQ(error_of([&] { job.wait(kGenerous, hazy::ProgressCallback(), token); }).status(),
               hazy::Status::Cancelled);
@@ -230,7 +230,7 @@ TEST(Jobs, CallbackReturningFalseStopsTheWait) {
     });
     EXPECT_EQ(e.status(), hazy::Status::Cancelled) << e.what();
     EXPECT_EQ(calls, 1);
-    EXPECT_FALSE(finished(job.status())) << "stopping the wait must not cancel the job";
+    EXPECT_FALSE(finished(job.refresh())) << "stopping the wait must not cancel the job";
     job.cancel();
 }
 
@@ -254,7 +254,7 @@ TEST(Jobs, ExceptionFromTheCallbackComesOutOfWaitUnchanged) {
     EXPECT_EQ(calls, 1) << "the wait stopped at the first exception";
     EXPECT_LT(elapsed_ms(start), 10000);
     // The process, the client and the job are intact; the job still runs on the Hub.
-    EXPECT_FALSE(finished(job.status()));
+    EXPECT_FALSE(finished(job.refresh()));
     EXPECT_TRUE(client.models(project).empty());
     job.cancel();
 }
@@ -282,7 +282,7 @@ TEST(Jobs, CallbackMayCallTheLibrary) {
         job.wait(kGenerous, [&](const hazy::Job &snapshot) {
             ++calls;
             hazy::Job copy = snapshot;
-            seen_inside = copy.status();           // a nested call from the callback
+            seen_inside = copy.refresh();           // a nested call from the callback
             (void)client.models(project);          // through the shared client too
             if (calls == 2) {
                 copy.cancel();                     // cancel on the Hub from inside the wait
@@ -294,7 +294,7 @@ TEST(Jobs, CallbackMayCallTheLibrary) {
     EXPECT_GE(calls, 2);
     EXPECT_TRUE(seen_inside == hazy::State::Cancelled || seen_inside == hazy::State::Running ||
                 seen_inside == hazy::State::Queued);
-    EXPECT_EQ(job.status(), hazy::State::Cancelled);
+    EXPECT_EQ(job.refresh(), hazy::State::Cancelled);
 }
 
 TEST(Jobs, CallbackMayRefreshTheJobBeingWaitedOn) {
@@ -305,7 +305,7 @@ TEST(Jobs, CallbackMayRefreshTheJobBeingWaitedOn) {
     int calls = 0;
     job.wait(kGenerous, [&](const hazy::Job &) {
         ++calls;
-        (void)job.status();  // the object whose wait() is running
+        (void)job.refresh();  // the object whose wait() is running
         return true;
     });
     EXPECT_GE(calls, 2);
@@ -334,7 +334,7 @@ TEST(Jobs, FailedJobIsJobFailedWithTheHubsReason) {
     const hazy::Error e = error_of([&] { job.wait(kGenerous); });
     EXPECT_EQ(e.status(), hazy::Status::JobFailed) << e.what();
     EXPECT_TRUE(contains(e.message(), "sim://fail")) << e.what();
-    EXPECT_EQ(job.status(), hazy::State::Failed);
+    EXPECT_EQ(job.refresh(), hazy::State::Failed);
     EXPECT_TRUE(contains(job.failure_reason(), "sim://fail")) << job.failure_reason();
     EXPECT_TRUE(job.model_id().empty());
     EXPECT_TRUE(client.models(project).empty());
@@ -362,4 +362,43 @@ TEST(Jobs, UnknownJobIsNotFound) {
     const hazy::Error e = error_of([&] { (void)client.job("cpp-no-such-job"); });
     EXPECT_EQ(e.status(), hazy::Status::NotFound) << e.what();
     EXPECT_EQ(e.http_status(), 404);
+}
+
+// The key overloads send the caller's Idempotency-Key (the Hub's replay rules are tested in
+// the core); a failed submission's error carries the key it used, generated or given.
+TEST(Jobs, IdempotencyKeyOverloadsAndTheErrorsKey) {
+    const std::string project = project_with_duration("idem", 200);
+    const std::string train_jobs = "/api/v1/projects/" + project + "/train-jobs";
+    const std::string refuse = R"({"path_prefix":")" + train_jobs +
+                               R"(","method":"POST","kind":"status","status":503,"retry_after_s":0,"count":1})";
+    hazy::Options options = support::options();
+    options.set("retry_max_attempts", 1);
+    hazy::Client client(options);
+    client.authenticate(hazy::ClientCredentials(support::kApiId, support::kApiSecret));
+
+    support::add_fault(refuse);
+    const hazy::Error generated = error_of([&] { (void)client.train(project, support::kMinimalConfig); });
+    EXPECT_EQ(generated.status(), hazy::Status::Server) << generated.what();
+    ASSERT_FALSE(generated.idempotency_key().empty());
+    const hazy::Job first = client.train(project, support::kMinimalConfig, generated.idempotency_key());
+
+    support::add_fault(refuse);
+    const hazy::Error given = error_of([&] {
+        (void)client.train(project, support::kMinimalConfig, std::string("cpp-batch-run-42"));
+    });
+    EXPECT_EQ(given.idempotency_key(), "cpp-batch-run-42");
+    hazy::Job job = client.train(project, support::kMinimalConfig, "cpp-batch-run-42");
+    const hazy::Job again = client.train(project, support::kMinimalConfig, "cpp-batch-run-42");
+    EXPECT_EQ(again.id(), job.id());
+    EXPECT_NE(job.id(), first.id());
+    EXPECT_EQ(error_of([&] { (void)client.train(project, support::kMinimalConfig, "two words"); })
+                  .status(),
+              hazy::Status::InvalidArgument);
+    EXPECT_EQ(support::json_number(support::stats(project), "jobs_total"), 2);
+
+    job.wait(kGenerous);
+    const hazy::Job gen = client.generate(project, job.model_id(), 10, "", "cpp-gen-1");
+    const hazy::Job gen2 = client.generate(project, job.model_id(), 10, "", "cpp-gen-1");
+    EXPECT_EQ(gen.id(), gen2.id());
+    EXPECT_EQ(gen.kind(), "generate");
 }

@@ -1,15 +1,18 @@
-// Ownership: moves, moved-from objects, jobs that outlive their client, and one client
-// shared by threads. AddressSanitizer turns any double free, use after free or leak of a
-// C object here into a failure.
+// Ownership: moves, moved-from objects, jobs that outlive their client, one client shared by
+// threads, and close() while other threads are inside calls. AddressSanitizer turns any
+// double free, use after free or leak of a C object here into a failure.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <iostream>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "hazy.hpp"
+#include "slow_server.hpp"
 #include "support.hpp"
 #include "test_helpers.hpp"
 
@@ -83,10 +86,10 @@ TEST(Lifetime, JobsAreValuesAndMovedFromJobsAreInvalidState) {
     EXPECT_EQ(copy.id(), job.id());
     hazy::Job moved(std::move(job));
     EXPECT_EQ(moved.id(), copy.id());
-    EXPECT_EQ(error_of([&] { (void)job.status(); }).status(),  // NOLINT: moved-from on purpose
+    EXPECT_EQ(error_of([&] { (void)job.refresh(); }).status(),  // NOLINT: moved-from on purpose
               hazy::Status::InvalidState);
     copy.cancel();
-    EXPECT_EQ(moved.status(), hazy::State::Cancelled);  // both name the same Hub job
+    EXPECT_EQ(moved.refresh(), hazy::State::Cancelled);  // both name the same Hub job
 }
 
 TEST(Lifetime, OneClientSharedByThreads) {
@@ -117,4 +120,105 @@ TEST(Lifetime, OneClientSharedByThreads) {
     }
     EXPECT_EQ(client.models(project).size(), static_cast<std::size_t>(kThreads));
     EXPECT_EQ(client.token_request_count(), 1u) << "one token shared by every thread";
+}
+
+namespace {
+
+// A client of the slow server, with a token given (no Keycloak) and fast polling.
+hazy::Client slow_client(const support::SlowJobServer &server) {
+    hazy::Options options;
+    options.host(server.url()).set("access_token", "lifetime-test-token");
+    options.poll_interval(std::chrono::milliseconds(20));
+    return hazy::Client(options);
+}
+
+}  // namespace
+
+// close() while other threads are inside a job get (refresh) and a job wait: each wait
+// throws ClosedError within 100 ms, each get in flight finishes its request, and every later
+// call, through the Client or a Job, throws ClosedError. ASan checks the memory throughout.
+TEST(Lifetime, CloseEndsWaitsInOtherThreads) {
+    const std::chrono::milliseconds delay(300);
+    support::SlowJobServer server(delay);
+    hazy::Client client = slow_client(server);
+    const hazy::Job job = client.job("job-1");  // one request, before the threads start
+    const int kGetters = 3;
+    const int kWaiters = 3;
+    struct Outcome {
+        bool wait;
+        std::string error;  // empty: returned normally
+        hazy::Status status;
+        std::chrono::steady_clock::time_point returned;
+    };
+    std::vector<Outcome> outcomes(static_cast<std::size_t>(kGetters + kWaiters));
+    std::vector<std::thread> threads;
+    const int before = server.requests();
+    for (int i = 0; i < kGetters + kWaiters; ++i) {
+        Outcome &o = outcomes[static_cast<std::size_t>(i)];
+        o.wait = i >= kGetters;
+        o.status = hazy::Status::Ok;
+        threads.emplace_back([&o, job] {
+            hazy::Job mine = job;  // Jobs are not synchronised: one per thread
+            try {
+                if (o.wait) {
+                    mine.wait();
+                } else {
+                    (void)mine.refresh();
+                }
+            } catch (const hazy::ClosedError &e) {
+                o.error = e.what();
+                o.status = e.status();
+            } catch (const hazy::Error &e) {
+                o.error = std::string("not a ClosedError: ") + e.what();
+                o.status = e.status();
+            }
+            o.returned = std::chrono::steady_clock::now();
+        });
+    }
+    // Until every call has reached the server and waits for its answer.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (server.requests() - before < kGetters + kWaiters &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ASSERT_GE(server.requests() - before, kGetters + kWaiters) << "the calls never reached the server";
+    std::this_thread::sleep_for(delay / 3);
+    const auto closed_at = std::chrono::steady_clock::now();
+    client.close();
+    EXPECT_LT(support::elapsed_ms(closed_at), 50) << "close() must not wait for the calls";
+
+    const hazy::Error later = error_of([&] { (void)client.job("job-1"); });
+    EXPECT_EQ(later.status(), hazy::Status::Closed) << later.what();
+    hazy::Job copy = job;
+    EXPECT_EQ(error_of([&] { (void)copy.refresh(); }).status(), hazy::Status::Closed);
+    EXPECT_THROW(copy.wait(), hazy::ClosedError);
+    client.close();  // idempotent
+
+    long long slowest = 0;
+    for (std::size_t i = 0; i < threads.size(); ++i) {
+        threads[i].join();
+        const Outcome &o = outcomes[i];
+        if (o.wait) {
+            EXPECT_EQ(o.status, hazy::Status::Closed) << o.error;
+            EXPECT_TRUE(support::contains(o.error, "CLOSED")) << o.error;
+            const long long after =
+                std::chrono::duration_cast<std::chrono::milliseconds>(o.returned - closed_at).count();
+            EXPECT_LT(after, 100) << "a wait returned " << after << " ms after close()";
+            slowest = std::max(slowest, after);
+        } else {
+            EXPECT_EQ(o.error, "") << "a get in flight finishes its request";
+        }
+    }
+    std::cout << "[ lifetime ] slowest wait ended " << slowest << " ms after close()\n";
+}
+
+// The destructor of the last owner frees a closed client; a moved-from client's close() is a
+// no-op.
+TEST(Lifetime, CloseThenDestroyAndMovedFromClose) {
+    support::SlowJobServer server(std::chrono::milliseconds(0));
+    hazy::Client a = slow_client(server);
+    hazy::Client b(std::move(a));
+    a.close();  // NOLINT: moved-from on purpose; nothing to close
+    b.close();
+    EXPECT_THROW((void)b.jobs("p1"), hazy::ClosedError);
 }

@@ -79,10 +79,12 @@ pkg-config)
     ;;
 esac
 
-# Each binary must load the installed library, not the one of the build tree.
+# Each binary must load the installed library, not the one of the build tree. The paths are
+# compared normalised (without resolving symlinks): the relocatable hazy.pc gives an rpath
+# like PREFIX/lib/pkgconfig/../../lib.
 for bin in "${binaries[@]}" "$quickstart"; do
     resolved=$(ldd "$bin" | awk '$1 == "libhazy.so.0" { print $3 }')
-    if [[ $resolved != "$prefix/lib/libhazy.so.0" ]]; then
+    if [[ -z $resolved || $(realpath -ms "$resolved") != $(realpath -ms "$prefix/lib/libhazy.so.0") ]]; then
         echo "error: $bin loads libhazy from '$resolved', not from $prefix/lib" >&2
         exit 1
     fi
