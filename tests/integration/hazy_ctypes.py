@@ -19,7 +19,7 @@ from typing import Callable, Optional
 REPO = Path(__file__).resolve().parents[2]
 LIB_PATH = Path(os.environ.get("HAZY_TEST_LIB", REPO / "build" / "lib" / "libhazy.so"))
 
-# Statuses (ABI numbers, include/hazy.h).
+# Statuses (ABI numbers, include/hazy.h; test_header_table.py checks them against it).
 OK = 0
 INVALID_ARGUMENT = 1
 AUTH = 2
@@ -35,6 +35,7 @@ CANCELLED = 11
 JOB_FAILED = 12
 PANIC = 13
 INVALID_STATE = 14
+CLOSED = 15
 
 # Job states.
 STATE_UNKNOWN = 0
@@ -48,75 +49,80 @@ STATE_CANCELLED = 5
 PROGRESS_FN = CFUNCTYPE(c_int32, c_void_p, c_void_p)
 
 
+OUT_PTR = POINTER(c_void_p)  # out-parameters: hazy_x_t **, hazy_error_t **, char **
+
+# Every function used, with (argtypes, restype); test_header_table.py checks each against hazy.h.
+SIGNATURES = {
+    # options and client
+    "hazy_options_new": ([], c_void_p),
+    "hazy_options_set": ([c_void_p, c_char_p, c_char_p, OUT_PTR], c_int),
+    "hazy_options_load_env": ([c_void_p, OUT_PTR], c_int),
+    "hazy_options_free": ([c_void_p], None),
+    "hazy_client_new": ([c_void_p, OUT_PTR, OUT_PTR], c_int),
+    "hazy_free": ([c_void_p], None),
+    "hazy_client_close": ([c_void_p], None),
+    # authentication
+    "hazy_authenticate": ([c_void_p, OUT_PTR], c_int),
+    "hazy_authenticate_client_credentials": ([c_void_p, c_char_p, c_char_p, OUT_PTR], c_int),
+    "hazy_authenticate_password": ([c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, OUT_PTR], c_int),
+    "hazy_authenticate_bearer": ([c_void_p, c_char_p, OUT_PTR], c_int),
+    "hazy_access_token": ([c_void_p, OUT_PTR, OUT_PTR], c_int),
+    "hazy_token_request_count": ([c_void_p], c_uint64),
+    # errors and static strings
+    "hazy_error_status": ([c_void_p], c_int),
+    "hazy_error_message": ([c_void_p], c_char_p),
+    "hazy_error_http_status": ([c_void_p], c_uint16),
+    "hazy_error_oauth_error": ([c_void_p], c_char_p),
+    "hazy_error_oauth_description": ([c_void_p], c_char_p),
+    "hazy_error_field": ([c_void_p], c_char_p),
+    "hazy_error_idempotency_key": ([c_void_p], c_char_p),
+    "hazy_error_free": ([c_void_p], None),
+    "hazy_status_name": ([c_int32], c_char_p),
+    "hazy_state_name": ([c_int32], c_char_p),
+    "hazy_version": ([], c_char_p),
+    "hazy_string_free": ([c_void_p], None),
+    # jobs
+    "hazy_train": ([c_void_p, c_char_p, c_char_p, OUT_PTR, OUT_PTR], c_int),
+    "hazy_generate": ([c_void_p, c_char_p, c_char_p, c_uint64, c_char_p, OUT_PTR, OUT_PTR], c_int),
+    "hazy_train_with_key": ([c_void_p, c_char_p, c_char_p, c_char_p, OUT_PTR, OUT_PTR], c_int),
+    "hazy_generate_with_key": ([c_void_p, c_char_p, c_char_p, c_uint64, c_char_p, c_char_p, OUT_PTR, OUT_PTR], c_int),
+    "hazy_job_get": ([c_void_p, c_char_p, OUT_PTR, OUT_PTR], c_int),
+    "hazy_job_cancel": ([c_void_p, c_char_p, OUT_PTR, OUT_PTR], c_int),
+    "hazy_job_wait": ([c_void_p, c_char_p, c_uint64, PROGRESS_FN, c_void_p, c_void_p, OUT_PTR, OUT_PTR], c_int),
+    "hazy_job_id": ([c_void_p], c_char_p),
+    "hazy_job_project_id": ([c_void_p], c_char_p),
+    "hazy_job_kind": ([c_void_p], c_char_p),
+    "hazy_job_state": ([c_void_p], c_int),
+    "hazy_job_progress": ([c_void_p], c_double),
+    "hazy_job_model_id": ([c_void_p], c_char_p),
+    "hazy_job_failure_reason": ([c_void_p], c_char_p),
+    "hazy_job_free": ([c_void_p], None),
+    "hazy_jobs_list": ([c_void_p, c_char_p, OUT_PTR, OUT_PTR], c_int),
+    "hazy_job_list_len": ([c_void_p], c_size_t),
+    "hazy_job_list_get": ([c_void_p, c_size_t], c_void_p),
+    "hazy_job_list_free": ([c_void_p], None),
+    # models
+    "hazy_models_list": ([c_void_p, c_char_p, OUT_PTR, OUT_PTR], c_int),
+    "hazy_model_list_len": ([c_void_p], c_size_t),
+    "hazy_model_list_get": ([c_void_p, c_size_t], c_void_p),
+    "hazy_model_list_free": ([c_void_p], None),
+    "hazy_model_id": ([c_void_p], c_char_p),
+    "hazy_model_project_id": ([c_void_p], c_char_p),
+    "hazy_model_train_job_id": ([c_void_p], c_char_p),
+    "hazy_model_generator_type": ([c_void_p], c_char_p),
+    "hazy_model_epsilon": ([c_void_p], c_double),
+    # cancellation
+    "hazy_cancel_token_new": ([], c_void_p),
+    "hazy_cancel_token_cancel": ([c_void_p], None),
+    "hazy_cancel_token_free": ([c_void_p], None),
+}
+
+
 def _load():
     if not LIB_PATH.exists():
         raise RuntimeError(f"{LIB_PATH} not found: run `make build` first (or set HAZY_TEST_LIB)")
     lib = ctypes.CDLL(str(LIB_PATH))
-    pp = POINTER(c_void_p)  # out-parameters: hazy_x_t **, hazy_error_t **, char **
-    sigs = {
-        # options and client
-        "hazy_options_new": ([], c_void_p),
-        "hazy_options_set": ([c_void_p, c_char_p, c_char_p, pp], c_int),
-        "hazy_options_load_env": ([c_void_p, pp], c_int),
-        "hazy_options_free": ([c_void_p], None),
-        "hazy_client_new": ([c_void_p, pp, pp], c_int),
-        "hazy_free": ([c_void_p], None),
-        # authentication
-        "hazy_authenticate": ([c_void_p, pp], c_int),
-        "hazy_authenticate_client_credentials": ([c_void_p, c_char_p, c_char_p, pp], c_int),
-        "hazy_authenticate_password": ([c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, pp], c_int),
-        "hazy_authenticate_bearer": ([c_void_p, c_char_p, pp], c_int),
-        "hazy_access_token": ([c_void_p, pp, pp], c_int),
-        "hazy_token_request_count": ([c_void_p], c_uint64),
-        # errors and static strings
-        "hazy_error_status": ([c_void_p], c_int),
-        "hazy_error_message": ([c_void_p], c_char_p),
-        "hazy_error_http_status": ([c_void_p], c_uint16),
-        "hazy_error_oauth_error": ([c_void_p], c_char_p),
-        "hazy_error_oauth_description": ([c_void_p], c_char_p),
-        "hazy_error_field": ([c_void_p], c_char_p),
-        "hazy_error_idempotency_key": ([c_void_p], c_char_p),
-        "hazy_error_free": ([c_void_p], None),
-        "hazy_status_name": ([c_int32], c_char_p),
-        "hazy_state_name": ([c_int32], c_char_p),
-        "hazy_version": ([], c_char_p),
-        "hazy_string_free": ([c_void_p], None),
-        # jobs
-        "hazy_train": ([c_void_p, c_char_p, c_char_p, pp, pp], c_int),
-        "hazy_generate": ([c_void_p, c_char_p, c_char_p, c_uint64, c_char_p, pp, pp], c_int),
-        "hazy_train_with_key": ([c_void_p, c_char_p, c_char_p, c_char_p, pp, pp], c_int),
-        "hazy_generate_with_key": ([c_void_p, c_char_p, c_char_p, c_uint64, c_char_p, c_char_p, pp, pp], c_int),
-        "hazy_job_get": ([c_void_p, c_char_p, pp, pp], c_int),
-        "hazy_job_cancel": ([c_void_p, c_char_p, pp, pp], c_int),
-        "hazy_job_wait": ([c_void_p, c_char_p, c_uint64, PROGRESS_FN, c_void_p, c_void_p, pp, pp], c_int),
-        "hazy_job_id": ([c_void_p], c_char_p),
-        "hazy_job_project_id": ([c_void_p], c_char_p),
-        "hazy_job_kind": ([c_void_p], c_char_p),
-        "hazy_job_state": ([c_void_p], c_int),
-        "hazy_job_progress": ([c_void_p], c_double),
-        "hazy_job_model_id": ([c_void_p], c_char_p),
-        "hazy_job_failure_reason": ([c_void_p], c_char_p),
-        "hazy_job_free": ([c_void_p], None),
-        "hazy_jobs_list": ([c_void_p, c_char_p, pp, pp], c_int),
-        "hazy_job_list_len": ([c_void_p], c_size_t),
-        "hazy_job_list_get": ([c_void_p, c_size_t], c_void_p),
-        "hazy_job_list_free": ([c_void_p], None),
-        # models
-        "hazy_models_list": ([c_void_p, c_char_p, pp, pp], c_int),
-        "hazy_model_list_len": ([c_void_p], c_size_t),
-        "hazy_model_list_get": ([c_void_p, c_size_t], c_void_p),
-        "hazy_model_list_free": ([c_void_p], None),
-        "hazy_model_id": ([c_void_p], c_char_p),
-        "hazy_model_project_id": ([c_void_p], c_char_p),
-        "hazy_model_train_job_id": ([c_void_p], c_char_p),
-        "hazy_model_generator_type": ([c_void_p], c_char_p),
-        "hazy_model_epsilon": ([c_void_p], c_double),
-        # cancellation
-        "hazy_cancel_token_new": ([], c_void_p),
-        "hazy_cancel_token_cancel": ([c_void_p], None),
-        "hazy_cancel_token_free": ([c_void_p], None),
-    }
-    for name, (argtypes, restype) in sigs.items():
+    for name, (argtypes, restype) in SIGNATURES.items():
         fn = getattr(lib, name)
         fn.argtypes = argtypes
         fn.restype = restype
@@ -318,6 +324,11 @@ class Client:
     def close(self):
         LIB.hazy_free(self.ptr)
         self.ptr = None
+
+    def close_native(self):
+        """hazy_client_close: ends waits in progress; later calls fail with CLOSED. The handle
+        stays valid until close()."""
+        LIB.hazy_client_close(self.ptr)
 
     def __enter__(self):
         return self
