@@ -3,7 +3,7 @@
 #   make demo    build everything, start Keycloak and the Hub simulator, train from C
 #   make test    every test: Rust, C under valgrind, and the suites against real services
 #
-# Other targets: build, header, example, install PREFIX=..., clean.
+# Other targets: build, header, example, dist, install PREFIX=..., clean.
 
 CARGO     ?= cargo
 PYTHON    ?= python3
@@ -102,16 +102,7 @@ test-go:
 test-java:
 	bash bindings/java/run-tests.sh
 
-install: build
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/cmake/Hazy
-	install -m 0755 $(LIBDIR)/libhazy.so.$(MAJOR) $(DESTDIR)$(PREFIX)/lib/
-	ln -sf libhazy.so.$(MAJOR) $(DESTDIR)$(PREFIX)/lib/libhazy.so
-	install -m 0644 $(LIBDIR)/libhazy.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 0644 include/hazy.h bindings/cpp/include/hazy.hpp $(DESTDIR)$(PREFIX)/include/
-	install -m 0644 bindings/cpp/cmake/HazyConfig.cmake bindings/cpp/cmake/HazyConfigVersion.cmake $(DESTDIR)$(PREFIX)/lib/cmake/Hazy/
-	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(PREFIX)/lib|; s|@INCLUDEDIR@|$(PREFIX)/include|' \
-	    -e 's|@VERSION@|$(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)|' \
-	    hazy.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/hazy.pc
+# install (the optimised release library) and dist are in mk/dist.mk.
 
 clean:
 	rm -rf $(BUILD)

@@ -4,20 +4,23 @@
 # checks that the jar holds Java 8 bytecode (class file major version 52) and the bundled
 # native library, then builds and runs the Java example.
 #
-# Called from the repository root after `make build`, inside tests/stack/stack.py (which sets
+# Called from the repository root after `make dist`, inside tests/stack/stack.py (which sets
 # HAZY_TEST_HUB_URL, HAZY_TEST_KEYCLOAK_URL, HAZY_TEST_TOKEN_URL, ...). By hand:
-#   make build
+#   make dist
 #   python3 tests/stack/stack.py run --sim-bin target/debug/hazy-hub-sim -- bash bindings/java/run-tests.sh
 #
-# Environment: JDK17_HOME, JDK25_HOME override where the JDKs are looked for;
-# HAZY_JAVA_NATIVE_DIR a directory holding another libhazy.so.0 to bundle and test (default
-# build/lib). Maven downloads go to the standard per-user cache (~/.m2).
+# The jar bundles the release libraries of `make dist` (x86_64 and aarch64, glibc 2.17), and the
+# suite loads the bundled x86_64 copy with LD_LIBRARY_PATH unset: no other library is on the path.
+# Environment: JDK17_HOME, JDK25_HOME override where the JDKs are looked for. Maven downloads go
+# to the standard per-user cache (~/.m2).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BINDING="$REPO/bindings/java"
 EXAMPLE="$REPO/examples/java"
-NATIVE_DIR="${HAZY_JAVA_NATIVE_DIR:-$REPO/build/lib}"
+VERSION="$(sed -n 's/^version = "\(.*\)"/\1/p' "$REPO/Cargo.toml" | head -n1)"
+NATIVE_X86_64="$REPO/build/dist/libhazy-$VERSION-x86_64-linux-gnu/lib/libhazy.so.$VERSION"
+NATIVE_AARCH64="$REPO/build/dist/libhazy-$VERSION-aarch64-linux-gnu/lib/libhazy.so.$VERSION"
 cd "$REPO"
 
 say() { printf '\n== java: %s\n' "$*"; }
@@ -58,10 +61,10 @@ JDK25="${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 # --- inputs -------------------------------------------------------------------------------
 [ -n "${HAZY_TEST_HUB_URL:-}" ] && [ -n "${HAZY_TEST_KEYCLOAK_URL:-}" ] \
     || die "HAZY_TEST_HUB_URL/HAZY_TEST_KEYCLOAK_URL are not set: run inside tests/stack/stack.py (make test-java does)"
-[ -f "$NATIVE_DIR/libhazy.so.0" ] || [ -n "${HAZY_JAVA_NATIVE_DIR:-}" ] || make --no-print-directory build
-[ -f "$NATIVE_DIR/libhazy.so.0" ] || die "$NATIVE_DIR/libhazy.so.0 is missing after make build"
+[ -f "$NATIVE_X86_64" ] && [ -f "$NATIVE_AARCH64" ] || make --no-print-directory dist
+[ -f "$NATIVE_X86_64" ] && [ -f "$NATIVE_AARCH64" ] || die "the release libraries are missing after make dist"
 
-MVN=(mvn -B -ntp -Dstyle.color=never -Dhazy.native.dir="$NATIVE_DIR")
+MVN=(env -u LD_LIBRARY_PATH mvn -B -ntp -Dstyle.color=never)
 SUMMARIES=()
 
 # Runs the suite with the JDK in $1; $2 = Maven goal. Prints Surefire's own summary lines.
@@ -85,12 +88,13 @@ run_suite() {
     [ "$skipped" = 0 ] || die "$label: $skipped test(s) skipped; a skip counts as a failure here"
 }
 
-# Fails unless every class in the jar is Java 8 bytecode and the native library is bundled.
+# Fails unless every class in the jar is Java 8 bytecode and both release libraries are bundled
+# byte for byte (they are the stripped ones the portability checks pass; nothing debug).
 check_jar() {
     local jar="$1"
-    python3 - "$jar" "$NATIVE_DIR/libhazy.so.0" <<'PY'
-import os, struct, sys, zipfile
-jar, native = sys.argv[1], sys.argv[2]
+    python3 - "$jar" "$NATIVE_X86_64" "$NATIVE_AARCH64" <<'PY'
+import hashlib, os, struct, sys, zipfile
+jar, natives = sys.argv[1], {"linux-x86-64/libhazy.so": sys.argv[2], "linux-aarch64/libhazy.so": sys.argv[3]}
 bad, classes = [], 0
 with zipfile.ZipFile(jar) as z:
     for name in z.namelist():
@@ -100,17 +104,18 @@ with zipfile.ZipFile(jar) as z:
             classes += 1
             if magic != 0xCAFEBABE or major != 52:
                 bad.append("%s: major %d" % (name, major))
-    try:
-        info = z.getinfo("linux-x86-64/libhazy.so")
-    except KeyError:
-        sys.exit("java: FAILED: %s has no linux-x86-64/libhazy.so" % jar)
-    if info.file_size != os.path.getsize(native):
-        sys.exit("java: FAILED: bundled libhazy.so (%d bytes) is not %s (%d bytes)"
-                 % (info.file_size, native, os.path.getsize(native)))
+    for entry, native in natives.items():
+        if entry not in z.namelist():
+            sys.exit("java: FAILED: %s has no %s" % (jar, entry))
+        if hashlib.sha256(z.read(entry)).digest() != hashlib.sha256(open(native, "rb").read()).digest():
+            sys.exit("java: FAILED: the jar's %s is not the release library %s" % (entry, native))
+    extra = [n for n in z.namelist() if n.endswith((".debug", ".so.0")) or ".so." in n]
+    if extra:
+        sys.exit("java: FAILED: unexpected native files in the jar: %s" % extra)
 if bad or classes < 20:
     sys.exit("java: FAILED: %s: %d classes, not Java 8 bytecode (major 52): %s" % (jar, classes, bad))
-print("java: %s: %d classes, all class file major version 52 (Java 8); linux-x86-64/libhazy.so bundled"
-      % (os.path.basename(jar), classes))
+print("java: %s (%d bytes): %d classes, all class file major version 52 (Java 8); release libraries bundled: %s"
+      % (os.path.basename(jar), os.path.getsize(jar), classes, ", ".join(sorted(natives))))
 PY
 }
 

@@ -1,4 +1,5 @@
-# CMake package for libhazy, installed by `make install` as <prefix>/lib/cmake/Hazy.
+# CMake package for libhazy, at <prefix>/lib/cmake/Hazy after `make install` and in the release
+# tarballs (make dist).
 #
 #   find_package(Hazy 0.1 REQUIRED)
 #   target_link_libraries(app PRIVATE Hazy::hazy)      # the C API (hazy.h), shared library

@@ -21,8 +21,9 @@ import java.util.Map;
  * <li>the directories of {@code jna.library.path}, then of {@code java.library.path};</li>
  * <li>the system's dynamic loader ({@code LD_LIBRARY_PATH}, the ld.so cache, e.g. after
  *     {@code make install}), unless {@code -Dhazy.library.system=false};</li>
- * <li>the copy bundled in the jar under JNA's resource prefix (linux-x86-64/libhazy.so),
- *     extracted by JNA to a temporary file.</li>
+ * <li>the copy bundled in the jar under JNA's resource prefix, extracted by JNA to a temporary
+ *     file: the release builds for glibc 2.17, linux-x86-64/libhazy.so and
+ *     linux-aarch64/libhazy.so.</li>
  * </ol>
  */
 final class NativeLoader {
@@ -132,7 +133,7 @@ final class NativeLoader {
         // 3. The system's dynamic loader, by file name (LD_LIBRARY_PATH, ld.so cache, ...).
         // An absolute-looking name is not used here, so JNA hands it to dlopen() as it is.
         // On Linux only the SONAME: JNA would otherwise fall back to extracting the bundled
-        // linux-x86-64/libhazy.so itself, and step 4 would be reported as "system".
+        // linux-<arch>/libhazy.so itself, and step 4 would be reported as "system".
         // -Dhazy.library.system=false skips this step (to prefer the bundled copy over an
         // installed one).
         List<String> systemNames = Platform.isLinux() ? Collections.singletonList("libhazy.so." + EXPECTED_MAJOR)
@@ -149,7 +150,7 @@ final class NativeLoader {
             tried.add("the system loader (" + systemNames + ")");
         }
 
-        // 4. The copy bundled in the jar (linux-x86-64/libhazy.so for JNA's resource prefix).
+        // 4. The copy bundled in the jar (linux-x86-64/ or linux-aarch64/libhazy.so: JNA's prefix).
         String resource = Platform.RESOURCE_PREFIX + "/" + System.mapLibraryName("hazy");
         ClassLoader cl = NativeLoader.class.getClassLoader();
         URL url = cl == null ? ClassLoader.getSystemResource(resource) : cl.getResource(resource);

@@ -1,0 +1,55 @@
+# Release artifacts (issue 11): optimised libraries for glibc 2.17 on x86_64 and aarch64, built
+# with cargo-zigbuild, packaged as tarballs, installed by `make install`, and tested unpacked.
+#
+#   make dist                 dist/libhazy-VERSION-{x86_64,aarch64}-linux-gnu{,-debug}.tar.gz, SHA256SUMS
+#   make install PREFIX=...   the optimised library of this machine's architecture, from its tarball tree
+#
+# One release build per architecture (target/<arch>-unknown-linux-gnu/release) serves the
+# tarballs, `make install`, the Java jar and every suite below; cargo rebuilds only on change.
+
+DIST_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
+DIST_ARCHES  := x86_64 aarch64
+HOST_ARCH    := $(shell uname -m)
+DIST_TREE     = $(BUILD)/dist/libhazy-$(DIST_VERSION)-$(1)-linux-gnu
+DIST_TARBALL  = dist/libhazy-$(DIST_VERSION)-$(1)-linux-gnu.tar.gz
+
+.PHONY: dist $(addprefix dist-,$(DIST_ARCHES)) install \
+        test-dist-portability test-dist-capi test-dist-aarch64 test-dist-consumers test-dist-e2e
+
+UNIT_SUITES    += test-dist-portability test-dist-capi test-dist-aarch64
+SERVICE_SUITES += test-dist-consumers test-dist-e2e
+
+# package.sh writes dist/SHA256SUMS beside the tarballs.
+dist: $(addprefix dist-,$(DIST_ARCHES))
+	@ls -l dist
+
+$(addprefix dist-,$(DIST_ARCHES)): dist-%:
+	bash scripts/dist/build.sh $*
+	bash scripts/dist/package.sh $*
+
+# The tree the host's tarball was made from: lib/ and include/ (and bin/ once there is one).
+# Files are replaced, not overwritten in place: a running program may have the old library mapped.
+install: dist-$(HOST_ARCH)
+	install -d $(DESTDIR)$(PREFIX)
+	cd $(call DIST_TREE,$(HOST_ARCH)) && for d in bin lib include; do \
+	    [ ! -d $$d ] || cp -RP --preserve=mode --remove-destination $$d $(DESTDIR)$(PREFIX)/ || exit 1; done
+	@echo "installed libhazy $(DIST_VERSION) (release, $(HOST_ARCH)) into $(DESTDIR)$(PREFIX)"
+
+# The Java jar bundles both release libraries (bindings/java/pom.xml): test-java packs what
+# `make dist` just built, never a stale copy.
+test-java: dist
+
+test-dist-portability: dist
+	$(PYTHON) tests/dist/check_portability.py $(foreach a,$(DIST_ARCHES),$(call DIST_TARBALL,$(a)))
+
+test-dist-capi: dist
+	bash tests/dist/capi.sh $(call DIST_TARBALL,$(HOST_ARCH))
+
+test-dist-aarch64: dist
+	bash tests/dist/capi.sh --qemu $(call DIST_TARBALL,aarch64)
+
+test-dist-consumers: dist
+	bash tests/dist/consumers.sh $(call DIST_TARBALL,$(HOST_ARCH))
+
+test-dist-e2e: dist
+	bash tests/dist/e2e.sh $(call DIST_TARBALL,$(HOST_ARCH))

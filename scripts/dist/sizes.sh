@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Prints the size of every shipped file as a Markdown table (the README's figures come from it):
+# the tarballs, each file inside them, the split debug info, and the Java jar if it was built.
+#   make dist && scripts/dist/sizes.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
+human() { numfmt --to=iec-i --suffix=B --format=%.2f "$1"; }
+row() { printf '| %s | %s | %s |\n' "$1" "$(stat -c %s "$2")" "$(human "$(stat -c %s "$2")")"; }
+
+echo "| file | bytes | size |"
+echo "|---|---:|---:|"
+for arch in x86_64 aarch64; do
+    name=libhazy-$version-$arch-linux-gnu
+    row "\`dist/$name.tar.gz\`" "dist/$name.tar.gz"
+    (cd "build/dist/$name" && find . -type f | sort) | while read -r f; do
+        row "&nbsp;&nbsp;\`${f#./}\`" "build/dist/$name/$f"
+    done
+    row "\`dist/$name-debug.tar.gz\`" "dist/$name-debug.tar.gz"
+    row "&nbsp;&nbsp;\`lib/libhazy.so.$version.debug\`" "build/dist/$name-debug/$name/lib/libhazy.so.$version.debug"
+done
+jar=bindings/java/target/libhazy-$version.jar
+[ ! -f "$jar" ] || row "\`libhazy-$version.jar\` (Java, both libraries)" "$jar"
