@@ -39,9 +39,9 @@ pub unsafe extern "C" fn hazy_options_set(
         let key = unsafe { required_str(key, "key")? };
         // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
         let value = unsafe { optional_str(value, "value")? }.unwrap_or("");
-        // The only way to exercise the panic boundary from the C tests, which use the debug
-        // build. Release builds do not have it.
-        #[cfg(debug_assertions)]
+        // The only way to exercise the panic boundary from the C and Java tests, which also
+        // run against the shipped release libraries (make dist): it stays in release builds,
+        // inert unless the process sets HAZY_ALLOW_DEBUG_PANIC=1.
         if key == "debug_panic" && std::env::var_os("HAZY_ALLOW_DEBUG_PANIC").is_some_and(|v| v == "1") {
             panic!("deliberate panic requested through the debug_panic option");
         }
