@@ -132,6 +132,9 @@ impl Config {
         let secret = || (!value.is_empty()).then(|| SecretString::from(value.to_owned()));
         match key {
             "host" => self.host = text(),
+            // A URL parser drops tabs and line breaks from a path, so a realm holding one would
+            // silently name another realm.
+            "realm" if value.chars().any(char::is_control) => return Err(bad(key, "must not contain control characters")),
             "realm" => self.realm = non_empty(key, value)?.to_owned(),
             "auth_url" => self.auth_url = text(),
             "token_url" => self.token_url = text(),
@@ -310,6 +313,12 @@ mod tests {
             c.token_endpoint().unwrap(),
             "https://kc.example.com/realms/other/protocol/openid-connect/token"
         );
+        c.set("realm", "a b/c%").unwrap();
+        assert_eq!(
+            c.token_endpoint().unwrap(),
+            "https://kc.example.com/realms/a%20b%2Fc%25/protocol/openid-connect/token"
+        );
+        assert_eq!(c.set("realm", "a\tb").unwrap_err().status(), crate::Status::InvalidArgument);
         c.set("token_url", "https://x/token").unwrap();
         assert_eq!(c.token_endpoint().unwrap(), "https://x/token");
     }
