@@ -6,6 +6,12 @@ CLI:
     python3 tests/stack/stack.py run [--sim-bin PATH] -- CMD ARGS...
     python3 tests/stack/stack.py run [--sim-bin PATH]       # no CMD: print env, wait for Ctrl-C
 
+Other Keycloak releases (the version matrix, tests/keycloak_matrix): both commands take
+    --keycloak-version 21.0.2     one release of majors 21..26 (default: KEYCLOAK_VERSION below)
+    --keycloak-path /             served at the server root instead of under /auth
+and `run --no-download` refuses to download (a test must find it cached by `make deps`).
+What differs between majors (options, admin variables, JDK) is in `Flavour`.
+
 Python (e.g. a pytest conftest; the env is returned, not put into os.environ):
     sys.path.insert(0, "tests/stack"); from stack import Stack
     with Stack(sim_bin=None) as env:   # env: dict of the HAZY_TEST_* variables
@@ -43,6 +49,10 @@ KEYCLOAK_DOWNLOAD_MB = 176  # size of the tar.gz, for the progress message only
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 DEFAULT_JAVA_HOME = "/usr/lib/jvm/temurin-25-jdk-amd64"
 MIN_JAVA = 21  # Keycloak 26.7 needs JDK 21+
+# Keycloak 21-25 of the version matrix run on JDK 17, a JDK all of them support.
+JDK17_HOME = "/usr/lib/jvm/java-17-openjdk-amd64"
+OLDEST_MAJOR = 21
+DEFAULT_PATH = "/auth"  # Hazy's layout: Keycloak under {host}/auth
 
 REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache" / "keycloak"
@@ -82,29 +92,39 @@ def log(msg):
 # ---------------------------------------------------------------- download
 
 
-def fetch():
-    """Return the unpacked Keycloak dist in the cache, downloading/unpacking it only once."""
+def artifact(version):
+    return f"org.keycloak:keycloak-quarkus-dist:{version}:tar.gz"
+
+
+def fetch(version=KEYCLOAK_VERSION, download=True):
+    """Return the unpacked Keycloak dist in the cache, downloading/unpacking it only once.
+
+    download=False: a missing release is an error instead (test runs whose downloads belong to
+    `make deps`)."""
     CACHE.mkdir(parents=True, exist_ok=True)
     # Parallel runs (e.g. two test suites) must not download or unpack over each other.
     with open(CACHE / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _fetch_locked()
+        return _fetch_locked(version, download)
 
 
-def _fetch_locked():
-    dist = CACHE / f"keycloak-{KEYCLOAK_VERSION}"
+def _fetch_locked(version=KEYCLOAK_VERSION, download=True):
+    dist = CACHE / f"keycloak-{version}"
     # The marker is written after a complete unpack: an interrupted unpack has none and is redone.
-    marker = CACHE / f"keycloak-{KEYCLOAK_VERSION}.unpacked"
+    marker = CACHE / f"keycloak-{version}.unpacked"
     if marker.exists() and (dist / "bin" / "kc.sh").exists():
-        log(f"Keycloak {KEYCLOAK_VERSION} cached at {dist}")
+        log(f"Keycloak {version} cached at {dist}")
         return dist
+    if not download:
+        raise StackError(f"Keycloak {version} is not in {CACHE}: `make deps` downloads it "
+                         f"(or: python3 tests/stack/stack.py fetch --keycloak-version {version})")
     if shutil.which("mvn") is None:
         raise StackError("Maven (mvn) not found on PATH: install it (e.g. apt-get install maven) "
                          "to download Keycloak, or set HAZY_TEST_KEYCLOAK_URL to an existing Keycloak")
     with tempfile.TemporaryDirectory(dir=CACHE, prefix="download-") as tmp:
-        log(f"downloading Keycloak {KEYCLOAK_VERSION} (~{KEYCLOAK_DOWNLOAD_MB} MB) from Maven Central ...")
+        log(f"downloading Keycloak {version} (~{KEYCLOAK_DOWNLOAD_MB} MB) from Maven Central ...")
         t0 = time.monotonic()
-        cmd = ["mvn", "-q", "-B", f"{DEPENDENCY_PLUGIN}:copy", f"-Dartifact={KEYCLOAK_ARTIFACT}",
+        cmd = ["mvn", "-q", "-B", f"{DEPENDENCY_PLUGIN}:copy", f"-Dartifact={artifact(version)}",
                f"-DoutputDirectory={tmp}"]
         res = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True)
@@ -121,33 +141,80 @@ def _fetch_locked():
             tar.extractall(unpack, **kwargs)
         marker.unlink(missing_ok=True)
         shutil.rmtree(dist, ignore_errors=True)
-        (unpack / f"keycloak-{KEYCLOAK_VERSION}").rename(dist)
-        marker.write_text(f"{KEYCLOAK_ARTIFACT}\n")
+        (unpack / f"keycloak-{version}").rename(dist)
+        marker.write_text(f"{artifact(version)}\n")
         log(f"unpacked in {time.monotonic() - t0:.1f} s")
     return dist
 
 
-# ---------------------------------------------------------------- helpers
+# ---------------------------------------------------------------- Keycloak majors
 
 
-def java_home():
-    home = Path(os.environ.get("HAZY_KEYCLOAK_JAVA_HOME", DEFAULT_JAVA_HOME))
+def relative_path(path):
+    """'/auth', 'auth/' -> '/auth'; '', '/' -> '/' (the server root)."""
+    return "/" + path.strip("/")
+
+
+class Flavour:
+    """What differs between Keycloak majors when one is started the way this stack starts 26.
+
+    Everything else is the same from 21 to 26: start-dev, dev-mem database, local cache, the
+    readiness probe, and --import-realm of tests/realm/hazy-realm.json unchanged. (21-24 import
+    the `basic` scope's `oidc-sub-mapper`, a type they do not know, without complaint, and put
+    `sub` into every token themselves.)"""
+
+    def __init__(self, version):
+        head = version.split(".")[0]
+        if not head.isdigit() or int(head) < OLDEST_MAJOR:
+            raise StackError(f"Keycloak {version!r}: releases {OLDEST_MAJOR} and later are supported")
+        self.version, self.major = version, int(head)
+        modern = self.major >= 26
+        # 26.6+ needs JDK 21+ (Temurin 25 here); 21 to 25 all run on JDK 17.
+        self.java_env = "HAZY_KEYCLOAK_JAVA_HOME" if modern else "HAZY_KEYCLOAK_JDK17_HOME"
+        self.java_default = DEFAULT_JAVA_HOME if modern else JDK17_HOME
+        self.java_name = "Temurin 25" if modern else "JDK 17"
+        self.min_java = MIN_JAVA if modern else 17
+        # 25 brought hostname v2 (the whole public URL in --hostname; v1's options are refused)
+        # and the management interface, whose default port 9000 clashes between parallel runs.
+        self.hostname_v2 = self.major >= 25
+        self.management_port = self.major >= 25
+        # 26 renamed the temporary admin's variables (the old ones are only deprecated there).
+        self.admin_env = (("KC_BOOTSTRAP_ADMIN_USERNAME", "KC_BOOTSTRAP_ADMIN_PASSWORD") if modern
+                          else ("KEYCLOAK_ADMIN", "KEYCLOAK_ADMIN_PASSWORD"))
+        # Before 26, start-dev re-augments in memory at every start and never writes lib/quarkus:
+        # there is no build to cache (20-40 s of every start of 21-25).
+        self.caches_build = modern
+
+    def hostname_opts(self, url, port, path):
+        """Pin the public URL so that `iss` does not depend on the host name a client uses."""
+        if self.hostname_v2:
+            return [f"--hostname={url}"]
+        # v1 takes host, port and path apart; the scheme follows the request (http: start-dev).
+        return ["--hostname=127.0.0.1", f"--hostname-port={port}", f"--hostname-path={path}"]
+
+
+def java_home(flavour=None):
+    f = flavour or Flavour(KEYCLOAK_VERSION)
+    home = Path(os.environ.get(f.java_env, f.java_default))
     java = home / "bin" / "java"
     if not os.access(java, os.X_OK):
         raise StackError(
-            f"Java not found: {java} does not exist. Keycloak {KEYCLOAK_VERSION} needs a JDK {MIN_JAVA}+. "
-            f"Install Temurin 25 (expected at {DEFAULT_JAVA_HOME}) or set HAZY_KEYCLOAK_JAVA_HOME "
-            f"to a JDK {MIN_JAVA}+ home.")
+            f"Java not found: {java} does not exist. Keycloak {f.version} needs a JDK {f.min_java}+. "
+            f"Install {f.java_name} (expected at {f.java_default}) or set {f.java_env} "
+            f"to a JDK {f.min_java}+ home.")
     # The JDK's `release` file avoids starting a JVM just to learn its version.
     release = home / "release"
     if release.exists():
         for line in release.read_text().splitlines():
             if line.startswith("JAVA_VERSION="):
                 major = int(line.split("=", 1)[1].strip('"').split(".")[0])
-                if major < MIN_JAVA:
-                    raise StackError(f"{home} is Java {major}; Keycloak {KEYCLOAK_VERSION} needs {MIN_JAVA}+. "
-                                     f"Set HAZY_KEYCLOAK_JAVA_HOME to a newer JDK.")
+                if major < f.min_java:
+                    raise StackError(f"{home} is Java {major}; Keycloak {f.version} needs {f.min_java}+. "
+                                     f"Set {f.java_env} to a newer JDK.")
     return home
+
+
+# ---------------------------------------------------------------- helpers
 
 
 def free_port():
@@ -227,8 +294,15 @@ def stop_group(proc, name):
 class Stack:
     """Context manager: starts what is needed, yields the HAZY_TEST_* env dict, stops it all."""
 
-    def __init__(self, sim_bin=None):
+    def __init__(self, sim_bin=None, keycloak_version=KEYCLOAK_VERSION, keycloak_path=DEFAULT_PATH,
+                 download=True):
         self.sim_bin = sim_bin
+        self.flavour = Flavour(keycloak_version)
+        self.keycloak_path = relative_path(keycloak_path)
+        # Build-time options of this server; the default is KC_BUILD_OPTS itself.
+        self.build_opts = [o for o in KC_BUILD_OPTS if not o.startswith("--http-relative-path=")]
+        self.build_opts.append(f"--http-relative-path={self.keycloak_path}")
+        self.download = download
         self.procs = []  # (name, Popen, log file), stopped in reverse order
         self.run_dir = None
         self.env = {}
@@ -358,8 +432,8 @@ class Stack:
         return home
 
     def _augmented_cache(self):
-        key = hashlib.sha256(" ".join(KC_BUILD_OPTS).encode()).hexdigest()[:12]
-        return CACHE / f"keycloak-{KEYCLOAK_VERSION}-augmented-{key}"
+        key = hashlib.sha256(" ".join(self.build_opts).encode()).hexdigest()[:12]
+        return CACHE / f"keycloak-{self.flavour.version}-augmented-{key}"
 
     def _save_augmented(self, home):
         target = self._augmented_cache()
@@ -375,21 +449,25 @@ class Stack:
         shutil.rmtree(tmp, ignore_errors=True)
 
     def _start_keycloak(self):
-        jhome = java_home()
-        dist = fetch()
+        flavour = self.flavour
+        jhome = java_home(flavour)
+        dist = fetch(flavour.version, self.download)
         home = self._kc_home(dist)
         port, mgmt_port = free_port(), free_port()
-        url = f"http://127.0.0.1:{port}/auth"
-        argv = [str(home / "bin" / "kc.sh"), "start-dev",
-                "--http-host=127.0.0.1", f"--http-port={port}", f"--http-management-port={mgmt_port}",
-                # Pinned so `iss` does not depend on the host name a client uses (localhost vs 127.0.0.1).
-                f"--hostname={url}",
-                *KC_BUILD_OPTS, "--import-realm"]
+        url = f"http://127.0.0.1:{port}{self.keycloak_path.rstrip('/')}"
+        argv = [str(home / "bin" / "kc.sh"), "start-dev", "--http-host=127.0.0.1", f"--http-port={port}"]
+        if flavour.management_port:
+            argv.append(f"--http-management-port={mgmt_port}")
+        # Pinned so `iss` does not depend on the host name a client uses (localhost vs 127.0.0.1).
+        argv += flavour.hostname_opts(url, port, self.keycloak_path)
+        argv += [*self.build_opts, "--import-realm"]
         # Drop inherited KC_*/JAVA_OPTS*: a developer's own Keycloak settings would change this server.
         env = {k: v for k, v in os.environ.items() if not k.startswith(("KC_", "JAVA_OPTS", "QUARKUS_"))}
-        env.update(JAVA_HOME=str(jhome), JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m",
-                   KC_BOOTSTRAP_ADMIN_USERNAME=ADMIN_USER, KC_BOOTSTRAP_ADMIN_PASSWORD=ADMIN_PASSWORD)
-        log(f"starting Keycloak {KEYCLOAK_VERSION} on {url} (management port {mgmt_port}, Java {jhome})")
+        admin_user_var, admin_password_var = flavour.admin_env
+        env.update({"JAVA_HOME": str(jhome), "JAVA_OPTS_KC_HEAP": "-Xms64m -Xmx512m",
+                    admin_user_var: ADMIN_USER, admin_password_var: ADMIN_PASSWORD})
+        mgmt = f"management port {mgmt_port}" if flavour.management_port else "no management port"
+        log(f"starting Keycloak {flavour.version} on {url} ({mgmt}, Java {jhome})")
         t0 = time.monotonic()
         proc, log_path = self._spawn("keycloak", argv, env, cwd=home)
         log(f"Keycloak log: {log_path}")
@@ -409,7 +487,8 @@ class Stack:
                            f"raise HAZY_KEYCLOAK_START_TIMEOUT on a slow machine", log_path)
             time.sleep(0.5)
         log(f"Keycloak ready in {time.monotonic() - t0:.1f} s")
-        self._save_augmented(home)
+        if flavour.caches_build:
+            self._save_augmented(home)
         self._set_keycloak_env(url, f"{url}/realms/{REALM}")
 
     def _use_existing_keycloak(self, url):
@@ -478,8 +557,8 @@ class Stack:
 # ---------------------------------------------------------------- CLI
 
 
-def run(sim_bin, cmd):
-    stack = Stack(sim_bin=sim_bin)
+def run(sim_bin, cmd, **keycloak):
+    stack = Stack(sim_bin=sim_bin, **keycloak)
     child = None
     with stack as env:
         for k, v in sorted(env.items()):
@@ -514,15 +593,24 @@ def main(argv):
         argv, cmd = argv[:i], argv[i + 1:]
     parser = argparse.ArgumentParser(prog="stack.py", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="action", required=True)
-    sub.add_parser("fetch", help="download and unpack Keycloak into the cache")
+    p_fetch = sub.add_parser("fetch", help="download and unpack Keycloak into the cache")
     p_run = sub.add_parser("run", help="start the stack, run CMD with HAZY_TEST_* set, stop the stack")
     p_run.add_argument("--sim-bin", help="hazy-hub-sim binary to start (default: no simulator)")
+    for p in (p_fetch, p_run):
+        p.add_argument("--keycloak-version", default=KEYCLOAK_VERSION,
+                       help=f"Keycloak release, {OLDEST_MAJOR}.x or later (default {KEYCLOAK_VERSION})")
+    p_run.add_argument("--keycloak-path", default=DEFAULT_PATH,
+                       help=f"relative path Keycloak is served under: /auth (default) or / (the root)")
+    p_run.add_argument("--no-download", action="store_true",
+                       help="fail instead of downloading a Keycloak that is not cached")
     args = parser.parse_args(argv)
     try:
         if args.action == "fetch":
-            fetch()
+            Flavour(args.keycloak_version)  # refuse an unsupported release before downloading it
+            fetch(args.keycloak_version)
             return 0
-        return run(args.sim_bin, cmd)
+        return run(args.sim_bin, cmd, keycloak_version=args.keycloak_version,
+                   keycloak_path=args.keycloak_path, download=not args.no_download)
     except StackError as e:
         log(f"error: {e}")
         return 1
