@@ -66,7 +66,7 @@ ADMIN_USER, ADMIN_PASSWORD = "admin", "admin-Passw0rd!"
 # persisted build, so they are also the key of the cached augmented build (see _kc_home).
 KC_BUILD_OPTS = ["--db=dev-mem", "--cache=local", "--health-enabled=true", "--http-relative-path=/auth"]
 
-START_TIMEOUT = float(os.environ.get("HAZY_KEYCLOAK_START_TIMEOUT", "180"))
+START_TIMEOUT = float(os.environ.get("HAZY_KEYCLOAK_START_TIMEOUT", "300"))
 SIM_START_TIMEOUT = float(os.environ.get("HAZY_HUB_SIM_START_TIMEOUT", "30"))
 STOP_GRACE = 20.0
 LOG_TAIL_LINES = 80
