@@ -1,6 +1,6 @@
 package com.hazy;
 
-/** A wait was cancelled (cancellation token, progress listener, interrupt or close), or the job was cancelled on the Hub ({@link Status#CANCELLED}). */
+/** A wait was cancelled (cancellation token, progress listener or interrupt), or the job was cancelled on the Hub ({@link Status#CANCELLED}). */
 public class CancelledException extends HazyException {
     private static final long serialVersionUID = 1L;
 

@@ -28,11 +28,11 @@ public final class Credentials {
     private Credentials(Kind kind, String clientId, String clientSecret, String username, String password,
             String token) {
         this.kind = kind;
-        this.clientId = clientId;
-        this.clientSecret = clientSecret;
-        this.username = username;
-        this.password = password;
-        this.token = token;
+        this.clientId = Args.text(clientId, "clientId");
+        this.clientSecret = Args.text(clientSecret, "clientSecret");
+        this.username = Args.text(username, "username");
+        this.password = Args.text(password, "password");
+        this.token = Args.text(token, "token");
     }
 
     /**

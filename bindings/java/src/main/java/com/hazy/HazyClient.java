@@ -25,10 +25,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Threads.</b> A client is safe to share between threads, platform or virtual: share one
  * per application. Calls block the calling thread (a virtual thread stays pinned to its carrier
- * while it is inside libhazy). {@link #close()} may be called from any thread at any time: new
- * calls then throw {@link IllegalStateException}, waits in progress end with
- * {@link CancelledException}, other calls in progress finish normally, and the native client is
- * freed when the last of them returns; never while a call is using it.
+ * while it is inside libhazy). {@link #close()} may be called from any thread at any time, a
+ * progress listener included; it closes the client in libhazy ({@code hazy_client_close}):
+ * waits in progress end with {@link ClosedException} within milliseconds, calls already sending
+ * a request finish it, and every later call throws {@link ClosedException} (earlier versions
+ * threw {@link IllegalStateException}). The native client is freed ({@code hazy_free}) as the
+ * last call in progress returns.
+ *
+ * <p><b>Strings</b> with an embedded NUL character are refused with
+ * {@link InvalidArgumentException}: C would cut them short.
  *
  * <p><b>Errors.</b> Failed calls throw a {@link HazyException} subclass; its detail comes from
  * the failing call's own error out-parameter, never from thread-local state.
@@ -123,8 +128,15 @@ public final class HazyClient implements AutoCloseable {
         }
     }
 
-    /** How many requests this client has sent to the token endpoint (retries included). */
+    /**
+     * How many requests this client has sent to the token endpoint (retries included).
+     *
+     * @throws ClosedException the client was closed
+     */
     public long tokenRequestCount() {
+        if (handle.isClosed()) {
+            throw new ClosedException("the client was closed");
+        }
         Pointer c = handle.acquire();
         try {
             return lib.hazy_token_request_count(c);
@@ -146,11 +158,36 @@ public final class HazyClient implements AutoCloseable {
      * @throws ForbiddenException the token lacks {@code hazy/TrainJob:create} ({@link HazyException#field()})
      */
     public Job train(String projectId, String configJson) {
+        return submitTrain(projectId, configJson, null);
+    }
+
+    /**
+     * Submits a training job under the caller's Idempotency-Key: 1 to 255 printable ASCII
+     * characters without spaces, for example a batch scheduler's run id or a UUID kept across
+     * restarts. Submitting again with the same key and config, from this or any other process,
+     * returns the job the first submission created. A failed submission's
+     * {@link HazyException#idempotencyKey()} is the key it used (also for {@link #train(String, String)},
+     * whose key is generated).
+     *
+     * @throws ValidationException a different config under the same key (HTTP 409), or as {@link #train(String, String)}
+     * @throws InvalidArgumentException a malformed key
+     */
+    public Job train(String projectId, String configJson, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            throw new InvalidArgumentException("idempotencyKey must not be null (use train(projectId, configJson))");
+        }
+        return submitTrain(projectId, configJson, idempotencyKey);
+    }
+
+    private Job submitTrain(String projectId, String configJson, String key) {
+        Args.text(projectId, "projectId");
+        Args.text(configJson, "configJson");
+        Args.text(key, "idempotencyKey");
         Pointer c = handle.acquire();
         try {
             PointerByReference out = new PointerByReference();
             PointerByReference err = new PointerByReference();
-            check(lib, lib.hazy_train(c, projectId, configJson, out, err), err);
+            checkSubmission(lib, lib.hazy_train_with_key(c, projectId, configJson, key, out, err), err);
             return takeJob(out.getValue());
         } finally {
             handle.release();
@@ -171,14 +208,34 @@ public final class HazyClient implements AutoCloseable {
      * @throws NotFoundException unknown model
      */
     public Job generate(String projectId, String modelId, long numRows, String configJson) {
+        return submitGenerate(projectId, modelId, numRows, configJson, null);
+    }
+
+    /**
+     * Submits a generation job under the caller's Idempotency-Key; see
+     * {@link #train(String, String, String)}.
+     */
+    public Job generate(String projectId, String modelId, long numRows, String configJson, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            throw new InvalidArgumentException("idempotencyKey must not be null (use generate without a key)");
+        }
+        return submitGenerate(projectId, modelId, numRows, configJson, idempotencyKey);
+    }
+
+    private Job submitGenerate(String projectId, String modelId, long numRows, String configJson, String key) {
         if (numRows < 0) {
             throw new InvalidArgumentException("numRows must not be negative: " + numRows);
         }
+        Args.text(projectId, "projectId");
+        Args.text(modelId, "modelId");
+        Args.text(configJson, "configJson");
+        Args.text(key, "idempotencyKey");
         Pointer c = handle.acquire();
         try {
             PointerByReference out = new PointerByReference();
             PointerByReference err = new PointerByReference();
-            check(lib, lib.hazy_generate(c, projectId, modelId, numRows, configJson, out, err), err);
+            checkSubmission(lib, lib.hazy_generate_with_key(c, projectId, modelId, numRows, configJson, key, out, err),
+                    err);
             return takeJob(out.getValue());
         } finally {
             handle.release();
@@ -191,6 +248,7 @@ public final class HazyClient implements AutoCloseable {
      * @throws NotFoundException unknown job
      */
     public Job getJob(String jobId) {
+        Args.text(jobId, "jobId");
         Pointer c = handle.acquire();
         try {
             PointerByReference out = new PointerByReference();
@@ -204,6 +262,7 @@ public final class HazyClient implements AutoCloseable {
 
     /** Cancels job {@code jobId} (idempotent) and returns its resulting state. */
     public Job cancelJob(String jobId) {
+        Args.text(jobId, "jobId");
         Pointer c = handle.acquire();
         try {
             PointerByReference out = new PointerByReference();
@@ -224,6 +283,7 @@ public final class HazyClient implements AutoCloseable {
             }
             timeoutMs = ceilMillis(timeout);
         }
+        Args.text(jobId, "jobId");
         if (Thread.currentThread().isInterrupted()) {
             throw new CancelledException("interrupted before waiting for job " + jobId);
         }
@@ -233,7 +293,6 @@ public final class HazyClient implements AutoCloseable {
         long waitId = NEXT_WAIT.getAndIncrement();
         WAITS.put(waitId, wait);
         try {
-            handle.addWait(token);
             if (cancellation != null) {
                 cancellation.attach(lib, token);
             }
@@ -243,8 +302,8 @@ public final class HazyClient implements AutoCloseable {
             if (status == 0) {
                 return takeJob(out.getValue());
             }
-            // The listener's exception, an interrupt or close() explain a stopped wait better
-            // than the library's CANCELLED; any other status is reported as it is.
+            // The listener's exception or an interrupt explain a stopped wait better than the
+            // library's CANCELLED; any other status (CLOSED after close()) is reported as it is.
             if (wait.thrown != null) {
                 discardError(lib, err);
                 throw Wait.<RuntimeException>sneaky(wait.thrown);
@@ -253,17 +312,12 @@ public final class HazyClient implements AutoCloseable {
                 discardError(lib, err);
                 throw new CancelledException("interrupted while waiting for job " + jobId);
             }
-            if (status == Status.CANCELLED.code() && handle.isClosed()) {
-                discardError(lib, err);
-                throw new CancelledException("the HazyClient was closed while waiting for job " + jobId);
-            }
             check(lib, status, err);
             throw new IllegalStateException("unreachable: status " + status + " without an exception");
         } finally {
             if (cancellation != null) {
                 cancellation.detach(token);
             }
-            handle.removeWait(token);
             lib.hazy_cancel_token_free(token);
             WAITS.remove(waitId);
             handle.release();
@@ -275,6 +329,7 @@ public final class HazyClient implements AutoCloseable {
 
     /** Every job of {@code projectId}, oldest first. */
     public List<Job> listJobs(String projectId) {
+        Args.text(projectId, "projectId");
         Pointer c = handle.acquire();
         try {
             PointerByReference out = new PointerByReference();
@@ -298,6 +353,7 @@ public final class HazyClient implements AutoCloseable {
 
     /** Every trained model of {@code projectId}. */
     public List<Model> listModels(String projectId) {
+        Args.text(projectId, "projectId");
         Pointer c = handle.acquire();
         try {
             PointerByReference out = new PointerByReference();
@@ -323,9 +379,11 @@ public final class HazyClient implements AutoCloseable {
     // Lifecycle
 
     /**
-     * Closes the client. Idempotent; callable from any thread, also from a progress listener.
-     * Later calls throw {@link IllegalStateException}; waits in progress end with
-     * {@link CancelledException}; the native client is freed once no call uses it.
+     * Closes the client ({@code hazy_client_close}). Idempotent; callable from any thread, also
+     * from a progress listener; it does not wait for the calls in progress. Waits in progress
+     * end with {@link ClosedException} within milliseconds, calls already sending a request
+     * finish it, and every later call throws {@link ClosedException}. The native client is freed
+     * ({@code hazy_free}) as the last call in progress returns.
      */
     @Override
     public void close() {
@@ -384,6 +442,20 @@ public final class HazyClient implements AutoCloseable {
         throw ex;
     }
 
+    /** {@link #check} for hazy_train/hazy_generate: the exception carries the Idempotency-Key. */
+    static void checkSubmission(HazyNative lib, int status, PointerByReference errorOut) {
+        if (status == 0) {
+            return;
+        }
+        Pointer e = errorOut.getValue();
+        String key = e == null ? null : lib.hazy_error_idempotency_key(e);
+        try {
+            check(lib, status, errorOut);
+        } catch (HazyException ex) {
+            throw ex.withIdempotencyKey(key);
+        }
+    }
+
     private static void discardError(HazyNative lib, PointerByReference errorOut) {
         Pointer e = errorOut.getValue();
         if (e != null) {
@@ -393,54 +465,44 @@ public final class HazyClient implements AutoCloseable {
     }
 
     /**
-     * The native client and the count of calls using it. The cleanup action of the cleaner: it
-     * must not refer to the HazyClient.
+     * The native client and its references: one for the open client plus one per call about to
+     * enter or inside libhazy. libhazy lets hazy_free run while other threads are inside calls,
+     * but no call may start with a freed handle, and only this count tells that a thread is
+     * about to. The cleanup action of the cleaner: it must not refer to the HazyClient.
      */
     static final class Handle implements Runnable {
         /** Native clients freed so far (for tests of close and of the cleaner). */
         static final AtomicLong FREED = new AtomicLong();
 
         private final HazyNative lib;
-        private Pointer client;
-        private int calls;
+        private final Pointer client;
+        private int refs = 1;
         private boolean closed;
-        private final Set<Pointer> waits = new HashSet<Pointer>();
 
         Handle(HazyNative lib, Pointer client) {
             this.lib = lib;
             this.client = client;
         }
 
+        /** A reference for one call; {@link #release()} must follow. */
         synchronized Pointer acquire() {
-            if (closed) {
-                throw new IllegalStateException("this HazyClient is closed; create a new one");
+            if (refs == 0) {
+                // Freed: the status libhazy gives every call on a closed client.
+                throw new ClosedException("the client was closed");
             }
-            calls++;
+            refs++;
             return client;
         }
 
         void release() {
-            Pointer toFree = null;
+            boolean last;
             synchronized (this) {
-                calls--;
-                if (closed && calls == 0) {
-                    toFree = client;
-                    client = null;
-                }
+                last = --refs == 0;
             }
-            free(toFree);
-        }
-
-        /** Registers a wait's token; cancels it at once if the client is closing. */
-        synchronized void addWait(Pointer token) {
-            waits.add(token);
-            if (closed) {
-                lib.hazy_cancel_token_cancel(token);
+            if (last) {
+                lib.hazy_free(client);
+                FREED.incrementAndGet();
             }
-        }
-
-        synchronized void removeWait(Pointer token) {
-            waits.remove(token);
         }
 
         synchronized boolean isClosed() {
@@ -448,34 +510,21 @@ public final class HazyClient implements AutoCloseable {
         }
 
         synchronized boolean isFreed() {
-            return client == null;
+            return refs == 0;
         }
 
         /** close(), run at most once (by HazyClient.close or by the cleaner). */
         @Override
         public void run() {
-            Pointer toFree = null;
             synchronized (this) {
                 if (closed) {
                     return;
                 }
                 closed = true;
-                for (Pointer token : waits) {
-                    lib.hazy_cancel_token_cancel(token);
-                }
-                if (calls == 0) {
-                    toFree = client;
-                    client = null;
-                }
             }
-            free(toFree);
-        }
-
-        private void free(Pointer p) {
-            if (p != null) {
-                lib.hazy_free(p);
-                FREED.incrementAndGet();
-            }
+            // The client's own reference is still held, so the handle is valid here.
+            lib.hazy_client_close(client);
+            release();
         }
     }
 
@@ -627,6 +676,8 @@ public final class HazyClient implements AutoCloseable {
             if (key == null) {
                 throw new InvalidArgumentException("option key must not be null");
             }
+            Args.text(key, "option key");
+            Args.text(value, "value of option " + key);
             options.put(key, value == null ? "" : value);
             return this;
         }

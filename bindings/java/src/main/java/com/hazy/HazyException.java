@@ -9,9 +9,9 @@ package com.hazy;
  * call on the same OS thread (a virtual thread's carrier, for instance) could have overwritten.
  *
  * <p>Each {@link Status} has a subclass ({@link AuthenticationException},
- * {@link ForbiddenException}, {@link ValidationException}, {@link NetworkException}, ...);
- * {@link Status#PANIC}, {@link Status#INVALID_STATE} and {@link Status#UNKNOWN} use this class
- * itself. Messages never contain secrets or tokens.
+ * {@link ForbiddenException}, {@link ValidationException}, {@link NetworkException},
+ * {@link ClosedException}, ...); {@link Status#PANIC}, {@link Status#INVALID_STATE} and
+ * {@link Status#UNKNOWN} use this class itself. Messages never contain secrets or tokens.
  */
 public class HazyException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -22,6 +22,7 @@ public class HazyException extends RuntimeException {
     private final String oauthError;
     private final String oauthDescription;
     private final String field;
+    private String idempotencyKey; // set once, by the binding, before the exception is thrown
 
     /**
      * @param status the status (not {@link Status#OK})
@@ -104,6 +105,21 @@ public class HazyException extends RuntimeException {
         return field;
     }
 
+    /**
+     * The Idempotency-Key a failed {@link HazyClient#train} or {@link HazyClient#generate} used,
+     * generated or given; null for other calls. The job may exist on the Hub although the call
+     * failed: resubmit with the overload taking a key, and this key, to get it rather than a
+     * second job.
+     */
+    public String idempotencyKey() {
+        return idempotencyKey;
+    }
+
+    HazyException withIdempotencyKey(String key) {
+        this.idempotencyKey = key;
+        return this;
+    }
+
     /** Builds the subclass that matches {@code status}. */
     static HazyException of(Status status, String detail, int httpStatus, String oauthError,
             String oauthDescription, String field, Throwable cause) {
@@ -132,8 +148,15 @@ public class HazyException extends RuntimeException {
                 return new CancelledException(detail, httpStatus, oauthError, oauthDescription, field, cause);
             case JOB_FAILED:
                 return new JobFailedException(detail, httpStatus, oauthError, oauthDescription, field, cause);
-            default:
+            case CLOSED:
+                return new ClosedException(detail, httpStatus, oauthError, oauthDescription, field, cause);
+            case PANIC:
+            case INVALID_STATE:
+            case UNKNOWN:
                 return new HazyException(status, detail, httpStatus, oauthError, oauthDescription, field, cause);
+            default:
+                // Every status is listed above: a new one must be mapped (StatusHeaderTest checks).
+                throw new AssertionError("status " + status + " has no exception mapping");
         }
     }
 

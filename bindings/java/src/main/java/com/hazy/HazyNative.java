@@ -53,6 +53,8 @@ interface HazyNative extends Library {
 
     void hazy_free(Pointer client);
 
+    void hazy_client_close(Pointer client);
+
     int hazy_authenticate(Pointer client, PointerByReference error);
 
     int hazy_authenticate_client_credentials(Pointer client, String clientId, String clientSecret,
@@ -80,6 +82,8 @@ interface HazyNative extends Library {
 
     String hazy_error_field(Pointer error);
 
+    String hazy_error_idempotency_key(Pointer error);
+
     void hazy_error_free(Pointer error);
 
     // static strings
@@ -92,11 +96,11 @@ interface HazyNative extends Library {
     void hazy_string_free(Pointer s);
 
     // jobs
-    int hazy_train(Pointer client, String projectId, String configJson, PointerByReference jobOut,
-            PointerByReference error);
-
-    int hazy_generate(Pointer client, String projectId, String modelId, long numRows, String configJson,
+    int hazy_train_with_key(Pointer client, String projectId, String configJson, String idempotencyKey,
             PointerByReference jobOut, PointerByReference error);
+
+    int hazy_generate_with_key(Pointer client, String projectId, String modelId, long numRows, String configJson,
+            String idempotencyKey, PointerByReference jobOut, PointerByReference error);
 
     int hazy_job_get(Pointer client, String jobId, PointerByReference jobOut, PointerByReference error);
 

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * A snapshot of a job on the Hub (its state when it was fetched) and a handle to follow it:
- * {@link #await}, {@link #cancel()}, {@link #status()}. Immutable; thread-safe.
+ * {@link #await}, {@link #cancel()}, {@link #refresh()}. Immutable; thread-safe.
  */
 public final class Job {
     private final HazyClient client;
@@ -85,8 +85,12 @@ public final class Job {
         return client;
     }
 
-    /** Fetches the job's current state from the Hub. */
-    public Job status() {
+    /**
+     * Fetches the job's current state from the Hub (a request; the getters of this object only
+     * read its snapshot) and returns it as a new snapshot. Renamed from {@code status()}, whose
+     * name hid the request.
+     */
+    public Job refresh() {
         return client.getJob(id);
     }
 
@@ -123,11 +127,11 @@ public final class Job {
      * @param cancellation cancels the wait from another thread (may be null)
      * @return the succeeded job (for a train job, {@link #modelId()} is the new model)
      * @throws JobFailedException the job failed (the message carries the Hub's reason)
-     * @throws CancelledException the job was cancelled on the Hub, the token was cancelled, the
-     *         thread was interrupted (its interrupt flag stays set; noticed at the next poll) or
-     *         the client was closed
+     * @throws CancelledException the job was cancelled on the Hub, the token was cancelled, or the
+     *         thread was interrupted (its interrupt flag stays set; noticed at the next poll)
+     * @throws ClosedException the client was closed, from any thread, while waiting or before
      * @throws HazyTimeoutException the timeout passed (the job goes on: see {@link #cancel()})
-     * @throws HazyException any failure of {@link #status()}
+     * @throws HazyException any failure of {@link #refresh()}
      */
     public Job await(Duration timeout, ProgressListener listener, CancellationToken cancellation) {
         return client.awaitJob(id, timeout, listener, cancellation);

@@ -1,7 +1,9 @@
 package com.hazy;
 
 /**
- * The outcome of a libhazy call: mirrors the C enum {@code hazy_status}, with the same numbers.
+ * The outcome of a libhazy call: mirrors the C enum {@code hazy_status}, with the same numbers
+ * and names (a test parses include/hazy.h and fails when a {@code HAZY_STATUS_*} is missing
+ * here, differs in number, or has no exception mapping).
  *
  * <p>Every {@link HazyException} carries one (never {@link #OK}). The subclasses of
  * {@link HazyException} correspond to these values, so callers can either catch the subclass
@@ -30,7 +32,7 @@ public enum Status {
     SERVER(9),
     /** The server answered something the library does not understand. */
     PROTOCOL(10),
-    /** The wait was cancelled (cancellation token, progress listener, interrupt, close) or the job was cancelled on the Hub. */
+    /** The wait was cancelled (cancellation token, progress listener, interrupt) or the job was cancelled on the Hub. */
     CANCELLED(11),
     /** The job ended in state failed; the message carries the Hub's reason. */
     JOB_FAILED(12),
@@ -38,6 +40,8 @@ public enum Status {
     PANIC(13),
     /** The call cannot be made in this context (inside a libhazy runtime thread, or after fork()). */
     INVALID_STATE(14),
+    /** The client was closed ({@link HazyClient#close()}): waits in progress end with it, and so does every later call. */
+    CLOSED(15),
     /** A status number this version of the binding does not know (a newer libhazy). */
     UNKNOWN(-1);
 

@@ -10,10 +10,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -97,7 +99,7 @@ class ClientLifecycleTest {
     }
 
     @Test
-    void closeIsIdempotentAndUseAfterCloseThrowsIllegalState() {
+    void closeIsIdempotentAndUseAfterCloseThrowsClosed() {
         HazyClient c = TestSupport.client();
         final String project = TestSupport.project();
         Job job = c.train(project, TestSupport.CONFIG);
@@ -116,15 +118,18 @@ class ClientLifecycleTest {
         calls.put("tokenRequestCount", c::tokenRequestCount);
         calls.put("train", () -> c.train(project, TestSupport.CONFIG));
         calls.put("generate", () -> c.generate(project, "m", 10));
+        calls.put("train with key", () -> c.train(project, TestSupport.CONFIG, "k-1"));
+        calls.put("generate with key", () -> c.generate(project, "m", 10, null, "k-2"));
         calls.put("getJob", () -> c.getJob(job.id()));
         calls.put("cancelJob", () -> c.cancelJob(job.id()));
         calls.put("listJobs", () -> c.listJobs(project));
         calls.put("listModels", () -> c.listModels(project));
-        calls.put("job.status", job::status);
+        calls.put("job.refresh", job::refresh);
         calls.put("job.cancel", job::cancel);
         calls.put("job.await", () -> job.await(Duration.ofSeconds(5)));
         for (Map.Entry<String, Executable> call : calls.entrySet()) {
-            IllegalStateException e = assertThrows(IllegalStateException.class, call.getValue(), call.getKey());
+            ClosedException e = assertThrows(ClosedException.class, call.getValue(), call.getKey());
+            assertEquals(Status.CLOSED, e.status(), call.getKey());
             assertTrue(e.getMessage().contains("closed"), call.getKey() + ": " + e.getMessage());
         }
     }
@@ -151,7 +156,7 @@ class ClientLifecycleTest {
             c.close();
             assertTrue(c.isClosed());
             Throwable t = waiter.get(10, TimeUnit.SECONDS);
-            assertTrue(t instanceof CancelledException, String.valueOf(t));
+            assertTrue(t instanceof ClosedException, String.valueOf(t));
             assertTrue(t.getMessage().contains("closed"), t.getMessage());
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "the wait ended promptly");
             assertTrue(c.nativeFreed(), "freed once the wait returned");
@@ -172,16 +177,16 @@ class ClientLifecycleTest {
         final HazyClient c = TestSupport.client();
         Job job = c.train(project, TestSupport.CONFIG);
         final AtomicReference<Throwable> inListener = new AtomicReference<Throwable>();
-        CancelledException e = assertThrows(CancelledException.class, () -> job.await(Duration.ofSeconds(30), j -> {
+        ClosedException e = assertThrows(ClosedException.class, () -> job.await(Duration.ofSeconds(30), j -> {
             c.close();
             try {
-                j.status();
+                j.refresh();
             } catch (Throwable t) {
                 inListener.set(t);
             }
         }));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
-        assertTrue(inListener.get() instanceof IllegalStateException, String.valueOf(inListener.get()));
+        assertTrue(inListener.get() instanceof ClosedException, String.valueOf(inListener.get()));
         assertTrue(c.isClosed());
         try (HazyClient other = TestSupport.client()) {
             other.cancelJob(job.id());
@@ -191,7 +196,7 @@ class ClientLifecycleTest {
     @Test
     void concurrentCloseAndCallsNeverCrash() throws Exception {
         // Many threads call while another closes: each call either works or throws
-        // IllegalStateException; nothing else, and the JVM survives.
+        // ClosedException; nothing else, and the JVM survives.
         for (int round = 0; round < 5; round++) {
             final HazyClient c = TestSupport.client();
             final String project = TestSupport.project();
@@ -207,7 +212,7 @@ class ClientLifecycleTest {
                             try {
                                 c.listJobs(project);
                                 c.tokenRequestCount();
-                            } catch (IllegalStateException e) {
+                            } catch (ClosedException e) {
                                 sawClosed.set(true);
                                 return;
                             }
@@ -228,6 +233,94 @@ class ClientLifecycleTest {
             if (unexpected.get() != null) {
                 throw new AssertionError("unexpected failure", unexpected.get());
             }
+        }
+    }
+
+    @Test
+    void closeEndsWaitsInOtherThreadsWithin100msAndGetsInFlightFinish() throws Exception {
+        // A slow local server keeps 3 job gets and 3 waits in flight; close() overtakes them.
+        final int getters = 3;
+        final int waiters = 3;
+        try (SlowJobServer server = new SlowJobServer(300)) {
+            final HazyClient c = HazyClient.builder().host(server.url()).option("access_token", "lifetime-test-token")
+                    .pollInterval(Duration.ofMillis(20)).build();
+            final Job job = c.getJob("job-1");
+            int before = server.requests();
+            ExecutorService pool = Executors.newFixedThreadPool(getters + waiters);
+            try {
+                List<Future<Object[]>> outcomes = new ArrayList<Future<Object[]>>();
+                for (int i = 0; i < getters + waiters; i++) {
+                    final boolean wait = i >= getters;
+                    outcomes.add(pool.submit(() -> {
+                        Throwable thrown = null;
+                        try {
+                            if (wait) {
+                                job.await();
+                            } else {
+                                job.refresh();
+                            }
+                        } catch (Throwable t) {
+                            thrown = t;
+                        }
+                        return new Object[] {wait, thrown, System.nanoTime()};
+                    }));
+                }
+                long deadline = System.currentTimeMillis() + 10000;
+                while (server.requests() - before < getters + waiters && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(5);
+                }
+                assertTrue(server.requests() - before >= getters + waiters, "the calls reached the server");
+                Thread.sleep(100);
+                long closedAt = System.nanoTime();
+                c.close();
+                assertTrue(System.nanoTime() - closedAt < TimeUnit.MILLISECONDS.toNanos(50), "close() does not wait");
+                assertEquals(Status.CLOSED, assertThrows(ClosedException.class, () -> c.getJob("job-1")).status());
+                assertThrows(ClosedException.class, job::refresh);
+                long slowest = 0;
+                for (Future<Object[]> f : outcomes) {
+                    Object[] o = f.get(10, TimeUnit.SECONDS);
+                    Throwable t = (Throwable) o[1];
+                    if ((Boolean) o[0]) {
+                        assertTrue(t instanceof ClosedException, "a wait ended with " + t);
+                        long afterMs = TimeUnit.NANOSECONDS.toMillis((Long) o[2] - closedAt);
+                        assertTrue(afterMs < 100, "a wait returned " + afterMs + " ms after close()");
+                        slowest = Math.max(slowest, afterMs);
+                    } else {
+                        assertEquals(null, t, "a get in flight finishes its request");
+                    }
+                }
+                assertTrue(c.nativeFreed(), "freed once the last call returned");
+                System.out.println("lifetime: slowest wait ended " + slowest + " ms after close()");
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void stringsWithANulAreRefused() {
+        String secret = "se\0cret-value-xyz";
+        try (HazyClient c = TestSupport.client()) {
+            Map<String, Executable> calls = new LinkedHashMap<String, Executable>();
+            calls.put("train project", () -> c.train("p\0x", TestSupport.CONFIG));
+            calls.put("train config", () -> c.train("p", TestSupport.CONFIG + "\0"));
+            calls.put("train key", () -> c.train("p", TestSupport.CONFIG, "k\0"));
+            calls.put("generate model", () -> c.generate("p", "m\0", 1));
+            calls.put("getJob", () -> c.getJob("j\0"));
+            calls.put("cancelJob", () -> c.cancelJob("j\0"));
+            calls.put("awaitJob", () -> c.awaitJob("j\0", null, null, null));
+            calls.put("listJobs", () -> c.listJobs("p\0"));
+            calls.put("listModels", () -> c.listModels("p\0"));
+            calls.put("client credentials", () -> Credentials.clientCredentials("api", secret));
+            calls.put("password", () -> Credentials.password("api", null, "u", secret));
+            calls.put("bearer", () -> Credentials.bearer(secret));
+            calls.put("option", () -> HazyClient.builder().option("client_secret", secret));
+            for (Map.Entry<String, Executable> call : calls.entrySet()) {
+                InvalidArgumentException e = assertThrows(InvalidArgumentException.class, call.getValue(), call.getKey());
+                assertTrue(e.getMessage().contains("NUL"), call.getKey() + ": " + e.getMessage());
+                assertFalse(e.getMessage().contains("cret-value"), call.getKey() + ": the value is echoed");
+            }
+            assertEquals(0, c.listJobs("p-nul-" + TestSupport.project()).size(), "the client still works");
         }
     }
 

@@ -135,7 +135,7 @@ class ErrorStatusTest {
             null, InvalidArgumentException.class, AuthenticationException.class, ForbiddenException.class,
             NotFoundException.class, ValidationException.class, NetworkException.class, HazyTimeoutException.class,
             TlsException.class, ServerException.class, ProtocolException.class, CancelledException.class,
-            JobFailedException.class, HazyException.class, HazyException.class,
+            JobFailedException.class, HazyException.class, HazyException.class, ClosedException.class,
         };
         for (int code = 1; code < expected.length; code++) {
             Status s = Status.fromCode(code);
@@ -161,7 +161,7 @@ class ErrorStatusTest {
         for (Status s : known) {
             assertEquals(s.name(), Hazy.statusName(s.code()), "hazy_status_name(" + s.code() + ")");
         }
-        assertEquals("UNKNOWN", Hazy.statusName(15), "no C status beyond INVALID_STATE (14)");
+        assertEquals("UNKNOWN", Hazy.statusName(16), "no C status beyond CLOSED (15)");
         for (JobState s : JobState.values()) {
             assertEquals(s.name().toLowerCase(java.util.Locale.ROOT), Hazy.stateName(s.code()));
             assertEquals(s, JobState.fromCode(s.code()));

@@ -68,8 +68,8 @@ class JobsTest {
         assertEquals(JobState.SUCCEEDED, seen.get(seen.size() - 1).state());
         assertTrue(seen.get(0).id().equals(submitted.id()));
 
-        // status() and getJob() fetch the same finished job.
-        Job status = submitted.status();
+        // refresh() and getJob() fetch the same finished job.
+        Job status = submitted.refresh();
         assertEquals(JobState.SUCCEEDED, status.state());
         assertEquals(done.modelId(), client.getJob(submitted.id()).modelId());
         assertTrue(status.toString().contains(done.modelId()), status.toString());
@@ -131,7 +131,7 @@ class JobsTest {
         Job job = client.train(project, TestSupport.CONFIG);
         Job cancelled = job.cancel();
         assertEquals(JobState.CANCELLED, cancelled.state());
-        assertEquals(JobState.CANCELLED, job.status().state());
+        assertEquals(JobState.CANCELLED, job.refresh().state());
         assertEquals(JobState.CANCELLED, job.cancel().state(), "cancel is idempotent");
         CancelledException e = assertThrows(CancelledException.class, () -> job.await(Duration.ofSeconds(10)));
         assertEquals(Status.CANCELLED, e.status());
@@ -171,7 +171,7 @@ class JobsTest {
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertTrue(ms >= 600 && ms < 10000, "waited " + ms + " ms");
         assertEquals(Status.TIMEOUT, e.status());
-        assertFalse(job.status().isFinished(), "leaving a wait does not cancel the job");
+        assertFalse(job.refresh().isFinished(), "leaving a wait does not cancel the job");
         job.cancel();
     }
 
@@ -208,7 +208,7 @@ class JobsTest {
             assertTrue(token.isCancelled());
             // A cancelled token ends later waits at once; the job itself was not cancelled.
             assertThrows(CancelledException.class, () -> job.await(Duration.ofSeconds(30), null, token));
-            assertFalse(job.status().isFinished());
+            assertFalse(job.refresh().isFinished());
         } finally {
             pool.shutdownNow();
             job.cancel();
@@ -248,7 +248,7 @@ class JobsTest {
         Job job = client.train(project, TestSupport.FAILING_CONFIG);
         JobFailedException e = assertThrows(JobFailedException.class, () -> job.await(Duration.ofSeconds(60)));
         assertEquals(Status.JOB_FAILED, e.status());
-        Job failed = job.status();
+        Job failed = job.refresh();
         assertEquals(JobState.FAILED, failed.state());
         assertNotNull(failed.failureReason());
         assertTrue(e.getMessage().contains(failed.failureReason()), e.getMessage() + " / " + failed.failureReason());
@@ -311,5 +311,39 @@ class JobsTest {
         assertEquals(project, job.projectId());
         assertEquals(project, client.listJobs(project).get(0).projectId());
         job.cancel();
+    }
+
+    @Test
+    void idempotencyKeyOverloadsAndTheExceptionsKey() throws Exception {
+        // The overloads send the caller's key (the Hub's replay rules are tested in the core);
+        // a failed submission's exception carries the key it used, generated or given.
+        String project = TestSupport.project();
+        TestSupport.jobDuration(project, 200);
+        String refuse = "{\"path_prefix\":\"/api/v1/projects/" + project + "/train-jobs\",\"method\":\"POST\","
+                + "\"kind\":\"status\",\"status\":503,\"retry_after_s\":0,\"count\":1}";
+        try (HazyClient c = TestSupport.builder().retryMaxAttempts(1).build()) {
+            c.authenticate(Credentials.clientCredentials(TestSupport.API_ID, TestSupport.API_SECRET));
+            TestSupport.fault(refuse);
+            String generated = assertThrows(ServerException.class, () -> c.train(project, TestSupport.CONFIG))
+                    .idempotencyKey();
+            assertNotNull(generated, "a failed train() carries its generated key");
+            Job first = c.train(project, TestSupport.CONFIG, generated);
+
+            TestSupport.fault(refuse);
+            assertEquals("java-batch-run-42", assertThrows(ServerException.class,
+                    () -> c.train(project, TestSupport.CONFIG, "java-batch-run-42")).idempotencyKey());
+            Job job = c.train(project, TestSupport.CONFIG, "java-batch-run-42");
+            assertEquals(job.id(), c.train(project, TestSupport.CONFIG, "java-batch-run-42").id());
+            assertFalse(job.id().equals(first.id()));
+            assertThrows(InvalidArgumentException.class, () -> c.train(project, TestSupport.CONFIG, "two words"));
+            assertThrows(InvalidArgumentException.class, () -> c.train(project, TestSupport.CONFIG, null));
+            assertNull(assertThrows(NotFoundException.class, () -> c.getJob("no-such-job")).idempotencyKey());
+            assertEquals(2, TestSupport.simJobsTotal(project));
+
+            String model = job.await(Duration.ofSeconds(60)).modelId();
+            Job gen = c.generate(project, model, 10, null, "java-gen-1");
+            assertEquals(gen.id(), c.generate(project, model, 10, null, "java-gen-1").id());
+            assertEquals("generate", gen.kind());
+        }
     }
 }

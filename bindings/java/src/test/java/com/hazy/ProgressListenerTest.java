@@ -48,7 +48,7 @@ class ProgressListenerTest {
         assertSame(boom, thrown, "the listener's own exception comes out of await");
         assertEquals(1, calls.get(), "the wait stopped at the first throw");
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "promptly, not at the timeout");
-        assertFalse(job.status().isFinished(), "stopping the wait does not cancel the job");
+        assertFalse(job.refresh().isFinished(), "stopping the wait does not cancel the job");
         // The client is fine afterwards.
         assertEquals(1, client.listJobs(job.projectId()).size());
         job.cancel();
@@ -72,7 +72,7 @@ class ProgressListenerTest {
         Job job = client.train(project, TestSupport.CONFIG);
         final AtomicInteger nested = new AtomicInteger();
         Job done = job.await(Duration.ofSeconds(30), j -> {
-            assertEquals(j.id(), j.status().id());
+            assertEquals(j.id(), j.refresh().id());
             assertEquals(1, client.listJobs(project).size());
             nested.incrementAndGet();
         });
@@ -89,7 +89,7 @@ class ProgressListenerTest {
             }
         }));
         assertEquals(Status.CANCELLED, e.status());
-        assertEquals(JobState.CANCELLED, job.status().state());
+        assertEquals(JobState.CANCELLED, job.refresh().state());
     }
 
     @Test
