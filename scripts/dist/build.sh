@@ -18,7 +18,7 @@ venv=$PWD/.cache/zigbuild
 # cargo-zigbuild runs `python3 -m ziglang` when no zig is on PATH: the venv's python has it.
 export PATH="$venv/bin:$PATH"
 # The packages built: add one (-p hazy-cli) to ship its program; package.sh's FILES lists it.
-packages=(-p hazy)
+packages=(-p hazy -p hazy-cli)
 start=$(date +%s)
 cargo zigbuild --release --locked "${packages[@]}" --target "$triple${glibc:+.$glibc}"
 echo "[dist] $triple${glibc:+ (glibc $glibc)} built in $(( $(date +%s) - start )) s"

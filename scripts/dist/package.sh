@@ -34,6 +34,7 @@ bindings/cpp/cmake/HazyConfig.cmake        lib/cmake/Hazy/HazyConfig.cmake      
 bindings/cpp/cmake/HazyConfigVersion.cmake lib/cmake/Hazy/HazyConfigVersion.cmake  0644
 README.md                                  README.md                               0644
 LICENSE                                    LICENSE                                 0644
+$release/hazy                              bin/hazy                                0755
 "
 
 for f in "$release/libhazy.so" "$release/libhazy.a"; do

@@ -55,6 +55,17 @@ def readelf(*args):
 
 
 def check_library(check, label, so, arch, major):
+    check_elf(check, label, so, arch)
+    dynamic = readelf("-d", so)
+    soname = re.findall(r"\(SONAME\)\s+Library soname: \[(.*?)\]", dynamic)
+    check("soname", f"{label}: SONAME libhazy.so.{major}", soname == [f"libhazy.so.{major}"],
+          ", ".join(soname) or "none")
+    check_exports(check, label, so)
+
+
+def check_elf(check, label, so, arch):
+    """What a library and a program must both hold to: the architecture, the glibc floor and
+    only system libraries as NEEDED."""
     header = readelf("-h", so)
     machine = re.search(r"Machine:\s+(.*)", header).group(1).strip()
     check("machine", f"{label}: built for {arch}", machine == MACHINE[arch], machine)
@@ -71,10 +82,8 @@ def check_library(check, label, so, arch, major):
     check("needed", f"{label}: NEEDED only system libraries", bool(needed) and not extra,
           ", ".join(needed) + (f"; not allowed: {', '.join(extra)}" if extra else ""))
 
-    soname = re.findall(r"\(SONAME\)\s+Library soname: \[(.*?)\]", dynamic)
-    check("soname", f"{label}: SONAME libhazy.so.{major}", soname == [f"libhazy.so.{major}"],
-          ", ".join(soname) or "none")
 
+def check_exports(check, label, so):
     exported = set()
     for line in readelf("--dyn-syms", so).splitlines():
         f = line.split()
@@ -96,7 +105,7 @@ def check_library(check, label, so, arch, major):
 
 def check_tree(check, label, root, version):
     major = version.split(".")[0]
-    expected = [f"lib/libhazy.so.{version}", "lib/libhazy.a", "include/hazy.h", "include/hazy.hpp",
+    expected = [f"lib/libhazy.so.{version}", "lib/libhazy.a", "bin/hazy", "include/hazy.h", "include/hazy.hpp",
                 "lib/pkgconfig/hazy.pc", "lib/cmake/Hazy/HazyConfig.cmake",
                 "lib/cmake/Hazy/HazyConfigVersion.cmake", "README.md", "LICENSE"]
     missing = [p for p in expected if not os.path.isfile(os.path.join(root, p))]
@@ -151,6 +160,9 @@ def check_tarball(check, tarball):
         so = os.path.join(root, "lib", f"libhazy.so.{version}")
         if os.path.isfile(so):
             check_library(check, label, so, arch, version.split(".")[0])
+        program = os.path.join(root, "bin", "hazy")
+        if os.path.isfile(program):
+            check_elf(check, f"{label} bin/hazy", program, arch)
     return arch
 
 
