@@ -23,6 +23,8 @@ want mvn maven
 want cc gcc
 want c++ g++
 want_file /usr/include/gtest/gtest.h libgtest-dev
+want_file /usr/src/googletest/CMakeLists.txt googletest
+want_file /usr/lib/jvm/java-17-openjdk-amd64/bin/javac openjdk-17-jdk-headless
 python3 -c 'import pytest' 2>/dev/null || need_pkgs+=(python3-pytest)
 
 after=()

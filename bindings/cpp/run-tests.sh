@@ -24,7 +24,7 @@ JOBS=${HAZY_CPP_JOBS:-2}
 
 log() { echo "[cpp] $*"; }
 
-# --- 1. tools (Debian packages, installed only when missing) --------------------------------
+# --- 1. tools (`make deps` installs them: tests/ensure-deps.sh) ------------------------------
 missing=()
 command -v cmake >/dev/null 2>&1 || missing+=(cmake)
 command -v ninja >/dev/null 2>&1 || missing+=(ninja-build)
@@ -36,11 +36,8 @@ for pkg in libgtest-dev googletest; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if ((${#missing[@]})); then
-    log "installing missing packages: ${missing[*]}"
-    sudo=""
-    if [[ $(id -u) != 0 ]]; then sudo="sudo"; fi
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    echo "error: missing packages: ${missing[*]}: run make deps" >&2
+    exit 1
 fi
 
 # --- 2. services and library ---------------------------------------------------------------

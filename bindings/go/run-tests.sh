@@ -13,19 +13,12 @@ repo="$(cd "$here/../.." && pwd)"
 log() { printf '[go] %s\n' "$*"; }
 die() { printf '[go] FAIL: %s\n' "$*" >&2; exit 1; }
 
-# --- tools: Go >= 1.22, a C compiler, pkg-config (Debian packages if missing) -------------
-apt_updated=
-need_pkg() { # need_pkg COMMAND PACKAGE
-    command -v "$1" >/dev/null 2>&1 && return 0
-    command -v apt-get >/dev/null 2>&1 || die "$1 is missing; install $2"
-    log "installing $2"
-    if [ -z "$apt_updated" ]; then apt-get update -qq; apt_updated=1; fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-}
+# --- tools: Go >= 1.22, a C compiler, pkg-config (`make deps` installs what is missing) ----
+need() { command -v "$1" >/dev/null 2>&1 || die "$1 is missing: run make deps"; }
 [ -x /usr/local/go/bin/go ] && case ":$PATH:" in *:/usr/local/go/bin:*) ;; *) PATH="$PATH:/usr/local/go/bin" ;; esac
-need_pkg go golang-go
-need_pkg gcc gcc
-need_pkg pkg-config pkg-config
+need go
+need gcc
+need pkg-config
 go_minor="$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')"
 [ -n "$go_minor" ] && [ "$go_minor" -ge 22 ] || die "Go >= 1.22 is needed, found $(go env GOVERSION)"
 export CGO_ENABLED=1

@@ -26,22 +26,7 @@ cd "$REPO"
 say() { printf '\n== java: %s\n' "$*"; }
 die() { printf 'java: FAILED: %s\n' "$*" >&2; exit 1; }
 
-# --- tools: a JDK 17 (javac) and Maven, from Debian's packages when missing -----------------
-apt_updated=0
-ensure_pkg() { # ensure_pkg PACKAGE...
-    local missing=()
-    for p in "$@"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-    done
-    if [ "${#missing[@]}" -gt 0 ]; then
-        if [ "$apt_updated" = 0 ]; then
-            apt-get update -qq
-            apt_updated=1
-        fi
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
-    fi
-}
-
+# --- tools: a JDK 17 (javac) and Maven; `make deps` installs them (tests/ensure-deps.sh) -----
 find_jdk17() {
     if [ -n "${JDK17_HOME:-}" ]; then echo "$JDK17_HOME"; return; fi
     for d in /usr/lib/jvm/java-17-openjdk-* /usr/lib/jvm/temurin-17-jdk-*; do
@@ -49,13 +34,9 @@ find_jdk17() {
     done
 }
 JDK17="$(find_jdk17)"
-if [ -z "$JDK17" ]; then
-    ensure_pkg openjdk-17-jdk-headless
-    JDK17="$(find_jdk17)"
-fi
-[ -n "$JDK17" ] && [ -x "$JDK17/bin/javac" ] || die "no JDK 17 found (set JDK17_HOME)"
-command -v mvn >/dev/null 2>&1 || ensure_pkg maven
-command -v python3 >/dev/null 2>&1 || ensure_pkg python3
+[ -n "$JDK17" ] && [ -x "$JDK17/bin/javac" ] || die "no JDK 17 found: run make deps (or set JDK17_HOME)"
+command -v mvn >/dev/null 2>&1 || die "Maven (mvn) is missing: run make deps"
+command -v python3 >/dev/null 2>&1 || die "python3 is missing"
 JDK25="${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 
 # --- inputs -------------------------------------------------------------------------------
