@@ -1,16 +1,21 @@
-# Sanitizers and Miri, beside valgrind's run of the C suite (test-c). The C++ suite
-# (bindings/cpp, test-cpp) is already built with -fsanitize=address,undefined.
+# Sanitizers, valgrind and Miri. The C suite runs under valgrind in test-c and under
+# ASan+UBSan here; the C++ suite runs under ASan+UBSan in test-cpp (bindings/cpp/tests is built
+# with -fsanitize=address,undefined) and under valgrind here.
 #
 #   make test-c-asan        (in `make test`) tests/c/test_capi.c with AddressSanitizer and
 #                           UndefinedBehaviorSanitizer, twice: against the library as built
 #                           (build/lib), and against a libhazy whose Rust code is itself
 #                           ASan-instrumented (nightly -Zsanitizer=address, target/asan), so that
 #                           a bad access inside the library is caught where it happens
+#   make test-cpp-valgrind  (in `make test`, under the stack) the C++ binding's GoogleTest suite
+#                           (C++17) built without sanitizers, under valgrind: no memory error,
+#                           no definite leak
 #   make test-miri          (in `make test`) the C ABI's boundary (fuzz/miri) and the library's
 #                           unit tests that Miri can run quickly
 #   make miri               the same plus the slow ones (redaction, token responses)
 
 UNIT_SUITES += test-c-asan test-miri
+SERVICE_SUITES += test-cpp-valgrind
 
 SAN_DIR    := $(BUILD)/sanitizers
 SAN_TRIPLE := x86_64-unknown-linux-gnu
@@ -22,7 +27,7 @@ SAN_ENV    := ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1:check_
 # The instrumented library, staged under its SONAME as `make build` stages the normal one.
 ASAN_LIB   := $(SAN_DIR)/rust/lib
 
-.PHONY: test-c-asan test-c-asan-lib test-c-asan-rust test-miri
+.PHONY: test-c-asan test-c-asan-lib test-c-asan-rust test-cpp-valgrind test-miri
 
 test-c-asan: test-c-asan-lib test-c-asan-rust
 
@@ -51,6 +56,23 @@ test-c-asan-rust:
 	@rm -f $(SAN_DIR)/rust/test_capi
 	$(MAKE) --no-print-directory $(SAN_DIR)/rust/test_capi
 	$(SAN_ENV) $(SAN_DIR)/rust/test_capi
+
+# The same valgrind settings as tests/c. Skipped tests fail the run.
+CPP_VG_DIR := $(BUILD)/cpp-valgrind
+CPP_VG     := valgrind --quiet --error-exitcode=99 --leak-check=full \
+              --errors-for-leak-kinds=definite --show-leak-kinds=definite
+
+test-cpp-valgrind: build
+	cmake -S bindings/cpp/tests -B $(CPP_VG_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHAZY_ROOT=$(CURDIR) \
+	    -DHAZY_LIB_DIR=$(CURDIR)/$(LIBDIR) -DHAZY_SANITIZE=OFF >/dev/null
+	cmake --build $(CPP_VG_DIR) --target hazy_cpp_tests_cxx17
+	@status=0; $(CPP_VG) $(CPP_VG_DIR)/hazy_cpp_tests_cxx17 --gtest_brief=1 >$(CPP_VG_DIR)/run.log 2>&1 || status=$$?; \
+	    cat $(CPP_VG_DIR)/run.log; \
+	    if grep -q '^\[  SKIPPED \]' $(CPP_VG_DIR)/run.log; then echo "cpp-valgrind: skipped tests count as failures"; status=1; fi; \
+	    passed=$$(sed -n 's/^\[  PASSED  \] \([0-9]*\) tests*\./\1/p' $(CPP_VG_DIR)/run.log); \
+	    failed=$$(sed -n 's/^\[  FAILED  \] \([0-9]*\) tests*, listed below.*/\1/p' $(CPP_VG_DIR)/run.log); \
+	    echo "cpp-valgrind: $${passed:-0} passed, $${failed:-0} failed, exit $$status (99: a valgrind error)"; \
+	    exit $$status
 
 # Miri runs what needs no socket and no HTTP client (rustls with ring and the root store
 # take more than 10 minutes to build a client under Miri): the FFI boundary tests in fuzz/miri,
