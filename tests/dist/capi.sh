@@ -14,7 +14,8 @@ args=(LIBDIR="$PREFIX_DIR/lib" INCLUDE="$PREFIX_DIR/include" OUT="$REPO/build/di
 if [ "$qemu" = 1 ]; then
     # The program's RPATH points into $PREFIX_DIR, which qemu reaches through its fallback to
     # host paths; -L gives it the arm64 loader and libc.
-    args+=(CC=aarch64-linux-gnu-gcc VALGRIND="qemu-aarch64 -L /usr/aarch64-linux-gnu")
+    args+=(CC=aarch64-linux-gnu-gcc VALGRIND="qemu-aarch64 -L /usr/aarch64-linux-gnu"
+           RUN="qemu-aarch64 -L /usr/aarch64-linux-gnu" ASAN=0)
 fi
 rm -rf "$REPO/build/dist-tests/$name"
 make --no-print-directory -C "$REPO/tests/c" "${args[@]}" run
