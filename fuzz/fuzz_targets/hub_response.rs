@@ -28,6 +28,7 @@ const SCOPE: &str = "hazy/TrainJob:create";
 /// A job is exactly the wire job: same strings, the contract's state names (anything else is
 /// Unknown), a progress clamped into [0, 1] (absent: 0).
 fn check_job(job: &Job, wire: &Value) {
+    assert!(wire.is_object(), "a job read from JSON that is not an object: {wire}");
     let text = |key: &str| wire.get(key).and_then(Value::as_str);
     assert_eq!(text("id"), Some(job.id.as_str()));
     assert_eq!(text("project_id"), Some(job.project_id.as_str()));
@@ -102,6 +103,7 @@ fuzz_target!(init: hazy_fuzz::self_check(), |data: &[u8]| {
     match hub_job_page(body) {
         Ok((jobs, next)) => {
             let page = json.as_ref().expect("a page from a body that is not JSON");
+            assert!(page.is_object(), "a job page read from JSON that is not an object: {page}");
             let items = page.get("items").and_then(Value::as_array).expect("a page without items");
             assert_eq!(jobs.len(), items.len());
             jobs.iter().zip(items).for_each(|(job, wire)| check_job(job, wire));
@@ -112,6 +114,7 @@ fuzz_target!(init: hazy_fuzz::self_check(), |data: &[u8]| {
     match hub_model_page(body) {
         Ok((models, next)) => {
             let page = json.as_ref().expect("a page from a body that is not JSON");
+            assert!(page.is_object(), "a model page read from JSON that is not an object: {page}");
             let items = page.get("items").and_then(Value::as_array).expect("a page without items");
             assert_eq!(models.len(), items.len());
             for (model, wire) in models.iter().zip(items) {
