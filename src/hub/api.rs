@@ -233,6 +233,11 @@ fn check_idempotency_key(key: &str) -> Result<&str> {
 }
 
 pub(crate) fn parse<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T> {
+    // Every answer of the contract is a JSON object; serde's derived structs would also read
+    // an array, field by field, as one (found by the hub_response fuzz target).
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(Error::protocol(format!("{what}: the Hub's answer is not a JSON object")));
+    }
     serde_json::from_slice(body)
         .map_err(|e| Error::protocol(format!("{what}: the Hub's answer is not the expected JSON: {e}")))
 }
@@ -257,6 +262,12 @@ mod tests {
         assert_eq!(url.as_str(), "https://hub.example.com/prefix/api/v1/jobs/..%2Fa%20b%2Fc%3Fd");
         let url = hub.url(&paths::list_models("p1", Some("t&x")));
         assert_eq!(url.as_str(), "https://hub.example.com/prefix/api/v1/projects/p1/models?page_size=100&page_token=t%26x");
+    }
+
+    #[test]
+    fn answers_must_be_json_objects() {
+        let job = parse::<crate::hub::types::WireJob>(br#"["j1","p1","train","succeeded"]"#, "get a job");
+        assert_eq!(job.err().map(|e| e.status()), Some(crate::Status::Protocol));
     }
 
     #[test]
