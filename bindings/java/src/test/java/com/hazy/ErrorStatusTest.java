@@ -21,53 +21,56 @@ import java.util.Set;
  */
 class ErrorStatusTest {
 
+    /** A call on a fresh project whose requests meet a fault of the simulator. */
+    private interface ProjectCall {
+        Object call(HazyClient client, String project);
+    }
+
+    /**
+     * Injects {@code fault} (JSON members after path_prefix) on a fresh project, runs {@code call}
+     * on a client built by {@code builder}, and returns the exception of class {@code type} it threw.
+     */
+    private static <E extends HazyException> E underFault(String fault, HazyClient.Builder builder, Class<E> type,
+            ProjectCall call) throws java.io.IOException {
+        String project = TestSupport.project();
+        TestSupport.fault("{\"path_prefix\":\"/api/v1/projects/" + project + "/\"," + fault + "}");
+        try (HazyClient c = builder.build()) {
+            c.authenticate(Credentials.clientCredentials(TestSupport.API_ID, TestSupport.API_SECRET));
+            return assertThrows(type, () -> call.call(c, project));
+        }
+    }
+
     @Test
     void serverErrorsAfterRetriesAreServer() throws Exception {
-        String project = TestSupport.project();
-        TestSupport.fault("{\"path_prefix\":\"/api/v1/projects/" + project + "/\",\"method\":\"POST\",\"kind\":\"status\","
-                + "\"status\":503,\"retry_after_s\":0,\"count\":2}");
-        try (HazyClient c = TestSupport.builder().retryMaxAttempts(2).option("retry_base_delay_ms", "10").build()) {
-            c.authenticate(Credentials.clientCredentials(TestSupport.API_ID, TestSupport.API_SECRET));
-            ServerException e = assertThrows(ServerException.class, () -> c.train(project, TestSupport.CONFIG));
-            assertEquals(Status.SERVER, e.status());
-            assertEquals(503, e.httpStatus());
-        }
+        ServerException e = underFault("\"method\":\"POST\",\"kind\":\"status\",\"status\":503,"
+                + "\"retry_after_s\":0,\"count\":2",
+                TestSupport.builder().retryMaxAttempts(2).option("retry_base_delay_ms", "10"), ServerException.class,
+                (c, project) -> c.train(project, TestSupport.CONFIG));
+        assertEquals(Status.SERVER, e.status());
+        assertEquals(503, e.httpStatus());
     }
 
     @Test
     void unexpectedHttpStatusIsProtocol() throws Exception {
-        String project = TestSupport.project();
-        TestSupport.fault("{\"path_prefix\":\"/api/v1/projects/" + project + "/\",\"method\":\"GET\",\"kind\":\"status\","
-                + "\"status\":418,\"count\":1}");
-        try (HazyClient c = TestSupport.client()) {
-            ProtocolException e = assertThrows(ProtocolException.class, () -> c.listJobs(project));
-            assertEquals(Status.PROTOCOL, e.status());
-            assertEquals(418, e.httpStatus());
-        }
+        ProtocolException e = underFault("\"method\":\"GET\",\"kind\":\"status\",\"status\":418,\"count\":1",
+                TestSupport.builder(), ProtocolException.class, HazyClient::listJobs);
+        assertEquals(Status.PROTOCOL, e.status());
+        assertEquals(418, e.httpStatus());
     }
 
     @Test
     void droppedConnectionIsNetwork() throws Exception {
-        String project = TestSupport.project();
-        TestSupport.fault("{\"path_prefix\":\"/api/v1/projects/" + project + "/\",\"method\":\"GET\",\"kind\":\"drop\","
-                + "\"count\":1}");
-        try (HazyClient c = TestSupport.builder().retryMaxAttempts(1).build()) {
-            c.authenticate(Credentials.clientCredentials(TestSupport.API_ID, TestSupport.API_SECRET));
-            NetworkException e = assertThrows(NetworkException.class, () -> c.listJobs(project));
-            assertEquals(Status.NETWORK, e.status());
-        }
+        NetworkException e = underFault("\"method\":\"GET\",\"kind\":\"drop\",\"count\":1",
+                TestSupport.builder().retryMaxAttempts(1), NetworkException.class, HazyClient::listJobs);
+        assertEquals(Status.NETWORK, e.status());
     }
 
     @Test
     void slowResponseIsTimeout() throws Exception {
-        String project = TestSupport.project();
-        TestSupport.fault("{\"path_prefix\":\"/api/v1/projects/" + project + "/\",\"method\":\"GET\",\"kind\":\"latency\","
-                + "\"latency_ms\":3000,\"count\":1}");
-        try (HazyClient c = TestSupport.builder().retryMaxAttempts(1).requestTimeout(Duration.ofMillis(500)).build()) {
-            c.authenticate(Credentials.clientCredentials(TestSupport.API_ID, TestSupport.API_SECRET));
-            HazyTimeoutException e = assertThrows(HazyTimeoutException.class, () -> c.listJobs(project));
-            assertEquals(Status.TIMEOUT, e.status());
-        }
+        HazyTimeoutException e = underFault("\"method\":\"GET\",\"kind\":\"latency\",\"latency_ms\":3000,\"count\":1",
+                TestSupport.builder().retryMaxAttempts(1).requestTimeout(Duration.ofMillis(500)),
+                HazyTimeoutException.class, HazyClient::listJobs);
+        assertEquals(Status.TIMEOUT, e.status());
     }
 
     @Test

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -24,19 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /** Train, follow, list, generate, cancel; and the job-related failures. */
-class JobsTest {
-    private static HazyClient client;
-
-    @BeforeAll
-    static void connect() {
-        client = TestSupport.client();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        client.close();
-    }
-
+class JobsTest extends SharedClientTest {
     @Test
     void trainFollowListAndGenerate() throws Exception {
         String project = TestSupport.project();

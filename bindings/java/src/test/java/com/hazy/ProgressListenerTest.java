@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -15,19 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A progress listener that throws, calls back into the client, or stops the wait. */
-class ProgressListenerTest {
-    private static HazyClient client;
-
-    @BeforeAll
-    static void connect() {
-        client = TestSupport.client();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        client.close();
-    }
-
+class ProgressListenerTest extends SharedClientTest {
     private static Job longJob() throws Exception {
         return TestSupport.train(client, 60000, TestSupport.CONFIG);
     }

@@ -76,7 +76,7 @@ final class TestSupport {
     }
 
     /** Submits {@code config} in a fresh project whose jobs take {@code jobMs} on the simulator. */
-    static Job train(HazyClient client, long jobMs, String config) {
+    static Job train(HazyClient client, long jobMs, String config) throws IOException {
         String project = project();
         jobDuration(project, jobMs);
         return client.train(project, config);
