@@ -597,9 +597,11 @@ def run(sim_bin, cmd, **keycloak):
     child = None
     with stack as env:
         for k, v in sorted(env.items()):
-            log(f"{k}={v}")
+            # Logs (CI's included) never show a secret; the child gets them in its environment.
+            log(f"{k}={'(set)' if k.endswith(('_SECRET', '_PASSWORD')) else v}")
         if not cmd:
-            log("no command given: stack is up, Ctrl-C to stop")
+            log("no command given: stack is up, Ctrl-C to stop; paste these into a shell (they carry the test "
+                "realm's secrets: keep them out of logs)")
             for k, v in sorted(env.items()):
                 print(f"export {k}={v}", flush=True)
             while True:
