@@ -58,8 +58,6 @@ REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache" / "keycloak"
 REALM_FILE = REPO / "tests" / "realm" / "hazy-realm.json"
 REALM = "hazy"
-# Must match tests/realm/hazy-realm.json; used to prove the import worked before tests run.
-PROBE_CLIENT = ("api", "api-Sup3r-S3cret-0001")
 ADMIN_USER, ADMIN_PASSWORD = "admin", "admin-Passw0rd!"
 
 # Build-time options: start-dev re-augments Quarkus (~40 s) whenever these differ from the
@@ -288,6 +286,39 @@ def stop_group(proc, name):
     proc.wait()
 
 
+# The realm's test principals, exported as HAZY_TEST_<ROLE>... so that no test, binding or script
+# repeats a secret: the realm file is the one place that holds them (README, "Tests and Keycloak").
+# An empty role gives the plain names (HAZY_TEST_CLIENT_ID, HAZY_TEST_USERNAME).
+REALM_CLIENTS = {
+    "": "api",                                     # service account: train, read, audience
+    "SHORT_LIVED_": "api-short-lived",             # 60 s tokens, for refresh and expiry
+    "NO_TRAIN_": "api-no-train",                   # lacks the hub:train scope: FORBIDDEN
+    "NO_AUDIENCE_": "api-no-audience",             # tokens without the Hub's audience
+    "NO_SERVICE_ACCOUNT_": "api-no-service-account",  # password grant only
+}
+REALM_USERS = {"": "analyst", "DISABLED_": "disabled-analyst"}
+
+
+def realm_credentials(realm_file=REALM_FILE):
+    """HAZY_TEST_*CLIENT_ID/_SECRET and HAZY_TEST_*USERNAME/_PASSWORD, read from the realm file."""
+    realm = json.loads(Path(realm_file).read_text())
+    clients = {c["clientId"]: c for c in realm.get("clients", [])}
+    users = {u["username"]: u for u in realm.get("users", [])}
+    env = {}
+    for role, client_id in REALM_CLIENTS.items():
+        if client_id not in clients:
+            raise StackError(f"{realm_file}: no client '{client_id}' (stack.py REALM_CLIENTS)")
+        env[f"HAZY_TEST_{role}CLIENT_ID"] = client_id
+        env[f"HAZY_TEST_{role}CLIENT_SECRET"] = clients[client_id]["secret"]
+    for role, name in REALM_USERS.items():
+        passwords = [c["value"] for c in users.get(name, {}).get("credentials", []) if c.get("type") == "password"]
+        if not passwords:
+            raise StackError(f"{realm_file}: no user '{name}' with a password (stack.py REALM_USERS)")
+        env[f"HAZY_TEST_{role}USERNAME"] = name
+        env[f"HAZY_TEST_{role}PASSWORD"] = passwords[0]
+    return env
+
+
 # ---------------------------------------------------------------- the stack
 
 
@@ -331,6 +362,7 @@ class Stack:
         if start_sim and not os.access(self.sim_bin, os.X_OK):  # before the slow Keycloak start
             raise StackError(f"--sim-bin {self.sim_bin}: not an executable file (build hub-sim first)")
         self.env["HAZY_TEST_REALM_FILE"] = str(REALM_FILE)
+        self.env.update(realm_credentials())
         url = os.environ.get("HAZY_TEST_KEYCLOAK_URL")
         if url:
             self._use_existing_keycloak(url.rstrip("/"))
@@ -343,6 +375,9 @@ class Stack:
             self.env["HAZY_TEST_HUB_URL"] = hub.rstrip("/")
         elif start_sim:
             self._start_sim()
+        if "HAZY_TEST_HUB_URL" in self.env:
+            # The simulator's test-only admin API (faults, clock, stats): contract/README.md.
+            self.env["HAZY_TEST_SIM_ADMIN_URL"] = self.env["HAZY_TEST_HUB_URL"] + "/_sim"
 
     def close(self):
         # Ignore further Ctrl-C/SIGTERM while stopping: an interrupted cleanup leaves JVMs behind.
@@ -511,7 +546,7 @@ class Stack:
 
     def _check_token(self):
         """One real client_credentials request: proves the imported client secret and the issuer."""
-        client_id, secret = PROBE_CLIENT
+        client_id, secret = self.env["HAZY_TEST_CLIENT_ID"], self.env["HAZY_TEST_CLIENT_SECRET"]
         status, body = http(self.env["HAZY_TEST_TOKEN_URL"], {
             "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret})
         if status != 200:
