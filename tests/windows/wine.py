@@ -88,8 +88,9 @@ def imported_dlls(path: Path) -> List[str]:
                    if "DLL Name:" in line})
 
 
-def env(extra: Optional[dict] = None) -> dict:
-    e = dict(os.environ)
+def env(extra: Optional[dict] = None, base: Optional[dict] = None) -> dict:
+    """`base` (default: this process's environment) plus `extra`, plus Wine's settings."""
+    e = dict(os.environ if base is None else base)
     e.update(WINEPREFIX=str(PREFIX), WINEARCH="win64", WINEDEBUG="-all",
              # No Mono/Gecko install prompts; the shim beside the program (native) before
              # Wine's own bcryptprimitives (builtin).
@@ -119,8 +120,9 @@ def windows_path(path: Path) -> str:
 
 
 def wine(exe: Path, args: List[str] = (), extra_env: Optional[dict] = None, timeout: float = 300,
-         cwd: Optional[Path] = None) -> subprocess.CompletedProcess:
-    """Runs a Windows program under Wine; the result has .seconds (wall time)."""
+         cwd: Optional[Path] = None, base_env: Optional[dict] = None) -> subprocess.CompletedProcess:
+    """Runs a Windows program under Wine (environment: see env()); the result has .seconds
+    (wall time)."""
     ensure_prefix()
     # Files, not pipes: Wine's background processes (services, winedevice) inherit the
     # program's output handles and live on for seconds, so reading a pipe to its end would wait
@@ -128,7 +130,7 @@ def wine(exe: Path, args: List[str] = (), extra_env: Optional[dict] = None, time
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.monotonic()
         code = subprocess.run(["wine", str(exe), *args], stdout=out, stderr=err, timeout=timeout,
-                              env=env(extra_env), cwd=cwd or exe.parent).returncode
+                              env=env(extra_env, base_env), cwd=cwd or exe.parent).returncode
         seconds = time.monotonic() - start
         out.seek(0)
         err.seek(0)
