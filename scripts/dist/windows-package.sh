@@ -22,10 +22,19 @@ for f in "$release/hazy.dll" "$release/libhazy.dll.a" "$release/libhazy.a"; do
     [ -f "$f" ] || { echo "windows-package.sh: $f is missing: scripts/dist/windows-build.sh" >&2; exit 1; }
 done
 command -v zip >/dev/null 2>&1 || { echo "windows-package.sh: zip is missing: run make deps" >&2; exit 1; }
+inputs=("$release/hazy.dll" "$release/libhazy.dll.a" "$release/libhazy.a" include/hazy.h
+        bindings/cpp/include/hazy.hpp README.md LICENSE "$0")
 # One packager at a time (shared with package.sh): both rewrite dist/SHA256SUMS.
 mkdir -p build/dist dist
 exec 9>build/dist/.lock
 flock 9
+# Nothing newer than the zip, its tree and its checksum: it is up to date (the suites of
+# `make test` each ask for it, and repacking the static library takes a while).
+if [ -f "dist/$name.zip" ] && [ -d "$stage" ] && grep -q " $name.zip\$" dist/SHA256SUMS 2>/dev/null \
+   && [ -z "$(find "${inputs[@]}" -newer "dist/$name.zip" 2>/dev/null)" ]; then
+    echo "[dist] dist/$name.zip is up to date"
+    exit 0
+fi
 rm -rf "$stage"
 mkdir -p "$stage/bin" "$stage/lib" "$stage/include"
 
