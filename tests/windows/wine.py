@@ -29,17 +29,6 @@ CWARN = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"]
 PREFIX = Path(os.environ.get("HAZY_WINEPREFIX") or REPO / ".cache" / "wine" / "prefix")
 
 
-def version() -> str:
-    for line in (REPO / "Cargo.toml").read_text().splitlines():
-        if line.startswith("version = "):
-            return line.split('"')[1]
-    raise SystemExit("no version in Cargo.toml")
-
-
-def zip_name() -> str:
-    return f"libhazy-{version()}-x86_64-windows-gnu"
-
-
 def require_tools():
     missing = [t for t in (CC, OBJDUMP, "wine") if shutil.which(t) is None]
     if missing:
