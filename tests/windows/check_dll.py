@@ -1,5 +1,5 @@
-"""The Windows DLL's export and import tables (x86_64-w64-mingw32-objdump -p), as shipped in the
-release zip:
+"""The release zip's line in dist/SHA256SUMS, and the Windows DLL's export and import tables
+(x86_64-w64-mingw32-objdump -p) as shipped in the zip:
   - it exports exactly the functions declared in include/hazy.h, all hazy_-prefixed;
   - it imports only from system DLLs that every supported Windows (10 / Server 2016 and later)
     has, and from no MinGW runtime DLL (libgcc_s, libwinpthread, libstdc++): those are linked
@@ -9,8 +9,8 @@ MinGW runtime DLLs), which must fail both, so that the checks are known to be ab
 
     python3 tests/windows/check_dll.py dist/libhazy-VERSION-x86_64-windows-gnu.zip
 """
+import hashlib
 import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -79,11 +79,25 @@ def bad_dll(directory: Path) -> Path:
     return out
 
 
+def checksum_listed(zip_path: Path) -> bool:
+    sums = zip_path.parent / "SHA256SUMS"
+    listed = {}
+    if sums.is_file():
+        for line in sums.read_text().splitlines():
+            digest, _, name = line.partition("  ")
+            listed[name] = digest
+    actual = hashlib.sha256(zip_path.read_bytes()).hexdigest()
+    ok = listed.get(zip_path.name) == actual
+    print(f"{'ok  ' if ok else 'FAIL'} {zip_path.name} matches its line in {sums}"
+          f"{'' if zip_path.name in listed else ' (not listed)'}")
+    return ok
+
+
 def main():
     if len(sys.argv) != 2:
         raise SystemExit(__doc__)
     wine.require_tools()
-    failed = 0
+    failed = 0 if checksum_listed(Path(sys.argv[1])) else 1
     with tempfile.TemporaryDirectory(prefix="hazy-win-dll-") as tmp:
         root = wine.unpack(Path(sys.argv[1]), Path(tmp))
         dll = root / "bin" / "hazy.dll"
