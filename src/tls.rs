@@ -32,18 +32,33 @@ pub fn client_config(extra_roots: Vec<CertificateDer<'static>>, insecure: bool) 
     let verifier: Arc<dyn ServerCertVerifier> = if insecure {
         Arc::new(NoVerification(provider))
     } else {
-        let verifier = if extra_roots.is_empty() {
-            rustls_platform_verifier::Verifier::new(provider)
-        } else {
-            rustls_platform_verifier::Verifier::new_with_extra_roots(extra_roots, provider)
-        };
-        Arc::new(verifier.map_err(|e| Error::invalid_argument(format!("cannot configure TLS: {e}")))?)
+        platform_verifier(extra_roots, provider)?
     };
     let mut config = builder.with_custom_certificate_verifier(verifier).with_no_client_auth();
     // reqwest is built for HTTP/1.1 only.
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(config)
 }
+
+/// The system's roots through the platform verifier, plus a `ca_bundle`'s certificates.
+#[cfg(not(windows))]
+fn platform_verifier(
+    extra_roots: Vec<CertificateDer<'static>>,
+    provider: Arc<CryptoProvider>,
+) -> Result<Arc<dyn ServerCertVerifier>> {
+    let verifier = if extra_roots.is_empty() {
+        rustls_platform_verifier::Verifier::new(provider)
+    } else {
+        rustls_platform_verifier::Verifier::new_with_extra_roots(extra_roots, provider)
+    };
+    Ok(Arc::new(verifier.map_err(|e| Error::invalid_argument(format!("cannot configure TLS: {e}")))?))
+}
+
+#[cfg(windows)]
+#[path = "tls_windows.rs"]
+mod windows;
+#[cfg(windows)]
+use windows::verifier as platform_verifier;
 
 /// The certificates of a PEM bundle (the `ca_bundle` option).
 pub fn read_ca_bundle(path: &str) -> Result<Vec<CertificateDer<'static>>> {

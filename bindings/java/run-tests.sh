@@ -9,8 +9,9 @@
 #   make dist
 #   python3 tests/stack/stack.py run --sim-bin target/debug/hazy-hub-sim -- bash bindings/java/run-tests.sh
 #
-# The jar bundles the release libraries of `make dist` (x86_64 and aarch64, glibc 2.17), and the
-# suite loads the bundled x86_64 copy with LD_LIBRARY_PATH unset: no other library is on the path.
+# The jar bundles the release libraries of `make dist` (x86_64 and aarch64 for glibc 2.17, and
+# Windows x86_64), and the suite loads the bundled x86_64 copy with LD_LIBRARY_PATH unset: no
+# other library is on the path. WindowsResourceTest checks the path JNA uses on Windows.
 # Environment: JDK17_HOME, JDK25_HOME override where the JDKs are looked for. Maven downloads go
 # to the standard per-user cache (~/.m2).
 set -euo pipefail
@@ -21,6 +22,7 @@ EXAMPLE="$REPO/examples/java"
 VERSION="$(sed -n 's/^version = "\(.*\)"/\1/p' "$REPO/Cargo.toml" | head -n1)"
 NATIVE_X86_64="$REPO/build/dist/libhazy-$VERSION-x86_64-linux-gnu/lib/libhazy.so.$VERSION"
 NATIVE_AARCH64="$REPO/build/dist/libhazy-$VERSION-aarch64-linux-gnu/lib/libhazy.so.$VERSION"
+NATIVE_WINDOWS="$REPO/build/dist/libhazy-$VERSION-x86_64-windows-gnu/bin/hazy.dll"
 cd "$REPO"
 
 say() { printf '\n== java: %s\n' "$*"; }
@@ -42,8 +44,9 @@ JDK25="${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 # --- inputs -------------------------------------------------------------------------------
 [ -n "${HAZY_TEST_HUB_URL:-}" ] && [ -n "${HAZY_TEST_KEYCLOAK_URL:-}" ] \
     || die "HAZY_TEST_HUB_URL/HAZY_TEST_KEYCLOAK_URL are not set: run inside tests/stack/stack.py (make test-java does)"
-[ -f "$NATIVE_X86_64" ] && [ -f "$NATIVE_AARCH64" ] || make --no-print-directory dist
-[ -f "$NATIVE_X86_64" ] && [ -f "$NATIVE_AARCH64" ] || die "the release libraries are missing after make dist"
+have_natives() { [ -f "$NATIVE_X86_64" ] && [ -f "$NATIVE_AARCH64" ] && [ -f "$NATIVE_WINDOWS" ]; }
+have_natives || make --no-print-directory dist
+have_natives || die "the release libraries are missing after make dist"
 
 MVN=(env -u LD_LIBRARY_PATH mvn -B -ntp -Dstyle.color=never)
 SUMMARIES=()
@@ -69,13 +72,14 @@ run_suite() {
     [ "$skipped" = 0 ] || die "$label: $skipped test(s) skipped; a skip counts as a failure here"
 }
 
-# Fails unless every class in the jar is Java 8 bytecode and both release libraries are bundled
+# Fails unless every class in the jar is Java 8 bytecode and the three release libraries are bundled
 # byte for byte (they are the stripped ones the portability checks pass; nothing debug).
 check_jar() {
     local jar="$1"
-    python3 - "$jar" "$NATIVE_X86_64" "$NATIVE_AARCH64" <<'PY'
+    python3 - "$jar" "$NATIVE_X86_64" "$NATIVE_AARCH64" "$NATIVE_WINDOWS" <<'PY'
 import hashlib, os, struct, sys, zipfile
-jar, natives = sys.argv[1], {"linux-x86-64/libhazy.so": sys.argv[2], "linux-aarch64/libhazy.so": sys.argv[3]}
+jar, natives = sys.argv[1], {"linux-x86-64/libhazy.so": sys.argv[2], "linux-aarch64/libhazy.so": sys.argv[3],
+                             "win32-x86-64/hazy.dll": sys.argv[4]}
 bad, classes = [], 0
 with zipfile.ZipFile(jar) as z:
     for name in z.namelist():

@@ -2,7 +2,7 @@
 # Packages one architecture's release build (scripts/dist/build.sh) into
 #   dist/libhazy-VERSION-ARCH-linux-gnu.tar.gz        the library, headers, pkg-config, CMake package
 #   dist/libhazy-VERSION-ARCH-linux-gnu-debug.tar.gz  lib/libhazy.so.VERSION.debug (split debug info)
-# refreshes dist/SHA256SUMS, and leaves the unpacked tree in
+# refreshes dist/SHA256SUMS (scripts/dist/checksums.sh), and leaves the unpacked tree in
 # build/dist/libhazy-VERSION-ARCH-linux-gnu (make install copies it).
 #   scripts/dist/package.sh x86_64|aarch64
 # Unpacking the debug tarball over the same directory puts the .debug file beside the library,
@@ -94,7 +94,7 @@ pack() { # pack DIR-PARENT ENTRY ARCHIVE
 }
 pack build/dist "$name" "dist/$name.tar.gz"
 pack "build/dist/$name-debug" "$name" "dist/$name-debug.tar.gz"
-# SHA256SUMS covers every tarball of this version in dist/, refreshed whenever one is repacked
-# (make install repacks the host's), so it never lists a stale digest.
-(cd dist && sha256sum libhazy-"$version"-*.tar.gz > SHA256SUMS.tmp && mv -f SHA256SUMS.tmp SHA256SUMS)
+# SHA256SUMS covers every archive of this version in dist/ (the Windows zip too), refreshed
+# whenever one is repacked (make install repacks the host's), so it never lists a stale digest.
+bash scripts/dist/checksums.sh
 echo "[dist] dist/$name.tar.gz ($(stat -c %s "dist/$name.tar.gz") bytes), dist/$name-debug.tar.gz ($(stat -c %s "dist/$name-debug.tar.gz") bytes)"

@@ -23,7 +23,7 @@ import java.util.Map;
  *     {@code make install}), unless {@code -Dhazy.library.system=false};</li>
  * <li>the copy bundled in the jar under JNA's resource prefix, extracted by JNA to a temporary
  *     file: the release builds for glibc 2.17, linux-x86-64/libhazy.so and
- *     linux-aarch64/libhazy.so.</li>
+ *     linux-aarch64/libhazy.so, and for Windows x86_64, win32-x86-64/hazy.dll.</li>
  * </ol>
  */
 final class NativeLoader {
@@ -150,7 +150,8 @@ final class NativeLoader {
             tried.add("the system loader (" + systemNames + ")");
         }
 
-        // 4. The copy bundled in the jar (linux-x86-64/ or linux-aarch64/libhazy.so: JNA's prefix).
+        // 4. The copy bundled in the jar (linux-x86-64/, linux-aarch64/libhazy.so or
+        // win32-x86-64/hazy.dll: JNA's prefix and the platform's file name).
         String resource = Platform.RESOURCE_PREFIX + "/" + System.mapLibraryName("hazy");
         ClassLoader cl = NativeLoader.class.getClassLoader();
         URL url = cl == null ? ClassLoader.getSystemResource(resource) : cl.getResource(resource);

@@ -1,0 +1,29 @@
+# Windows (issue 16): hazy.dll for x86_64 Windows, cross-built with mingw-w64 and tested under
+# Wine on this machine.
+#
+#   make dist-windows   dist/libhazy-VERSION-x86_64-windows-gnu.zip (and its SHA256SUMS line)
+#
+# `make dist` builds it too. The tests use the zip as shipped: its DLL's export and import
+# tables, and the C API test and the C example cross-compiled against it and run under Wine.
+
+WIN_ZIP := dist/libhazy-$(DIST_VERSION)-x86_64-windows-gnu.zip
+
+.PHONY: dist-windows test-windows-dll test-windows-capi test-windows-services
+
+UNIT_SUITES    += test-windows-dll test-windows-capi
+SERVICE_SUITES += test-windows-services
+
+dist: dist-windows
+
+dist-windows:
+	bash scripts/dist/windows-build.sh
+	bash scripts/dist/windows-package.sh
+
+test-windows-dll: dist-windows
+	$(PYTHON) tests/windows/check_dll.py $(WIN_ZIP)
+
+test-windows-capi: dist-windows
+	$(PYTHON) tests/windows/capi.py $(WIN_ZIP)
+
+test-windows-services: dist-windows
+	$(PYTHON) tests/windows/services.py $(WIN_ZIP)
