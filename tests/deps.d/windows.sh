@@ -11,8 +11,5 @@ want_file /usr/lib/wine/wine64 wine64
 want zip zip    # scripts/dist/windows-package.sh
 
 after_packages_windows() {
-    if ! rustup target list --installed 2>/dev/null | grep -qx x86_64-pc-windows-gnu; then
-        echo "[deps] adding the Rust target x86_64-pc-windows-gnu"
-        rustup target add x86_64-pc-windows-gnu >/dev/null
-    fi
+    rust_target x86_64-pc-windows-gnu
 }
