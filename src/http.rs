@@ -49,7 +49,11 @@ impl Http {
             connect_timeout: config.connect_timeout,
             request_timeout: config.request_timeout,
             user_agent: config.user_agent.clone(),
-            tls: tls::client_config(extra_roots, config.insecure_skip_tls_verify)?,
+            tls: tls::client_config(
+                extra_roots,
+                config.insecure_skip_tls_verify,
+                tls::ClientIdentity::from_paths(config.client_cert.as_deref(), config.client_key.as_deref())?,
+            )?,
         };
         if config.insecure_skip_tls_verify {
             eprintln!(
@@ -113,6 +117,27 @@ pub async fn read_body(mut response: Response, limit: usize, what: &str) -> std:
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// A server that requires a TLS client certificate and got none (or one it does not trust).
+///
+/// Most servers refuse such a client in the handshake, which rustls reports as a TLS error (or
+/// the connection drops: NETWORK). nginx with `ssl_verify_client on` instead completes the
+/// handshake and answers HTTP 400 with "No required SSL certificate was sent" (its internal
+/// 496) or "The SSL certificate error" (495). That is a TLS refusal, not a bad request, so it
+/// gets the same status as the handshake failure: TLS.
+pub fn client_certificate_refusal(status: u16, body: &[u8], what: &str) -> Option<Error> {
+    let body = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+    let missing = status == 496 || (status == 400 && body.contains("No required SSL certificate was sent"));
+    let refused = status == 495 || (status == 400 && body.contains("The SSL certificate error"));
+    let why = if missing {
+        "the server requires a TLS client certificate and none was sent: set client_cert and client_key"
+    } else if refused {
+        "the server refused the TLS client certificate (an issuer it does not trust, or expired)"
+    } else {
+        return None;
+    };
+    Some(Error::new(Status::Tls, format!("{what}: {why} (HTTP {status})")).with_http_status(status))
 }
 
 fn too_large(what: &str, limit: usize, status: u16) -> Error {
