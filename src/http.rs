@@ -149,21 +149,38 @@ pub fn transport(error: &reqwest::Error, what: &str) -> Error {
     // reqwest's own top line ("error sending request for url (...)") repeats what `what`
     // says; the causes below it are the useful part.
     let detail = error.source().map_or_else(|| error.to_string(), chain);
+    let tls = tls_error(error);
     let status = if error.is_timeout() {
         Status::Timeout
-    } else if is_tls(error) {
+    } else if tls.is_some() {
         Status::Tls
     } else {
         Status::Network
     };
-    Error::new(status, format!("{what}: {detail}"))
+    Error::new(status, format!("{what}: {detail}{}", tls.and_then(client_certificate_hint).unwrap_or_default()))
 }
 
-fn is_tls(error: &reqwest::Error) -> bool {
+/// What a server's alert says about our client certificate: a server sends these only about
+/// the certificate a client presented, or failed to present (RFC 8446 §6.2).
+fn client_certificate_hint(error: &rustls::Error) -> Option<&'static str> {
+    use rustls::AlertDescription as Alert;
+    match error {
+        rustls::Error::AlertReceived(Alert::CertificateRequired) => {
+            Some(" (the server requires a TLS client certificate: set client_cert and client_key)")
+        }
+        rustls::Error::AlertReceived(
+            Alert::BadCertificate | Alert::UnknownCA | Alert::CertificateExpired | Alert::CertificateRevoked
+            | Alert::CertificateUnknown | Alert::UnsupportedCertificate | Alert::AccessDenied,
+        ) => Some(" (the server refused the TLS client certificate, or requires one: check client_cert)"),
+        _ => None,
+    }
+}
+
+fn tls_error(error: &reqwest::Error) -> Option<&rustls::Error> {
     let mut current: Option<&(dyn StdError + 'static)> = Some(error);
     while let Some(e) = current {
-        if e.is::<rustls::Error>() {
-            return true;
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(tls);
         }
         // The connector wraps rustls's error in io::Errors, sometimes two deep, and an
         // io::Error's source() skips the error it wraps, so descend with get_ref().
@@ -172,7 +189,7 @@ fn is_tls(error: &reqwest::Error) -> bool {
             None => e.source(),
         };
     }
-    false
+    None
 }
 
 /// The error and its causes on one line: reqwest's top-level message alone ("error sending
