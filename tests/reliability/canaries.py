@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Live canaries: distinct fake secrets, passwords and tokens driven through every error path
+"""Live canaries: distinct fake secrets, passwords, tokens and private keys driven through every error path
 the real Keycloak and the Hub simulator can produce, then searched for in everything libhazy
 said: each error's message, oauth_error, oauth_description and field, and the process's stderr.
 
