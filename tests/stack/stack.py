@@ -44,6 +44,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import keycloak_tls  # noqa: E402
 import signed_jwt  # noqa: E402
 
 KEYCLOAK_VERSION = "26.7.3"
@@ -300,6 +301,7 @@ REALM_CLIENTS = {
     "NO_SERVICE_ACCOUNT_": "api-no-service-account",  # password grant only
     "JWT_": "api-jwt",                             # private_key_jwt, RSA key; 10 s tokens
     "JWT_EC_": "api-jwt-ec",                       # private_key_jwt, EC P-256 key
+    "X509_": "api-x509",                           # tls_client_auth over Keycloak's HTTPS
 }
 REALM_USERS = {"": "analyst", "DISABLED_": "disabled-analyst"}
 
@@ -505,6 +507,17 @@ class Stack:
         # Pinned so `iss` does not depend on the host name a client uses (localhost vs 127.0.0.1).
         argv += flavour.hostname_opts(url, port, self.keycloak_path)
         argv += [*self.build_opts, "--import-realm"]
+        # HTTPS too, requesting client certificates, for the X509 client (tls_client_auth).
+        https_port, t_tls = free_port(), time.monotonic()
+        try:
+            https_argv, https_env = keycloak_tls.set_up(self._dir() / "keycloak-tls", jhome, https_port)
+        except keycloak_tls.KeycloakTlsError as e:
+            raise StackError(f"cannot make Keycloak's HTTPS certificates: {e}")
+        argv += https_argv
+        self.env.update(https_env)
+        self.env["HAZY_TEST_KEYCLOAK_HTTPS_URL"] = f"https://127.0.0.1:{https_port}{self.keycloak_path.rstrip('/')}"
+        log(f"Keycloak HTTPS on port {https_port}, client certificates requested (test CA made in "
+            f"{time.monotonic() - t_tls:.1f} s)")
         # Drop inherited KC_*/JAVA_OPTS*: a developer's own Keycloak settings would change this server.
         env = {k: v for k, v in os.environ.items() if not k.startswith(("KC_", "JAVA_OPTS", "QUARKUS_"))}
         admin_user_var, admin_password_var = flavour.admin_env
