@@ -51,8 +51,8 @@ example: build
 # example authenticates with client credentials and trains, the `hazy` command does the same
 # from the shell, everything stops.
 demo: example
-	@$(STACK) sh -c 'export HAZY_HUB_HOST="$$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID=api \
-	    HAZY_CLIENT_SECRET=api-Sup3r-S3cret-0001 && \
+	@$(STACK) sh -c 'export HAZY_HUB_HOST="$$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID="$$HAZY_TEST_CLIENT_ID" \
+	    HAZY_CLIENT_SECRET="$$HAZY_TEST_CLIENT_SECRET" && \
 	    $(BUILD)/examples/hazy_train demo-project examples/training-config.json && \
 	    $(TARGET)/hazy train --project demo-project --config examples/training-config.json --wait'
 
@@ -83,7 +83,7 @@ test-realm:
 
 # The README's C quick start (built by test-c) trains against the simulator.
 test-c-quickstart:
-	HAZY_HUB_HOST="$$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID=api HAZY_CLIENT_SECRET=api-Sup3r-S3cret-0001 \
+	HAZY_HUB_HOST="$$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID="$$HAZY_TEST_CLIENT_ID" HAZY_CLIENT_SECRET="$$HAZY_TEST_CLIENT_SECRET" \
 	    $(BUILD)/tests/quickstart | tee $(BUILD)/tests/quickstart.out
 	grep -q '^model ' $(BUILD)/tests/quickstart.out
 

@@ -33,8 +33,8 @@ from contenders import BenchError, client_env, run_json, run_timed, wrk  # noqa:
 
 REPO = contenders.REPO
 RESULTS = REPO / "bench" / "results"
-# The test realm's confidential client (tests/realm/hazy-realm.json), as `make demo` uses it.
-CLIENT_ID, CLIENT_SECRET = "api", "api-Sup3r-S3cret-0001"
+# The realm's client `api`, as tests/stack/stack.py exports it (set when run.py runs under it).
+CLIENT_ID, CLIENT_SECRET = os.environ.get("HAZY_TEST_CLIENT_ID", ""), os.environ.get("HAZY_TEST_CLIENT_SECRET", "")
 TRAIN_CONFIG = REPO / "examples" / "training-config.json"
 PROJECT = "bench"
 

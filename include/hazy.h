@@ -487,6 +487,14 @@ const char *hazy_job_model_id(const hazy_job_t *job);
 const char *hazy_job_failure_reason(const hazy_job_t *job);
 
 /**
+ * For a generation job, where the Hub writes the generated rows (a URI such as
+ * `s3://bucket/synthetic/` or `file:///data/out/`): the generation config's
+ * `output_location`, or the Hub's default place when the config names none. NULL for a
+ * train job, for a Hub that does not say, and when `job` is NULL. Borrowed from `job`.
+ */
+const char *hazy_job_output_location(const hazy_job_t *job);
+
+/**
  * Frees a job snapshot. NULL does nothing.
  */
 void hazy_job_free(hazy_job_t *job);

@@ -14,7 +14,7 @@ test-cli: build
 
 # What `make demo` runs after the C program, inside the stack it already started.
 cli-train-demo:
-	HAZY_HUB_HOST="$$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID=api HAZY_CLIENT_SECRET=api-Sup3r-S3cret-0001 \
+	HAZY_HUB_HOST="$$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID="$$HAZY_TEST_CLIENT_ID" HAZY_CLIENT_SECRET="$$HAZY_TEST_CLIENT_SECRET" \
 	    $(TARGET)/hazy train --project demo-project --config examples/training-config.json --wait
 
 demo-cli: build

@@ -73,17 +73,7 @@ async fn answer(axum::extract::State(plan): axum::extract::State<Shared>, method
 }
 
 fn serve_echo(plan: Shared) -> String {
-    let app = Router::new().route("/{*rest}", any(answer)).with_state(plan);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    format!("http://{}", rx.recv().unwrap())
+    common::serve_router(Router::new().route("/{*rest}", any(answer)).with_state(plan), common::small_runtime())
 }
 
 /// Every form in which a canary could come back.

@@ -15,6 +15,24 @@ have() { command -v "$1" >/dev/null 2>&1; }
 want() { have "$1" || need_pkgs+=("$2"); }
 want_file() { [ -e "$1" ] || need_pkgs+=("$2"); }
 
+# For fragments' after_packages functions: PyPI packages pinned into a venv of their own under
+# .cache/ (recreated when the pins change), and Rust targets added with rustup.
+venv_install() { # venv_install DIR SPEC...
+    local dir=$1; shift
+    local stamp="$dir/.installed-$(printf '%s\n' "$@" | cksum | cut -d' ' -f1)"
+    [ -e "$stamp" ] && return
+    echo "[deps] installing $* into $dir"
+    rm -rf "$dir"
+    python3 -m venv "$dir"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check "$@"
+    touch "$stamp"
+}
+rust_target() { # rust_target TRIPLE
+    rustup target list --installed 2>/dev/null | grep -qx "$1" && return
+    echo "[deps] adding the Rust target $1"
+    rustup target add "$1" >/dev/null
+}
+
 want valgrind valgrind
 want pkg-config pkg-config
 want cmake cmake

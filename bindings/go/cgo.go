@@ -96,13 +96,14 @@ func takeError(op string, status C.hazy_status, cerr *C.hazy_error_t) error {
 // jobStatusFrom copies a job snapshot into Go memory. It does not free the C object.
 func jobStatusFrom(j *C.hazy_job_t) JobStatus {
 	return JobStatus{
-		ID:            C.GoString(C.hazy_job_id(j)),
-		ProjectID:     C.GoString(C.hazy_job_project_id(j)),
-		Kind:          C.GoString(C.hazy_job_kind(j)),
-		State:         State(C.hazy_job_state(j)),
-		Progress:      float64(C.hazy_job_progress(j)),
-		ModelID:       goString(C.hazy_job_model_id(j)),
-		FailureReason: goString(C.hazy_job_failure_reason(j)),
+		ID:             C.GoString(C.hazy_job_id(j)),
+		ProjectID:      C.GoString(C.hazy_job_project_id(j)),
+		Kind:           C.GoString(C.hazy_job_kind(j)),
+		State:          State(C.hazy_job_state(j)),
+		Progress:       float64(C.hazy_job_progress(j)),
+		ModelID:        goString(C.hazy_job_model_id(j)),
+		FailureReason:  goString(C.hazy_job_failure_reason(j)),
+		OutputLocation: goString(C.hazy_job_output_location(j)),
 	}
 }
 

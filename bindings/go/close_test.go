@@ -18,13 +18,7 @@ import (
 func TestUseAfterClose(t *testing.T) {
 	t.Parallel()
 	ctx := timeout(t, time.Minute)
-	c := apiClient(t)
-	project := newProject(t)
-	setJobDuration(t, project, time.Minute)
-	job, err := c.Train(ctx, project, minimalConfig)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, project, job := trainJob(t, ctx, time.Minute)
 	defer apiClient(t).Job(job.ID).Cancel(context.Background())
 	if err := c.Close(); err != nil {
 		t.Fatal(err)

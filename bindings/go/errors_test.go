@@ -118,12 +118,19 @@ func TestForbidden(t *testing.T) {
 	}
 	project := newProject(t)
 	_, err := c.Train(ctx, project, minimalConfig)
-	he := wantError(t, err, ErrForbidden)
-	if he.Field != "hazy/TrainJob:create" || he.HTTPStatus != 403 {
-		t.Errorf("field %q, HTTP %d; want hazy/TrainJob:create, 403", he.Field, he.HTTPStatus)
+	wantRefused(t, err, ErrForbidden, "hazy/TrainJob:create", 403, project)
+}
+
+// wantRefused checks that the Hub refused a submission to project with this error, field and
+// HTTP status, and that it created no job there.
+func wantRefused(t *testing.T, err, sentinel error, field string, httpStatus int, project string) {
+	t.Helper()
+	he := wantError(t, err, sentinel)
+	if he.Field != field || he.HTTPStatus != httpStatus {
+		t.Errorf("field %q, HTTP %d; want %q, %d", he.Field, he.HTTPStatus, field, httpStatus)
 	}
 	if n := stats(t, project).JobsTotal; n != 0 {
-		t.Errorf("a forbidden train created %d jobs", n)
+		t.Errorf("a refused submission created %d jobs", n)
 	}
 }
 
@@ -179,13 +186,7 @@ func TestValidation(t *testing.T) {
 
 	// Refused by the Hub (422).
 	_, err := c.Train(ctx, project, `{"data_schema":{"tables":[]},"data_input":[],"model_parameters":{"epsilon":"x"}}`)
-	he := wantError(t, err, ErrValidation)
-	if he.Field != "model_parameters.epsilon" || he.HTTPStatus != 422 {
-		t.Errorf("field %q, HTTP %d; want model_parameters.epsilon, 422", he.Field, he.HTTPStatus)
-	}
-	if n := stats(t, project).JobsTotal; n != 0 {
-		t.Errorf("refused configs created %d jobs", n)
-	}
+	wantRefused(t, err, ErrValidation, "model_parameters.epsilon", 422, project)
 }
 
 func TestInvalidArgument(t *testing.T) {
@@ -277,30 +278,6 @@ func TestServerAndProtocolErrors(t *testing.T) {
 	// The faults are used up: the same calls now succeed.
 	if _, err := c.ListJobs(ctx, project); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// A submission retried after 503s creates exactly one job (idempotency key).
-func TestTrainRetriedCreatesOneJob(t *testing.T) {
-	t.Parallel()
-	ctx := timeout(t, time.Minute)
-	c := apiClient(t, WithRetry(4, 10*time.Millisecond, 0))
-	project := newProject(t)
-	fault(t, map[string]any{"path_prefix": "/api/v1/projects/" + project + "/train-jobs", "method": "POST", "kind": "status", "status": 503, "retry_after_s": 0, "count": 2})
-	fault(t, map[string]any{"path_prefix": "/api/v1/projects/" + project + "/train-jobs", "method": "POST", "kind": "drop", "count": 1})
-	job, err := c.Train(ctx, project, minimalConfig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	jobs, err := c.ListJobs(ctx, project)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(jobs) != 1 || jobs[0].ID != job.ID {
-		t.Fatalf("jobs after retries: %+v, want only %s", jobs, job.ID)
-	}
-	if n := stats(t, project).JobsTotal; n != 1 {
-		t.Fatalf("simulator jobs_total = %d, want 1", n)
 	}
 }
 

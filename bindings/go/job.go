@@ -50,6 +50,9 @@ type JobStatus struct {
 	ModelID string
 	// FailureReason is the Hub's reason for a failed job; otherwise "".
 	FailureReason string
+	// OutputLocation is, for a generation job, where the Hub writes the generated rows (the
+	// generation config's "output_location", or the Hub's own place); otherwise "".
+	OutputLocation string
 }
 
 // Model is a trained model on the Hub.
@@ -350,52 +353,56 @@ func (j *Job) Wait(ctx context.Context, progress func(JobStatus)) (JobStatus, er
 
 // ListJobs lists every job of project projectID (all pages), oldest first.
 func (c *Client) ListJobs(ctx context.Context, projectID string) ([]JobStatus, error) {
-	const op = "list jobs"
-	project, err := cString(op, "project ID", projectID)
-	if err != nil {
-		return nil, err
-	}
-	defer freeCString(project)
 	var list *C.hazy_job_list_t
-	err = c.call(ctx, op, func(p *C.hazy_client_t, e **C.hazy_error_t) C.hazy_status {
-		return C.hazy_jobs_list(p, project, &list, e)
-	})
-	if err != nil {
-		return nil, err
-	}
-	defer C.hazy_job_list_free(list)
-	n := int(C.hazy_job_list_len(list))
-	jobs := make([]JobStatus, 0, n)
-	for i := 0; i < n; i++ {
-		if job := C.hazy_job_list_get(list, C.size_t(i)); job != nil {
-			jobs = append(jobs, jobStatusFrom(job))
-		}
-	}
-	return jobs, nil
+	return listProject(ctx, c, "list jobs", projectID,
+		func(p *C.hazy_client_t, project *C.char, e **C.hazy_error_t) C.hazy_status {
+			return C.hazy_jobs_list(p, project, &list, e)
+		},
+		func() []JobStatus {
+			defer C.hazy_job_list_free(list)
+			jobs := make([]JobStatus, 0, int(C.hazy_job_list_len(list)))
+			for i := range cap(jobs) {
+				if job := C.hazy_job_list_get(list, C.size_t(i)); job != nil {
+					jobs = append(jobs, jobStatusFrom(job))
+				}
+			}
+			return jobs
+		})
 }
 
 // ListModels lists every trained model of project projectID (all pages).
 func (c *Client) ListModels(ctx context.Context, projectID string) ([]Model, error) {
-	const op = "list models"
+	var list *C.hazy_model_list_t
+	return listProject(ctx, c, "list models", projectID,
+		func(p *C.hazy_client_t, project *C.char, e **C.hazy_error_t) C.hazy_status {
+			return C.hazy_models_list(p, project, &list, e)
+		},
+		func() []Model {
+			defer C.hazy_model_list_free(list)
+			models := make([]Model, 0, int(C.hazy_model_list_len(list)))
+			for i := range cap(models) {
+				if m := C.hazy_model_list_get(list, C.size_t(i)); m != nil {
+					models = append(models, modelFrom(m))
+				}
+			}
+			return models
+		})
+}
+
+// listProject runs one list call for projectID, then copies the list into Go memory with
+// take, which also frees it; take runs only when the call succeeded.
+func listProject[T any](ctx context.Context, c *Client, op, projectID string,
+	list func(*C.hazy_client_t, *C.char, **C.hazy_error_t) C.hazy_status, take func() []T) ([]T, error) {
 	project, err := cString(op, "project ID", projectID)
 	if err != nil {
 		return nil, err
 	}
 	defer freeCString(project)
-	var list *C.hazy_model_list_t
 	err = c.call(ctx, op, func(p *C.hazy_client_t, e **C.hazy_error_t) C.hazy_status {
-		return C.hazy_models_list(p, project, &list, e)
+		return list(p, project, e)
 	})
 	if err != nil {
 		return nil, err
 	}
-	defer C.hazy_model_list_free(list)
-	n := int(C.hazy_model_list_len(list))
-	models := make([]Model, 0, n)
-	for i := 0; i < n; i++ {
-		if m := C.hazy_model_list_get(list, C.size_t(i)); m != nil {
-			models = append(models, modelFrom(m))
-		}
-	}
-	return models, nil
+	return take(), nil
 }

@@ -29,7 +29,7 @@ func TestTrainWaitListGenerate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if final.State != StateSucceeded || final.ModelID == "" || final.ID != job.ID || final.Progress != 1 {
+	if final.State != StateSucceeded || final.ModelID == "" || final.ID != job.ID || final.Progress != 1 || final.OutputLocation != "" {
 		t.Fatalf("final %+v", final)
 	}
 	if len(seen) < 2 {
@@ -73,7 +73,12 @@ func TestTrainWaitListGenerate(t *testing.T) {
 	for _, tc := range []struct {
 		rows int64
 		cfg  any
-	}{{100, nil}, {0, map[string]any{"num_rows": 10}}, {5, json.RawMessage(`{"seed":1}`)}} {
+		out  string // the output location the job must report; "" for the Hub's own place
+	}{
+		{100, nil, ""},
+		{0, map[string]any{"num_rows": 10, "output_location": "s3://b/out/"}, "s3://b/out/"},
+		{5, json.RawMessage(`{"seed":1}`), ""},
+	} {
 		gen, err := c.Generate(ctx, project, final.ModelID, tc.rows, tc.cfg)
 		if err != nil {
 			t.Fatalf("Generate(%d, %v): %v", tc.rows, tc.cfg, err)
@@ -84,6 +89,9 @@ func TestTrainWaitListGenerate(t *testing.T) {
 		done, err := gen.Wait(ctx, nil)
 		if err != nil || done.State != StateSucceeded || done.ModelID != final.ModelID {
 			t.Fatalf("generation Wait = %+v, %v", done, err)
+		}
+		if (tc.out != "" && done.OutputLocation != tc.out) || done.OutputLocation == "" {
+			t.Fatalf("generation job's OutputLocation = %q, want %q (or the Hub's own when empty)", done.OutputLocation, tc.out)
 		}
 	}
 	// Neither rows nor config.
@@ -146,13 +154,7 @@ func TestTrainConfigForms(t *testing.T) {
 func TestCancelJob(t *testing.T) {
 	t.Parallel()
 	ctx := timeout(t, time.Minute)
-	c := apiClient(t)
-	project := newProject(t)
-	setJobDuration(t, project, time.Minute)
-	job, err := c.Train(ctx, project, minimalConfig)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, project, job := trainJob(t, ctx, time.Minute)
 	st, err := job.Cancel(ctx)
 	if err != nil || st.State != StateCancelled || st.ID != job.ID {
 		t.Fatalf("Cancel = %+v, %v", st, err)
@@ -178,15 +180,9 @@ func TestCancelJob(t *testing.T) {
 func TestProgressMayCallClient(t *testing.T) {
 	t.Parallel()
 	ctx := timeout(t, time.Minute)
-	c := apiClient(t)
-	project := newProject(t)
-	setJobDuration(t, project, 800*time.Millisecond)
-	job, err := c.Train(ctx, project, minimalConfig)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, project, job := trainJob(t, ctx, 800*time.Millisecond)
 	calls := 0
-	_, err = job.Wait(ctx, func(s JobStatus) {
+	_, err := job.Wait(ctx, func(s JobStatus) {
 		calls++
 		st, err := job.Status(ctx)
 		if err != nil || st.ID != s.ID {
@@ -205,13 +201,7 @@ func TestProgressMayCallClient(t *testing.T) {
 func TestProgressPanicIsRaisedByWait(t *testing.T) {
 	t.Parallel()
 	ctx := timeout(t, time.Minute)
-	c := apiClient(t)
-	project := newProject(t)
-	setJobDuration(t, project, time.Minute)
-	job, err := c.Train(ctx, project, minimalConfig)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, job := trainJob(t, ctx, time.Minute)
 	type boom struct{ n int }
 	calls := 0
 	start := time.Now()
@@ -241,13 +231,7 @@ func TestProgressPanicIsRaisedByWait(t *testing.T) {
 func TestConcurrentWaitsOnOneJob(t *testing.T) {
 	t.Parallel()
 	ctx := timeout(t, time.Minute)
-	c := apiClient(t)
-	project := newProject(t)
-	setJobDuration(t, project, time.Second)
-	job, err := c.Train(ctx, project, minimalConfig)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, job := trainJob(t, ctx, time.Second)
 	var wg sync.WaitGroup
 	results := make([]JobStatus, 8)
 	errs := make([]error, 8)

@@ -21,22 +21,16 @@ import (
 	"time"
 )
 
-// Fixtures of tests/realm/hazy-realm.json.
-const (
-	apiID              = "api"
-	apiSecret          = "api-Sup3r-S3cret-0001"
-	shortLivedID       = "api-short-lived"
-	shortLivedSecret   = "short-Sup3r-S3cret-0002"
-	noTrainID          = "api-no-train"
-	noTrainSecret      = "notrain-Sup3r-S3cret-0003"
-	noAudienceID       = "api-no-audience"
-	noAudienceSecret   = "noaud-Sup3r-S3cret-0004"
-	noServiceAccountID = "api-no-service-account"
-	noServiceSecret    = "nosa-Sup3r-S3cret-0005"
-	analystUser        = "analyst"
-	analystPassword    = "analyst-Passw0rd!"
-	disabledUser       = "disabled-analyst"
-	disabledPassword   = "disabled-Passw0rd!"
+// The realm's test principals (tests/realm/hazy-realm.json), read in TestMain from the
+// HAZY_TEST_* variables that tests/stack/stack.py exports: no secret is repeated here.
+var (
+	apiID, apiSecret                    string
+	shortLivedID, shortLivedSecret      string
+	noTrainID, noTrainSecret            string
+	noAudienceID, noAudienceSecret      string
+	noServiceAccountID, noServiceSecret string
+	analystUser, analystPassword        string
+	disabledUser, disabledPassword      string
 )
 
 // minimalConfig is the smallest TrainingConfig the Hub accepts.
@@ -50,10 +44,27 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	hubURL = os.Getenv("HAZY_TEST_HUB_URL")
-	keycloakURL = os.Getenv("HAZY_TEST_KEYCLOAK_URL")
-	if hubURL == "" || keycloakURL == "" {
-		fmt.Fprintln(os.Stderr, "FAIL: HAZY_TEST_HUB_URL and HAZY_TEST_KEYCLOAK_URL must be set: these tests need a real "+
+	var missing []string
+	for _, v := range []struct {
+		dst  *string
+		name string
+	}{
+		{&hubURL, "HAZY_TEST_HUB_URL"}, {&keycloakURL, "HAZY_TEST_KEYCLOAK_URL"},
+		{&apiID, "HAZY_TEST_CLIENT_ID"}, {&apiSecret, "HAZY_TEST_CLIENT_SECRET"},
+		{&shortLivedID, "HAZY_TEST_SHORT_LIVED_CLIENT_ID"}, {&shortLivedSecret, "HAZY_TEST_SHORT_LIVED_CLIENT_SECRET"},
+		{&noTrainID, "HAZY_TEST_NO_TRAIN_CLIENT_ID"}, {&noTrainSecret, "HAZY_TEST_NO_TRAIN_CLIENT_SECRET"},
+		{&noAudienceID, "HAZY_TEST_NO_AUDIENCE_CLIENT_ID"}, {&noAudienceSecret, "HAZY_TEST_NO_AUDIENCE_CLIENT_SECRET"},
+		{&noServiceAccountID, "HAZY_TEST_NO_SERVICE_ACCOUNT_CLIENT_ID"},
+		{&noServiceSecret, "HAZY_TEST_NO_SERVICE_ACCOUNT_CLIENT_SECRET"},
+		{&analystUser, "HAZY_TEST_USERNAME"}, {&analystPassword, "HAZY_TEST_PASSWORD"},
+		{&disabledUser, "HAZY_TEST_DISABLED_USERNAME"}, {&disabledPassword, "HAZY_TEST_DISABLED_PASSWORD"},
+	} {
+		if *v.dst = os.Getenv(v.name); *v.dst == "" {
+			missing = append(missing, v.name)
+		}
+	}
+	if len(missing) > 0 {
+		fmt.Fprintln(os.Stderr, "FAIL: "+strings.Join(missing, ", ")+" not set: these tests need a real "+
 			"Keycloak and the Hub simulator. Run them with\n"+
 			"  python3 tests/stack/stack.py run --sim-bin target/debug/hazy-hub-sim -- bash bindings/go/run-tests.sh")
 		os.Exit(1)
@@ -62,6 +73,19 @@ func TestMain(m *testing.M) {
 		fmt.Println("hazydebug: a garbage collection runs around every libhazy call")
 	}
 	os.Exit(m.Run())
+}
+
+// trainJob submits minimalConfig on a new client, in a fresh project whose jobs last d.
+func trainJob(t *testing.T, ctx context.Context, d time.Duration) (*Client, string, *Job) {
+	t.Helper()
+	c := apiClient(t)
+	project := newProject(t)
+	setJobDuration(t, project, d)
+	job, err := c.Train(ctx, project, minimalConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, project, job
 }
 
 // newProject returns a fresh project id: the simulator is shared by every suite.

@@ -129,8 +129,8 @@ for jdk in "${JDKS[@]}"; do
     [ "$jdk" = "$JDK17" ] || flags=(--enable-native-access=ALL-UNNAMED)
     project="java-example-$RANDOM$RANDOM"
     say "examples/java on $("$jdk/bin/java" -version 2>&1 | head -n1): training in project $project"
-    out="$(env -u LD_LIBRARY_PATH HAZY_HUB_HOST="$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID=api \
-        HAZY_CLIENT_SECRET=api-Sup3r-S3cret-0001 \
+    out="$(env -u LD_LIBRARY_PATH HAZY_HUB_HOST="$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID="$HAZY_TEST_CLIENT_ID" \
+        HAZY_CLIENT_SECRET="$HAZY_TEST_CLIENT_SECRET" \
         "$jdk/bin/java" "${flags[@]}" -cp "$CP" com.hazy.examples.Train "$project" examples/training-config.json 2>&1)" \
         || { printf '%s\n' "$out"; die "the example failed"; }
     printf '%s\n' "$out"
@@ -153,8 +153,8 @@ grep -qF "CP=\"\$HOME/.m2/repository/com/hazy/libhazy/0.1.0/libhazy-0.1.0.jar:\$
     "$BINDING/README.md" || die "README.md's class path line differs from the one tested here"
 "$JDK17/bin/javac" --release 8 -Xlint:-options -d "$QS" -cp "$QCP" "$QS/HazyQuickstart.java"
 project="java-readme-$RANDOM$RANDOM"
-out="$(env -u LD_LIBRARY_PATH HAZY_HUB_HOST="$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID=api \
-    HAZY_CLIENT_SECRET=api-Sup3r-S3cret-0001 "$JDK17/bin/java" -cp "$QCP:$QS" HazyQuickstart "$project" 2>&1)" \
+out="$(env -u LD_LIBRARY_PATH HAZY_HUB_HOST="$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID="$HAZY_TEST_CLIENT_ID" \
+    HAZY_CLIENT_SECRET="$HAZY_TEST_CLIENT_SECRET" "$JDK17/bin/java" -cp "$QCP:$QS" HazyQuickstart "$project" 2>&1)" \
     || { printf '%s\n' "$out"; die "the README quick start failed"; }
 printf '%s\n' "$out"
 rm -rf "$QS"

@@ -111,6 +111,7 @@ pub fn job_json(j: &Job) -> Value {
         "model_id": j.model_id,
         "failure_reason": j.failure_reason,
         "num_rows": j.num_rows,
+        "output_location": j.output_location,
         "created_at": j.created_at,
         "updated_at": j.updated_at,
     })
@@ -128,6 +129,7 @@ fn job_text(j: &Job) -> String {
     let optional = [
         ("model:   ", j.model_id.clone()),
         ("rows:    ", j.num_rows.map(|n| n.to_string())),
+        ("output:  ", j.output_location.clone()),
         ("failure: ", j.failure_reason.clone()),
         ("created: ", j.created_at.clone()),
         ("updated: ", j.updated_at.clone()),

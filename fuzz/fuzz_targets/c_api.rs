@@ -125,6 +125,7 @@ extern "C" {
     fn hazy_job_id(j: *const Job) -> *const c_char;
     fn hazy_job_kind(j: *const Job) -> *const c_char;
     fn hazy_job_model_id(j: *const Job) -> *const c_char;
+    fn hazy_job_output_location(j: *const Job) -> *const c_char;
     fn hazy_job_progress(j: *const Job) -> f64;
     fn hazy_job_free(j: *mut Job);
     fn hazy_jobs_list(c: *mut Client, project: *const c_char, out: *mut *mut JobList, e: *mut *mut HazyError) -> i32;
@@ -508,6 +509,7 @@ impl Script {
                 assert!(hazy_error_oauth_error(ptr::null()).is_null() && hazy_error_field(ptr::null()).is_null());
                 assert_eq!(text(hazy_job_id(ptr::null()), "id"), Some(""));
                 assert!(hazy_job_model_id(ptr::null()).is_null());
+                assert!(hazy_job_output_location(ptr::null()).is_null());
                 assert_eq!(hazy_job_list_len(ptr::null()), 0);
                 assert!(hazy_job_list_get(ptr::null(), 0).is_null());
                 assert_eq!(hazy_model_list_len(ptr::null()), 0);

@@ -55,6 +55,8 @@ pub struct JobView {
     pub model_id: Option<String>,
     pub failure_reason: Option<String>,
     pub num_rows: Option<u64>,
+    /// Generation jobs: where the rows are written (crate::output). Null for train jobs.
+    pub output_location: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -79,6 +81,8 @@ pub struct Plan {
     /// Generation jobs: the source model.
     pub model_id: Option<String>,
     pub num_rows: Option<u64>,
+    /// Generation jobs: the config's `output_location`; the store fills in its default.
+    pub output_location: Option<String>,
 }
 
 pub struct Submission<'a> {
@@ -219,6 +223,7 @@ impl JobRecord {
                 None
             },
             num_rows: self.plan.num_rows,
+            output_location: self.plan.output_location.clone(),
             created_at: rfc3339(self.created_ms),
             updated_at: rfc3339(p.since_ms),
         }
@@ -270,6 +275,8 @@ pub struct Store {
     models: HashMap<String, ModelRecord>,
     projects: HashMap<String, Project>,
     idempotency: HashMap<IdemKey, (String, Value)>,
+    /// Where generation jobs that name no location write their rows (crate::output).
+    output_root: String,
 }
 
 impl Store {
@@ -281,6 +288,7 @@ impl Store {
             models: HashMap::new(),
             projects: HashMap::new(),
             idempotency: HashMap::new(),
+            output_root: crate::output::default_root(),
         }
     }
 
@@ -348,8 +356,13 @@ impl Store {
             }
         }
         let seq = self.next_seq();
+        let id = uuid::Uuid::new_v4().to_string();
+        let mut plan = sub.plan;
+        if sub.kind == Kind::Generate && plan.output_location.is_none() {
+            plan.output_location = Some(format!("{}/{id}/", self.output_root));
+        }
         let job = JobRecord {
-            id: uuid::Uuid::new_v4().to_string(),
+            id,
             project_id: sub.project_id.to_owned(),
             kind: sub.kind,
             seq,
@@ -357,7 +370,7 @@ impl Store {
             duration_ms: self.job_duration(sub.project_id),
             cancelled_ms: None,
             new_model_id: (sub.kind == Kind::Train).then(|| uuid::Uuid::new_v4().to_string()),
-            plan: sub.plan,
+            plan,
         };
         let view = job.view(now);
         self.projects

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod faults;
 pub mod jobs;
+pub mod output;
 pub mod problem;
 pub mod proxy;
 pub mod routes;

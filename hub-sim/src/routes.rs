@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use crate::auth::Principal;
 use crate::jobs::{CreateError, Created, JobView, Kind, Plan, Store, Submission};
 use crate::problem::Problem;
-use crate::{validate, AppState};
+use crate::{output, validate, AppState};
 
 pub mod scopes {
     pub const TRAIN_CREATE: &str = "hazy/TrainJob:create";
@@ -110,6 +110,7 @@ fn submit(
     let result = st.store.lock().unwrap().submit(sub, now);
     match result {
         Ok(Created::New(job)) => {
+            output::deliver(&job);
             let location = format!("/api/v1/jobs/{}", job.id);
             Ok((
                 StatusCode::CREATED,
@@ -118,7 +119,10 @@ fn submit(
             )
                 .into_response())
         }
-        Ok(Created::Replayed(job)) => Ok((StatusCode::OK, Json(job)).into_response()),
+        Ok(Created::Replayed(job)) => {
+            output::deliver(&job);
+            Ok((StatusCode::OK, Json(job)).into_response())
+        }
         Err(CreateError::KeyReused) => Err(Problem::new(
             StatusCode::CONFLICT,
             "idempotency_key_reused",
@@ -199,6 +203,7 @@ async fn job_operation(
     authorize_job(st, &principal, &job_id, scope)?;
     let now = st.clock.now_ms();
     let job = op(&mut st.store.lock().unwrap(), &job_id, now).ok_or_else(job_not_found)?;
+    output::deliver(&job);
     Ok(Json(job).into_response())
 }
 
@@ -226,6 +231,7 @@ pub async fn list_jobs(
         .lock()
         .unwrap()
         .list_jobs(&project_id, kind, after, size, now);
+    page.items.iter().for_each(output::deliver);
     Ok(Json(page).into_response())
 }
 

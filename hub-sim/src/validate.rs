@@ -181,6 +181,17 @@ pub fn generation_request(body: &Value) -> Result<Plan, Problem> {
             "one of num_rows or config is required",
         ));
     }
+    let output_location = match config.and_then(|c| c.get("output_location")) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if crate::output::is_valid(s) => Some(s.clone()),
+        Some(_) => {
+            return Err(Problem::validation(
+                Some("config.output_location"),
+                "config.output_location must be a URI of 1 to 2048 visible characters \
+                 (a file:// one an absolute path without `..`)",
+            ))
+        }
+    };
     let mut failure_reason = None;
     if let Some(c) = config {
         if let Some(loc) = find_fail_location(&Value::Object(c.clone())) {
@@ -189,6 +200,7 @@ pub fn generation_request(body: &Value) -> Result<Plan, Problem> {
     }
     Ok(Plan {
         failure_reason,
+        output_location,
         model_id: Some(model_id.to_owned()),
         num_rows: num_rows.or_else(|| config.and_then(|c| c.get("num_rows")).and_then(as_integer)),
         ..Plan::default()

@@ -453,6 +453,96 @@ async fn train_lifecycle_models_and_generation() {
 }
 
 #[tokio::test]
+async fn generated_rows_go_to_the_output_location() {
+    let sim = start(100).await;
+    let t = sim.token(ALL);
+    let train: Value = sim
+        .post(
+            "/api/v1/projects/out/train-jobs",
+            &t,
+            None,
+            &config("s3://b/o.csv"),
+        )
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        train["output_location"].is_null(),
+        "train jobs write no rows: {train}"
+    );
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let trained: Value = sim
+        .get(
+            &format!("/api/v1/jobs/{}", train["id"].as_str().unwrap()),
+            &t,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let model = trained["model_id"].clone();
+
+    let dir = std::env::temp_dir().join(format!("hazy-sim-http-{}", uuid::Uuid::new_v4()));
+    let location = format!("file://{}/", dir.display());
+    let (sim, t) = (&sim, t.as_str());
+    let generate = |config: Value| {
+        let body = json!({"model_id": model, "num_rows": 4, "config": config});
+        async move {
+            sim.post("/api/v1/projects/out/generation-jobs", t, None, &body)
+                .await
+                .unwrap()
+        }
+    };
+    let named: Value = generate(json!({"output_location": location}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(named["output_location"], location.as_str());
+    let default: Value = generate(json!({})).await.json().await.unwrap();
+    let default_location = default["output_location"].as_str().unwrap();
+    assert!(
+        default_location.starts_with("file://")
+            && default_location.contains(default["id"].as_str().unwrap()),
+        "{default_location}"
+    );
+    assert!(
+        !dir.join("rows.csv").exists(),
+        "rows before the job succeeded"
+    );
+
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let done: Value = sim
+        .get(
+            &format!("/api/v1/jobs/{}", named["id"].as_str().unwrap()),
+            t,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(done["state"], "succeeded");
+    let rows = std::fs::read_to_string(dir.join("rows.csv")).unwrap();
+    assert_eq!(
+        rows.lines().count(),
+        1 + 4,
+        "a header and num_rows rows: {rows}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    for bad in [json!("file://relative/dir"), json!(""), json!(7)] {
+        let (status, body) = problem(generate(json!({"output_location": bad})).await).await;
+        assert_eq!(
+            (status, body["field"].as_str()),
+            (422, Some("config.output_location")),
+            "{bad}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn scripted_failure() {
     let sim = start(200).await;
     let t = sim.token(ALL);

@@ -23,6 +23,7 @@ pub struct hazy_job_t {
     kind: CString,
     model_id: Option<CString>,
     failure_reason: Option<CString>,
+    output_location: Option<CString>,
 }
 
 impl From<Job> for hazy_job_t {
@@ -33,6 +34,7 @@ impl From<Job> for hazy_job_t {
             kind: c_string(job.kind.name()),
             model_id: job.model_id.as_deref().map(c_string),
             failure_reason: job.failure_reason.as_deref().map(c_string),
+            output_location: job.output_location.as_deref().map(c_string),
             job,
         }
     }
@@ -298,6 +300,15 @@ pub unsafe extern "C" fn hazy_job_model_id(job: *const hazy_job_t) -> *const c_c
 #[no_mangle]
 pub unsafe extern "C" fn hazy_job_failure_reason(job: *const hazy_job_t) -> *const c_char {
     guard_value(std::ptr::null(), || self::job(job).map_or(std::ptr::null(), |j| c_ptr(&j.failure_reason)))
+}
+
+/// For a generation job, where the Hub writes the generated rows (a URI such as
+/// `s3://bucket/synthetic/` or `file:///data/out/`): the generation config's
+/// `output_location`, or the Hub's default place when the config names none. NULL for a
+/// train job, for a Hub that does not say, and when `job` is NULL. Borrowed from `job`.
+#[no_mangle]
+pub unsafe extern "C" fn hazy_job_output_location(job: *const hazy_job_t) -> *const c_char {
+    guard_value(std::ptr::null(), || self::job(job).map_or(std::ptr::null(), |j| c_ptr(&j.output_location)))
 }
 
 /// Frees a job snapshot. NULL does nothing.

@@ -35,6 +35,9 @@ pub struct Job {
     pub model_id: Option<String>,
     pub failure_reason: Option<String>,
     pub num_rows: Option<u64>,
+    /// For a generation job, where the Hub writes the generated rows: the generation
+    /// config's `output_location`, or the Hub's own default when the config names none.
+    pub output_location: Option<String>,
     pub created_at: Option<String>,
     pub updated_at: Option<String>,
 }
@@ -69,6 +72,8 @@ pub(crate) struct WireJob {
     #[serde(default)]
     num_rows: Option<u64>,
     #[serde(default)]
+    output_location: Option<String>,
+    #[serde(default)]
     created_at: Option<String>,
     #[serde(default)]
     updated_at: Option<String>,
@@ -89,6 +94,7 @@ impl From<WireJob> for Job {
             model_id: w.model_id,
             failure_reason: w.failure_reason,
             num_rows: w.num_rows,
+            output_location: w.output_location,
             created_at: w.created_at,
             updated_at: w.updated_at,
         }

@@ -120,6 +120,7 @@ static void test_frees_accept_null_and_getters_survive_null(void) {
     CHECK(hazy_job_progress(NULL) == 0.0);
     CHECK(hazy_job_model_id(NULL) == NULL);
     CHECK(hazy_job_failure_reason(NULL) == NULL);
+    CHECK(hazy_job_output_location(NULL) == NULL);
     CHECK(hazy_job_list_len(NULL) == 0);
     CHECK(hazy_job_list_get(NULL, 0) == NULL);
     CHECK(hazy_model_list_len(NULL) == 0);

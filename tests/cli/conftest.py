@@ -1,5 +1,4 @@
 """Fixtures of the `hazy` command-line suite (helpers in hazycli.py)."""
-import os
 import sys
 import uuid
 from pathlib import Path
@@ -8,23 +7,18 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from hazycli import EXIT, HAZY, REQUIRED_ENV, TRAINING_CONFIG, Sim, hazy  # noqa: E402
+from hazycli import EXIT, HAZY, REQUIRED_ENV, TRAINING_CONFIG, Sim, hazy, stackenv  # noqa: E402
 
 
 def pytest_configure(config):
-    missing = [v for v in REQUIRED_ENV if not os.environ.get(v)]
-    if missing:
-        raise pytest.UsageError(
-            f"{', '.join(missing)} not set: the CLI suite needs Keycloak and the Hub simulator. Run it "
-            "with `make test`, or `python3 tests/stack/stack.py run --sim-bin target/debug/hazy-hub-sim "
-            "-- make test-cli`")
+    stackenv.require(REQUIRED_ENV, "the CLI suite", "test-cli")
     if not HAZY.exists():
         raise pytest.UsageError(f"{HAZY} is missing: run `make build` first")
 
 
 @pytest.fixture(scope="session")
 def sim():
-    return Sim(os.environ["HAZY_TEST_HUB_URL"])
+    return Sim()
 
 
 @pytest.fixture

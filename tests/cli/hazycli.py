@@ -6,31 +6,27 @@ import json
 import os
 import re
 import subprocess
-import urllib.request
+import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests" / "common"))
+import stackenv  # noqa: E402
+from stackenv import MINIMAL_CONFIG, Sim  # noqa: E402,F401  (the suite imports Sim from here)
+
 HAZY = Path(os.environ.get("HAZY_CLI_BIN", REPO / "target" / "debug" / "hazy"))
 README = REPO / "README.md"
 TRAINING_CONFIG = REPO / "examples" / "training-config.json"
-REQUIRED_ENV = ("HAZY_TEST_HUB_URL", "HAZY_TEST_KEYCLOAK_URL")
+REQUIRED_ENV = ("HAZY_TEST_HUB_URL", "HAZY_TEST_KEYCLOAK_URL", "HAZY_TEST_SIM_ADMIN_URL", "HAZY_TEST_CLIENT_SECRET")
 
-# Fixtures of tests/realm/hazy-realm.json.
-SECRETS = {
-    "api": "api-Sup3r-S3cret-0001",
-    "api-no-train": "notrain-Sup3r-S3cret-0003",
-}
+# The realm's test clients, as tests/stack/stack.py exports them from tests/realm/hazy-realm.json.
+SECRETS = stackenv.client_secrets()
 # A wrong secret that no message could contain by chance.
 WRONG_SECRET = "wr0ng-Cli-S3cret-" + uuid.uuid4().hex[:12]
 ALL_SECRETS = tuple(SECRETS.values()) + (WRONG_SECRET,)
 
-MINIMAL_CONFIG = {
-    "data_schema": {"tables": [{"name": "t", "dtypes": {"a": "int"}}]},
-    "data_input": [{"name": "t", "location": "s3://b/t.csv"}],
-    "model_parameters": {"generator_type": "priv_bayes", "epsilon": 1000.0},
-}
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.")
 
 
@@ -101,33 +97,6 @@ def hazy(*args, env=None, input=None, timeout=60) -> Run:
                           input=input, capture_output=True, text=True, timeout=timeout)
     assert_no_secret(proc.stdout, proc.stderr)
     return Run(proc.returncode, proc.stdout, proc.stderr)
-
-
-# ---------------------------------------------------------------- the simulator
-
-
-class Sim:
-    """The simulator's admin API (/_sim/*). Never resets: other suites share it."""
-
-    def __init__(self, base):
-        self.base = base.rstrip("/")
-
-    def _req(self, method, path, body=None):
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            text = resp.read()
-        return json.loads(text) if text else None
-
-    def set_job_duration(self, project_id, ms):
-        assert self._req("PUT", f"/_sim/projects/{project_id}", {"job_duration_ms": ms})["job_duration_ms"] == ms
-
-    def add_fault(self, **spec):
-        return self._req("POST", "/_sim/faults", spec)
-
-    def jobs_total(self, project_id):
-        return self._req("GET", "/_sim/stats?project_id=" + project_id)["jobs_total"]
 
 
 def config_file(tmp_path, **overrides) -> Path:

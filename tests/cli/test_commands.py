@@ -80,6 +80,7 @@ def test_generate_with_rows_and_with_a_config_file(trained_model, tmp_path):
     assert run.rc == EXIT["success"], run.err
     job = run.json()
     assert job["kind"] == "generate" and job["state"] == "succeeded" and job["num_rows"] == 25
+    assert job["output_location"].startswith("file:///"), "where the rows went, for a script to pick up"
     cfg = tmp_path / "gen.json"
     cfg.write_text(json.dumps({"seed": 7}))
     run = hazy("--json", "generate", "--project", project, "--model", model, "--rows", 5, "--config", cfg)
@@ -107,7 +108,7 @@ def test_same_idempotency_key_gives_the_same_job(project, sim, tmp_path):
     assert first.rc == second.rc == EXIT["success"], (first.err, second.err)
     assert first.json()["id"] == second.json()["id"]
     assert second.json()["state"] == "succeeded"
-    assert sim.jobs_total(project) == 1
+    assert sim.stats(project)["jobs_total"] == 1
 
 
 def test_a_rerun_after_a_lost_response_gets_the_job_the_hub_created(project, sim, tmp_path):
@@ -120,10 +121,10 @@ def test_a_rerun_after_a_lost_response_gets_the_job_the_hub_created(project, sim
     assert lost.rc == EXIT["retryable"], lost.err
     assert lost.err.startswith("hazy: NETWORK: ")
     key = re.search(r"idempotency key: (\S+) \(rerun with --idempotency-key", lost.err).group(1)
-    assert sim.jobs_total(project) == 1
+    assert sim.stats(project)["jobs_total"] == 1
     rerun = hazy("--json", "train", "--project", project, "--config", cfg, "--idempotency-key", key)
     assert rerun.rc == EXIT["success"], rerun.err
-    assert sim.jobs_total(project) == 1
+    assert sim.stats(project)["jobs_total"] == 1
     assert [j["id"] for j in hazy("--json", "jobs", "list", "--project", project).json_lines()] == [rerun.json()["id"]]
 
 

@@ -139,9 +139,15 @@ pub fn serve(tokens: Arc<TokenServer>, hub_server: Option<Arc<HubServer>>) -> St
     if let Some(h) = hub_server {
         app = app.merge(Router::new().route("/api/{*rest}", any(hub)).with_state(h));
     }
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    serve_router(app, rt)
+}
+
+/// Serves `app` on a free loopback port from its own thread and runtime (independent of the
+/// library's); returns the base URL once it listens.
+pub fn serve_router(app: Router, rt: tokio::runtime::Runtime) -> String {
     let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
     std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
@@ -149,6 +155,11 @@ pub fn serve(tokens: Arc<TokenServer>, hub_server: Option<Arc<HubServer>>) -> St
         });
     });
     format!("http://{}", rx.recv().unwrap())
+}
+
+/// A current-thread runtime for a test server that needs no more.
+pub fn small_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
 }
 
 /// Serves fixed bytes for every request: for malformed and oversized answers.
@@ -160,16 +171,7 @@ pub fn serve_raw(status: u16, body: Vec<u8>) -> String {
             async move { (StatusCode::from_u16(status).unwrap(), body) }
         }),
     );
-    let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    format!("http://{}", rx.recv().unwrap())
+    serve_router(app, small_runtime())
 }
 
 /// A clock that moves only when told to, for `Client::with_clock`.

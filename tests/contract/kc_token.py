@@ -1,6 +1,7 @@
 """Prints an access token of a Keycloak client (client_credentials grant).
 
-usage: kc_token.py CLIENT_ID CLIENT_SECRET   (token endpoint from HAZY_TEST_TOKEN_URL)
+usage: kc_token.py   (the client `api` and the token endpoint from the HAZY_TEST_* variables that
+tests/stack/stack.py exports; the secret never goes on a command line, where ps would show it)
 """
 import json
 import os
@@ -19,6 +20,6 @@ def fetch_token(client_id: str, client_secret: str, token_url: str | None = None
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) != 1 or "HAZY_TEST_CLIENT_SECRET" not in os.environ:
         sys.exit(__doc__)
-    print(fetch_token(sys.argv[1], sys.argv[2]))
+    print(fetch_token(os.environ["HAZY_TEST_CLIENT_ID"], os.environ["HAZY_TEST_CLIENT_SECRET"]))

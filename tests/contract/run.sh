@@ -64,7 +64,8 @@ PY="$VENV/bin/python"
 # -- 2. schemathesis --------------------------------------------------------------------
 # The token goes to schemathesis through the environment (its config file expands
 # ${VARS}), not argv, so it shows up in no process listing.
-HAZY_CONTRACT_TOKEN="$("$PY" "$HERE/kc_token.py" api api-Sup3r-S3cret-0001)"
+: "${HAZY_TEST_CLIENT_SECRET:?is not set: run under tests/stack/stack.py (make test-contract)}"
+HAZY_CONTRACT_TOKEN="$("$PY" "$HERE/kc_token.py")"
 export HAZY_CONTRACT_TOKEN
 
 # A clean simulator, so earlier runs' jobs do not matter. A real Hub has no /_sim/.

@@ -21,11 +21,9 @@ KEYCLOAK = os.environ.get("HAZY_TEST_KEYCLOAK_URL", "")
 
 pytestmark = pytest.mark.skipif(not (HUB and TOKEN_URL), reason="HAZY_TEST_HUB_URL and HAZY_TEST_TOKEN_URL not set")
 
-CLIENTS = {
-    "api": "api-Sup3r-S3cret-0001",
-    "api-no-train": "notrain-Sup3r-S3cret-0003",
-    "api-no-audience": "noaud-Sup3r-S3cret-0004",
-}
+# The realm's test clients (tests/realm/hazy-realm.json), as tests/stack/stack.py exports them.
+CLIENTS = {os.environ[f"HAZY_TEST_{role}CLIENT_ID"]: os.environ[f"HAZY_TEST_{role}CLIENT_SECRET"]
+           for role in ("", "NO_TRAIN_", "NO_AUDIENCE_") if f"HAZY_TEST_{role}CLIENT_SECRET" in os.environ}
 
 CONFIG = {
     "data_schema": {"tables": [{"name": "orders"}]},

@@ -9,15 +9,7 @@ BENCH_VENV=.cache/bench-venv
 BENCH_REQUESTS_VERSION=2.34.2
 
 after_packages_bench() {
-    local stamp="$BENCH_VENV/.installed-requests-$BENCH_REQUESTS_VERSION"
-    if [ ! -e "$stamp" ]; then
-        echo "[deps] installing requests $BENCH_REQUESTS_VERSION into $BENCH_VENV"
-        rm -rf "$BENCH_VENV"
-        python3 -m venv "$BENCH_VENV"
-        "$BENCH_VENV/bin/pip" install --quiet --disable-pip-version-check \
-            "requests==$BENCH_REQUESTS_VERSION"
-        touch "$stamp"
-    fi
+    venv_install "$BENCH_VENV" "requests==$BENCH_REQUESTS_VERSION"
     # Modules pinned by bench/go/go.sum; a no-op once they are in the cache.
     (cd bench/go && GOMODCACHE="$PWD/../../.cache/go-mod" GOFLAGS=-mod=readonly go mod download)
 }

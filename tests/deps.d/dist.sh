@@ -15,17 +15,6 @@ ZIGLANG_VERSION=0.17.1
 CARGO_ZIGBUILD_VERSION=0.24.1
 
 after_packages_dist() {
-    if ! rustup target list --installed 2>/dev/null | grep -qx aarch64-unknown-linux-gnu; then
-        echo "[deps] adding the Rust target aarch64-unknown-linux-gnu"
-        rustup target add aarch64-unknown-linux-gnu >/dev/null
-    fi
-    local stamp="$ZIGBUILD_VENV/.installed-$ZIGLANG_VERSION-$CARGO_ZIGBUILD_VERSION"
-    if [ ! -e "$stamp" ]; then
-        echo "[deps] installing ziglang $ZIGLANG_VERSION and cargo-zigbuild $CARGO_ZIGBUILD_VERSION into $ZIGBUILD_VENV"
-        rm -rf "$ZIGBUILD_VENV"
-        python3 -m venv "$ZIGBUILD_VENV"
-        "$ZIGBUILD_VENV/bin/pip" install --quiet --disable-pip-version-check \
-            "ziglang==$ZIGLANG_VERSION" "cargo-zigbuild==$CARGO_ZIGBUILD_VERSION"
-        touch "$stamp"
-    fi
+    rust_target aarch64-unknown-linux-gnu
+    venv_install "$ZIGBUILD_VENV" "ziglang==$ZIGLANG_VERSION" "cargo-zigbuild==$CARGO_ZIGBUILD_VERSION"
 }

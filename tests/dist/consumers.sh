@@ -24,8 +24,8 @@ check_loads_tarball_lib() {
 
 train() { # train PROGRAM LABEL
     local out project="dist-$2-$RANDOM$RANDOM"
-    out=$(env -u LD_LIBRARY_PATH HAZY_HUB_HOST="$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID=api \
-        HAZY_CLIENT_SECRET=api-Sup3r-S3cret-0001 "$1" "$project" "$config" 2>&1) \
+    out=$(env -u LD_LIBRARY_PATH HAZY_HUB_HOST="$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID="$HAZY_TEST_CLIENT_ID" \
+        HAZY_CLIENT_SECRET="$HAZY_TEST_CLIENT_SECRET" "$1" "$project" "$config" 2>&1) \
         || { printf '%s\n' "$out"; echo "error: $2 consumer failed" >&2; exit 1; }
     printf '%s\n' "$out" | sed "s/^/  [$2] /"
     grep -Eq 'model id [0-9a-f-]{36}' <<<"$out" || { echo "error: $2 consumer printed no model id" >&2; exit 1; }

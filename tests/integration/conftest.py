@@ -13,21 +13,16 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent / "common")]
 
 import hazy_ctypes as hz  # noqa: E402
+import stackenv  # noqa: E402
+from stackenv import MINIMAL_CONFIG, Sim, config_json  # noqa: E402,F401  (tests import them from here)
 
-REQUIRED_ENV = ("HAZY_TEST_KEYCLOAK_URL", "HAZY_TEST_HUB_URL", "HAZY_TEST_TOKEN_URL", "HAZY_TEST_ISSUER")
-
-# Fixtures of tests/realm/hazy-realm.json.
-SECRETS = {
-    "api": "api-Sup3r-S3cret-0001",
-    "api-short-lived": "short-Sup3r-S3cret-0002",
-    "api-no-train": "notrain-Sup3r-S3cret-0003",
-    "api-no-audience": "noaud-Sup3r-S3cret-0004",
-    "api-no-service-account": "nosa-Sup3r-S3cret-0005",
-}
-USERS = {"analyst": "analyst-Passw0rd!", "disabled-analyst": "disabled-Passw0rd!"}
+# The realm's test principals (tests/realm/hazy-realm.json), as tests/stack/stack.py exports them.
+SECRETS = stackenv.client_secrets()
+USERS = stackenv.user_passwords()
 AUDIENCE = "hazy-hub-backend"
 TRAIN_SCOPES = ("hazy/TrainJob:create", "hazy/TrainJob:read", "hazy/TrainJob:cancel")
 ALL_SCOPES = TRAIN_SCOPES + ("hazy/GenerationJob:create", "hazy/GenerationJob:read",
@@ -36,23 +31,12 @@ SHORT_LIFETIME_S = 5.0  # access.token.lifespan of api-short-lived
 DEFAULT_MARGIN_S = 30.0  # token_refresh_margin_s default
 SIM_LEEWAY_S = 5.0  # hazy-hub-sim's default --leeway-s for exp/nbf
 
-MINIMAL_CONFIG = {
-    "data_schema": {"tables": [{"name": "t", "dtypes": {"a": "int"}}]},
-    "data_input": [{"name": "t", "location": "s3://b/t.csv"}],
-    "model_parameters": {"generator_type": "priv_bayes", "epsilon": 1000.0},
-}
 REALISTIC_CONFIG_PATH = hz.REPO / "examples" / "training-config.json"
 
 
 def pytest_configure(config):
-    missing = [v for v in REQUIRED_ENV if not os.environ.get(v)]
-    if missing:
-        raise pytest.UsageError(
-            f"{', '.join(missing)} not set: these integration tests need a real Keycloak and the Hub "
-            "simulator. Run them with `make test` (or `make build && python3 tests/stack/stack.py run "
-            "--sim-bin target/debug/hazy-hub-sim -- make test-integration`), or directly with\n"
-            "    python3 tests/stack/stack.py run --sim-bin target/debug/hazy-hub-sim -- "
-            "python3 -m pytest tests/integration")
+    stackenv.require(stackenv.ADDRESSES + ("HAZY_TEST_SIM_ADMIN_URL", "HAZY_TEST_CLIENT_SECRET"),
+                     "the integration suite", "test-integration")
 
 
 # ---------------------------------------------------------------- helpers
@@ -71,47 +55,12 @@ def audiences(claims: dict) -> list:
     return [aud] if isinstance(aud, str) else list(aud)
 
 
-def config_json(**overrides) -> str:
-    cfg = json.loads(json.dumps(MINIMAL_CONFIG))
-    cfg.update(overrides)
-    return json.dumps(cfg)
-
-
-class Sim:
-    """The simulator's admin API (/_sim/*, unauthenticated). Never resets: suites share it."""
-
-    def __init__(self, base: str):
-        self.base = base.rstrip("/")
-
-    def _req(self, method, path, body=None):
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=10) as resp:
-                text = resp.read()
-        except urllib.error.HTTPError as e:
-            raise AssertionError(f"{method} {path} -> {e.code}: {e.read()[:500]!r}") from None
-        return json.loads(text) if text else None
-
-    def set_job_duration(self, project_id: str, ms: int):
-        got = self._req("PUT", f"/_sim/projects/{project_id}", {"job_duration_ms": ms})
-        assert got["job_duration_ms"] == ms, got
-
-    def add_fault(self, **spec):
-        return self._req("POST", "/_sim/faults", spec)
-
-    def stats(self, project_id=None) -> dict:
-        q = "" if project_id is None else "?project_id=" + urllib.request.quote(project_id, safe="")
-        return self._req("GET", "/_sim/stats" + q)
-
-
 # ---------------------------------------------------------------- fixtures
 
 
 @pytest.fixture(scope="session")
 def env():
-    return {v: os.environ[v].rstrip("/") for v in REQUIRED_ENV}
+    return {v: stackenv.url(v) for v in stackenv.ADDRESSES}
 
 
 @pytest.fixture(scope="session")
@@ -130,8 +79,8 @@ def token_url(env):
 
 
 @pytest.fixture(scope="session")
-def sim(hub_url):
-    return Sim(hub_url)
+def sim():
+    return Sim()
 
 
 @pytest.fixture

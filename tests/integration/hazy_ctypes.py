@@ -96,6 +96,7 @@ SIGNATURES = {
     "hazy_job_progress": ([c_void_p], c_double),
     "hazy_job_model_id": ([c_void_p], c_char_p),
     "hazy_job_failure_reason": ([c_void_p], c_char_p),
+    "hazy_job_output_location": ([c_void_p], c_char_p),
     "hazy_job_free": ([c_void_p], None),
     "hazy_jobs_list": ([c_void_p, c_char_p, OUT_PTR, OUT_PTR], c_int),
     "hazy_job_list_len": ([c_void_p], c_size_t),
@@ -219,6 +220,7 @@ class Job:
     progress: float
     model_id: Optional[str]
     failure_reason: Optional[str]
+    output_location: Optional[str]
 
     @property
     def state_name(self):
@@ -235,6 +237,7 @@ class Job:
             progress=LIB.hazy_job_progress(p),
             model_id=_s(LIB.hazy_job_model_id(p)),
             failure_reason=_s(LIB.hazy_job_failure_reason(p)),
+            output_location=_s(LIB.hazy_job_output_location(p)),
         )
 
     @staticmethod

@@ -4,6 +4,7 @@ import base64
 import json
 import threading
 import time
+from pathlib import Path
 from ctypes import byref, c_void_p
 
 import pytest
@@ -64,11 +65,23 @@ def test_train_wait_list_models_generate(config, api_client, sim, project):
     assert sim.stats(project)["jobs_total"] == 2
 
 
-def test_generate_with_a_config(api_client, sim, project):
+def test_generate_with_a_config_writes_rows_to_its_output_location(api_client, sim, project, tmp_path):
     sim.set_job_duration(project, 300)
     done = api_client.job_wait(api_client.train(project, config_json()).id, timeout_ms=30000)
-    gen = api_client.generate(project, done.model_id, 0, json.dumps({"num_rows": 10}))
-    assert api_client.job_wait(gen.id, timeout_ms=30000).state == hz.STATE_SUCCEEDED
+    assert done.output_location is None, "a train job writes no rows"
+    location = f"file://{tmp_path}/synthetic/"
+    gen = api_client.generate(project, done.model_id, 0, json.dumps({"num_rows": 10, "output_location": location}))
+    assert gen.output_location == location, "the job echoes the config's output location from the start"
+    finished = api_client.job_wait(gen.id, timeout_ms=30000)
+    assert finished.state == hz.STATE_SUCCEEDED and finished.output_location == location
+    rows = (tmp_path / "synthetic" / "rows.csv").read_text().splitlines()
+    assert rows[0] == "row,model_id" and len(rows) == 1 + 10 and rows[-1] == f"10,{done.model_id}", rows
+
+    # No location in the config: the Hub picks one and says where.
+    default = api_client.job_wait(api_client.generate(project, done.model_id, 3).id, timeout_ms=30000)
+    assert default.output_location.startswith("file:///") and default.id in default.output_location, default
+    rows_file = Path(default.output_location[len("file://"):]) / "rows.csv"
+    assert len(rows_file.read_text().splitlines()) == 1 + 3
     with pytest.raises(hz.HazyError) as info:
         api_client.generate(project, "no-such-model", 10)
     assert info.value.status == hz.NOT_FOUND, info.value
@@ -195,23 +208,17 @@ def test_hub_side_validation_names_the_field(api_client, sim, project):
 # ---------------------------------------------------------------- faults and retries
 
 
-def test_503_twice_then_success_creates_one_job(api_client, sim, project):
-    sim.add_fault(path_prefix=train_path(project), method="POST", kind="status", status=503,
-                  retry_after_s=0, count=2)
+# A dropped connection: the first attempt created the job and lost the answer; the retry
+# carried the same Idempotency-Key, so the simulator returned that job instead of a second one.
+@pytest.mark.parametrize("fault, attempts", [
+    (dict(kind="status", status=503, retry_after_s=0, count=2), 3),
+    (dict(kind="drop", count=1), 2),
+], ids=["503-twice", "dropped-connection"])
+def test_retried_submission_creates_one_job(api_client, sim, project, fault, attempts):
+    sim.add_fault(path_prefix=train_path(project), method="POST", **fault)
     job = api_client.train(project, config_json())
     stats = sim.stats(project)
-    assert stats["requests"][TRAIN_ROUTE] == 3, stats
-    assert stats["jobs_total"] == 1, stats
-    assert [j.id for j in api_client.jobs_list(project)] == [job.id]
-
-
-def test_dropped_connection_is_retried_with_the_same_key(api_client, sim, project):
-    sim.add_fault(path_prefix=train_path(project), method="POST", kind="drop", count=1)
-    job = api_client.train(project, config_json())
-    stats = sim.stats(project)
-    # The first attempt created the job and lost the answer; the retry carried the same
-    # Idempotency-Key, so the simulator returned that job instead of creating a second one.
-    assert stats["requests"][TRAIN_ROUTE] == 2, stats
+    assert stats["requests"][TRAIN_ROUTE] == attempts, stats
     assert stats["jobs_total"] == 1, stats
     assert [j.id for j in api_client.jobs_list(project)] == [job.id]
 

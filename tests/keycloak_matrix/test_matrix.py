@@ -23,7 +23,6 @@ sys.path.insert(0, str(REPO / "tests" / "stack"))
 import hazy_ctypes as hz  # noqa: E402
 from stack import ADMIN_PASSWORD, ADMIN_USER  # noqa: E402  the stack's temporary admin
 
-API_SECRET = "api-Sup3r-S3cret-0001"  # tests/realm/hazy-realm.json
 PROXY_ROUTE = "POST /auth/{*rest}"  # how the simulator's stats name its /auth proxy
 JOB_MS = 1200
 CONFIG = json.dumps({
@@ -32,6 +31,7 @@ CONFIG = json.dumps({
     "model_parameters": {"generator_type": "priv_bayes", "epsilon": 1000.0},
 })
 NEEDED = ("HAZY_TEST_KEYCLOAK_URL", "HAZY_TEST_HUB_URL", "HAZY_TEST_ISSUER", "HAZY_TEST_TOKEN_URL",
+          "HAZY_TEST_CLIENT_ID", "HAZY_TEST_CLIENT_SECRET",
           "HAZY_MATRIX_VERSION", "HAZY_MATRIX_PATH", "HAZY_MATRIX_JDK")
 
 
@@ -85,7 +85,7 @@ def test_train_and_wait_with_auth_url(env):
     urllib.request.urlopen(req, timeout=10).close()
     proxied = sim_stats(hub)["requests"].get(PROXY_ROUTE, 0)
 
-    with hz.Client({"host": hub, "auth_url": kc, "client_id": "api", "client_secret": API_SECRET,
+    with hz.Client({"host": hub, "auth_url": kc, "client_id": env["HAZY_TEST_CLIENT_ID"], "client_secret": env["HAZY_TEST_CLIENT_SECRET"],
                     "poll_interval_ms": "100"}) as c:
         job = c.train(project, CONFIG)
         assert job.project_id == project and job.kind == "train"

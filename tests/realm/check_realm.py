@@ -19,16 +19,28 @@ HAZY = {"hazy/TrainJob:create", "hazy/TrainJob:read", "hazy/TrainJob:cancel", "h
         "hazy/GenerationJob:read", "hazy/GenerationJob:cancel", "hazy/Model:read"}
 BASE_SCOPES = {"profile", "email"}
 AUDIENCE = "hazy-hub-backend"
+
+
+def principal(role, kind=("CLIENT_ID", "CLIENT_SECRET")):
+    """A test principal of the realm, as tests/stack/stack.py exports it from the realm file."""
+    prefix = f"HAZY_TEST_{role}"
+    try:
+        return os.environ[prefix + kind[0]], os.environ[prefix + kind[1]]
+    except KeyError as e:
+        sys.exit(f"{e.args[0]} is not set: run under tests/stack/stack.py")
+
+
+USERNAME = ("USERNAME", "PASSWORD")
 # client_id: (secret, expected hazy scopes, has audience, access token lifespan)
-CLIENTS = {
-    "api": ("api-Sup3r-S3cret-0001", HAZY, True, 300),
-    "api-short-lived": ("short-Sup3r-S3cret-0002", HAZY, True, 5),
-    "api-no-train": ("notrain-Sup3r-S3cret-0003", {"hazy/Model:read"}, True, 300),
-    "api-no-audience": ("noaud-Sup3r-S3cret-0004", HAZY, False, 300),
-}
-NO_SA = ("api-no-service-account", "nosa-Sup3r-S3cret-0005")
-USER, PASSWORD = "analyst", "analyst-Passw0rd!"
-DISABLED_USER, DISABLED_PASSWORD = "disabled-analyst", "disabled-Passw0rd!"
+CLIENTS = {client: (secret, scopes, audience, lifespan) for (client, secret), scopes, audience, lifespan in (
+    (principal(""), HAZY, True, 300),
+    (principal("SHORT_LIVED_"), HAZY, True, 5),
+    (principal("NO_TRAIN_"), {"hazy/Model:read"}, True, 300),
+    (principal("NO_AUDIENCE_"), HAZY, False, 300),
+)}
+NO_SA = principal("NO_SERVICE_ACCOUNT_")
+USER, PASSWORD = principal("", USERNAME)
+DISABLED_USER, DISABLED_PASSWORD = principal("DISABLED_", USERNAME)
 
 failures = []
 

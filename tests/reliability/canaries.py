@@ -262,7 +262,7 @@ def forms(canary, client_id):
     return out + prefixes
 
 
-# The realm's password "analyst-Passw0rd!" starts with its user name, which messages name on
+# The realm's password of `analyst` starts with its user name, which messages name on
 # purpose: its 6-character prefixes would match the user name, so only its full forms count.
 PREFIX_EXEMPT = {"password_analyst"}
 

@@ -12,7 +12,6 @@ only that case's requests and jobs.
 import argparse
 import random
 import time
-import traceback
 import urllib.parse
 
 import rel
@@ -271,23 +270,9 @@ def main():
     ap.add_argument("--submissions", type=int, default=1000)
     ap.add_argument("--seed", type=int)
     args = ap.parse_args()
-    passed = failed = 0
-    for name, fn in CASES.items():
-        if args.k and args.k not in name:
-            continue
-        t = time.monotonic()
-        try:
-            if name == "submissions_under_drops":
-                fn(args.submissions, seed=args.seed)
-            else:
-                fn()
-            passed += 1
-            print(f"ok   {name} ({time.monotonic() - t:.1f} s)", flush=True)
-        except Exception:  # noqa: BLE001  (report and go on: one summary for all)
-            failed += 1
-            print(f"FAIL {name} ({time.monotonic() - t:.1f} s)\n{traceback.format_exc()}", flush=True)
-    print(f"faults: {passed} passed, {failed} failed")
-    raise SystemExit(1 if failed or not passed else 0)
+    cases = {name: fn for name, fn in CASES.items() if not args.k or args.k in name}
+    rel.run_cases("faults", cases, lambda name, fn: fn(args.submissions, seed=args.seed)
+                  if name == "submissions_under_drops" else fn())
 
 
 if __name__ == "__main__":

@@ -4,16 +4,16 @@ API, and submissions that report their idempotency key instead of raising.
 Everything goes through build/lib/libhazy.so via tests/integration/hazy_ctypes.py; nothing here
 talks to the Hub API itself.
 """
-import json
 import os
 import sys
 import time
-import urllib.request
+import traceback
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tests" / "integration"))
+sys.path[:0] = [str(REPO / "tests" / "integration"), str(REPO / "tests" / "common")]
 import hazy_ctypes as hz  # noqa: E402  (the integration suite's wrapper: one binding, not two)
+import stackenv  # noqa: E402
 
 LIB = hz.LIB
 
@@ -21,15 +21,31 @@ HUB = os.environ["HAZY_TEST_HUB_URL"].rstrip("/")
 TOKEN_URL = os.environ["HAZY_TEST_TOKEN_URL"]
 KEYCLOAK = os.environ["HAZY_TEST_KEYCLOAK_URL"].rstrip("/")
 
-# Clients of tests/realm/hazy-realm.json.
-API = ("api", "api-Sup3r-S3cret-0001")
-SHORT_LIVED = ("api-short-lived", "short-Sup3r-S3cret-0002")  # 5-second access tokens
-NO_TRAIN = ("api-no-train", "notrain-Sup3r-S3cret-0003")
-USER = ("analyst", "analyst-Passw0rd!")
+# The realm's test principals, as tests/stack/stack.py exports them.
+API = stackenv.client()
+SHORT_LIVED = stackenv.client("SHORT_LIVED")  # 5-second access tokens
+NO_TRAIN = stackenv.client("NO_TRAIN")
+USER = stackenv.user()
 
-CONFIG = json.dumps({"data_schema": {"tables": [{"name": "t", "dtypes": {"a": "int"}}]},
-                     "data_input": [{"name": "t", "location": "s3://bucket/t.csv"}],
-                     "model_parameters": {"generator_type": "priv_bayes", "epsilon": 1000.0}})
+CONFIG = stackenv.config_json()
+SIM = stackenv.Sim()
+
+
+def run_cases(suite, cases, run=lambda name, fn: fn()):
+    """Runs every case, reporting each and going on after a failure; then one summary line
+    (`SUITE: N passed, N failed`) and the exit status: 1 if any failed or none ran."""
+    passed = failed = 0
+    for name, fn in cases.items():
+        t = time.monotonic()
+        try:
+            run(name, fn)
+            passed += 1
+            print(f"ok   {name} ({time.monotonic() - t:.1f} s)", flush=True)
+        except Exception:  # noqa: BLE001  (report and go on: one summary for all)
+            failed += 1
+            print(f"FAIL {name} ({time.monotonic() - t:.1f} s)\n{traceback.format_exc()}", flush=True)
+    print(f"{suite}: {passed} passed, {failed} failed")
+    raise SystemExit(1 if failed or not passed else 0)
 
 
 def unique(prefix):
@@ -80,29 +96,20 @@ def status_of(fn, *args):
 
 # -- the simulator's admin API (hub-sim/README.md)
 
-def sim(method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(HUB + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as r:
-        raw = r.read()
-        return json.loads(raw) if raw else None
-
-
 def fault(path_prefix, kind, method=None, **kw):
-    return sim("POST", "/_sim/faults", dict(path_prefix=path_prefix, kind=kind, method=method, **kw))
+    return SIM.add_fault(path_prefix=path_prefix, kind=kind, method=method, **kw)
 
 
 def faults_on(prefix):
-    return [f for f in sim("GET", "/_sim/faults")["items"] if f["path_prefix"].startswith(prefix)]
+    return [f for f in SIM.faults() if f["path_prefix"].startswith(prefix)]
 
 
 def stats(project):
-    return sim("GET", f"/_sim/stats?project_id={project}")
+    return SIM.stats(project)
 
 
 def job_duration(project, ms):
-    sim("PUT", f"/_sim/projects/{project}", {"job_duration_ms": ms})
+    SIM.set_job_duration(project, ms)
 
 
 def train_path(project):

@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
 import rel
 from rel import hz
@@ -99,11 +98,15 @@ def case_crash_then_rerun_with_the_same_key():
     orphan = jobs_on_hub(project)
     expect(len(orphan) == 1, f"after the crash the Hub has jobs {orphan}")
     again = finish(spawn(project, key=key))
+    expect_the_orphan(project, orphan, again, f"crash: first process killed after the Hub made job {orphan[0]}; "
+                      f"the rerun with key {key!r}")
+
+
+def expect_the_orphan(project, orphan, again, story):
+    """The rerun got the job the first process left behind, and the Hub has no other."""
     jobs = jobs_on_hub(project)
-    print(f"  crash: first process killed after the Hub made job {orphan[0]}; the rerun with key "
-          f"{key!r} got {again['job']}; the Hub has {len(jobs)} job(s)")
-    expect(again["status"] == "OK", f"the rerun failed: {again}")
-    expect(again["job"] == orphan[0], f"the rerun got job {again['job']}, the first process made {orphan[0]}")
+    print(f"  {story} got {again['job']}; the Hub has {len(jobs)} job(s)")
+    expect(again["status"] == "OK" and again["job"] == orphan[0], f"the rerun got {again}, not job {orphan[0]}")
     expect(rel.stats(project)["jobs_total"] == 1 and jobs == orphan, f"the Hub has jobs {jobs}")
 
 
@@ -120,11 +123,8 @@ def case_lost_answer_then_rerun_with_the_key_from_the_error():
         orphan = jobs_on_hub(project)
         expect(len(orphan) == 1, f"after the dropped attempts the Hub has jobs {orphan}")
         again = finish(spawn(project, key=key))
-    jobs = jobs_on_hub(project)
-    print(f"  lost answer: first process got NETWORK with key {key}, the Hub had made {orphan[0]}; "
-          f"a new process with that key got {again['job']}; the Hub has {len(jobs)} job(s)")
-    expect(again["status"] == "OK" and again["job"] == orphan[0], f"the rerun got {again}, not job {orphan[0]}")
-    expect(rel.stats(project)["jobs_total"] == 1 and jobs == orphan, f"the Hub has jobs {jobs}")
+    expect_the_orphan(project, orphan, again, f"lost answer: first process got NETWORK with key {key}, the Hub "
+                      f"had made {orphan[0]}; a new process with that key")
 
 
 def case_control_a_rerun_without_the_key_trains_twice():
@@ -147,18 +147,7 @@ def main():
         # --no-key: a fresh key per process, as plain hazy_train gives.
         key = None if key == "-" or "--no-key" in sys.argv else key
         raise SystemExit(child(project, key, None if state == "-" else state, int(timeout_ms)))
-    passed = failed = 0
-    for name, fn in CASES.items():
-        t = time.monotonic()
-        try:
-            fn()
-            passed += 1
-            print(f"ok   {name} ({time.monotonic() - t:.1f} s)", flush=True)
-        except Exception:  # noqa: BLE001  (report and go on: one summary for all)
-            failed += 1
-            print(f"FAIL {name} ({time.monotonic() - t:.1f} s)\n{traceback.format_exc()}", flush=True)
-    print(f"restart: {passed} passed, {failed} failed")
-    raise SystemExit(1 if failed or not passed else 0)
+    rel.run_cases("restart", CASES)
 
 
 if __name__ == "__main__":

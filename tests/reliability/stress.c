@@ -81,7 +81,7 @@ static hazy_client_t *new_client(void) {
     hazy_error_t *err = NULL;
     const char *settings[][2] = {
         {"host", env("HAZY_TEST_HUB_URL")},     {"token_url", env("HAZY_TEST_TOKEN_URL")},
-        {"client_id", "api"},                   {"client_secret", "api-Sup3r-S3cret-0001"},
+        {"client_id", env("HAZY_TEST_CLIENT_ID")}, {"client_secret", env("HAZY_TEST_CLIENT_SECRET")},
     };
     for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++)
         if (hazy_options_set(o, settings[i][0], settings[i][1], &err) != HAZY_STATUS_OK) die("option", err);

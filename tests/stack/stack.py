@@ -295,7 +295,7 @@ def stop_group(proc, name):
 # An empty role gives the plain names (HAZY_TEST_CLIENT_ID, HAZY_TEST_USERNAME).
 REALM_CLIENTS = {
     "": "api",                                     # service account: train, read, audience
-    "SHORT_LIVED_": "api-short-lived",             # 60 s tokens, for refresh and expiry
+    "SHORT_LIVED_": "api-short-lived",             # 5 s tokens, for refresh and expiry
     "NO_TRAIN_": "api-no-train",                   # lacks the hub:train scope: FORBIDDEN
     "NO_AUDIENCE_": "api-no-audience",             # tokens without the Hub's audience
     "NO_SERVICE_ACCOUNT_": "api-no-service-account",  # password grant only

@@ -30,7 +30,6 @@ from fixture import Site  # noqa: E402
 HERE = Path(__file__).resolve().parent
 CLIENT = HERE / "client.py"
 CASE_TIMEOUT_S = 120
-API_SECRET = "api-Sup3r-S3cret-0001"  # tests/realm/hazy-realm.json
 INSECURE_WARNING = "libhazy: WARNING: TLS certificate verification is DISABLED"
 PROXY_VARS = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
 TOKEN_PATH = "/realms/hazy/protocol/openid-connect/token"
@@ -84,7 +83,7 @@ class Suite:
     def run_client(self, case: str, settings: dict, steps, env=None) -> dict:
         """Runs one client; returns its JSON result plus "stderr". Requests carry the case's
         User-Agent, so that nginx's access logs say which case they came from."""
-        spec = {"settings": {"client_id": "api", "client_secret": API_SECRET, "poll_interval_ms": "100",
+        spec = {"settings": {"client_id": os.environ["HAZY_TEST_CLIENT_ID"], "client_secret": os.environ["HAZY_TEST_CLIENT_SECRET"], "poll_interval_ms": "100",
                              "retry_base_delay_ms": "50", "user_agent": self.agent(case), **settings},
                 "steps": steps, "project": self.project}
         done = subprocess.run([sys.executable, str(CLIENT), json.dumps(spec)], capture_output=True, text=True,

@@ -447,6 +447,9 @@ class Job {
     const std::string &model_id() const noexcept { return model_id_; }
     /// The Hub's reason for a failed job; empty otherwise.
     const std::string &failure_reason() const noexcept { return failure_reason_; }
+    /// A generation job's output location (where the Hub writes the rows: the generation
+    /// config's "output_location", or the Hub's own place); empty otherwise.
+    const std::string &output_location() const noexcept { return output_location_; }
     /// True once the job succeeded, failed or was cancelled.
     bool finished() const noexcept {
         return state_ == State::Succeeded || state_ == State::Failed ||
@@ -500,7 +503,7 @@ class Job {
 
     Job(std::shared_ptr<hazy_client_t> client, const hazy_job_t *job)
         : client_(std::move(client)), id_(), project_id_(), kind_(), state_(State::Unknown),
-          progress_(0.0), model_id_(), failure_reason_() {
+          progress_(0.0), model_id_(), failure_reason_(), output_location_() {
         assign(job);
     }
 
@@ -512,6 +515,7 @@ class Job {
         progress_ = hazy_job_progress(job);
         model_id_ = detail::str(hazy_job_model_id(job));
         failure_reason_ = detail::str(hazy_job_failure_reason(job));
+        output_location_ = detail::str(hazy_job_output_location(job));
     }
 
     hazy_client_t *client() const {
@@ -532,6 +536,7 @@ class Job {
     double progress_;
     std::string model_id_;
     std::string failure_reason_;
+    std::string output_location_;
 };
 
 namespace detail {

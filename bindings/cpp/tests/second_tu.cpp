@@ -2,6 +2,7 @@
 #include "second_tu.hpp"
 
 #include "hazy.hpp"
+#include "support.hpp"
 
 namespace second_tu {
 
@@ -13,7 +14,7 @@ hazy::Client make_client(const std::string &host) {
     hazy::Options options;
     options.host(host).poll_interval(std::chrono::milliseconds(50));
     hazy::Client client(options);
-    client.authenticate(hazy::ClientCredentials("api", "api-Sup3r-S3cret-0001"));
+    client.authenticate(hazy::ClientCredentials(support::kApiId, support::kApiSecret));
     return client;
 }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <random>
@@ -15,20 +16,35 @@
 
 namespace support {
 
-const char *const kApiId = "api";
-const char *const kApiSecret = "api-Sup3r-S3cret-0001";
-const char *const kShortLivedId = "api-short-lived";
-const char *const kShortLivedSecret = "short-Sup3r-S3cret-0002";
-const char *const kNoTrainId = "api-no-train";
-const char *const kNoTrainSecret = "notrain-Sup3r-S3cret-0003";
-const char *const kNoAudienceId = "api-no-audience";
-const char *const kNoAudienceSecret = "noaud-Sup3r-S3cret-0004";
-const char *const kNoServiceAccountId = "api-no-service-account";
-const char *const kNoServiceAccountSecret = "nosa-Sup3r-S3cret-0005";
-const char *const kAnalyst = "analyst";
-const char *const kAnalystPassword = "analyst-Passw0rd!";
-const char *const kDisabledAnalyst = "disabled-analyst";
-const char *const kDisabledPassword = "disabled-Passw0rd!";
+namespace {
+// The realm's test principals come from the HAZY_TEST_* variables that tests/stack/stack.py
+// exports from tests/realm/hazy-realm.json, so no secret is repeated here. They are read while
+// the program starts, before GoogleTest runs: without the stack there is nothing to test.
+const char *required(const char *name) {
+    const char *value = std::getenv(name);
+    if (value == nullptr || *value == '\0') {
+        std::fprintf(stderr, "%s is not set: run the tests under tests/stack/stack.py "
+                             "(bash bindings/cpp/run-tests.sh does)\n", name);
+        std::exit(2);
+    }
+    return value;
+}
+}  // namespace
+
+const char *const kApiId = required("HAZY_TEST_CLIENT_ID");
+const char *const kApiSecret = required("HAZY_TEST_CLIENT_SECRET");
+const char *const kShortLivedId = required("HAZY_TEST_SHORT_LIVED_CLIENT_ID");
+const char *const kShortLivedSecret = required("HAZY_TEST_SHORT_LIVED_CLIENT_SECRET");
+const char *const kNoTrainId = required("HAZY_TEST_NO_TRAIN_CLIENT_ID");
+const char *const kNoTrainSecret = required("HAZY_TEST_NO_TRAIN_CLIENT_SECRET");
+const char *const kNoAudienceId = required("HAZY_TEST_NO_AUDIENCE_CLIENT_ID");
+const char *const kNoAudienceSecret = required("HAZY_TEST_NO_AUDIENCE_CLIENT_SECRET");
+const char *const kNoServiceAccountId = required("HAZY_TEST_NO_SERVICE_ACCOUNT_CLIENT_ID");
+const char *const kNoServiceAccountSecret = required("HAZY_TEST_NO_SERVICE_ACCOUNT_CLIENT_SECRET");
+const char *const kAnalyst = required("HAZY_TEST_USERNAME");
+const char *const kAnalystPassword = required("HAZY_TEST_PASSWORD");
+const char *const kDisabledAnalyst = required("HAZY_TEST_DISABLED_USERNAME");
+const char *const kDisabledPassword = required("HAZY_TEST_DISABLED_PASSWORD");
 
 const char *const kMinimalConfig =
     R"({"data_schema":{"tables":[{"name":"t","dtypes":{"a":"int"}}]},)"

@@ -96,19 +96,6 @@ TEST(Errors, Hub5xxAfterRetriesIsServer) {
     EXPECT_EQ(e.http_status(), 503);
 }
 
-TEST(Errors, TransientHub5xxIsRetriedAway) {
-    const std::string project = support::unique_project("503once");
-    support::add_fault(R"({"path_prefix":"/api/v1/projects/)" + project +
-                       R"(/","method":"POST","kind":"status","status":503,"retry_after_s":0,"count":1})");
-    hazy::Options options = support::options();
-    options.set("retry_base_delay_ms", 10);
-    hazy::Client client(options);
-    client.authenticate(hazy::ClientCredentials(support::kApiId, support::kApiSecret));
-    const hazy::Job job = client.train(project, support::kMinimalConfig);
-    EXPECT_FALSE(job.id().empty());
-    EXPECT_EQ(support::json_number(support::stats(project), "jobs_total"), 1);
-}
-
 TEST(Errors, NonJsonTokenResponseIsProtocol) {
     support::FakeServer server(
         "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 13\r\n"

@@ -121,8 +121,10 @@ TEST(Jobs, GenerateFromATrainedModel) {
     rows.wait(kGenerous);
     EXPECT_EQ(rows.state(), hazy::State::Succeeded);
 
-    hazy::Job configured =
-        client.generate(project, train.model_id(), 0, R"({"output":"s3://b/out.csv"})");
+    EXPECT_EQ(train.output_location(), "");  // a train job writes no rows
+    hazy::Job configured = client.generate(
+        project, train.model_id(), 0, R"({"num_rows":5,"output_location":"s3://b/out/"})");
+    EXPECT_EQ(configured.output_location(), "s3://b/out/");
     configured.wait(kGenerous);
     EXPECT_EQ(configured.state(), hazy::State::Succeeded);
     EXPECT_EQ(client.jobs(project).size(), 3u);

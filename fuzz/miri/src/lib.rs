@@ -198,6 +198,7 @@ mod tests {
                 model_id: None,
                 failure_reason: Some("out of memory".to_owned()),
                 num_rows: None,
+                output_location: Some("file:///out/".to_owned()),
                 created_at: None,
                 updated_at: None,
             };
@@ -208,6 +209,7 @@ mod tests {
             assert_eq!(hazy_job_state(job), JobState::Failed);
             assert_eq!(hazy_job_progress(job), 0.5);
             assert!(hazy_job_model_id(job).is_null());
+            assert_eq!(text(hazy_job_output_location(job)), Some("file:///out/"));
             // Two borrows of the same field at once, as a C caller may hold them.
             let (a, b) = (hazy_job_failure_reason(job), hazy_job_failure_reason(job));
             assert_eq!((text(a), text(b)), (Some("out of memory"), Some("out of memory")));

@@ -99,7 +99,7 @@ req = urllib.request.Request(sys.argv[1], data=b'{"job_duration_ms": 500}', meth
 urllib.request.urlopen(req, timeout=10).read()
 PY
 
-export HAZY_HUB_HOST="$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID=api HAZY_CLIENT_SECRET=api-Sup3r-S3cret-0001
+export HAZY_HUB_HOST="$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID="$HAZY_TEST_CLIENT_ID" HAZY_CLIENT_SECRET="$HAZY_TEST_CLIENT_SECRET"
 export HAZY_POLL_INTERVAL_MS=100
 for bin in "${binaries[@]}"; do
     echo "--- $(basename "$bin") $project"

@@ -183,15 +183,7 @@ public final class HazyClient implements AutoCloseable {
         Args.text(projectId, "projectId");
         Args.text(configJson, "configJson");
         Args.text(key, "idempotencyKey");
-        Pointer c = handle.acquire();
-        try {
-            PointerByReference out = new PointerByReference();
-            PointerByReference err = new PointerByReference();
-            checkSubmission(lib, lib.hazy_train_with_key(c, projectId, configJson, key, out, err), err);
-            return takeJob(out.getValue());
-        } finally {
-            handle.release();
-        }
+        return job(true, (c, out, err) -> lib.hazy_train_with_key(c, projectId, configJson, key, out, err));
     }
 
     /** Submits a generation job of {@code numRows} rows from trained model {@code modelId}. */
@@ -230,16 +222,8 @@ public final class HazyClient implements AutoCloseable {
         Args.text(modelId, "modelId");
         Args.text(configJson, "configJson");
         Args.text(key, "idempotencyKey");
-        Pointer c = handle.acquire();
-        try {
-            PointerByReference out = new PointerByReference();
-            PointerByReference err = new PointerByReference();
-            checkSubmission(lib, lib.hazy_generate_with_key(c, projectId, modelId, numRows, configJson, key, out, err),
-                    err);
-            return takeJob(out.getValue());
-        } finally {
-            handle.release();
-        }
+        return job(true,
+                (c, out, err) -> lib.hazy_generate_with_key(c, projectId, modelId, numRows, configJson, key, out, err));
     }
 
     /**
@@ -249,25 +233,35 @@ public final class HazyClient implements AutoCloseable {
      */
     public Job getJob(String jobId) {
         Args.text(jobId, "jobId");
-        Pointer c = handle.acquire();
-        try {
-            PointerByReference out = new PointerByReference();
-            PointerByReference err = new PointerByReference();
-            check(lib, lib.hazy_job_get(c, jobId, out, err), err);
-            return takeJob(out.getValue());
-        } finally {
-            handle.release();
-        }
+        return job(false, (c, out, err) -> lib.hazy_job_get(c, jobId, out, err));
     }
 
     /** Cancels job {@code jobId} (idempotent) and returns its resulting state. */
     public Job cancelJob(String jobId) {
         Args.text(jobId, "jobId");
+        return job(false, (c, out, err) -> lib.hazy_job_cancel(c, jobId, out, err));
+    }
+
+    /** One native call that writes a job snapshot to {@code out}. */
+    private interface JobCall {
+        int call(Pointer client, PointerByReference out, PointerByReference err);
+    }
+
+    /**
+     * Runs {@code call} while holding a reference to the native client and takes the snapshot
+     * it wrote. A submission's error carries the Idempotency-Key it used.
+     */
+    private Job job(boolean submission, JobCall call) {
         Pointer c = handle.acquire();
         try {
             PointerByReference out = new PointerByReference();
             PointerByReference err = new PointerByReference();
-            check(lib, lib.hazy_job_cancel(c, jobId, out, err), err);
+            int status = call.call(c, out, err);
+            if (submission) {
+                checkSubmission(lib, status, err);
+            } else {
+                check(lib, status, err);
+            }
             return takeJob(out.getValue());
         } finally {
             handle.release();

@@ -123,6 +123,8 @@ interface HazyNative extends Library {
 
     String hazy_job_failure_reason(Pointer job);
 
+    String hazy_job_output_location(Pointer job);
+
     void hazy_job_free(Pointer job);
 
     // lists

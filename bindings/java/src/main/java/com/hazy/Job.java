@@ -17,9 +17,10 @@ public final class Job {
     private final double progress;
     private final String modelId;
     private final String failureReason;
+    private final String outputLocation;
 
     private Job(HazyClient client, String id, String projectId, String kind, JobState state, double progress,
-            String modelId, String failureReason) {
+            String modelId, String failureReason, String outputLocation) {
         this.client = client;
         this.id = id;
         this.projectId = projectId;
@@ -28,13 +29,14 @@ public final class Job {
         this.progress = progress;
         this.modelId = modelId;
         this.failureReason = failureReason;
+        this.outputLocation = outputLocation;
     }
 
     /** Copies a native {@code hazy_job_t} (borrowed: the caller frees it). */
     static Job fromNative(HazyNative lib, HazyClient client, Pointer job) {
         return new Job(client, lib.hazy_job_id(job), lib.hazy_job_project_id(job), lib.hazy_job_kind(job),
                 JobState.fromCode(lib.hazy_job_state(job)), lib.hazy_job_progress(job), lib.hazy_job_model_id(job),
-                lib.hazy_job_failure_reason(job));
+                lib.hazy_job_failure_reason(job), lib.hazy_job_output_location(job));
     }
 
     /** The job's id. */
@@ -73,6 +75,14 @@ public final class Job {
     /** For a failed job, the Hub's reason; otherwise null. */
     public String failureReason() {
         return failureReason;
+    }
+
+    /**
+     * For a generation job, where the Hub writes the generated rows: the generation config's
+     * {@code output_location}, or the Hub's own place when the config names none; otherwise null.
+     */
+    public String outputLocation() {
+        return outputLocation;
     }
 
     /** Whether the job had finished (succeeded, failed or cancelled) when this snapshot was taken. */
@@ -147,6 +157,9 @@ public final class Job {
         }
         if (failureReason != null) {
             sb.append(", failure=").append(failureReason);
+        }
+        if (outputLocation != null) {
+            sb.append(", output=").append(outputLocation);
         }
         return sb.append(']').toString();
     }

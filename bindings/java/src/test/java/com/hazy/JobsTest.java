@@ -95,8 +95,11 @@ class JobsTest {
         Job genDone = gen.await(Duration.ofSeconds(60));
         assertEquals(JobState.SUCCEEDED, genDone.state());
         assertEquals(model.id(), genDone.modelId(), "a generation job names its source model");
-        Job gen2 = client.generate(project, model.id(), 0, "{\"num_rows\": 5}").await();
+        Job gen2 = client.generate(project, model.id(), 0,
+                "{\"num_rows\": 5, \"output_location\": \"s3://b/out/\"}").await();
         assertEquals(JobState.SUCCEEDED, gen2.state());
+        assertEquals("s3://b/out/", gen2.outputLocation(), "where the rows went");
+        assertNull(submitted.outputLocation(), "a train job writes no rows");
 
         List<Job> all = client.listJobs(project);
         assertEquals(3, all.size());
@@ -126,9 +129,7 @@ class JobsTest {
 
     @Test
     void cancelAJobOnTheHub() throws Exception {
-        String project = TestSupport.project();
-        TestSupport.jobDuration(project, 60000);
-        Job job = client.train(project, TestSupport.CONFIG);
+        Job job = TestSupport.train(client, 60000, TestSupport.CONFIG);
         Job cancelled = job.cancel();
         assertEquals(JobState.CANCELLED, cancelled.state());
         assertEquals(JobState.CANCELLED, job.refresh().state());
@@ -139,9 +140,7 @@ class JobsTest {
 
     @Test
     void cancelFromAnotherThreadEndsTheWait() throws Exception {
-        String project = TestSupport.project();
-        TestSupport.jobDuration(project, 60000);
-        final Job job = client.train(project, TestSupport.CONFIG);
+        final Job job = TestSupport.train(client, 60000, TestSupport.CONFIG);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<Throwable> waiter = pool.submit(() -> {
@@ -163,9 +162,7 @@ class JobsTest {
 
     @Test
     void waitTimeoutIsTimeoutAndTheJobGoesOn() throws Exception {
-        String project = TestSupport.project();
-        TestSupport.jobDuration(project, 60000);
-        Job job = client.train(project, TestSupport.CONFIG);
+        Job job = TestSupport.train(client, 60000, TestSupport.CONFIG);
         long start = System.nanoTime();
         HazyTimeoutException e = assertThrows(HazyTimeoutException.class, () -> job.await(Duration.ofMillis(700)));
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -185,9 +182,7 @@ class JobsTest {
 
     @Test
     void cancellationTokenEndsAWaitFromAnotherThread() throws Exception {
-        String project = TestSupport.project();
-        TestSupport.jobDuration(project, 60000);
-        final Job job = client.train(project, TestSupport.CONFIG);
+        final Job job = TestSupport.train(client, 60000, TestSupport.CONFIG);
         final CancellationToken token = new CancellationToken();
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
@@ -217,9 +212,7 @@ class JobsTest {
 
     @Test
     void interruptEndsAWaitAndKeepsTheFlag() throws Exception {
-        String project = TestSupport.project();
-        TestSupport.jobDuration(project, 60000);
-        final Job job = client.train(project, TestSupport.CONFIG);
+        final Job job = TestSupport.train(client, 60000, TestSupport.CONFIG);
         final Thread waiter = Thread.currentThread();
         Thread interrupter = new Thread(() -> {
             try {
@@ -243,9 +236,8 @@ class JobsTest {
 
     @Test
     void failingJobIsJobFailedWithTheReason() throws Exception {
-        String project = TestSupport.project();
-        TestSupport.jobDuration(project, 300);
-        Job job = client.train(project, TestSupport.FAILING_CONFIG);
+        Job job = TestSupport.train(client, 300, TestSupport.FAILING_CONFIG);
+        String project = job.projectId();
         JobFailedException e = assertThrows(JobFailedException.class, () -> job.await(Duration.ofSeconds(60)));
         assertEquals(Status.JOB_FAILED, e.status());
         Job failed = job.refresh();

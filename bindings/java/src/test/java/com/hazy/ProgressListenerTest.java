@@ -29,9 +29,7 @@ class ProgressListenerTest {
     }
 
     private static Job longJob() throws Exception {
-        String project = TestSupport.project();
-        TestSupport.jobDuration(project, 60000);
-        return client.train(project, TestSupport.CONFIG);
+        return TestSupport.train(client, 60000, TestSupport.CONFIG);
     }
 
     @Test
@@ -67,9 +65,8 @@ class ProgressListenerTest {
 
     @Test
     void theListenerMayCallTheClient() throws Exception {
-        String project = TestSupport.project();
-        TestSupport.jobDuration(project, 800);
-        Job job = client.train(project, TestSupport.CONFIG);
+        Job job = TestSupport.train(client, 800, TestSupport.CONFIG);
+        String project = job.projectId();
         final AtomicInteger nested = new AtomicInteger();
         Job done = job.await(Duration.ofSeconds(30), j -> {
             assertEquals(j.id(), j.refresh().id());

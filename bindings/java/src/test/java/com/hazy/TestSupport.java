@@ -28,20 +28,22 @@ final class TestSupport {
     private TestSupport() {
     }
 
-    static final String API_ID = "api";
-    static final String API_SECRET = "api-Sup3r-S3cret-0001";
-    static final String SHORT_ID = "api-short-lived";
-    static final String SHORT_SECRET = "short-Sup3r-S3cret-0002";
-    static final String NOTRAIN_ID = "api-no-train";
-    static final String NOTRAIN_SECRET = "notrain-Sup3r-S3cret-0003";
-    static final String NOAUD_ID = "api-no-audience";
-    static final String NOAUD_SECRET = "noaud-Sup3r-S3cret-0004";
-    static final String NOSA_ID = "api-no-service-account";
-    static final String NOSA_SECRET = "nosa-Sup3r-S3cret-0005";
-    static final String ANALYST = "analyst";
-    static final String ANALYST_PASSWORD = "analyst-Passw0rd!";
-    static final String DISABLED = "disabled-analyst";
-    static final String DISABLED_PASSWORD = "disabled-Passw0rd!";
+    // The realm's test principals (tests/realm/hazy-realm.json), from the HAZY_TEST_* variables
+    // that tests/stack/stack.py exports: no secret is repeated here.
+    static final String API_ID = env("HAZY_TEST_CLIENT_ID");
+    static final String API_SECRET = env("HAZY_TEST_CLIENT_SECRET");
+    static final String SHORT_ID = env("HAZY_TEST_SHORT_LIVED_CLIENT_ID");
+    static final String SHORT_SECRET = env("HAZY_TEST_SHORT_LIVED_CLIENT_SECRET");
+    static final String NOTRAIN_ID = env("HAZY_TEST_NO_TRAIN_CLIENT_ID");
+    static final String NOTRAIN_SECRET = env("HAZY_TEST_NO_TRAIN_CLIENT_SECRET");
+    static final String NOAUD_ID = env("HAZY_TEST_NO_AUDIENCE_CLIENT_ID");
+    static final String NOAUD_SECRET = env("HAZY_TEST_NO_AUDIENCE_CLIENT_SECRET");
+    static final String NOSA_ID = env("HAZY_TEST_NO_SERVICE_ACCOUNT_CLIENT_ID");
+    static final String NOSA_SECRET = env("HAZY_TEST_NO_SERVICE_ACCOUNT_CLIENT_SECRET");
+    static final String ANALYST = env("HAZY_TEST_USERNAME");
+    static final String ANALYST_PASSWORD = env("HAZY_TEST_PASSWORD");
+    static final String DISABLED = env("HAZY_TEST_DISABLED_USERNAME");
+    static final String DISABLED_PASSWORD = env("HAZY_TEST_DISABLED_PASSWORD");
 
     static final String CONFIG = "{\"data_schema\":{\"tables\":[{\"name\":\"t\",\"dtypes\":{\"a\":\"int\"}}]},"
             + "\"data_input\":[{\"name\":\"t\",\"location\":\"s3://b/t.csv\"}],"
@@ -71,6 +73,13 @@ final class TestSupport {
 
     static String tokenUrl() {
         return env("HAZY_TEST_TOKEN_URL");
+    }
+
+    /** Submits {@code config} in a fresh project whose jobs take {@code jobMs} on the simulator. */
+    static Job train(HazyClient client, long jobMs, String config) {
+        String project = project();
+        jobDuration(project, jobMs);
+        return client.train(project, config);
     }
 
     /** A fresh project id, so that tests sharing one simulator never see each other's jobs. */
