@@ -405,6 +405,26 @@ mod tests {
     }
 
     #[test]
+    fn private_key_jwt_and_tls_client_auth_need_no_secret_but_their_key() {
+        let mut c = Config::default();
+        c.set("client_id", "api-jwt").unwrap();
+        c.set("client_auth", "private_key_jwt").unwrap();
+        assert!(matches!(
+            c.configured_credentials(),
+            Some(Credentials::ClientCredentials { client_secret: None, .. })
+        ));
+        let e = c.assertion_key().unwrap_err();
+        assert!(e.message().contains("client_private_key"), "{e}");
+        c.set("client_auth", "tls_client_auth").unwrap();
+        assert!(c.configured_credentials().is_some());
+        assert!(c.assertion_key().unwrap().is_none());
+        c.set("client_private_key", "/k.pem").unwrap();
+        let e = c.assertion_key().unwrap_err();
+        assert!(e.message().contains("set client_auth to private_key_jwt"), "{e}");
+        assert!(c.set("client_auth", "jwt-bearer").unwrap_err().message().contains("private_key_jwt"));
+    }
+
+    #[test]
     fn configured_credentials_pick_the_grant() {
         let mut c = Config::default();
         assert!(c.configured_credentials().is_none());

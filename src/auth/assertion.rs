@@ -328,8 +328,11 @@ mod tests {
         ] {
             let e = AssertionKey::load(&path, alg, None).unwrap_err();
             assert_eq!(e.status(), crate::Status::InvalidArgument, "{e}");
-            assert!(e.message().contains(fragment) && e.message().contains(&path) || alg.is_some(), "{e}");
             assert!(e.message().contains(fragment), "{e}");
+            // An unknown algorithm name is refused before the key is looked at.
+            if alg != Some("HS256") {
+                assert!(e.message().contains(&path), "{e}");
+            }
             assert!(!e.message().contains(canary), "{e}");
         }
         let key = AssertionKey::load(&ec, None, None).unwrap();

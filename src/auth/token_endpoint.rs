@@ -363,6 +363,37 @@ mod tests {
     }
 
     #[test]
+    fn key_and_certificate_authentication_send_no_secret() {
+        let c = Credentials::ClientCredentials { client_id: "api-jwt".into(), client_secret: Some("unused-s3cret".to_owned().into()) };
+        let assertion: SecretString = "eyJh.eyJp.c2ln".to_owned().into();
+        let form = endpoint(ClientAuth::PrivateKeyJwt).form(&GrantRequest::Primary(&c), Some(&assertion));
+        assert_eq!(
+            form,
+            "grant_type=client_credentials&client_id=api-jwt&client_assertion_type=\
+             urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=eyJh.eyJp.c2ln"
+        );
+        let refresh: SecretString = "r-token".to_owned().into();
+        let form = endpoint(ClientAuth::PrivateKeyJwt)
+            .form(&GrantRequest::Refresh { credentials: &c, refresh_token: &refresh }, Some(&assertion));
+        assert!(form.starts_with("grant_type=refresh_token&refresh_token=r-token&client_id=api-jwt&"), "{form}");
+        assert!(form.contains("client_assertion=eyJh.eyJp.c2ln"), "{form}");
+        let form = endpoint(ClientAuth::TlsClientAuth).form(&GrantRequest::Primary(&c), None);
+        assert_eq!(form, "grant_type=client_credentials&client_id=api-jwt");
+    }
+
+    #[test]
+    fn nginx_refusing_a_client_certificate_is_tls() {
+        let page = b"<html><head><title>400 No required SSL certificate was sent</title></head></html>";
+        let e = crate::http::client_certificate_refusal(400, page, "token endpoint x").unwrap();
+        assert_eq!((e.status(), e.http_status()), (Status::Tls, 400));
+        assert!(e.message().contains("client_cert"), "{e}");
+        let page = b"<html><head><title>400 The SSL certificate error</title></head></html>";
+        assert_eq!(crate::http::client_certificate_refusal(400, page, "x").unwrap().status(), Status::Tls);
+        assert!(crate::http::client_certificate_refusal(400, br#"{"error":"invalid_request"}"#, "x").is_none());
+        assert!(crate::http::client_certificate_refusal(500, page, "x").is_none());
+    }
+
+    #[test]
     fn keycloak_errors_map_to_statuses_without_secrets() {
         let c = creds();
         let cases: &[(u16, &str, Status)] = &[
