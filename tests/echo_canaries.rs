@@ -36,9 +36,10 @@ struct Plan {
 
 type Shared = Arc<Mutex<Plan>>;
 
-/// The body of the last request the echo server got: the private_key_jwt test reads the
-/// assertion the library sent from it.
-static LAST_BODY: Mutex<String> = Mutex::new(String::new());
+/// The body of the last request that carried a client assertion: the private_key_jwt test reads
+/// the assertion the library sent from it. Only that test sends assertions, so the other tests'
+/// servers, in parallel threads, never write here.
+static LAST_ASSERTION_BODY: Mutex<String> = Mutex::new(String::new());
 
 fn echo_text(method: &Method, uri: &Uri, headers: &HeaderMap, body: &str, pad: usize) -> String {
     let mut text = "p".repeat(pad);
@@ -52,7 +53,9 @@ fn echo_text(method: &Method, uri: &Uri, headers: &HeaderMap, body: &str, pad: u
 
 async fn answer(axum::extract::State(plan): axum::extract::State<Shared>, method: Method, uri: Uri, headers: HeaderMap, body: String) -> Response {
     let plan = *plan.lock().unwrap();
-    *LAST_BODY.lock().unwrap() = body.clone();
+    if body.contains("client_assertion=") {
+        *LAST_ASSERTION_BODY.lock().unwrap() = body.clone();
+    }
     if uri.path() == "/token" && plan.grant_tokens && body.contains("grant_type=password") {
         let tokens = format!(
             r#"{{"access_token":"{ACCESS}","refresh_token":"{REFRESH}","token_type":"Bearer","expires_in":60,"refresh_expires_in":600}}"#
@@ -257,7 +260,7 @@ fn private_key_jwt_echoes_never_leak_the_assertion_or_the_key() {
             *plan.lock().unwrap() = Plan { status, pad, grant_tokens: false };
             let e = block_on(client.authenticate(None)).unwrap().unwrap_err();
             tried += 1;
-            let body = LAST_BODY.lock().unwrap().clone();
+            let body = LAST_ASSERTION_BODY.lock().unwrap().clone();
             let sent = form_urlencoded::parse(body.as_bytes())
                 .find(|(k, _)| k == "client_assertion")
                 .map(|(_, v)| v.into_owned())
