@@ -83,7 +83,10 @@ typedef enum {
    */
   HAZY_STATUS_TIMEOUT = 7,
   /**
-   * The TLS handshake failed (untrusted certificate, name mismatch, protocol).
+   * The TLS handshake failed (untrusted certificate, name mismatch, protocol), or a server
+   * that requires a TLS client certificate (mutual TLS) got none or refused it: in the
+   * handshake, or, as nginx with `ssl_verify_client on` does, with an HTTP 400 saying so
+   * (hazy_error_http_status is then 400). Set client_cert and client_key.
    */
   HAZY_STATUS_TLS = 8,
   /**
@@ -236,7 +239,9 @@ void hazy_cancel_token_free(hazy_cancel_token_t *token);
  *
  * No network traffic happens here. Returns HAZY_STATUS_OK and writes `*client_out`, or
  * HAZY_STATUS_INVALID_ARGUMENT (a NULL `client_out`, a malformed host or environment
- * variable, an unreadable CA bundle). Free the client with hazy_free.
+ * variable, an unreadable CA bundle; a missing, unreadable or unusable client_private_key,
+ * client_cert or client_key, named with its path but never its content; client_auth
+ * private_key_jwt without client_private_key). Free the client with hazy_free.
  */
 hazy_status hazy_client_new(const hazy_options_t *options, hazy_client_t **client_out, hazy_error_t **error);
 
@@ -571,10 +576,13 @@ hazy_options_t *hazy_options_new(void);
 /**
  * Sets option `key` to `value` (both UTF-8). The keys are listed in the README, e.g.
  * "host", "realm", "client_id", "client_secret", "token_url", "connect_timeout_ms",
- * "ca_bundle". An empty or NULL `value` clears an optional setting.
+ * "ca_bundle", "client_auth", "client_private_key", "client_cert", "client_key". An empty or
+ * NULL `value` clears an optional setting.
  *
  * Returns HAZY_STATUS_OK, or HAZY_STATUS_INVALID_ARGUMENT for an unknown key or a malformed
- * value (the message names the key).
+ * value (the message names the key). Key and certificate files are read by
+ * hazy_client_new, which returns HAZY_STATUS_INVALID_ARGUMENT naming the option and path
+ * when one is missing, unreadable or not a usable PEM key or certificate.
  */
 hazy_status hazy_options_set(hazy_options_t *options, const char *key, const char *value, hazy_error_t **error);
 

@@ -42,7 +42,9 @@ impl Client {
         let http = Arc::new(Http::new(&config)?);
         // Without a derivable token endpoint only bearer tokens can work; that is reported
         // when a grant is attempted, not here.
-        let endpoint = TokenEndpoint::from_config(&config).ok();
+        // A bad key file is reported now, naming the option and path.
+        let assertion_key = config.assertion_key()?.map(Arc::new);
+        let endpoint = TokenEndpoint::from_config(&config, assertion_key).ok();
         let tokens = Arc::new(TokenSource::new(
             http.clone(),
             endpoint,

@@ -16,6 +16,18 @@ pub enum ClientAuth {
     Post,
     /// HTTP Basic with the form-URL-encoded id and secret.
     Basic,
+    /// A JWT signed with `client_private_key` (RFC 7523, Keycloak's "Signed JWT").
+    PrivateKeyJwt,
+    /// The client id alone: the TLS client certificate (`client_cert`) authenticates the
+    /// client (RFC 8705 `tls_client_auth`, Keycloak's "X509 certificate").
+    TlsClientAuth,
+}
+
+impl ClientAuth {
+    /// Whether the client authenticates without a client secret.
+    pub fn secretless(self) -> bool {
+        matches!(self, ClientAuth::PrivateKeyJwt | ClientAuth::TlsClientAuth)
+    }
 }
 
 /// Everything a [`crate::Client`] needs. `Debug` never prints secrets.
@@ -33,6 +45,12 @@ pub struct Config {
     pub audience: Option<String>,
     pub scope: Option<String>,
     pub client_auth: ClientAuth,
+    pub client_private_key: Option<String>,
+    pub client_key_id: Option<String>,
+    pub client_assertion_alg: Option<String>,
+    pub client_assertion_audience: Option<String>,
+    pub client_cert: Option<String>,
+    pub client_key: Option<String>,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
     pub ca_bundle: Option<String>,
@@ -60,6 +78,12 @@ impl Default for Config {
             audience: None,
             scope: None,
             client_auth: ClientAuth::Post,
+            client_private_key: None,
+            client_key_id: None,
+            client_assertion_alg: None,
+            client_assertion_audience: None,
+            client_cert: None,
+            client_key: None,
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             ca_bundle: None,
@@ -88,7 +112,13 @@ pub const OPTIONS: &[(&str, &str, &str)] = &[
     ("access_token", "HAZY_ACCESS_TOKEN", "a bearer token obtained elsewhere"),
     ("audience", "HAZY_AUDIENCE", "`audience` parameter of the password grant"),
     ("scope", "HAZY_SCOPE", "`scope` parameter of token requests"),
-    ("client_auth", "HAZY_CLIENT_AUTH", "post (default) or basic"),
+    ("client_auth", "HAZY_CLIENT_AUTH", "post (default), basic, private_key_jwt or tls_client_auth"),
+    ("client_private_key", "HAZY_CLIENT_PRIVATE_KEY", "PEM private key (RSA or EC) that signs private_key_jwt assertions"),
+    ("client_key_id", "HAZY_CLIENT_KEY_ID", "`kid` header of private_key_jwt assertions"),
+    ("client_assertion_alg", "HAZY_CLIENT_ASSERTION_ALG", "private_key_jwt signing algorithm (default RS256, ES256/ES384 for EC keys)"),
+    ("client_assertion_audience", "HAZY_CLIENT_ASSERTION_AUDIENCE", "`aud` of private_key_jwt assertions (default the token endpoint)"),
+    ("client_cert", "HAZY_CLIENT_CERT", "PEM client certificate (chain) for mutual TLS"),
+    ("client_key", "HAZY_CLIENT_KEY", "PEM private key of client_cert"),
     ("connect_timeout_ms", "HAZY_CONNECT_TIMEOUT_MS", "TCP+TLS connect timeout (default 10000)"),
     ("request_timeout_ms", "HAZY_REQUEST_TIMEOUT_MS", "per-request timeout (default 30000)"),
     ("ca_bundle", "HAZY_CA_BUNDLE", "PEM file of extra CA certificates, added to the system roots"),
@@ -149,9 +179,17 @@ impl Config {
                 self.client_auth = match value {
                     "post" | "client_secret_post" => ClientAuth::Post,
                     "basic" | "client_secret_basic" => ClientAuth::Basic,
-                    _ => return Err(bad(key, "expected post or basic")),
+                    "private_key_jwt" | "jwt" => ClientAuth::PrivateKeyJwt,
+                    "tls_client_auth" | "tls" => ClientAuth::TlsClientAuth,
+                    _ => return Err(bad(key, "expected post, basic, private_key_jwt or tls_client_auth")),
                 }
             }
+            "client_private_key" => self.client_private_key = text(),
+            "client_key_id" => self.client_key_id = text(),
+            "client_assertion_alg" => self.client_assertion_alg = text(),
+            "client_assertion_audience" => self.client_assertion_audience = text(),
+            "client_cert" => self.client_cert = text(),
+            "client_key" => self.client_key = text(),
             "connect_timeout_ms" => self.connect_timeout = millis(key, value, 1)?,
             "request_timeout_ms" => self.request_timeout = millis(key, value, 1)?,
             "ca_bundle" => self.ca_bundle = text(),
@@ -217,10 +255,35 @@ impl Config {
                 username: username.clone(),
                 password: password.clone(),
             }),
+            // private_key_jwt and tls_client_auth need no secret; the others do.
             _ => Some(Credentials::ClientCredentials {
                 client_id,
-                client_secret: self.client_secret.clone()?,
+                client_secret: match self.client_secret.clone() {
+                    Some(secret) => Some(secret),
+                    None if self.client_auth.secretless() => None,
+                    None => return None,
+                },
             }),
+        }
+    }
+
+    /// The private_key_jwt signing key, loaded and checked once when the client is made. None
+    /// unless `client_auth` is `private_key_jwt`, which needs `client_private_key`.
+    pub fn assertion_key(&self) -> Result<Option<crate::auth::AssertionKey>> {
+        match (self.client_auth, &self.client_private_key) {
+            (ClientAuth::PrivateKeyJwt, Some(path)) => crate::auth::AssertionKey::load(
+                path,
+                self.client_assertion_alg.as_deref(),
+                self.client_key_id.clone(),
+            )
+            .map(Some),
+            (ClientAuth::PrivateKeyJwt, None) => Err(Error::invalid_argument(
+                "client_auth is private_key_jwt but no client_private_key (HAZY_CLIENT_PRIVATE_KEY) is set",
+            )),
+            (auth, Some(_)) => Err(Error::invalid_argument(format!(
+                "client_private_key is set but client_auth is {auth:?}: set client_auth to private_key_jwt"
+            ))),
+            (_, None) => Ok(None),
         }
     }
 
@@ -248,6 +311,10 @@ impl fmt::Debug for Config {
             .field("password", &set(&self.password))
             .field("access_token", &set(&self.access_token))
             .field("client_auth", &self.client_auth)
+            .field("client_private_key", &self.client_private_key)
+            .field("client_key_id", &self.client_key_id)
+            .field("client_cert", &self.client_cert)
+            .field("client_key", &self.client_key)
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
             .field("ca_bundle", &self.ca_bundle)
@@ -335,6 +402,26 @@ mod tests {
         let shown = format!("{c:?}");
         assert!(!shown.contains("very-secret-value") && !shown.contains("hunter2"));
         assert!(shown.contains("<set>"));
+    }
+
+    #[test]
+    fn private_key_jwt_and_tls_client_auth_need_no_secret_but_their_key() {
+        let mut c = Config::default();
+        c.set("client_id", "api-jwt").unwrap();
+        c.set("client_auth", "private_key_jwt").unwrap();
+        assert!(matches!(
+            c.configured_credentials(),
+            Some(Credentials::ClientCredentials { client_secret: None, .. })
+        ));
+        let e = c.assertion_key().unwrap_err();
+        assert!(e.message().contains("client_private_key"), "{e}");
+        c.set("client_auth", "tls_client_auth").unwrap();
+        assert!(c.configured_credentials().is_some());
+        assert!(c.assertion_key().unwrap().is_none());
+        c.set("client_private_key", "/k.pem").unwrap();
+        let e = c.assertion_key().unwrap_err();
+        assert!(e.message().contains("set client_auth to private_key_jwt"), "{e}");
+        assert!(c.set("client_auth", "jwt-bearer").unwrap_err().message().contains("private_key_jwt"));
     }
 
     #[test]

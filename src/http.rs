@@ -49,7 +49,11 @@ impl Http {
             connect_timeout: config.connect_timeout,
             request_timeout: config.request_timeout,
             user_agent: config.user_agent.clone(),
-            tls: tls::client_config(extra_roots, config.insecure_skip_tls_verify)?,
+            tls: tls::client_config(
+                extra_roots,
+                config.insecure_skip_tls_verify,
+                tls::ClientIdentity::from_paths(config.client_cert.as_deref(), config.client_key.as_deref())?,
+            )?,
         };
         if config.insecure_skip_tls_verify {
             eprintln!(
@@ -115,6 +119,27 @@ pub async fn read_body(mut response: Response, limit: usize, what: &str) -> std:
     Ok(body)
 }
 
+/// A server that requires a TLS client certificate and got none (or one it does not trust).
+///
+/// Most servers refuse such a client in the handshake, which rustls reports as a TLS error (or
+/// the connection drops: NETWORK). nginx with `ssl_verify_client on` instead completes the
+/// handshake and answers HTTP 400 with "No required SSL certificate was sent" (its internal
+/// 496) or "The SSL certificate error" (495). That is a TLS refusal, not a bad request, so it
+/// gets the same status as the handshake failure: TLS.
+pub fn client_certificate_refusal(status: u16, body: &[u8], what: &str) -> Option<Error> {
+    let body = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+    let missing = status == 496 || (status == 400 && body.contains("No required SSL certificate was sent"));
+    let refused = status == 495 || (status == 400 && body.contains("The SSL certificate error"));
+    let why = if missing {
+        "the server requires a TLS client certificate and none was sent: set client_cert and client_key"
+    } else if refused {
+        "the server refused the TLS client certificate (an issuer it does not trust, or expired)"
+    } else {
+        return None;
+    };
+    Some(Error::new(Status::Tls, format!("{what}: {why} (HTTP {status})")).with_http_status(status))
+}
+
 fn too_large(what: &str, limit: usize, status: u16) -> Error {
     Error::protocol(format!("{what}: response body exceeds {limit} bytes")).with_http_status(status)
 }
@@ -124,21 +149,38 @@ pub fn transport(error: &reqwest::Error, what: &str) -> Error {
     // reqwest's own top line ("error sending request for url (...)") repeats what `what`
     // says; the causes below it are the useful part.
     let detail = error.source().map_or_else(|| error.to_string(), chain);
+    let tls = tls_error(error);
     let status = if error.is_timeout() {
         Status::Timeout
-    } else if is_tls(error) {
+    } else if tls.is_some() {
         Status::Tls
     } else {
         Status::Network
     };
-    Error::new(status, format!("{what}: {detail}"))
+    Error::new(status, format!("{what}: {detail}{}", tls.and_then(client_certificate_hint).unwrap_or_default()))
 }
 
-fn is_tls(error: &reqwest::Error) -> bool {
+/// What a server's alert says about our client certificate: a server sends these only about
+/// the certificate a client presented, or failed to present (RFC 8446 §6.2).
+fn client_certificate_hint(error: &rustls::Error) -> Option<&'static str> {
+    use rustls::AlertDescription as Alert;
+    match error {
+        rustls::Error::AlertReceived(Alert::CertificateRequired) => {
+            Some(" (the server requires a TLS client certificate: set client_cert and client_key)")
+        }
+        rustls::Error::AlertReceived(
+            Alert::BadCertificate | Alert::UnknownCA | Alert::CertificateExpired | Alert::CertificateRevoked
+            | Alert::CertificateUnknown | Alert::UnsupportedCertificate | Alert::AccessDenied,
+        ) => Some(" (the server refused the TLS client certificate, or requires one: check client_cert)"),
+        _ => None,
+    }
+}
+
+fn tls_error(error: &reqwest::Error) -> Option<&rustls::Error> {
     let mut current: Option<&(dyn StdError + 'static)> = Some(error);
     while let Some(e) = current {
-        if e.is::<rustls::Error>() {
-            return true;
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(tls);
         }
         // The connector wraps rustls's error in io::Errors, sometimes two deep, and an
         // io::Error's source() skips the error it wraps, so descend with get_ref().
@@ -147,7 +189,7 @@ fn is_tls(error: &reqwest::Error) -> bool {
             None => e.source(),
         };
     }
-    false
+    None
 }
 
 /// The error and its causes on one line: reqwest's top-level message alone ("error sending

@@ -35,7 +35,10 @@ pub enum Status {
     Network = 6,
     /// A connect, request or wait deadline passed.
     Timeout = 7,
-    /// The TLS handshake failed (untrusted certificate, name mismatch, protocol).
+    /// The TLS handshake failed (untrusted certificate, name mismatch, protocol), or a server
+    /// that requires a TLS client certificate (mutual TLS) got none or refused it: in the
+    /// handshake, or, as nginx with `ssl_verify_client on` does, with an HTTP 400 saying so
+    /// (hazy_error_http_status is then 400). Set client_cert and client_key.
     Tls = 8,
     /// The server failed or refused service (HTTP 5xx or 429) after retries ran out.
     Server = 9,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
 
 use crate::error::{Error, Result};
@@ -23,7 +23,52 @@ fn provider() -> Arc<CryptoProvider> {
     CryptoProvider::get_default().cloned().unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()))
 }
 
-pub fn client_config(extra_roots: Vec<CertificateDer<'static>>, insecure: bool) -> Result<ClientConfig> {
+/// A TLS client certificate chain and its key (`client_cert`, `client_key`), presented to
+/// every server that asks for one: Keycloak, the Hub, or a TLS proxy in front of them.
+pub struct ClientIdentity {
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+    cert_path: String,
+    key_path: String,
+}
+
+impl ClientIdentity {
+    /// Both options or neither. Errors name the option and path, never the file's content.
+    pub fn from_paths(cert: Option<&str>, key: Option<&str>) -> Result<Option<ClientIdentity>> {
+        let (cert_path, key_path) = match (cert, key) {
+            (None, None) => return Ok(None),
+            (Some(cert), Some(key)) => (cert, key),
+            (Some(_), None) => return Err(Error::invalid_argument("client_cert is set without client_key")),
+            (None, Some(_)) => return Err(Error::invalid_argument("client_key is set without client_cert")),
+        };
+        let read = |option: &str, path: &str| {
+            std::fs::read(path).map(zeroize::Zeroizing::new).map_err(|e| {
+                Error::invalid_argument(format!("option '{option}' ('{path}'): cannot read the file: {}", e.kind()))
+            })
+        };
+        let chain = CertificateDer::pem_slice_iter(&read("client_cert", cert_path)?)
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .ok()
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| {
+                Error::invalid_argument(format!(
+                    "option 'client_cert' ('{cert_path}'): no certificate in PEM form (-----BEGIN CERTIFICATE-----)"
+                ))
+            })?;
+        let key = PrivateKeyDer::from_pem_slice(&read("client_key", key_path)?).map_err(|_| {
+            Error::invalid_argument(format!(
+                "option 'client_key' ('{key_path}'): no unencrypted private key in PEM form (PKCS#8, PKCS#1 or SEC1)"
+            ))
+        })?;
+        Ok(Some(ClientIdentity { chain, key, cert_path: cert_path.to_owned(), key_path: key_path.to_owned() }))
+    }
+}
+
+pub fn client_config(
+    extra_roots: Vec<CertificateDer<'static>>,
+    insecure: bool,
+    identity: Option<ClientIdentity>,
+) -> Result<ClientConfig> {
     let provider = provider();
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
@@ -34,7 +79,19 @@ pub fn client_config(extra_roots: Vec<CertificateDer<'static>>, insecure: bool) 
     } else {
         platform_verifier(extra_roots, provider)?
     };
-    let mut config = builder.with_custom_certificate_verifier(verifier).with_no_client_auth();
+    let builder = builder.with_custom_certificate_verifier(verifier);
+    let mut config = match identity {
+        None => builder.with_no_client_auth(),
+        Some(ClientIdentity { chain, key, cert_path, key_path }) => {
+            // rustls checks that the key is usable and belongs to the certificate; its errors
+            // describe the mismatch, not the key.
+            builder.with_client_auth_cert(chain, key).map_err(|e| {
+                Error::invalid_argument(format!(
+                    "options 'client_cert' ('{cert_path}') and 'client_key' ('{key_path}') are not a usable pair: {e}"
+                ))
+            })?
+        }
+    };
     // reqwest is built for HTTP/1.1 only.
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(config)

@@ -36,6 +36,11 @@ struct Plan {
 
 type Shared = Arc<Mutex<Plan>>;
 
+/// The body of the last request that carried a client assertion: the private_key_jwt test reads
+/// the assertion the library sent from it. Only that test sends assertions, so the other tests'
+/// servers, in parallel threads, never write here.
+static LAST_ASSERTION_BODY: Mutex<String> = Mutex::new(String::new());
+
 fn echo_text(method: &Method, uri: &Uri, headers: &HeaderMap, body: &str, pad: usize) -> String {
     let mut text = "p".repeat(pad);
     text.push_str(&format!("{method} {uri} HTTP/1.1 "));
@@ -48,6 +53,9 @@ fn echo_text(method: &Method, uri: &Uri, headers: &HeaderMap, body: &str, pad: u
 
 async fn answer(axum::extract::State(plan): axum::extract::State<Shared>, method: Method, uri: Uri, headers: HeaderMap, body: String) -> Response {
     let plan = *plan.lock().unwrap();
+    if body.contains("client_assertion=") {
+        *LAST_ASSERTION_BODY.lock().unwrap() = body.clone();
+    }
     if uri.path() == "/token" && plan.grant_tokens && body.contains("grant_type=password") {
         let tokens = format!(
             r#"{{"access_token":"{ACCESS}","refresh_token":"{REFRESH}","token_type":"Bearer","expires_in":60,"refresh_expires_in":600}}"#
@@ -222,4 +230,59 @@ fn hub_echoes_never_leak_the_token() {
         }
     }
     println!("hub: {tried} echoed errors, 0 canaries found");
+}
+
+/// A P-256 key made at test time, as a PKCS#8 PEM file; returns its path and its PEM text.
+fn ec_key_file(name: &str) -> (String, String) {
+    use ring::signature::{EcdsaKeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
+    let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &ring::rand::SystemRandom::new()).unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(pkcs8.as_ref());
+    let pem = format!("-----BEGIN PRIVATE KEY-----\n{b64}\n-----END PRIVATE KEY-----\n");
+    let path = std::env::temp_dir().join(format!("hazy-canary-{name}-{}.pem", std::process::id()));
+    std::fs::write(&path, &pem).unwrap();
+    (path.to_string_lossy().into_owned(), b64)
+}
+
+#[test]
+fn private_key_jwt_echoes_never_leak_the_assertion_or_the_key() {
+    let plan: Shared = Arc::new(Mutex::new(Plan { status: 400, pad: 0, grant_tokens: false }));
+    let base = serve_echo(plan.clone());
+    let (key_path, key_b64) = ec_key_file("echo");
+    let mut c = config(&base, "jwt-client", "private_key_jwt");
+    c.set("client_secret", "").unwrap();
+    c.set("client_private_key", &key_path).unwrap();
+    let shown = format!("{c:?}");
+    let client = Client::new(c).unwrap();
+    let mut tried = 0;
+    let mut assertions = std::collections::HashSet::new();
+    for status in [400, 401, 404, 500, 200] {
+        for pad in pads() {
+            *plan.lock().unwrap() = Plan { status, pad, grant_tokens: false };
+            let e = block_on(client.authenticate(None)).unwrap().unwrap_err();
+            tried += 1;
+            let body = LAST_ASSERTION_BODY.lock().unwrap().clone();
+            let sent = form_urlencoded::parse(body.as_bytes())
+                .find(|(k, _)| k == "client_assertion")
+                .map(|(_, v)| v.into_owned())
+                .expect("a private_key_jwt request carries client_assertion");
+            assert!(assertions.insert(sent.clone()), "an assertion was sent twice");
+            let text = readable(&e);
+            // The signature is what makes an assertion usable; the whole is checked in every
+            // form it was sent in, down to prefixes of 6 characters after its fixed header.
+            let signature = sent.rsplit('.').next().unwrap();
+            assert!(!text.contains(&signature[..12]), "{status} pad {pad}: signature in {text}");
+            let header_len = sent.find('.').unwrap();
+            for form in [sent.clone(), form_urlencoded::byte_serialize(sent.as_bytes()).collect()] {
+                assert!(!text.contains(&form[..header_len + 7]), "{status} pad {pad}: assertion in {text}");
+            }
+            for piece in key_b64.as_bytes().chunks(16) {
+                assert!(!text.contains(std::str::from_utf8(piece).unwrap()), "key bytes in {text}");
+            }
+        }
+    }
+    for piece in key_b64.as_bytes().chunks(16) {
+        assert!(!shown.contains(std::str::from_utf8(piece).unwrap()), "key bytes in Debug: {shown}");
+    }
+    std::fs::remove_file(key_path).ok();
+    println!("private_key_jwt: {tried} echoed errors, {} distinct assertions, 0 leaks", assertions.len());
 }

@@ -86,3 +86,21 @@ func ExampleNewClientFromEnv() {
 		log.Fatal(err)
 	}
 }
+
+// A bank's setup: no shared client secret. The client signs a JWT with its private key
+// (Keycloak's "Signed JWT" client authentication), and every connection presents a TLS client
+// certificate, for a Keycloak and a Hub behind a proxy that requires one.
+func ExampleWithPrivateKeyJWT() {
+	client, err := hazy.NewClient("https://hub.bank.example",
+		hazy.WithAuthURL("https://sso.bank.example"),
+		hazy.WithPrivateKeyJWT("hazy-batch", "/etc/hazy/client-key.pem"),
+		hazy.WithClientCertificate("/etc/hazy/client.crt", "/etc/hazy/client.key"),
+		hazy.WithCABundle("/etc/hazy/bank-ca.pem"))
+	if err != nil {
+		log.Fatal(err) // ErrInvalidArgument names a missing or unusable key or certificate file
+	}
+	defer client.Close()
+	if err := client.Authenticate(context.Background(), nil); err != nil {
+		log.Fatal(err) // ErrAuth with Keycloak's error for a key it does not know; ErrTLS without a certificate
+	}
+}

@@ -35,8 +35,9 @@ func (s *settings) millis(key string, d time.Duration) {
 // WithOption sets any libhazy option by its key, e.g. WithOption("client_auth", "basic") or
 // WithOption("insecure_skip_tls_verify", "true"). The keys are those of hazy_options_set in
 // hazy.h: host, realm, auth_url, token_url, client_id, client_secret, username, password,
-// access_token, audience, scope, client_auth, connect_timeout_ms, request_timeout_ms,
-// ca_bundle, insecure_skip_tls_verify, user_agent, token_refresh_margin_s,
+// access_token, audience, scope, client_auth, client_private_key, client_key_id,
+// client_assertion_alg, client_assertion_audience, client_cert, client_key,
+// connect_timeout_ms, request_timeout_ms, ca_bundle, insecure_skip_tls_verify, user_agent, token_refresh_margin_s,
 // retry_max_attempts, retry_base_delay_ms, retry_max_elapsed_ms, poll_interval_ms.
 // An unknown key or a malformed value makes NewClient fail with ErrInvalidArgument.
 // An empty value clears an optional setting.
@@ -64,6 +65,41 @@ func WithClientCredentials(id, secret string) Option {
 	return func(s *settings) {
 		s.set("client_id", id)
 		s.set("client_secret", secret)
+	}
+}
+
+// WithPrivateKeyJWT makes the client authenticate to Keycloak with a JWT signed by its
+// private key instead of a client secret (private_key_jwt, RFC 7523; Keycloak's "Signed
+// JWT"), for Authenticate(ctx, nil) and for the refresh grant. keyPath is a PEM file: an RSA
+// key (PKCS#1 or PKCS#8, signed with RS256) or an EC P-256/P-384 key (PKCS#8, ES256/ES384).
+// A missing, unreadable or unusable file makes NewClient fail with ErrInvalidArgument, naming
+// the path but never the key. Combine with WithOption("username", ...) and
+// WithOption("password", ...) for the password grant.
+func WithPrivateKeyJWT(clientID, keyPath string) Option {
+	return func(s *settings) {
+		s.set("client_id", clientID)
+		s.set("client_auth", "private_key_jwt")
+		s.set("client_private_key", keyPath)
+	}
+}
+
+// WithClientKeyID sets the "kid" header of private_key_jwt assertions, for a client whose
+// keys Keycloak reads from a JWKS.
+func WithClientKeyID(kid string) Option { return WithOption("client_key_id", kid) }
+
+// WithClientAssertionAlgorithm sets the private_key_jwt signing algorithm: RS256 (the
+// default for RSA keys), RS384, RS512, PS256, PS384, PS512, or ES256/ES384 (the EC key's
+// curve decides).
+func WithClientAssertionAlgorithm(alg string) Option { return WithOption("client_assertion_alg", alg) }
+
+// WithClientCertificate presents a TLS client certificate (mutual TLS) to every server that
+// asks for one: Keycloak, the Hub, or a TLS proxy in front of them. certPath holds the PEM
+// certificate (and any intermediates), keyPath its PEM private key. A server that requires a
+// certificate and gets none fails calls with ErrTLS.
+func WithClientCertificate(certPath, keyPath string) Option {
+	return func(s *settings) {
+		s.set("client_cert", certPath)
+		s.set("client_key", keyPath)
 	}
 }
 

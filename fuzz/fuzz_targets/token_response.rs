@@ -27,7 +27,7 @@ fuzz_target!(init: hazy_fuzz::self_check(), |data: &[u8]| {
     let (status, grant, body) = status_line(data);
     let client = || Credentials::ClientCredentials {
         client_id: CLIENT_ID.to_owned(),
-        client_secret: CLIENT_SECRET.to_owned().into(),
+        client_secret: Some(CLIENT_SECRET.to_owned().into()),
     };
     let (credentials, refresh) = match grant {
         "password" => (

@@ -7,8 +7,9 @@ use crate::redact::Redactor;
 /// Credentials for the token endpoint, or a token obtained elsewhere. `Debug` redacts secrets.
 #[derive(Clone, Debug)]
 pub enum Credentials {
-    /// The client_credentials grant: the client secret is the tutorial's "API key".
-    ClientCredentials { client_id: String, client_secret: SecretString },
+    /// The client_credentials grant: the client secret is the tutorial's "API key". No secret
+    /// with private_key_jwt or tls_client_auth, where a key or certificate stands in for it.
+    ClientCredentials { client_id: String, client_secret: Option<SecretString> },
     /// The password grant of the tutorial's code. The secret is absent for public clients.
     Password {
         client_id: String,
@@ -32,8 +33,8 @@ impl Credentials {
 
     pub fn client_secret(&self) -> Option<&SecretString> {
         match self {
-            Credentials::ClientCredentials { client_secret, .. } => Some(client_secret),
-            Credentials::Password { client_secret, .. } => client_secret.as_ref(),
+            Credentials::ClientCredentials { client_secret, .. }
+            | Credentials::Password { client_secret, .. } => client_secret.as_ref(),
             Credentials::Bearer(_) => None,
         }
     }
@@ -44,7 +45,9 @@ impl Credentials {
         let mut redactor = Redactor::new();
         match self {
             Credentials::ClientCredentials { client_id, client_secret } => {
-                redactor.add_basic(client_id, client_secret.expose_secret());
+                if let Some(secret) = client_secret {
+                    redactor.add_basic(client_id, secret.expose_secret());
+                }
             }
             Credentials::Password { client_id, client_secret, password, .. } => {
                 if let Some(secret) = client_secret {

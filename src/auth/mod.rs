@@ -1,11 +1,13 @@
 //! Authentication against a Keycloak token endpoint: the grants, the token cache with its
 //! single-flight refresh, and the clock the cache reads.
 
+mod assertion;
 mod clock;
 mod credentials;
 pub(crate) mod token_endpoint;
 mod token_source;
 
+pub use assertion::AssertionKey;
 pub use clock::{Clock, SystemClock};
 pub use credentials::Credentials;
 pub use token_endpoint::TokenEndpoint;
@@ -18,6 +20,6 @@ use crate::error::Error;
 pub(crate) fn no_credentials() -> Error {
     Error::invalid_argument(
         "not authenticated: no credentials are configured; set client_id and client_secret \
-         (or username and password, or access_token), or authenticate with explicit credentials",
+         (or client_auth=private_key_jwt with client_private_key, or username and password, or access_token), or authenticate with explicit credentials",
     )
 }

@@ -1,12 +1,14 @@
 //! One request to a Keycloak token endpoint, and the mapping of its answers.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::Credentials;
+use super::assertion::ASSERTION_TYPE;
+use super::{AssertionKey, Credentials};
 use crate::config::{ClientAuth, Config};
 use crate::error::{Error, Result};
 use crate::http;
@@ -28,17 +30,35 @@ pub struct TokenEndpoint {
     pub audience: Option<String>,
     pub scope: Option<String>,
     pub retry: RetryPolicy,
+    /// The private_key_jwt signing key, with `client_auth` = `PrivateKeyJwt`.
+    pub assertion_key: Option<Arc<AssertionKey>>,
+    /// The assertions' `aud`; None means the token endpoint's URL.
+    pub assertion_audience: Option<String>,
 }
 
 impl TokenEndpoint {
-    pub fn from_config(config: &Config) -> Result<TokenEndpoint> {
+    pub fn from_config(config: &Config, assertion_key: Option<Arc<AssertionKey>>) -> Result<TokenEndpoint> {
         Ok(TokenEndpoint {
             url: config.token_endpoint()?,
             client_auth: config.client_auth,
             audience: config.audience.clone(),
             scope: config.scope.clone(),
             retry: RetryPolicy::from_config(config),
+            assertion_key,
+            assertion_audience: config.client_assertion_audience.clone(),
         })
+    }
+
+    /// A fresh signed assertion for one request (Keycloak accepts each `jti` once, so a retry
+    /// needs a new one), or None when the client does not authenticate with private_key_jwt.
+    fn assertion(&self, credentials: &Credentials) -> Result<Option<SecretString>> {
+        let (ClientAuth::PrivateKeyJwt, Some(id)) = (self.client_auth, credentials.client_id()) else {
+            return Ok(None);
+        };
+        let key = self.assertion_key.as_ref().ok_or_else(|| {
+            Error::invalid_argument("client_auth is private_key_jwt but no client_private_key is set")
+        })?;
+        key.assertion(id, self.assertion_audience.as_deref().unwrap_or(&self.url)).map(Some)
     }
 }
 
@@ -85,14 +105,23 @@ impl TokenEndpoint {
             redactor.add_secret(refresh_token.expose_secret());
         }
         let redactor = &redactor;
-        let form = self.form(&grant);
+        let grant = &grant;
         let result = retry(self.retry, || async {
+            let assertion = self.assertion(credentials).map_err(Failure::permanent)?;
+            // The assertion is as good as a password for its minute: scrub it from whatever
+            // the server says back.
+            let mut redactor = redactor.clone();
+            if let Some(assertion) = &assertion {
+                redactor.add_secret(assertion.expose_secret());
+            }
+            let redactor = &redactor;
+            let form = self.form(grant, assertion.as_ref());
             on_attempt();
             let mut request = http
                 .post(&self.url)
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header(ACCEPT, "application/json")
-                .body(form.clone());
+                .body(form);
             if let (ClientAuth::Basic, Some(id)) = (self.client_auth, credentials.client_id()) {
                 let secret = credentials.client_secret().map(|s| encode(s.expose_secret()));
                 request = request.basic_auth(encode(id), secret);
@@ -107,6 +136,10 @@ impl TokenEndpoint {
                 .and_then(|v| v.to_str().ok())
                 .and_then(parse_retry_after);
             let body = http::read_body(response, MAX_TOKEN_BODY, "token endpoint").await?;
+            let what = format!("token endpoint {}", self.url);
+            if let Some(error) = http::client_certificate_refusal(status, &body, &what) {
+                return Err(Failure::permanent(error));
+            }
             let error = match interpret(status, &body, credentials, &self.url, redactor) {
                 Ok(grant) => return Ok(grant),
                 Err(error) => error,
@@ -121,7 +154,7 @@ impl TokenEndpoint {
         result.map_err(|e| e.redact(redactor))
     }
 
-    fn form(&self, grant: &GrantRequest<'_>) -> String {
+    fn form(&self, grant: &GrantRequest<'_>, assertion: Option<&SecretString>) -> String {
         let mut form = form_urlencoded::Serializer::new(String::new());
         let credentials = match grant {
             GrantRequest::Primary(credentials) => {
@@ -151,11 +184,26 @@ impl TokenEndpoint {
             form.append_pair("scope", scope);
         }
         if let Some(id) = credentials.client_id() {
-            if self.client_auth == ClientAuth::Post || credentials.client_secret().is_none() {
-                form.append_pair("client_id", id);
-            }
-            if let (ClientAuth::Post, Some(secret)) = (self.client_auth, credentials.client_secret()) {
-                form.append_pair("client_secret", secret.expose_secret());
+            match self.client_auth {
+                ClientAuth::Post | ClientAuth::Basic => {
+                    if self.client_auth == ClientAuth::Post || credentials.client_secret().is_none() {
+                        form.append_pair("client_id", id);
+                    }
+                    if let (ClientAuth::Post, Some(secret)) = (self.client_auth, credentials.client_secret()) {
+                        form.append_pair("client_secret", secret.expose_secret());
+                    }
+                }
+                // A configured secret is never sent along with a key or certificate.
+                ClientAuth::PrivateKeyJwt => {
+                    form.append_pair("client_id", id);
+                    if let Some(assertion) = assertion {
+                        form.append_pair("client_assertion_type", ASSERTION_TYPE);
+                        form.append_pair("client_assertion", assertion.expose_secret());
+                    }
+                }
+                ClientAuth::TlsClientAuth => {
+                    form.append_pair("client_id", id);
+                }
             }
         }
         form.finish()
@@ -226,8 +274,10 @@ fn oauth_error(status: u16, code: &str, description: Option<&str>, who: &str, re
         _ => Status::Auth,
     };
     let hint = match code {
-        "invalid_client" => "unknown client or wrong client secret",
-        "unauthorized_client" => "wrong client secret, or the grant is not enabled for this client",
+        "invalid_client" => "unknown client, or wrong client secret, key or certificate",
+        "unauthorized_client" => {
+            "wrong client secret, key or certificate, or the grant is not enabled for this client"
+        }
         "invalid_grant" => "wrong user credentials, disabled account, or expired refresh token",
         "invalid_scope" => "a requested scope is not allowed for this client",
         "unsupported_grant_type" => "the grant type is not supported",
@@ -278,7 +328,7 @@ mod tests {
     use super::*;
 
     fn creds() -> Credentials {
-        Credentials::ClientCredentials { client_id: "api".into(), client_secret: "s3cr3t-value".to_owned().into() }
+        Credentials::ClientCredentials { client_id: "api".into(), client_secret: Some("s3cr3t-value".to_owned().into()) }
     }
 
     fn endpoint(auth: ClientAuth) -> TokenEndpoint {
@@ -288,6 +338,8 @@ mod tests {
             audience: Some("hazy-hub-backend".into()),
             scope: None,
             retry: RetryPolicy { max_attempts: 1, base_delay: Duration::ZERO, max_elapsed: Duration::ZERO },
+            assertion_key: None,
+            assertion_audience: None,
         }
     }
 
@@ -299,15 +351,46 @@ mod tests {
             username: "ana lyst".into(),
             password: "p@ss".to_owned().into(),
         };
-        let form = endpoint(ClientAuth::Post).form(&GrantRequest::Primary(&c));
+        let form = endpoint(ClientAuth::Post).form(&GrantRequest::Primary(&c), None);
         assert_eq!(
             form,
             "grant_type=password&username=ana+lyst&password=p%40ss&audience=hazy-hub-backend\
              &client_id=api&client_secret=s3c%3Ar%26t"
         );
         // With Basic, neither the id nor the secret goes into the body.
-        let form = endpoint(ClientAuth::Basic).form(&GrantRequest::Primary(&c));
+        let form = endpoint(ClientAuth::Basic).form(&GrantRequest::Primary(&c), None);
         assert!(!form.contains("client_secret") && !form.contains("client_id"), "{form}");
+    }
+
+    #[test]
+    fn key_and_certificate_authentication_send_no_secret() {
+        let c = Credentials::ClientCredentials { client_id: "api-jwt".into(), client_secret: Some("unused-s3cret".to_owned().into()) };
+        let assertion: SecretString = "eyJh.eyJp.c2ln".to_owned().into();
+        let form = endpoint(ClientAuth::PrivateKeyJwt).form(&GrantRequest::Primary(&c), Some(&assertion));
+        assert_eq!(
+            form,
+            "grant_type=client_credentials&client_id=api-jwt&client_assertion_type=\
+             urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=eyJh.eyJp.c2ln"
+        );
+        let refresh: SecretString = "r-token".to_owned().into();
+        let form = endpoint(ClientAuth::PrivateKeyJwt)
+            .form(&GrantRequest::Refresh { credentials: &c, refresh_token: &refresh }, Some(&assertion));
+        assert!(form.starts_with("grant_type=refresh_token&refresh_token=r-token&client_id=api-jwt&"), "{form}");
+        assert!(form.contains("client_assertion=eyJh.eyJp.c2ln"), "{form}");
+        let form = endpoint(ClientAuth::TlsClientAuth).form(&GrantRequest::Primary(&c), None);
+        assert_eq!(form, "grant_type=client_credentials&client_id=api-jwt");
+    }
+
+    #[test]
+    fn nginx_refusing_a_client_certificate_is_tls() {
+        let page = b"<html><head><title>400 No required SSL certificate was sent</title></head></html>";
+        let e = crate::http::client_certificate_refusal(400, page, "token endpoint x").unwrap();
+        assert_eq!((e.status(), e.http_status()), (Status::Tls, 400));
+        assert!(e.message().contains("client_cert"), "{e}");
+        let page = b"<html><head><title>400 The SSL certificate error</title></head></html>";
+        assert_eq!(crate::http::client_certificate_refusal(400, page, "x").unwrap().status(), Status::Tls);
+        assert!(crate::http::client_certificate_refusal(400, br#"{"error":"invalid_request"}"#, "x").is_none());
+        assert!(crate::http::client_certificate_refusal(500, page, "x").is_none());
     }
 
     #[test]

@@ -58,7 +58,9 @@ impl hazy_client_t {
 ///
 /// No network traffic happens here. Returns HAZY_STATUS_OK and writes `*client_out`, or
 /// HAZY_STATUS_INVALID_ARGUMENT (a NULL `client_out`, a malformed host or environment
-/// variable, an unreadable CA bundle). Free the client with hazy_free.
+/// variable, an unreadable CA bundle; a missing, unreadable or unusable client_private_key,
+/// client_cert or client_key, named with its path but never its content; client_auth
+/// private_key_jwt without client_private_key). Free the client with hazy_free.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_client_new(
     options: *const hazy_options_t,
@@ -142,7 +144,7 @@ pub unsafe extern "C" fn hazy_authenticate_client_credentials(
             // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
             client_id: unsafe { required_str(client_id, "client_id")? }.to_owned(),
             // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
-            client_secret: secret(unsafe { required_str(client_secret, "client_secret")? }),
+            client_secret: Some(secret(unsafe { required_str(client_secret, "client_secret")? })),
         };
         runtime::block_on(c.authenticate(Some(credentials)))?
     })

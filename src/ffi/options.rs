@@ -22,10 +22,13 @@ pub extern "C" fn hazy_options_new() -> *mut hazy_options_t {
 
 /// Sets option `key` to `value` (both UTF-8). The keys are listed in the README, e.g.
 /// "host", "realm", "client_id", "client_secret", "token_url", "connect_timeout_ms",
-/// "ca_bundle". An empty or NULL `value` clears an optional setting.
+/// "ca_bundle", "client_auth", "client_private_key", "client_cert", "client_key". An empty or
+/// NULL `value` clears an optional setting.
 ///
 /// Returns HAZY_STATUS_OK, or HAZY_STATUS_INVALID_ARGUMENT for an unknown key or a malformed
-/// value (the message names the key).
+/// value (the message names the key). Key and certificate files are read by
+/// hazy_client_new, which returns HAZY_STATUS_INVALID_ARGUMENT naming the option and path
+/// when one is missing, unreadable or not a usable PEM key or certificate.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_options_set(
     options: *mut hazy_options_t,

@@ -205,6 +205,9 @@ impl Hub {
             if (200..300).contains(&status) {
                 return Ok(body);
             }
+            if let Some(error) = http::client_certificate_refusal(status, &body, &format!("cannot {what}")) {
+                return Err(Failure::permanent(error));
+            }
             let mut redactor = self.tokens.redactor();
             redactor.add_secret(token.expose_secret());
             let error = hub_error(status, challenge.as_deref(), &body, what, scope, &redactor);

@@ -4,6 +4,9 @@
 1. the Keycloak authentication suite, tests/integration/test_keycloak_auth.py (issue 3), through
    the C API, with the Hub simulator verifying the tokens: every grant, refusals, expiry, the
    `host` / `auth_url` / `token_url` layouts, timeouts, the environment;
+   with tests/integration/test_private_key_jwt.py (issue 14): private_key_jwt with RSA and EC
+   keys, the refresh grant, a key Keycloak does not know; and test_x509_client_auth.py: the
+   "X509 certificate" client over Keycloak's own HTTPS;
 2. tests/keycloak_matrix/test_matrix.py: the release, JDK and layout asked for, and a
    train-and-wait through `auth_url`.
 
@@ -21,7 +24,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-PYTEST_FILES = ["tests/integration/test_keycloak_auth.py", "tests/keycloak_matrix/test_matrix.py"]
+PYTEST_FILES = ["tests/integration/test_keycloak_auth.py", "tests/integration/test_private_key_jwt.py",
+                "tests/integration/test_x509_client_auth.py", "tests/keycloak_matrix/test_matrix.py"]
 
 
 def junit_counts(path):

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Live canaries: distinct fake secrets, passwords and tokens driven through every error path
+"""Live canaries: distinct fake secrets, passwords, tokens and private keys driven through every error path
 the real Keycloak and the Hub simulator can produce, then searched for in everything libhazy
 said: each error's message, oauth_error, oauth_description and field, and the process's stderr.
 
@@ -18,8 +18,11 @@ each of those: a secret cut before it is redacted survives as a prefix.
 import base64
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import urllib.parse
 from dataclasses import dataclass
 
@@ -59,6 +62,12 @@ TOKENS = {
 }
 REAL = {"secret_api": rel.API[1], "secret_no_train": rel.NO_TRAIN[1], "password_analyst": rel.USER[1]}
 UNKNOWN_CLIENT = "rel-unknown-client"
+# private_key_jwt (issue 14): a key Keycloak does not know for the realm's Signed JWT client, and a
+# key file holding a canary. main() makes both at run time and passes their paths to the driver.
+JWT_KEY_VAR, JWT_BAD_KEY_VAR = "HAZY_CANARY_JWT_KEY", "HAZY_CANARY_JWT_BAD_KEY"
+KEY_FILE_CANARY = "Qz5wEr-KEYFILE-CANARY"
+# A signed assertion (or any JWT): base64url JSON header, then claims.
+JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")
 
 
 def client(creds=rel.API, **settings):
@@ -149,6 +158,15 @@ def cases():
     add("Hub unreachable", (hz.NETWORK,), api[0],
         lambda: _bearer(TOKENS["bearer_hub_down"], host=f"http://127.0.0.1:{closed_port()}", retry_max_attempts=1)
         .job_get("00000000-0000-4000-8000-000000000000"))
+    # private_key_jwt: Keycloak refuses the signed assertion (directly, and through the Hub's
+    # /auth proxy, where the audience is wrong too), and an unusable key file.
+    jwt_id = os.environ.get("HAZY_TEST_JWT_CLIENT_ID", "api-jwt")
+    for via, url in (("keycloak", kc_token), ("hub-proxy", hub_token)):
+        add(f"private_key_jwt, unregistered key, via {via}", (hz.AUTH,), jwt_id,
+            lambda u=url: client((jwt_id, ""), token_url=u, client_auth="private_key_jwt",
+                                 client_private_key=os.environ[JWT_KEY_VAR]).authenticate())
+    add("private_key_jwt, key file holding a canary", (hz.INVALID_ARGUMENT,), jwt_id,
+        lambda: client((jwt_id, ""), client_auth="private_key_jwt", client_private_key=os.environ[JWT_BAD_KEY_VAR]))
     # Hub faults while the real token is in use: 503 to the end, every attempt dropped, too slow.
     for kind, status, extra in (("status", hz.SERVER, {"status": 503, "retry_after_s": 0, "count": 2}),
                                 ("drop", hz.NETWORK, {"count": 2}),
@@ -272,12 +290,40 @@ def self_test():
     found = {where for _, _, where in scan(planted, {"secret_short": (secret, "api")})}
     if found != {"cut", "form", "basic"}:
         raise SystemExit(f"canaries: the scan missed planted canaries (found only in {sorted(found)})")
+    if not JWT_SHAPE.search("client_assertion=eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJhcGktand0In0.c2ln"):
+        raise SystemExit("canaries: the JWT-shape scan missed a planted assertion")
+
+
+def make_jwt_keys(directory):
+    """The unregistered RSA key and the canary key file; returns canaries from the real key's
+    material (slices past the fixed ASN.1 header of its PEM body)."""
+    key = os.path.join(directory, "unregistered.pem")
+    done = subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
+                           "-out", key], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"canaries: openssl could not make a key (make deps installs it): {done.stderr}")
+    bad = os.path.join(directory, "canary.pem")
+    with open(bad, "w") as f:
+        f.write(f"-----BEGIN PRIVATE KEY-----\n{base64.b64encode(KEY_FILE_CANARY.encode()).decode()}\n"
+                "-----END PRIVATE KEY-----\n")
+    os.environ[JWT_KEY_VAR], os.environ[JWT_BAD_KEY_VAR] = key, bad
+    body = "".join(line for line in open(key).read().splitlines() if not line.startswith("-----"))
+    return {f"jwt_key_bytes_{i}": body[i:i + 32] for i in (64, 400, 1000, 1500)}
 
 
 def main():
     if "--drive" in sys.argv:
         return drive()
     self_test()
+    key_dir = tempfile.mkdtemp(prefix="hazy-canary-keys-")
+    try:
+        key_canaries = make_jwt_keys(key_dir)
+        return run_and_scan(key_canaries)
+    finally:
+        shutil.rmtree(key_dir, ignore_errors=True)
+
+
+def run_and_scan(key_canaries):
     env = dict(os.environ, RUST_BACKTRACE="full")
     proc = subprocess.run([sys.executable, __file__, "--drive"], env=env, capture_output=True, text=True,
                           timeout=600)
@@ -304,6 +350,10 @@ def main():
     canaries = {name: (value, rel.API[0]) for name, value in {**SECRETS, **PASSWORDS, **TOKENS, **REAL}.items()}
     canaries["secret_unknown_client"] = (SECRETS["secret_unknown_client"], UNKNOWN_CLIENT)
     canaries["secret_no_train"] = (REAL["secret_no_train"], rel.NO_TRAIN[0])
+    jwt_id = os.environ.get("HAZY_TEST_JWT_CLIENT_ID", "api-jwt")
+    for name, value in key_canaries.items():
+        canaries[name] = (value, jwt_id)
+    canaries["jwt_key_file"] = (KEY_FILE_CANARY, jwt_id)
     for i, token in enumerate(real_tokens):
         canaries[f"real_access_token_{i}"] = (token, rel.API[0])
     if len(real_tokens) != 2:
@@ -312,6 +362,8 @@ def main():
     if warnings == 0:
         failures.append("stderr holds no insecure-mode warning: the stderr scan did not see libhazy's writer")
     hits = scan(haystacks, canaries)
+    hits += [("a JWT (signed assertion or token)", "JWT shape", where) for where, text in haystacks
+             if JWT_SHAPE.search(text)]
     n_forms = sum(len(forms(v, c)) for v, c in canaries.values())
     for name, form, where in hits:
         print(f"  FOUND {name} ({form}) in {where}")

@@ -43,6 +43,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import keycloak_tls  # noqa: E402
+import signed_jwt  # noqa: E402
+
 KEYCLOAK_VERSION = "26.7.3"
 KEYCLOAK_ARTIFACT = f"org.keycloak:keycloak-quarkus-dist:{KEYCLOAK_VERSION}:tar.gz"
 KEYCLOAK_DOWNLOAD_MB = 176  # size of the tar.gz, for the progress message only
@@ -295,12 +299,17 @@ REALM_CLIENTS = {
     "NO_TRAIN_": "api-no-train",                   # lacks the hub:train scope: FORBIDDEN
     "NO_AUDIENCE_": "api-no-audience",             # tokens without the Hub's audience
     "NO_SERVICE_ACCOUNT_": "api-no-service-account",  # password grant only
+    "JWT_": "api-jwt",                             # private_key_jwt, RSA key; 10 s tokens
+    "JWT_EC_": "api-jwt-ec",                       # private_key_jwt, EC P-256 key
+    "X509_": "api-x509",                           # tls_client_auth over Keycloak's HTTPS
 }
 REALM_USERS = {"": "analyst", "DISABLED_": "disabled-analyst"}
 
 
 def realm_credentials(realm_file=REALM_FILE):
-    """HAZY_TEST_*CLIENT_ID/_SECRET and HAZY_TEST_*USERNAME/_PASSWORD, read from the realm file."""
+    """HAZY_TEST_*CLIENT_ID/_SECRET and HAZY_TEST_*USERNAME/_PASSWORD, read from the realm file.
+    A client without a secret (Signed JWT) gets only its CLIENT_ID here; its key is made at start
+    (tests/stack/signed_jwt.py)."""
     realm = json.loads(Path(realm_file).read_text())
     clients = {c["clientId"]: c for c in realm.get("clients", [])}
     users = {u["username"]: u for u in realm.get("users", [])}
@@ -309,7 +318,8 @@ def realm_credentials(realm_file=REALM_FILE):
         if client_id not in clients:
             raise StackError(f"{realm_file}: no client '{client_id}' (stack.py REALM_CLIENTS)")
         env[f"HAZY_TEST_{role}CLIENT_ID"] = client_id
-        env[f"HAZY_TEST_{role}CLIENT_SECRET"] = clients[client_id]["secret"]
+        if "secret" in clients[client_id]:
+            env[f"HAZY_TEST_{role}CLIENT_SECRET"] = clients[client_id]["secret"]
     for role, name in REALM_USERS.items():
         passwords = [c["value"] for c in users.get(name, {}).get("credentials", []) if c.get("type") == "password"]
         if not passwords:
@@ -369,6 +379,7 @@ class Stack:
         else:
             self._start_keycloak()
         self._check_token()
+        self._set_up_signed_jwt()
         hub = os.environ.get("HAZY_TEST_HUB_URL")
         if hub:
             log(f"using existing Hub at {hub} (HAZY_TEST_HUB_URL is set)")
@@ -496,6 +507,17 @@ class Stack:
         # Pinned so `iss` does not depend on the host name a client uses (localhost vs 127.0.0.1).
         argv += flavour.hostname_opts(url, port, self.keycloak_path)
         argv += [*self.build_opts, "--import-realm"]
+        # HTTPS too, requesting client certificates, for the X509 client (tls_client_auth).
+        https_port, t_tls = free_port(), time.monotonic()
+        try:
+            https_argv, https_env = keycloak_tls.set_up(self._dir() / "keycloak-tls", jhome, https_port)
+        except keycloak_tls.KeycloakTlsError as e:
+            raise StackError(f"cannot make Keycloak's HTTPS certificates: {e}")
+        argv += https_argv
+        self.env.update(https_env)
+        self.env["HAZY_TEST_KEYCLOAK_HTTPS_URL"] = f"https://127.0.0.1:{https_port}{self.keycloak_path.rstrip('/')}"
+        log(f"Keycloak HTTPS on port {https_port}, client certificates requested (test CA made in "
+            f"{time.monotonic() - t_tls:.1f} s)")
         # Drop inherited KC_*/JAVA_OPTS*: a developer's own Keycloak settings would change this server.
         env = {k: v for k, v in os.environ.items() if not k.startswith(("KC_", "JAVA_OPTS", "QUARKUS_"))}
         admin_user_var, admin_password_var = flavour.admin_env
@@ -555,6 +577,18 @@ class Stack:
         if claims.get("iss") != self.env["HAZY_TEST_ISSUER"]:
             raise StackError(f"token iss {claims.get('iss')!r} != expected {self.env['HAZY_TEST_ISSUER']!r}")
         log(f"token for client '{client_id}' OK (aud={claims.get('aud')}, scope='{claims.get('scope')}')")
+
+    def _set_up_signed_jwt(self):
+        """Key pairs for the Signed JWT clients, their certificates registered with Keycloak."""
+        t0 = time.monotonic()
+        user = os.environ.get("HAZY_TEST_KEYCLOAK_ADMIN_USER", ADMIN_USER)
+        password = os.environ.get("HAZY_TEST_KEYCLOAK_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        try:
+            self.env.update(signed_jwt.set_up(self.env["HAZY_TEST_KEYCLOAK_URL"], REALM, user, password,
+                                              self._dir() / "signed-jwt"))
+        except signed_jwt.SignedJwtError as e:
+            raise StackError(f"cannot set up the Signed JWT clients: {e}")
+        log(f"Signed JWT clients ready in {time.monotonic() - t0:.1f} s (keys made now, certificates registered)")
 
     # -- Hub simulator
 

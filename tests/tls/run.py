@@ -11,9 +11,11 @@ Prints `tls: N passed, M failed` and exits non-zero on any failure.
 """
 import json
 import os
+import socket
 import ssl
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -239,27 +241,140 @@ class Suite:
         expect(hits and hits[-1][5] == "SUCCESS" and hits[-1][6] != "-", f"nginx did not verify and proxy: {hits}")
         return "a client with a certificate from the client CA gets through"
 
-    def _mtls_refused(self, case, settings, step, site, status):
-        r = self.run_client(case, {**settings, "ca_bundle": str(self.ca.cert)}, ["authenticate", "jobs_list"])
-        self.expect_error(r, status, step)
+    def _mtls_refused(self, case, settings, step, site, fragment, extra=None):
+        r = self.run_client(case, {**settings, "ca_bundle": str(self.ca.cert), **(extra or {})},
+                            ["authenticate", "jobs_list"])
+        self.expect_error(r, "TLS", step, fragment)
         expect(r["http_status"] == 400, f"expected nginx's HTTP 400, got {r['http_status']}")
         hits = self.hits(site, case)
-        expect(hits and all(h[2] == "400" and h[5] == "NONE" and h[6] == "-" for h in hits),
-               f"nginx did not refuse the certificate-less client itself: {hits}")
+        verify = "NONE" if extra is None else "FAILED"
+        expect(hits and all(h[2] == "400" and h[5].startswith(verify) and h[6] == "-" for h in hits),
+               f"nginx did not refuse the client itself: {hits}")
         return f"{r['status']} (HTTP 400 after the handshake): {r['message']}"
 
     # nginx's `ssl_verify_client on` completes the handshake and then answers HTTP 400 ("No
-    # required SSL certificate was sent"), so libhazy sees an HTTP answer, not a TLS failure.
-    # These record what it reports today.
+    # required SSL certificate was sent", "The SSL certificate error"); libhazy reports that as
+    # TLS, the status of a refusal in the handshake (case_handshake_refusal_*).
     def case_mtls_no_client_cert_keycloak(self):
         return self._mtls_refused("mtls-no-cert-keycloak", {"token_url": self.token_url("keycloak-mtls"),
                                                             "host": self.hub_url},
-                                  "authenticate", "keycloak-mtls", "PROTOCOL")
+                                  "authenticate", "keycloak-mtls", "set client_cert and client_key")
 
     def case_mtls_no_client_cert_hub(self):
         return self._mtls_refused("mtls-no-cert-hub", {"token_url": self.plain_token_url,
                                                        "host": self.nginx.url("hub-mtls")},
-                                  "jobs_list", "hub-mtls", "VALIDATION")
+                                  "jobs_list", "hub-mtls", "set client_cert and client_key")
+
+    def case_mtls_untrusted_client_cert(self):
+        rogue = self.fx.make_client_cert(self.fx.make_ca("rogue-client-ca"), "rogue-client")
+        return self._mtls_refused("mtls-untrusted-cert", {"token_url": self.token_url("keycloak-mtls"),
+                                                          "host": self.hub_url},
+                                  "authenticate", "keycloak-mtls", "refused the TLS client certificate",
+                                  extra={"client_cert": str(rogue.cert), "client_key": str(rogue.key)})
+
+    def case_mtls_client_cert(self):
+        """client_cert and client_key: Keycloak and the Hub behind nginx, both requiring a
+        certificate from the client CA, authenticate and train."""
+        case = "mtls-client-cert"
+        steps = ["authenticate", "train_wait"]
+        r = self.run_client(case, {"token_url": self.token_url("keycloak-mtls"), "host": self.nginx.url("hub-mtls"),
+                                   "ca_bundle": str(self.ca.cert), "client_cert": str(self.client_cert.cert),
+                                   "client_key": str(self.client_cert.key)}, steps)
+        self.expect_ok(r, steps)
+        expect(r["job"]["state"] == "succeeded", f"job did not succeed: {r['job']}")
+        kc, hub = self.hits("keycloak-mtls", case), self.hits("hub-mtls", case)
+        expect(any(TOKEN_PATH in h[1] and h[2] == "200" for h in kc), f"no token request via nginx: {kc}")
+        expect(any("/train-jobs" in h[1] and h[2] == "201" for h in hub), f"no train request via nginx: {hub}")
+        expect(all(h[5] == "SUCCESS" for h in kc + hub), f"nginx did not verify every request's certificate: {kc + hub}")
+        return f"trained {r['job']['id']}: {len(kc)} Keycloak + {len(hub)} Hub requests with a verified client certificate"
+
+    def case_mtls_unusable_files(self):
+        other = self.fx.make_client_cert(self.client_ca, "client-2")
+        missing = str(self.fx.dir / "no-such-cert.pem")
+        notes = []
+        for settings, fragments in [
+            ({"client_cert": missing, "client_key": str(self.client_cert.key)}, ["client_cert", missing]),
+            ({"client_cert": str(self.client_cert.cert), "client_key": str(self.client_cert.cert)},
+             ["client_key", str(self.client_cert.cert)]),
+            ({"client_cert": str(self.client_cert.cert), "client_key": str(other.key)},
+             ["not a usable pair", str(other.key)]),
+            ({"client_cert": str(self.client_cert.cert)}, ["client_cert is set without client_key"]),
+        ]:
+            r = self.run_client("mtls-files", {"token_url": self.token_url("keycloak-mtls"), **settings},
+                                ["authenticate"])
+            self.expect_error(r, "INVALID_ARGUMENT", "client_new", *fragments)
+            key_body = "".join(self.client_cert.key.read_text().splitlines()[1:-1])
+            expect(key_body[:16] not in r["message"] and other.key.read_text().splitlines()[1][:16] not in r["message"],
+                   f"key material in {r['message']!r}")
+            notes.append(r["message"])
+        return notes[-2]
+
+    def _handshake_refusal(self, tls12):
+        """A server (Python's ssl, i.e. OpenSSL) that refuses a client without a certificate in
+        the handshake itself, as Keycloak's own HTTPS with https-client-auth=required does."""
+        with HandshakeServer(self.fx, self.ca, self.client_ca, tls12) as url:
+            r = self.run_client("handshake-no-cert", {"token_url": url, "ca_bundle": str(self.ca.cert),
+                                                      "retry_max_attempts": "1"}, ["authenticate"])
+            alert = "HandshakeFailure" if tls12 else "CertificateRequired"
+            self.expect_error(r, "TLS", "authenticate", alert)
+            if not tls12:
+                expect("set client_cert and client_key" in r["message"], f"no hint: {r['message']}")
+            ok = self.run_client("handshake-cert", {"token_url": url, "ca_bundle": str(self.ca.cert),
+                                                    "client_cert": str(self.client_cert.cert),
+                                                    "client_key": str(self.client_cert.key)}, ["authenticate"])
+            self.expect_ok(ok, ["authenticate"])
+        return f"without: {r['message']}; with the certificate: authenticated"
+
+    def case_handshake_refusal_tls13(self):
+        return self._handshake_refusal(tls12=False)
+
+    def case_handshake_refusal_tls12(self):
+        return self._handshake_refusal(tls12=True)
+
+
+class HandshakeServer:
+    """A TLS token endpoint in a thread that requires a client certificate from `client_ca` and
+    answers a fixed token response to a client that presented one."""
+    TOKEN = json.dumps({"access_token": "a.b.c", "token_type": "Bearer", "expires_in": 60}).encode()
+
+    def __init__(self, fx, ca, client_ca, tls12):
+        cert = fx.make_cert(ca, f"handshake-{uuid.uuid4().hex[:6]}", ["IP:127.0.0.1"])
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(str(cert.cert), str(cert.key))
+        self.ctx.load_verify_locations(str(client_ca.cert))
+        self.ctx.verify_mode = ssl.CERT_REQUIRED
+        if tls12:
+            self.ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+
+    def serve(self):
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            try:
+                conn.settimeout(10)
+                with self.ctx.wrap_socket(conn, server_side=True) as tls:
+                    tls.recv(65536)
+                    tls.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n"
+                                b"content-length: " + str(len(self.TOKEN)).encode() + b"\r\n\r\n" + self.TOKEN)
+            except (OSError, ssl.SSLError):
+                conn.close()
+
+    def __enter__(self):
+        self.thread.start()
+        return f"https://127.0.0.1:{self.sock.getsockname()[1]}/token"
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join(5)
+        self.sock.close()
 
 
 def main() -> int:

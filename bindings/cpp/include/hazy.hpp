@@ -324,6 +324,29 @@ class Options {
     Options &realm(const std::string &name) { return set("realm", name); }
     Options &token_url(const std::string &url) { return set("token_url", url); }
     Options &ca_bundle(const std::string &path) { return set("ca_bundle", path); }
+    Options &auth_url(const std::string &url) { return set("auth_url", url); }
+
+    /// Authenticates the client to Keycloak with a JWT signed by its private key instead of
+    /// a client secret (private_key_jwt, RFC 7523; Keycloak's "Signed JWT"), for
+    /// Client::authenticate() and the refresh grant. `key_file` is a PEM file: an RSA key
+    /// (PKCS#1 or PKCS#8, signed with RS256) or an EC P-256/P-384 key (PKCS#8, ES256/ES384).
+    /// A missing or unusable file makes the Client constructor throw hazy::Error with
+    /// Status::InvalidArgument, naming the path but never the key.
+    Options &private_key_jwt(const std::string &client_id, const std::string &key_file) {
+        return set("client_id", client_id)
+            .set("client_auth", std::string("private_key_jwt"))
+            .set("client_private_key", key_file);
+    }
+    /// The `kid` header of private_key_jwt assertions (for keys Keycloak reads from a JWKS).
+    Options &client_key_id(const std::string &kid) { return set("client_key_id", kid); }
+    /// RS256 (the default for RSA keys), RS384, RS512, PS256, PS384, PS512, or ES256/ES384.
+    Options &client_assertion_alg(const std::string &alg) { return set("client_assertion_alg", alg); }
+    /// A TLS client certificate (mutual TLS) for every server that asks for one: Keycloak,
+    /// the Hub, or a TLS proxy in front of them. A server that requires one and gets none
+    /// fails calls with Status::Tls.
+    Options &client_certificate(const std::string &cert_file, const std::string &key_file) {
+        return set("client_cert", cert_file).set("client_key", key_file);
+    }
     Options &connect_timeout(std::chrono::milliseconds t) {
         return set("connect_timeout_ms", detail::timeout_ms(t));
     }

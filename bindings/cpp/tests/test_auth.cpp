@@ -206,3 +206,26 @@ TEST(Auth, ShortLivedTokenIsRenewedBeforeItExpires) {
     EXPECT_EQ(client.token_request_count(), 2u);
     EXPECT_TRUE(client.models(support::unique_project("short")).empty());
 }
+
+// private_key_jwt with the key the test stack made for the realm's Signed JWT client
+// (tests/stack/signed_jwt.py); an unregistered key is Status::Auth with Keycloak's error.
+// Behaviour is tested in depth once, by tests/integration/test_private_key_jwt.py.
+TEST(Auth, PrivateKeyJwtFromOptions) {
+    const std::string id = support::env("HAZY_TEST_JWT_CLIENT_ID");
+    // Keycloak checks the assertion's audience against its own URL: talk to it directly, not
+    // through the simulator's /auth proxy.
+    hazy::Options options = support::options();
+    options.auth_url(support::keycloak_url())
+        .private_key_jwt(id, support::env("HAZY_TEST_JWT_PRIVATE_KEY"));
+    hazy::Client client(options);
+    client.authenticate();
+    EXPECT_TRUE(client.models(support::unique_project("jwt")).empty());
+
+    hazy::Options wrong = support::options();
+    wrong.auth_url(support::keycloak_url())
+        .private_key_jwt(id, support::env("HAZY_TEST_JWT_EC_PRIVATE_KEY"));
+    hazy::Client refused(wrong);
+    const hazy::Error e = error_of([&] { refused.authenticate(); });
+    EXPECT_EQ(e.status(), hazy::Status::Auth) << e.what();
+    EXPECT_FALSE(e.oauth_error().empty()) << e.what();
+}

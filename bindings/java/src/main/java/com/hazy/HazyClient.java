@@ -636,6 +636,57 @@ public final class HazyClient implements AutoCloseable {
             return option("ca_bundle", pemFile);
         }
 
+        /**
+         * Authenticates the client to Keycloak with a JWT signed by its private key instead of
+         * a client secret (private_key_jwt, RFC 7523; Keycloak's "Signed JWT"), for
+         * {@link HazyClient#authenticate()} and the refresh grant. {@code keyFile} is a PEM file:
+         * an RSA key (PKCS#1 or PKCS#8, signed with RS256) or an EC P-256/P-384 key (PKCS#8,
+         * ES256/ES384). A missing or unusable file fails {@link #build()} with
+         * {@link InvalidArgumentException}, naming the path but never the key. Add
+         * {@code option("username", ...)} and {@code option("password", ...)} for the password
+         * grant.
+         */
+        public Builder privateKeyJwt(String clientId, Path keyFile) {
+            return privateKeyJwt(clientId, keyFile == null ? null : keyFile.toString());
+        }
+
+        /** As {@link #privateKeyJwt(String, Path)}. */
+        public Builder privateKeyJwt(String clientId, String keyFile) {
+            option("client_id", clientId);
+            option("client_auth", "private_key_jwt");
+            return option("client_private_key", keyFile);
+        }
+
+        /** The {@code kid} header of private_key_jwt assertions (for keys Keycloak reads from a JWKS). */
+        public Builder clientKeyId(String kid) {
+            return option("client_key_id", kid);
+        }
+
+        /**
+         * The private_key_jwt signing algorithm: RS256 (the default for RSA keys), RS384, RS512,
+         * PS256, PS384, PS512, or ES256/ES384 (the EC key's curve decides).
+         */
+        public Builder clientAssertionAlgorithm(String algorithm) {
+            return option("client_assertion_alg", algorithm);
+        }
+
+        /**
+         * A TLS client certificate (mutual TLS), presented to every server that asks for one:
+         * Keycloak, the Hub, or a TLS proxy in front of them. PEM files: the certificate (with
+         * any intermediates) and its private key. A server that requires a certificate and gets
+         * none fails calls with {@link TlsException}.
+         */
+        public Builder clientCertificate(Path certFile, Path keyFile) {
+            return clientCertificate(certFile == null ? null : certFile.toString(),
+                    keyFile == null ? null : keyFile.toString());
+        }
+
+        /** As {@link #clientCertificate(Path, Path)}. */
+        public Builder clientCertificate(String certFile, String keyFile) {
+            option("client_cert", certFile);
+            return option("client_key", keyFile);
+        }
+
         /** How often {@link Job#await} polls the Hub (default 1 s, at least 10 ms). */
         public Builder pollInterval(Duration interval) {
             return option("poll_interval_ms", millis(interval));
@@ -690,7 +741,7 @@ public final class HazyClient implements AutoCloseable {
          * Creates the client. No network traffic happens here.
          *
          * @throws InvalidArgumentException unknown option, malformed value or environment
-         *         variable, unreadable CA bundle
+         *         variable, unreadable CA bundle, unusable private key or client certificate
          * @throws UnsatisfiedLinkError the native library cannot be found or loaded
          */
         public HazyClient build() {
