@@ -157,10 +157,7 @@ func TestNotFound(t *testing.T) {
 }
 
 func TestValidation(t *testing.T) {
-	t.Parallel()
-	ctx := timeout(t, time.Minute)
-	c := apiClient(t)
-	project := newProject(t)
+	ctx, c, project := begin(t, time.Minute)
 
 	// Checked locally: nothing reaches the Hub.
 	local := []struct {
@@ -355,10 +352,7 @@ func TestTLSErrors(t *testing.T) {
 }
 
 func TestJobFailed(t *testing.T) {
-	t.Parallel()
-	ctx := timeout(t, time.Minute)
-	c := apiClient(t)
-	project := newProject(t)
+	ctx, c, project := begin(t, time.Minute)
 	setJobDuration(t, project, 300*time.Millisecond)
 	cfg := strings.Replace(minimalConfig, `"location":"s3://b/t.csv"`, `"path":"sim://fail/t.csv"`, 1)
 	if cfg == minimalConfig {

@@ -11,10 +11,7 @@ import (
 
 // The whole flow: train, follow, status, list jobs and models, generate.
 func TestTrainWaitListGenerate(t *testing.T) {
-	t.Parallel()
-	ctx := timeout(t, 2*time.Minute)
-	c := apiClient(t)
-	project := newProject(t)
+	ctx, c, project := begin(t, 2*time.Minute)
 	setJobDuration(t, project, 1500*time.Millisecond)
 
 	job, err := c.Train(ctx, project, []byte(minimalConfig))
@@ -118,10 +115,7 @@ func TestTrainWaitListGenerate(t *testing.T) {
 
 // Every accepted form of a training config.
 func TestTrainConfigForms(t *testing.T) {
-	t.Parallel()
-	ctx := timeout(t, time.Minute)
-	c := apiClient(t)
-	project := newProject(t)
+	ctx, c, project := begin(t, time.Minute)
 
 	type table struct {
 		Name   string            `json:"name"`

@@ -75,6 +75,13 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// begin runs t in parallel with the other tests and gives it a context bounded by d, a
+// client authenticated as api, and a project of its own.
+func begin(t *testing.T, d time.Duration) (context.Context, *Client, string) {
+	t.Parallel()
+	return timeout(t, d), apiClient(t), newProject(t)
+}
+
 // trainJob submits minimalConfig on a new client, in a fresh project whose jobs last d.
 func trainJob(t *testing.T, ctx context.Context, d time.Duration) (*Client, string, *Job) {
 	t.Helper()

@@ -135,6 +135,14 @@ def _start_early_token(early_short_lived_token):
     yield
 
 
+def sleep_until_refresh_is_due(t0: float, t_auth: float, lifetime: float):
+    """Sleeps until just after a token's refresh is due: request + lifetime - min(margin,
+    lifetime / 2), the request having been sent in [t0, t_auth] (monotonic seconds)."""
+    due = t_auth + lifetime - min(DEFAULT_MARGIN_S, lifetime / 2)
+    time.sleep(max(0.0, due + 0.3 - time.monotonic()))
+    assert time.monotonic() < t0 + lifetime, "machine too slow: the token expired before the refresh check"
+
+
 def wait_until(deadline_epoch: float):
     delay = deadline_epoch - time.time()
     if delay > 0:

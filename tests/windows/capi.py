@@ -7,7 +7,6 @@ Wine's own start-up on an empty program, the figure the README quotes.
     python3 tests/windows/capi.py dist/libhazy-VERSION-x86_64-windows-gnu.zip
 """
 import re
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -41,16 +40,11 @@ def run_capi(exe: Path, label: str) -> bool:
 
 
 def main():
-    if len(sys.argv) != 2:
-        raise SystemExit(__doc__)
-    wine.require_tools()
-    out = wine.REPO / "build" / "windows-tests" / "capi"
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
+    zip_path, out = wine.begin(__doc__, "capi")
     wine.ensure_prefix()
     failed = 0
     with tempfile.TemporaryDirectory(prefix="hazy-win-capi-") as tmp:
-        root = wine.unpack(Path(sys.argv[1]), Path(tmp))
+        root = wine.unpack(zip_path, Path(tmp))
         source = wine.REPO / "tests" / "c" / "test_capi.c"
         dynamic = wine.compile_exe([source], root, out / "test_capi.exe", libs=["-lhazy", "-lws2_32"], extra=["-g"])
         static = wine.compile_exe([source], root, out / "test_capi_static.exe",

@@ -94,12 +94,10 @@ def checksum_listed(zip_path: Path) -> bool:
 
 
 def main():
-    if len(sys.argv) != 2:
-        raise SystemExit(__doc__)
-    wine.require_tools()
-    failed = 0 if checksum_listed(Path(sys.argv[1])) else 1
+    zip_path, _ = wine.begin(__doc__)
+    failed = 0 if checksum_listed(zip_path) else 1
     with tempfile.TemporaryDirectory(prefix="hazy-win-dll-") as tmp:
-        root = wine.unpack(Path(sys.argv[1]), Path(tmp))
+        root = wine.unpack(zip_path, Path(tmp))
         dll = root / "bin" / "hazy.dll"
         expected = declared_functions()
         if len(expected) < 20:

@@ -19,7 +19,6 @@ Run under the stack (make test-windows-services does):
 """
 import os
 import re
-import shutil
 import sys
 import tempfile
 import uuid
@@ -146,15 +145,10 @@ class Suite:
 
 
 def main():
-    if len(sys.argv) != 2:
-        raise SystemExit(__doc__)
-    wine.require_tools()
-    out = wine.REPO / "build" / "windows-tests" / "services"
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
+    zip_path, out = wine.begin(__doc__, "services")
     failed = 0
     with tempfile.TemporaryDirectory(prefix="hazy-win-svc-") as tmp, fixture.Fixture() as fx:
-        root = wine.unpack(Path(sys.argv[1]), Path(tmp))
+        root = wine.unpack(zip_path, Path(tmp))
         exe = wine.compile_exe([wine.REPO / "examples" / "c" / "train.c"], root, out / "hazy_train.exe")
         wine.stage(out, root)
         suite = Suite(exe, fx)

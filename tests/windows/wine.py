@@ -29,6 +29,20 @@ CWARN = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"]
 PREFIX = Path(os.environ.get("HAZY_WINEPREFIX") or REPO / ".cache" / "wine" / "prefix")
 
 
+def begin(doc: str, suite: Optional[str] = None):
+    """The start of a suite's main(): the zip named on the command line, the tools it needs, and
+    (for a suite that builds programs) a fresh build/windows-tests/SUITE folder for them."""
+    if len(sys.argv) != 2:
+        raise SystemExit(doc)
+    require_tools()
+    out = None
+    if suite:
+        out = REPO / "build" / "windows-tests" / suite
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+    return Path(sys.argv[1]), out
+
+
 def require_tools():
     missing = [t for t in (CC, OBJDUMP, "wine") if shutil.which(t) is None]
     if missing:
