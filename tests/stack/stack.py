@@ -469,7 +469,12 @@ class Stack:
             (home / name).symlink_to(dist / name)
         (home / "lib").mkdir()
         for entry in (dist / "lib").iterdir():
-            if entry.name != "quarkus":
+            if entry.name == "quarkus-run.jar":
+                # A copy too (728 bytes): Quarkus takes the application's root from the real path of
+                # this jar, and through a symlink it would re-augment into the shared dist's
+                # lib/quarkus, under any other Keycloak running from it, and save nothing here.
+                shutil.copy2(entry, home / "lib" / entry.name)
+            elif entry.name != "quarkus":
                 (home / "lib" / entry.name).symlink_to(entry)
         augmented = self._augmented_cache()
         shutil.copytree(augmented if augmented.is_dir() else dist / "lib" / "quarkus", home / "lib" / "quarkus")
