@@ -192,6 +192,16 @@ class Nginx(Server):
     def url(self, site: str, host: str = "127.0.0.1") -> str:
         return f"https://{host}:{self.ports[site]}"
 
+    def entries(self, site: str, user_agent: str, wait: bool = False) -> List[List[str]]:
+        """The access-log entries of requests with this User-Agent, split into fields. nginx logs
+        a request after it has answered it, so a caller that expects entries waits (up to 5 s)."""
+        deadline = time.monotonic() + (5.0 if wait else 0.0)
+        while True:
+            found = [line.split("\t") for line in self.access_lines(site) if f"\t{user_agent}\t" in line]
+            if found or time.monotonic() >= deadline:
+                return found
+            time.sleep(0.05)
+
     def access_lines(self, site: str) -> List[str]:
         """The site's access log: one tab-separated line per request
         (client, request line, status, user agent, TLS protocol, client cert verification,

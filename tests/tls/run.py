@@ -99,9 +99,9 @@ class Suite:
     def agent(case: str) -> str:
         return f"libhazy-tls-test/{case}"
 
-    def hits(self, site: str, case: str):
-        """nginx access-log entries of one case on one site, split into fields."""
-        return [line.split("\t") for line in self.nginx.access_lines(site) if f"\t{self.agent(case)}\t" in line]
+    def hits(self, site: str, case: str, wait: bool = False):
+        """nginx access-log entries of one case on one site (wait: expecting some)."""
+        return self.nginx.entries(site, self.agent(case), wait)
 
     def expect_ok(self, r: dict, steps):
         expect(r["ok"], f"expected OK, got {r.get('status')} at {r.get('step')}: {r.get('message')}")
@@ -144,7 +144,7 @@ class Suite:
         self.expect_ok(r, steps)
         expect(r["job"]["state"] == "succeeded" and r["job"]["model_id"], f"job did not succeed: {r['job']}")
         self.expect_no_warning(r)
-        kc, hub = self.hits("keycloak", case), self.hits("hub", case)
+        kc, hub = self.hits("keycloak", case, wait=True), self.hits("hub", case, wait=True)
         expect(any(TOKEN_PATH in h[1] and h[2] == "200" for h in kc), f"no token request via nginx: {kc}")
         expect(any("/train-jobs" in h[1] and h[2] == "201" for h in hub), f"no train request via nginx: {hub}")
         expect(all(h[4].startswith("TLSv1.") for h in kc + hub), "a request without TLS")
@@ -177,7 +177,7 @@ class Suite:
         self.expect_ok(r, steps)
         warnings = [line for line in r["stderr"].splitlines() if INSECURE_WARNING in line]
         expect(len(warnings) == 1, f"expected one warning line on stderr, got: {r['stderr']!r}")
-        expect(self.hits("keycloak-wrong-name", case) and self.hits("hub-wrong-name", case),
+        expect(self.hits("keycloak-wrong-name", case, wait=True) and self.hits("hub-wrong-name", case, wait=True),
                "requests did not reach nginx")
         return warnings[0]
 
@@ -192,7 +192,7 @@ class Suite:
         for site in ("keycloak", "hub"):
             target = f"CONNECT 127.0.0.1:{self.nginx.ports[site]} "
             expect(any(target in line for line in tunnels), f"no {target.strip()} at the proxy: {tunnels}")
-            expect(self.hits(site, case), f"no request reached nginx's {site} site")
+            expect(self.hits(site, case, wait=True), f"no request reached nginx's {site} site")
         return f"{len(tunnels)} CONNECT tunnels through tinyproxy"
 
     def case_no_proxy_bypasses(self):
@@ -205,7 +205,7 @@ class Suite:
         self.expect_ok(r, steps)
         new = self.proxy.lines()[before:]
         expect(not new, f"the proxy saw traffic despite NO_PROXY: {new}")
-        expect(self.hits("keycloak", case) and self.hits("hub", case), "requests did not reach nginx")
+        expect(self.hits("keycloak", case, wait=True) and self.hits("hub", case, wait=True), "requests did not reach nginx")
         return "0 proxy log lines; requests reached nginx directly"
 
     def _dead_proxy(self, case, settings, step, site):
@@ -237,7 +237,7 @@ class Suite:
         with urllib.request.urlopen(req, context=ctx, timeout=30) as resp:
             expect(resp.status == 200, f"HTTP {resp.status}")
             expect("token_endpoint" in json.loads(resp.read()), "not Keycloak's discovery document")
-        hits = self.hits("keycloak-mtls", "mtls-with-cert")
+        hits = self.hits("keycloak-mtls", "mtls-with-cert", wait=True)
         expect(hits and hits[-1][5] == "SUCCESS" and hits[-1][6] != "-", f"nginx did not verify and proxy: {hits}")
         return "a client with a certificate from the client CA gets through"
 
@@ -246,7 +246,7 @@ class Suite:
                             ["authenticate", "jobs_list"])
         self.expect_error(r, "TLS", step, fragment)
         expect(r["http_status"] == 400, f"expected nginx's HTTP 400, got {r['http_status']}")
-        hits = self.hits(site, case)
+        hits = self.hits(site, case, wait=True)
         verify = "NONE" if extra is None else "FAILED"
         expect(hits and all(h[2] == "400" and h[5].startswith(verify) and h[6] == "-" for h in hits),
                f"nginx did not refuse the client itself: {hits}")
@@ -282,7 +282,7 @@ class Suite:
                                    "client_key": str(self.client_cert.key)}, steps)
         self.expect_ok(r, steps)
         expect(r["job"]["state"] == "succeeded", f"job did not succeed: {r['job']}")
-        kc, hub = self.hits("keycloak-mtls", case), self.hits("hub-mtls", case)
+        kc, hub = self.hits("keycloak-mtls", case, wait=True), self.hits("hub-mtls", case, wait=True)
         expect(any(TOKEN_PATH in h[1] and h[2] == "200" for h in kc), f"no token request via nginx: {kc}")
         expect(any("/train-jobs" in h[1] and h[2] == "201" for h in hub), f"no train request via nginx: {hub}")
         expect(all(h[5] == "SUCCESS" for h in kc + hub), f"nginx did not verify every request's certificate: {kc + hub}")

@@ -82,9 +82,8 @@ class Suite:
         self.seconds[case] = done.seconds
         return done
 
-    def hits(self, site: str, case: str):
-        agent = f"\tlibhazy-wine-test/{case}\t"
-        return [line.split("\t") for line in self.nginx.access_lines(site) if agent in line]
+    def hits(self, site: str, case: str, wait: bool = False):
+        return self.nginx.entries(site, f"libhazy-wine-test/{case}", wait)
 
     def expect_trained(self, done, case):
         out = done.stdout.replace("\r\n", "\n")
@@ -111,7 +110,7 @@ class Suite:
                                  "HAZY_TOKEN_URL": self.nginx.url("keycloak") + self.kc_path + TOKEN_PATH,
                                  "HAZY_CA_BUNDLE": wine.windows_path(self.ca.cert)})
         model, progress = self.expect_trained(done, case)
-        kc, hub = self.hits("keycloak", case), self.hits("hub", case)
+        kc, hub = self.hits("keycloak", case, wait=True), self.hits("hub", case, wait=True)
         expect(any(TOKEN_PATH in h[1] and h[2] == "200" for h in kc), f"no token request via nginx: {kc}")
         expect(any("/train-jobs" in h[1] and h[2] == "201" for h in hub), f"no train request via nginx: {hub}")
         expect(all(h[4].startswith("TLSv1.") for h in kc + hub), f"a request without TLS: {kc + hub}")
@@ -128,7 +127,7 @@ class Suite:
         m = re.search(r"^error: submitting the training job failed: TLS: (.*)$", err, re.M)
         expect(m, f"no TLS error from submitting the job:\n{err[-2000:]}")
         expect("wrong-name.invalid" in m.group(1), f"the message does not name the certificate's name: {m.group(1)}")
-        expect(self.hits("keycloak", case), "the token request (trusted through the bundle) did not reach nginx")
+        expect(self.hits("keycloak", case, wait=True), "the token request (trusted through the bundle) did not reach nginx")
         expect(not self.hits("hub-wrong-name", case), "a request got past the TLS handshake")
         return m.group(1)[:300]
 
