@@ -2,10 +2,8 @@
 both started by tests/stack/stack.py, which passes their addresses in HAZY_TEST_* variables."""
 import base64
 import json
-import os
 import sys
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
