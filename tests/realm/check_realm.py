@@ -21,26 +21,22 @@ BASE_SCOPES = {"profile", "email"}
 AUDIENCE = "hazy-hub-backend"
 
 
-def principal(role, kind=("CLIENT_ID", "CLIENT_SECRET")):
-    """A test principal of the realm, as tests/stack/stack.py exports it from the realm file."""
-    prefix = f"HAZY_TEST_{role}"
-    try:
-        return os.environ[prefix + kind[0]], os.environ[prefix + kind[1]]
-    except KeyError as e:
-        sys.exit(f"{e.args[0]} is not set: run under tests/stack/stack.py")
+# The realm's test principals, as tests/stack/stack.py exports them from the realm file.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+import stackenv  # noqa: E402
 
-
-USERNAME = ("USERNAME", "PASSWORD")
+if stackenv.missing(("HAZY_TEST_CLIENT_SECRET", "HAZY_TEST_PASSWORD")):
+    sys.exit("the test realm's principals are not set: run under tests/stack/stack.py")
 # client_id: (secret, expected hazy scopes, has audience, access token lifespan)
 CLIENTS = {client: (secret, scopes, audience, lifespan) for (client, secret), scopes, audience, lifespan in (
-    (principal(""), HAZY, True, 300),
-    (principal("SHORT_LIVED_"), HAZY, True, 5),
-    (principal("NO_TRAIN_"), {"hazy/Model:read"}, True, 300),
-    (principal("NO_AUDIENCE_"), HAZY, False, 300),
+    (stackenv.client(), HAZY, True, 300),
+    (stackenv.client("SHORT_LIVED"), HAZY, True, 5),
+    (stackenv.client("NO_TRAIN"), {"hazy/Model:read"}, True, 300),
+    (stackenv.client("NO_AUDIENCE"), HAZY, False, 300),
 )}
-NO_SA = principal("NO_SERVICE_ACCOUNT_")
-USER, PASSWORD = principal("", USERNAME)
-DISABLED_USER, DISABLED_PASSWORD = principal("DISABLED_", USERNAME)
+NO_SA = stackenv.client("NO_SERVICE_ACCOUNT")
+USER, PASSWORD = stackenv.user()
+DISABLED_USER, DISABLED_PASSWORD = stackenv.user("DISABLED")
 
 failures = []
 

@@ -296,7 +296,7 @@ def stop_group(proc, name):
 REALM_CLIENTS = {
     "": "api",                                     # service account: train, read, audience
     "SHORT_LIVED_": "api-short-lived",             # 5 s tokens, for refresh and expiry
-    "NO_TRAIN_": "api-no-train",                   # lacks the hub:train scope: FORBIDDEN
+    "NO_TRAIN_": "api-no-train",                   # only hazy/Model:read: FORBIDDEN on training
     "NO_AUDIENCE_": "api-no-audience",             # tokens without the Hub's audience
     "NO_SERVICE_ACCOUNT_": "api-no-service-account",  # password grant only
     "JWT_": "api-jwt",                             # private_key_jwt, RSA key; 10 s tokens
