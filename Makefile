@@ -16,7 +16,7 @@ CC        ?= cc
 CWARN     := -std=c99 -Wall -Wextra -Werror -pedantic
 STACK     := $(PYTHON) tests/stack/stack.py run --sim-bin $(TARGET)/hazy-hub-sim --
 
-.PHONY: deps all build header check-header example demo test test-unit test-rust test-c \
+.PHONY: deps all build header check-header example demo test test-unit test-with-services test-rust test-c \
         test-services test-realm test-c-quickstart test-integration test-contract test-cpp test-go test-java install clean
 
 all: build example
@@ -56,9 +56,22 @@ demo: example
 	    $(BUILD)/examples/hazy_train demo-project examples/training-config.json && \
 	    $(TARGET)/hazy train --project demo-project --config examples/training-config.json --wait'
 
+# Both phases run their suites side by side: most suites spend their time in one thread
+# (valgrind, libFuzzer, Miri, qemu, Wine) or waiting on the services, while the builds use
+# every core. The service suites mostly wait (about 1.3 of 2 cores busy at -j3), so that
+# phase runs more of them at once. -Otarget keeps each suite's output together, printed when
+# it ends. DIST_ONE_AT_A_TIME chains the release builds (mk/dist.mk) instead of leaving job
+# slots waiting on their lock. scripts/time-recipes.sh shows where the time goes.
+UNIT_JOBS    ?= 3
+SERVICE_JOBS ?= 5
 test: deps
-	$(MAKE) --no-print-directory test-unit
-	$(STACK) $(MAKE) -k --no-print-directory test-services
+	$(MAKE) --no-print-directory -j$(UNIT_JOBS) -Otarget DIST_ONE_AT_A_TIME=1 test-unit
+	$(MAKE) --no-print-directory test-with-services
+
+# The second phase alone, in a built tree: the stack starts, the service suites run, it stops
+# (scripts/compare-service-jobs.sh times this at different SERVICE_JOBS).
+test-with-services:
+	$(STACK) $(MAKE) -k --no-print-directory -j$(SERVICE_JOBS) -Otarget DIST_ONE_AT_A_TIME=1 test-services
 
 # Each mk/*.mk adds its suites to these lists (and its own targets), so that features
 # live in their own file and the top of this Makefile stays the index.
@@ -66,7 +79,11 @@ UNIT_SUITES     :=
 SERVICE_SUITES  :=
 -include $(sort $(wildcard mk/*.mk))
 
-test-unit: test-rust test-c $(UNIT_SUITES)
+# make starts prerequisites left to right, so the suites that take longest come first and
+# none is left running alone at the end: fuzzing (a build, then 5 minutes on one core) and
+# the chain of release builds behind the Windows suite; after the stack, Keycloak's release
+# runs, the CLI, Java (two JDKs) and the contract.
+test-unit: $(filter test-fuzz test-windows-capi,$(UNIT_SUITES)) test-rust test-c $(UNIT_SUITES)
 
 # Rust unit and in-process tests; tests/header.rs fails when include/hazy.h is stale.
 test-rust: build
@@ -76,7 +93,8 @@ test-c: example
 	$(MAKE) --no-print-directory -C tests/c LIBDIR=$(CURDIR)/$(LIBDIR) INCLUDE=$(CURDIR)/include
 
 # Suites that need Keycloak and the simulator (run under tests/stack/stack.py).
-test-services: test-realm test-c-quickstart test-integration test-contract test-cpp test-go test-java $(SERVICE_SUITES)
+test-services: $(filter test-keycloak-ci test-cli,$(SERVICE_SUITES)) test-java test-contract \
+               test-realm test-c-quickstart test-integration test-cpp test-go $(SERVICE_SUITES)
 
 test-realm:
 	$(PYTHON) tests/realm/check_realm.py

@@ -27,6 +27,12 @@ $(addprefix dist-,$(DIST_ARCHES)): dist-%:
 	bash scripts/dist/build.sh $*
 	bash scripts/dist/package.sh $*
 
+# make test (DIST_ONE_AT_A_TIME) builds the architectures one after another, as the lock in
+# scripts/dist/build.sh would anyway, so that no job slot of make -j sits waiting on it.
+ifdef DIST_ONE_AT_A_TIME
+dist-aarch64: | dist-x86_64
+endif
+
 # The tree the host's tarball was made from: lib/ and include/ (and bin/ once there is one).
 # Files are replaced, not overwritten in place: a running program may have the old library mapped.
 install: dist-$(HOST_ARCH)
@@ -39,17 +45,19 @@ install: dist-$(HOST_ARCH)
 # `make dist` just built, never a stale copy.
 test-java: dist
 
-test-dist-portability: dist
+test-dist-portability: $(addprefix dist-,$(DIST_ARCHES))
 	$(PYTHON) tests/dist/check_portability.py $(foreach a,$(DIST_ARCHES),$(call DIST_TARBALL,$(a)))
 
-test-dist-capi: dist
+# Each test waits only for the tarball it unpacks, so that it can start while the other
+# architectures still build (make test runs suites side by side).
+test-dist-capi: dist-$(HOST_ARCH)
 	bash tests/dist/capi.sh $(call DIST_TARBALL,$(HOST_ARCH))
 
-test-dist-aarch64: dist
+test-dist-aarch64: dist-aarch64
 	bash tests/dist/capi.sh --qemu $(call DIST_TARBALL,aarch64)
 
-test-dist-consumers: dist
+test-dist-consumers: dist-$(HOST_ARCH)
 	bash tests/dist/consumers.sh $(call DIST_TARBALL,$(HOST_ARCH))
 
-test-dist-e2e: dist
+test-dist-e2e: dist-$(HOST_ARCH)
 	bash tests/dist/e2e.sh $(call DIST_TARBALL,$(HOST_ARCH))

@@ -15,6 +15,10 @@ SERVICE_SUITES += test-windows-services
 
 dist: dist-windows
 
+ifdef DIST_ONE_AT_A_TIME
+dist-windows: | dist-aarch64
+endif
+
 dist-windows:
 	bash scripts/dist/windows-build.sh
 	bash scripts/dist/windows-package.sh

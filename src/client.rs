@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::hub::{self, Hub, Job, Model};
 use crate::retry::RetryPolicy;
 use crate::status::Status;
-use crate::wait::CancelToken;
+use crate::cancel::CancelToken;
 use crate::http::Http;
 
 /// A Hub client. Cheap to clone; clones share the connection pool and the token cache.

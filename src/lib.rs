@@ -8,6 +8,7 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod auth;
+mod cancel;
 mod client;
 mod config;
 mod error;
@@ -22,11 +23,12 @@ mod status;
 mod tls;
 mod wait;
 
+pub use cancel::CancelToken;
 pub use client::Client;
 pub use config::{ClientAuth, Config, OPTIONS};
 pub use error::{Error, Result};
 pub use status::{JobState, Status};
-pub use wait::{wait_for_job, CancelToken, WaitOptions};
+pub use wait::{wait_for_job, WaitOptions};
 
 /// The library version, identical to the crate version and `HAZY_VERSION` in the header.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

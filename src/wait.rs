@@ -4,57 +4,14 @@
 //! The loop runs on the caller's thread and leaves the runtime between polls, so the progress
 //! callback runs outside any async context and may call back into the library.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::Notify;
-
+use crate::cancel::CancelToken;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::hub::Job;
 use crate::runtime;
 use crate::status::{JobState, Status};
-
-/// Cancels waits from any thread. Clones share the flag.
-#[derive(Clone, Default, Debug)]
-pub struct CancelToken {
-    inner: Arc<Flag>,
-}
-
-#[derive(Default, Debug)]
-struct Flag {
-    set: AtomicBool,
-    notify: Notify,
-}
-
-impl CancelToken {
-    pub fn new() -> CancelToken {
-        CancelToken::default()
-    }
-
-    pub fn cancel(&self) {
-        self.inner.set.store(true, Ordering::SeqCst);
-        self.inner.notify.notify_waiters();
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.inner.set.load(Ordering::SeqCst)
-    }
-
-    pub(crate) async fn cancelled(&self) {
-        loop {
-            let notified = self.inner.notify.notified();
-            tokio::pin!(notified);
-            // Registered before the flag is read, so a cancel in between is not missed.
-            notified.as_mut().enable();
-            if self.is_cancelled() {
-                return;
-            }
-            notified.await;
-        }
-    }
-}
 
 #[derive(Clone, Debug, Default)]
 pub struct WaitOptions {

@@ -27,10 +27,14 @@ venv_install() { # venv_install DIR SPEC...
     "$dir/bin/pip" install --quiet --disable-pip-version-check "$@"
     touch "$stamp"
 }
+# The after_packages steps run side by side (below); rustup is not safe to run twice at once
+# on one toolchain, so every rustup change goes through this lock.
+mkdir -p .cache
+rustup_locked() { flock .cache/.rustup.lock rustup "$@"; }
 rust_target() { # rust_target TRIPLE
     rustup target list --installed 2>/dev/null | grep -qx "$1" && return
     echo "[deps] adding the Rust target $1"
-    rustup target add "$1" >/dev/null
+    rustup_locked target add "$1" >/dev/null
 }
 
 want valgrind valgrind
@@ -70,4 +74,12 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
 fi
 
-for step in "${after[@]}"; do "$step"; done
+# Each step fills its own cache folder, so they run side by side (the cargo-fuzz build is the
+# long one); the step fails if any of them does.
+pids=()
+for step in "${after[@]}"; do "$step" & pids+=($!); done
+failed=0
+for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || { echo "[deps] ${after[$i]} failed" >&2; failed=1; }
+done
+exit $failed

@@ -52,14 +52,22 @@ static char *read_file(const char *path) {
     return text;
 }
 
-/* Called after every poll; a line per change keeps logs readable when not on a terminal. */
+struct progress_line {
+    int32_t state;
+    int percent;
+};
+
+/* Called after every poll; a line per change of state or percent keeps logs readable when not
+ * on a terminal. The state counts on its own: a job can reach 100% before it succeeds. */
 static int32_t on_progress(const hazy_job_t *job, void *userdata) {
-    int *last_percent = userdata;
+    struct progress_line *last = userdata;
+    int32_t state = (int32_t)hazy_job_state(job);
     int percent = (int)(hazy_job_progress(job) * 100.0 + 0.5);
-    if (percent != *last_percent) {
-        printf("  %-9s %3d%%\n", hazy_state_name((int32_t)hazy_job_state(job)), percent);
+    if (state != last->state || percent != last->percent) {
+        printf("  %-9s %3d%%\n", hazy_state_name(state), percent);
         fflush(stdout);
-        *last_percent = percent;
+        last->state = state;
+        last->percent = percent;
     }
     return 0;
 }
@@ -74,7 +82,7 @@ int main(int argc, char **argv) {
     hazy_status status;
     char *config;
     char job_id[256];
-    int last_percent = -1;
+    struct progress_line last = {-1, -1};
 
     printf("libhazy %s\n", hazy_version());
     config = read_file(config_path);
@@ -109,7 +117,7 @@ int main(int argc, char **argv) {
     hazy_job_free(job);
 
     /* No timeout: a training job takes as long as it takes. Tokens renew underneath. */
-    status = hazy_job_wait(client, job_id, 0, on_progress, &last_percent, NULL, &done, &error);
+    status = hazy_job_wait(client, job_id, 0, on_progress, &last, NULL, &done, &error);
     if (status != HAZY_STATUS_OK) {
         hazy_free(client);
         return fail("training", status, error);

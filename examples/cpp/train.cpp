@@ -69,16 +69,18 @@ int main(int argc, char **argv) {
                   << std::endl;
 
         // No timeout (zero): a training job takes as long as it takes; tokens renew
-        // underneath. The callback runs after every poll; a line per change keeps logs
-        // readable when not on a terminal.
+        // underneath. The callback runs after every poll; a line per change of state or
+        // percent keeps logs readable when not on a terminal (a job can reach 100% before it
+        // succeeds, so the state counts on its own).
         step = "training";
-        long last_percent = -1;
+        std::string last_line;
         job.wait(std::chrono::milliseconds::zero(), [&](const hazy::Job &snapshot) {
-            const long percent = std::lround(snapshot.progress() * 100.0);
-            if (percent != last_percent) {
-                std::cout << "  " << std::left << std::setw(9) << hazy::to_string(snapshot.state())
-                          << std::right << ' ' << std::setw(3) << percent << '%' << std::endl;
-                last_percent = percent;
+            std::ostringstream line;
+            line << "  " << std::left << std::setw(9) << hazy::to_string(snapshot.state()) << std::right << ' '
+                 << std::setw(3) << std::lround(snapshot.progress() * 100.0) << '%';
+            if (line.str() != last_line) {
+                std::cout << line.str() << std::endl;
+                last_line = line.str();
             }
             return true;  // keep waiting
         });

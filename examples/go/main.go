@@ -68,11 +68,12 @@ func run() error {
 	fmt.Printf("submitted training job %s to project %s\n", job.ID, projectID)
 
 	// No deadline: a training job takes as long as it takes. Tokens renew underneath.
-	lastPercent := -1
+	// A line per change of state or percent (a job can reach 100% before it succeeds).
+	lastLine := ""
 	done, err := job.Wait(ctx, func(s hazy.JobStatus) {
-		if percent := int(s.Progress*100 + 0.5); percent != lastPercent {
-			fmt.Printf("  %-9s %3d%%\n", s.State, percent)
-			lastPercent = percent
+		if line := fmt.Sprintf("  %-9s %3d%%", s.State, int(s.Progress*100+0.5)); line != lastLine {
+			fmt.Println(line)
+			lastLine = line
 		}
 	})
 	if err != nil {

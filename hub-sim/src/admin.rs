@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 use crate::faults::FaultSpec;
 use crate::problem::Problem;
+use crate::stats::Scope;
 use crate::AppState;
 
 fn bad(detail: impl Into<String>) -> Problem {
@@ -61,11 +62,21 @@ pub async fn stats(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let project = q.get("project_id").map(String::as_str);
-    let requests = st.stats.lock().unwrap().snapshot(project);
+    let scope = match (project, q.get("user_agent")) {
+        (Some(_), Some(_)) => {
+            return bad("give project_id or user_agent, not both").into_response()
+        }
+        (Some(p), None) => Scope::Project(p),
+        (None, Some(ua)) => Scope::UserAgent(ua),
+        (None, None) => Scope::All,
+    };
+    let requests = st.stats.lock().unwrap().snapshot(scope);
     let total: u64 = requests.values().sum();
-    let jobs_total = st.store.lock().unwrap().jobs_total(project);
-    let body: Value =
-        json!({"requests": requests, "requests_total": total, "jobs_total": jobs_total});
+    let mut body: Value = json!({"requests": requests, "requests_total": total});
+    // Jobs belong to projects, not to User-Agents, so a User-Agent scope has no job count.
+    if !matches!(scope, Scope::UserAgent(_)) {
+        body["jobs_total"] = json!(st.store.lock().unwrap().jobs_total(project));
+    }
     Json(body).into_response()
 }
 

@@ -1,11 +1,14 @@
-//! Request counts per project and route template, so tests can assert how
-//! many requests a client really sent (e.g. retries).
+//! Request counts per route template, overall, per project and per User-Agent, so tests
+//! can assert how many requests a client really sent (e.g. retries). Suites share one
+//! simulator and run side by side, so a test scopes its counts by the project it owns or
+//! by a User-Agent only its clients send.
 
 use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, MatchedPath, RawPathParams, Request, State};
+use axum::http::header;
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -14,27 +17,44 @@ use crate::AppState;
 #[derive(Debug, Default)]
 pub struct Stats {
     by_project: HashMap<String, BTreeMap<String, u64>>,
+    by_user_agent: HashMap<String, BTreeMap<String, u64>>,
     all: BTreeMap<String, u64>,
 }
 
+/// Which requests a snapshot counts.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    All,
+    Project(&'a str),
+    UserAgent(&'a str),
+}
+
+fn bump(map: &mut HashMap<String, BTreeMap<String, u64>>, key: &str, route: &str) {
+    *map.entry(key.to_owned())
+        .or_default()
+        .entry(route.to_owned())
+        .or_default() += 1;
+}
+
 impl Stats {
-    pub fn record(&mut self, project_id: Option<&str>, route: &str) {
+    pub fn record(&mut self, project_id: Option<&str>, user_agent: Option<&str>, route: &str) {
         *self.all.entry(route.to_owned()).or_default() += 1;
         if let Some(p) = project_id {
-            *self
-                .by_project
-                .entry(p.to_owned())
-                .or_default()
-                .entry(route.to_owned())
-                .or_default() += 1;
+            bump(&mut self.by_project, p, route);
+        }
+        if let Some(ua) = user_agent {
+            bump(&mut self.by_user_agent, ua, route);
         }
     }
 
-    /// Counts for one project, or for every request when `project_id` is None.
-    pub fn snapshot(&self, project_id: Option<&str>) -> BTreeMap<String, u64> {
-        match project_id {
-            Some(p) => self.by_project.get(p).cloned().unwrap_or_default(),
-            None => self.all.clone(),
+    pub fn snapshot(&self, scope: Scope<'_>) -> BTreeMap<String, u64> {
+        let scoped = |map: &HashMap<String, BTreeMap<String, u64>>, key: &str| {
+            map.get(key).cloned().unwrap_or_default()
+        };
+        match scope {
+            Scope::All => self.all.clone(),
+            Scope::Project(p) => scoped(&self.by_project, p),
+            Scope::UserAgent(ua) => scoped(&self.by_user_agent, ua),
         }
     }
 
@@ -74,11 +94,15 @@ pub async fn count(State(state): State<Arc<AppState>>, req: Request, next: Next)
             Err(_) => None,
         };
         let route = format!("{} {}", parts.method, template);
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok());
         state
             .stats
             .lock()
             .unwrap()
-            .record(project.as_deref(), &route);
+            .record(project.as_deref(), user_agent, &route);
     }
     next.run(Request::from_parts(parts, body)).await
 }
@@ -88,17 +112,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counts_per_project_and_overall() {
+    fn counts_per_project_per_user_agent_and_overall() {
         let mut s = Stats::default();
-        s.record(Some("p1"), "POST /t");
-        s.record(Some("p1"), "POST /t");
-        s.record(Some("p2"), "GET /j");
-        s.record(None, "GET /health");
-        assert_eq!(s.snapshot(Some("p1")).get("POST /t"), Some(&2));
-        assert_eq!(s.snapshot(Some("p2")).len(), 1);
-        assert_eq!(s.snapshot(None).values().sum::<u64>(), 4);
-        assert!(s.snapshot(Some("none")).is_empty());
+        s.record(Some("p1"), Some("a"), "POST /t");
+        s.record(Some("p1"), Some("b"), "POST /t");
+        s.record(Some("p2"), Some("a"), "GET /j");
+        s.record(None, None, "GET /health");
+        assert_eq!(s.snapshot(Scope::Project("p1")).get("POST /t"), Some(&2));
+        assert_eq!(s.snapshot(Scope::Project("p2")).len(), 1);
+        assert_eq!(s.snapshot(Scope::UserAgent("a")).values().sum::<u64>(), 2);
+        assert_eq!(s.snapshot(Scope::UserAgent("b")).get("POST /t"), Some(&1));
+        assert_eq!(s.snapshot(Scope::All).values().sum::<u64>(), 4);
+        assert!(s.snapshot(Scope::Project("none")).is_empty());
+        assert!(s.snapshot(Scope::UserAgent("none")).is_empty());
         s.clear();
-        assert!(s.snapshot(None).is_empty());
+        assert!(s.snapshot(Scope::All).is_empty());
     }
 }

@@ -777,3 +777,40 @@ async fn auth_proxy_forwards_to_keycloak() {
         .unwrap();
     assert_eq!(certs.status(), 200);
 }
+
+#[tokio::test]
+async fn stats_scoped_by_user_agent() {
+    let sim = start(100).await;
+    let t = sim.token(ALL);
+    for ua in ["suite-a", "suite-a", "suite-b"] {
+        let resp = sim
+            .http
+            .get(sim.url("/api/v1/projects/p1/jobs"))
+            .bearer_auth(&t)
+            .header("user-agent", ua)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+    }
+    let a = sim
+        .admin(reqwest::Method::GET, "/_sim/stats?user_agent=suite-a", None)
+        .await;
+    assert_eq!(a["requests"]["GET /api/v1/projects/{project_id}/jobs"], 2);
+    assert_eq!(a["requests_total"], 2);
+    assert!(a.get("jobs_total").is_none(), "{a}");
+    let none = sim
+        .admin(reqwest::Method::GET, "/_sim/stats?user_agent=suite-c", None)
+        .await;
+    assert_eq!(none["requests_total"], 0);
+    let all = sim.admin(reqwest::Method::GET, "/_sim/stats", None).await;
+    assert_eq!(all["requests_total"], 3);
+
+    let both = sim
+        .http
+        .get(sim.url("/_sim/stats?project_id=p1&user_agent=suite-a"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(both).await.0, 400);
+}

@@ -19,6 +19,8 @@ venv=$PWD/.cache/zigbuild
 export PATH="$venv/bin:$PATH"
 # The packages built: add one (-p hazy-cli) to ship its program; package.sh's FILES lists it.
 packages=(-p hazy -p hazy-cli)
+source scripts/dist/common.sh
+one_build_at_a_time
 start=$(date +%s)
 cargo zigbuild --release --locked "${packages[@]}" --target "$triple${glibc:+.$glibc}"
 echo "[dist] $triple${glibc:+ (glibc $glibc)} built in $(( $(date +%s) - start )) s"

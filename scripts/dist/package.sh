@@ -45,6 +45,13 @@ done
 mkdir -p build/dist
 exec 9>build/dist/.lock
 flock 9
+source scripts/dist/common.sh
+inputs=("$release/libhazy.so" "$release/libhazy.a" hazy.pc.in "$0" scripts/dist/common.sh)
+while read -r src _; do [ -z "$src" ] || inputs+=("$src"); done <<<"$FILES"
+if [ -f "dist/$name-debug.tar.gz" ] && archive_up_to_date "dist/$name.tar.gz" "$stage" "${inputs[@]}"; then
+    echo "[dist] dist/$name.tar.gz is up to date"
+    exit 0
+fi
 rm -rf "$stage" "build/dist/$name-debug"
 mkdir -p "$stage/lib/pkgconfig" "$debugstage" dist
 

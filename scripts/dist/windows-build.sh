@@ -13,6 +13,8 @@ command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 \
 rustup target list --installed 2>/dev/null | grep -qx "$triple" \
     || { echo "windows-build.sh: the Rust target $triple is missing: run make deps" >&2; exit 1; }
 
+source scripts/dist/common.sh
+one_build_at_a_time
 start=$(date +%s)
 cargo build --release --locked -p hazy --target "$triple"
 echo "[dist] $triple built in $(( $(date +%s) - start )) s"

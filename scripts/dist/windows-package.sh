@@ -30,8 +30,8 @@ exec 9>build/dist/.lock
 flock 9
 # Nothing newer than the zip, its tree and its checksum: it is up to date (the suites of
 # `make test` each ask for it, and repacking the static library takes a while).
-if [ -f "dist/$name.zip" ] && [ -d "$stage" ] && grep -q " $name.zip\$" dist/SHA256SUMS 2>/dev/null \
-   && [ -z "$(find "${inputs[@]}" -newer "dist/$name.zip" 2>/dev/null)" ]; then
+source scripts/dist/common.sh
+if archive_up_to_date "dist/$name.zip" "$stage" "${inputs[@]}" scripts/dist/common.sh; then
     echo "[dist] dist/$name.zip is up to date"
     exit 0
 fi

@@ -1,7 +1,7 @@
 //! `hazy_cancel_token_t`: cancels a hazy_job_wait from another thread.
 
 use super::boundary::{free_box, guard_value};
-use crate::wait::CancelToken;
+use crate::cancel::CancelToken;
 
 /// A cancellation flag shared between a waiting thread and the thread that cancels.
 /// Thread-safe.

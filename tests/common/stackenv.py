@@ -108,6 +108,9 @@ class Sim:
     def faults(self):
         return self.request("GET", "/faults")["items"]
 
-    def stats(self, project_id=None):
-        q = "" if project_id is None else "?project_id=" + urllib.parse.quote(project_id, safe="")
+    def stats(self, project_id=None, user_agent=None):
+        """Request counts: every request, one project's, or those sent with one User-Agent.
+        Suites share the simulator side by side, so a test that counts requests scopes them."""
+        scope = {k: v for k, v in (("project_id", project_id), ("user_agent", user_agent)) if v is not None}
+        q = "?" + urllib.parse.urlencode(scope) if scope else ""
         return self.request("GET", "/stats" + q)

@@ -16,7 +16,9 @@
 # dropped connection, the job lifecycle and the /auth proxy.
 #
 # Tools are installed idempotently into <repo>/.cache/venv, pinned below.
-# Bounded: schemathesis gets SCHEMATHESIS_MAX_TIME seconds (default 60).
+# Bounded: schemathesis gets SCHEMATHESIS_MAX_TIME seconds (default 90), which its fuzzing and
+# stateful phases share, so how many requests it checks depends on the machine's load: about
+# 4,700-5,000 in 60 s with the services to itself, 3,300 in 90 s beside make test's other suites.
 #
 # A skipped test counts as a failing one here. verdict.py reads the tools' JSON/NDJSON/JUnit
 # reports (not their terminal output) and fails the run on any skipped operation, phase,
@@ -68,9 +70,8 @@ PY="$VENV/bin/python"
 HAZY_CONTRACT_TOKEN="$("$PY" "$HERE/kc_token.py")"
 export HAZY_CONTRACT_TOKEN
 
-# A clean simulator, so earlier runs' jobs do not matter. A real Hub has no /_sim/.
-curl -fsS -o /dev/null -X POST "$HAZY_TEST_HUB_URL/_sim/reset" 2>/dev/null \
-    || echo "[contract] $HAZY_TEST_HUB_URL has no /_sim/reset (not the simulator?)"
+# No /_sim/reset here: other suites share the simulator and run beside this one (make test),
+# and nothing below depends on an empty Hub (the end-to-end cases use projects of their own).
 
 # Reports: the run summary (JSON) and event stream (NDJSON) feed verdict.py. With
 # HAZY_CONTRACT_REPORT_DIR=DIR they are kept there, with JUnit reports of schemathesis and
@@ -96,7 +97,7 @@ echo "[contract] schemathesis against $HAZY_TEST_HUB_URL"
         --exclude-tag simulator \
         --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,positive_data_acceptance,ignored_auth,unsupported_method \
         --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-40}" \
-        --max-time "${SCHEMATHESIS_MAX_TIME:-60}" \
+        --max-time "${SCHEMATHESIS_MAX_TIME:-90}" \
         --seed "${SCHEMATHESIS_SEED:-20261127}" \
         --request-timeout 10 \
         "${report[@]}" \

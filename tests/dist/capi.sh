@@ -18,7 +18,8 @@ if [ "$qemu" = 1 ]; then
            RUN="qemu-aarch64 -L /usr/aarch64-linux-gnu" ASAN=0)
 fi
 rm -rf "$REPO/build/dist-tests/$name"
-make --no-print-directory -C "$REPO/tests/c" "${args[@]}" run
+# A release library: test_capi checks that it has no debug_panic option.
+HAZY_TEST_RELEASE_LIBRARY=1 make --no-print-directory -C "$REPO/tests/c" "${args[@]}" run
 if [ "$qemu" = 1 ]; then
     readelf -h "$REPO/build/dist-tests/$name/test_capi" | grep -q 'Machine:.*AArch64' \
         || { echo "error: test_capi was not built for aarch64" >&2; exit 1; }

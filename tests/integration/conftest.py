@@ -28,6 +28,10 @@ ALL_SCOPES = TRAIN_SCOPES + ("hazy/GenerationJob:create", "hazy/GenerationJob:re
 SHORT_LIFETIME_S = 5.0  # access.token.lifespan of api-short-lived
 DEFAULT_MARGIN_S = 30.0  # token_refresh_margin_s default
 SIM_LEEWAY_S = 5.0  # hazy-hub-sim's default --leeway-s for exp/nbf
+# Sent by every make_client client unless a test sets its own: other suites (and this suite
+# on the tarball) share the simulator at the same time, so counts of requests that carry no
+# project are read for this User-Agent only (Sim.stats(user_agent=...)).
+SUITE_USER_AGENT = f"libhazy-integration/{uuid.uuid4()}"
 
 REALISTIC_CONFIG_PATH = hz.REPO / "examples" / "training-config.json"
 
@@ -93,6 +97,8 @@ def make_client():
     clients = []
 
     def make(settings=None, **kw):
+        if settings is not None:
+            settings = {"user_agent": SUITE_USER_AGENT, **settings}
         c = hz.Client(settings, **kw)
         clients.append(c)
         return c

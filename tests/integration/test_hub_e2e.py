@@ -10,7 +10,8 @@ from ctypes import byref, c_void_p
 import pytest
 
 import hazy_ctypes as hz
-from conftest import (REALISTIC_CONFIG_PATH, SECRETS, SIM_LEEWAY_S, config_json, jwt_claims, wait_until)
+from conftest import (REALISTIC_CONFIG_PATH, SECRETS, SIM_LEEWAY_S, SUITE_USER_AGENT, config_json, jwt_claims,
+                      wait_until)
 
 TRAIN_ROUTE = "POST /api/v1/projects/{project_id}/train-jobs"
 FAST_JOB_MS = 1200
@@ -395,7 +396,7 @@ def raw(fn, *args):
 ])
 def test_bad_arguments_are_invalid_argument(case, project_arg, named, words, api_client, sim):
     client = None if case == "NULL client" else api_client.ptr
-    before = sim.stats()["requests_total"]
+    before = sim.stats(user_agent=SUITE_USER_AGENT)["requests_total"]
     out = c_void_p()
     for fn, args in [
         (hz.LIB.hazy_jobs_list, (client, project_arg, byref(out))),
@@ -410,7 +411,8 @@ def test_bad_arguments_are_invalid_argument(case, project_arg, named, words, api
         for w in words:
             assert w in err.message, err.message
         assert not out, "out-parameter written on failure"
-    assert sim.stats()["requests_total"] == before, "a call with bad arguments reached the Hub"
+    assert sim.stats(user_agent=SUITE_USER_AGENT)["requests_total"] == before, \
+        "a call with bad arguments reached the Hub"
 
 
 def test_other_null_arguments(api_client):

@@ -282,6 +282,12 @@ class Tinyproxy(Server):
         127.0.0.1:41234 HTTP/1.1`."""
         return [line for line in self.lines() if "): CONNECT " in line]
 
+    def accept_lines(self) -> List[str]:
+        """A line per client connection tinyproxy accepted, e.g. `... Connect (file descriptor 7):
+        127.0.0.1`. Unlike `Closed connection ...`, which tinyproxy may write after the client
+        has gone, these are logged before the client's request is answered."""
+        return [line for line in self.lines() if "Connect (file descriptor" in line]
+
     def request_lines(self) -> List[str]:
         """Every request tinyproxy parsed, whatever the method."""
         return [line for line in self.lines() if "Request (file descriptor" in line]

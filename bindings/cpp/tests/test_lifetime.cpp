@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -185,7 +186,12 @@ TEST(Lifetime, CloseEndsWaitsInOtherThreads) {
     std::this_thread::sleep_for(delay / 3);
     const auto closed_at = std::chrono::steady_clock::now();
     client.close();
-    EXPECT_LT(support::elapsed_ms(closed_at), 50) << "close() must not wait for the calls";
+    // 100 ms is the documented promise (50 for close itself). Valgrind runs one thread at a
+    // time, many times slower, so make test-cpp-valgrind passes a looser bound, as the C suite's
+    // valgrind run does: there it checks memory, not timing.
+    const char *bound_env = std::getenv("HAZY_TEST_CLOSE_BOUND_MS");
+    const long long bound = bound_env != nullptr ? std::atoll(bound_env) : 100;
+    EXPECT_LT(support::elapsed_ms(closed_at), bound / 2) << "close() must not wait for the calls";
 
     const hazy::Error later = error_of([&] { (void)client.job("job-1"); });
     EXPECT_EQ(later.status(), hazy::Status::Closed) << later.what();
@@ -203,7 +209,7 @@ TEST(Lifetime, CloseEndsWaitsInOtherThreads) {
             EXPECT_TRUE(support::contains(o.error, "CLOSED")) << o.error;
             const long long after =
                 std::chrono::duration_cast<std::chrono::milliseconds>(o.returned - closed_at).count();
-            EXPECT_LT(after, 100) << "a wait returned " << after << " ms after close()";
+            EXPECT_LT(after, bound) << "a wait returned " << after << " ms after close()";
             slowest = std::max(slowest, after);
         } else {
             EXPECT_EQ(o.error, "") << "a get in flight finishes its request";

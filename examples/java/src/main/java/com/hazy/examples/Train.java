@@ -50,13 +50,15 @@ public final class Train {
             System.out.println("submitted training job " + job.id() + " to project " + projectId);
 
             // No timeout: a training job takes as long as it takes. Tokens renew underneath.
-            // One line per change keeps logs readable when not on a terminal.
-            final int[] lastPercent = {-1};
+            // One line per change of state or percent keeps logs readable when not on a terminal
+            // (a job can reach 100% before it succeeds, so the state counts on its own).
+            final String[] lastLine = {""};
             Job done = job.await(null, snapshot -> {
-                int percent = (int) Math.round(snapshot.progress() * 100);
-                if (percent != lastPercent[0]) {
-                    System.out.printf("  %-9s %3d%%%n", snapshot.state().name().toLowerCase(Locale.ROOT), percent);
-                    lastPercent[0] = percent;
+                String line = String.format("  %-9s %3d%%", snapshot.state().name().toLowerCase(Locale.ROOT),
+                        Math.round(snapshot.progress() * 100));
+                if (!line.equals(lastLine[0])) {
+                    System.out.println(line);
+                    lastLine[0] = line;
                 }
             });
             System.out.println("training succeeded: model id " + done.modelId());
