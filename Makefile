@@ -80,9 +80,10 @@ SERVICE_SUITES  :=
 -include $(sort $(wildcard mk/*.mk))
 
 # make starts prerequisites left to right, so the suites that take longest come first and
-# none is left running alone at the end: fuzzing (a build, then 5 minutes on one core) and
-# the chain of release builds behind the Windows suite; after the stack, Keycloak's release
-# runs, the CLI, Java (two JDKs) and the contract.
+# none is left running alone at the end: fuzzing (the nightly ASan build, which the ASan C
+# test also waits for, then 75 s on one core) and the chain of release builds behind the
+# Windows suite; after the stack, Keycloak's release runs, the CLI, Java (two JDKs) and the
+# contract.
 test-unit: $(filter test-fuzz test-windows-capi,$(UNIT_SUITES)) test-rust test-c $(UNIT_SUITES)
 
 # Rust unit and in-process tests; tests/header.rs fails when include/hazy.h is stale.

@@ -5,10 +5,13 @@
 #
 #   make test-keycloak-matrix    all six releases, one after another (11-16 min; README
 #                                "Keycloak versions"); downloads the four `make deps` skips
-#   make test-keycloak-ci        the oldest and the newest release (~3-4 min); part of `make test`
+#   make test-keycloak-ci        the oldest release at the root, on its own Keycloak, and the
+#                                newest: under make test, on the shared stack's Keycloak (that
+#                                release, under /auth), where only its own checks run, as
+#                                tests/integration covers the rest; part of `make test`
 #
-# test-keycloak-ci sits in SERVICE_SUITES only because that is where `make test` runs suites
-# that need services: it ignores the shared stack and starts servers of its own.
+# test-keycloak-ci sits in SERVICE_SUITES because it uses the shared stack for the newest release;
+# the oldest gets servers of its own.
 
 KEYCLOAK_MATRIX := $(PYTHON) tests/keycloak_matrix/run.py --sim-bin $(TARGET)/hazy-hub-sim
 

@@ -5,14 +5,19 @@
 #   make test-c-asan        (in `make test`) tests/c/test_capi.c with AddressSanitizer and
 #                           UndefinedBehaviorSanitizer, twice: against the library as built
 #                           (build/lib), and against a libhazy whose Rust code is itself
-#                           ASan-instrumented (nightly -Zsanitizer=address, target/asan), so that
-#                           a bad access inside the library is caught where it happens
+#                           ASan-instrumented, so that a bad access inside the library is caught
+#                           where it happens. That library is the fuzz build's (mk/fuzz.mk): cargo
+#                           builds every crate type of libhazy for the fuzz targets, the cdylib
+#                           included, with ASan (and libFuzzer's coverage hooks, which the ASan
+#                           runtime answers when no fuzzer is linked), so one nightly ASan build
+#                           of the dependencies serves both suites
 #   make test-cpp-valgrind  (in `make test`, under the stack) the C++ binding's GoogleTest suite
 #                           (C++17) built without sanitizers, under valgrind: no memory error,
 #                           no definite leak (close-time bounds loosened to 2 s, as for tests/c)
-#   make test-miri          (in `make test`) the C ABI's boundary (fuzz/miri) and the library's
-#                           unit tests that Miri can run quickly
-#   make miri               the same plus the slow ones (redaction, token responses)
+#   make test-miri          (in `make test`) the C ABI's boundary: the tests in fuzz/miri
+#   make miri               the same, and the library's unit tests that need no socket (Miri
+#                           builds the library's dependencies a second time for them: about
+#                           2 CPU-minutes, which make test leaves out)
 
 UNIT_SUITES += test-c-asan test-miri
 SERVICE_SUITES += test-cpp-valgrind
@@ -45,13 +50,13 @@ test-c-asan-lib: build
 	$(MAKE) --no-print-directory $(SAN_DIR)/lib/test_capi
 	$(SAN_ENV) $(SAN_DIR)/lib/test_capi
 
-# Only the library, for the host triple (so build scripts and proc macros stay uninstrumented),
-# in a target dir of its own so the ordinary build is untouched.
-test-c-asan-rust:
-	RUSTFLAGS="-Zsanitizer=address -Cforce-frame-pointers=yes" \
-	    $(CARGO) +nightly build --locked -p hazy --target $(SAN_TRIPLE) --target-dir target/asan
+# Built with release optimisation and debug assertions, as the fuzz targets are.
+ASAN_RUST_SO := fuzz/target/$(SAN_TRIPLE)/release/deps/libhazy.so
+
+test-c-asan-rust: fuzz-build
+	@test -f $(ASAN_RUST_SO) || { echo "test-c-asan-rust: the fuzz build made no $(ASAN_RUST_SO)"; exit 1; }
 	@mkdir -p $(ASAN_LIB)
-	@cp -f target/asan/$(SAN_TRIPLE)/debug/libhazy.so $(ASAN_LIB)/libhazy.so.$(MAJOR)
+	@cp -f $(ASAN_RUST_SO) $(ASAN_LIB)/.libhazy.so.tmp && mv -f $(ASAN_LIB)/.libhazy.so.tmp $(ASAN_LIB)/libhazy.so.$(MAJOR)
 	@ln -sf libhazy.so.$(MAJOR) $(ASAN_LIB)/libhazy.so
 	@rm -f $(SAN_DIR)/rust/test_capi
 	$(MAKE) --no-print-directory $(SAN_DIR)/rust/test_capi
@@ -75,12 +80,13 @@ test-cpp-valgrind: build
 	    exit $$status
 
 # Miri runs what needs no socket and no HTTP client (rustls with ring and the root store
-# take more than 10 minutes to build a client under Miri): the FFI boundary tests in fuzz/miri,
-# and the library's unit tests of options, config validation, Hub problems, retries and the
-# tokio runtime. `make miri` adds redaction and the token-response parser, whose regex and
-# encodings take about 5 minutes under Miri here. Isolation is off so that the tests'
-# environment variables and clocks are the real ones. The fuzz workspace's lock file follows
-# the library's dependencies (cargo-fuzz updates it too), so it is not --locked.
+# take more than 10 minutes to build a client under Miri): in make test, the FFI boundary tests
+# in fuzz/miri, where the unsafe code is; `make miri` adds the library's unit tests of options,
+# config validation, Hub problems, retries and the tokio runtime, and redaction and the
+# token-response parser, whose regex and encodings take about 5 minutes under Miri here.
+# Isolation is off so that the tests' environment variables and clocks are the real ones. The
+# fuzz workspace's lock file follows the library's dependencies (cargo-fuzz updates it too), so
+# it is not --locked.
 MIRI_FAST := config:: hub::validate:: hub::problem:: retry:: runtime::
 MIRI_SLOW := redact:: auth::token_endpoint::
 MIRI_ENV  := MIRIFLAGS="-Zmiri-disable-isolation"
@@ -89,7 +95,6 @@ MIRI_ENV  := MIRIFLAGS="-Zmiri-disable-isolation"
 
 test-miri:
 	cd fuzz && $(MIRI_ENV) $(CARGO) +nightly miri test -p hazy-ffi-miri
-	$(MIRI_ENV) $(CARGO) +nightly miri test --locked -p hazy --lib -- $(MIRI_FAST)
 
 miri: deps
 	cd fuzz && $(MIRI_ENV) $(CARGO) +nightly miri test -p hazy-ffi-miri

@@ -5,9 +5,10 @@ simulator (tests/stack/stack.py) and suite.py against them, one release after an
     python3 tests/keycloak_matrix/run.py --sim-bin target/debug/hazy-hub-sim [all | ci | 21 25.0.6 ...]
     python3 tests/keycloak_matrix/run.py fetch [all | ci | 21 ...]   # `make deps`: download once
 
-Releases must already be cached (`make deps`); this script never downloads. It ignores any
-HAZY_TEST_* service of the caller (make test runs it under the shared stack): every release gets
-a server of its own. Prints each release's times, writes build/keycloak-matrix/results.json,
+Releases must already be cached (`make deps`); this script never downloads. Every release gets a
+server of its own, whatever HAZY_TEST_* service the caller has, with one exception: `ci` under
+make test's shared stack runs the newest release's own checks (test_matrix.py) on that stack's
+Keycloak, which is that release, instead of starting it a second time (versions.py, CI). Prints each release's times, writes build/keycloak-matrix/results.json,
 and ends with one summary line. Exit status 0 only when every release passed.
 """
 import argparse
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -95,11 +97,36 @@ class Release:
                 "total_s": round(self.total_s, 1)}
 
 
+class SharedRelease(Release):
+    """The newest release on the caller's stack (make test's): only test_matrix.py runs, as
+    tests/integration runs the authentication suites on that Keycloak already."""
+
+    def __init__(self, version, jdk, keycloak_url):
+        super().__init__(version, urllib.parse.urlsplit(keycloak_url).path or "/", jdk, sim_bin=None)
+
+    def run(self):
+        env = dict(os.environ, HAZY_MATRIX_VERSION=self.version, HAZY_MATRIX_PATH=self.path,
+                   HAZY_MATRIX_JDK=self.jdk, HAZY_MATRIX_SHARED_STACK="1")
+        log(f"Keycloak {self.version} at {self.path} on JDK {self.jdk}: the shared stack's")
+        t0 = time.monotonic()
+        self.proc = subprocess.Popen([sys.executable, "tests/keycloak_matrix/suite.py"], cwd=REPO, env=env)
+        self.passed = self.proc.wait() == 0
+        self.total_s = self.suite_s = time.monotonic() - t0
+        return self
+
+
 def fmt(s):
     return "-" if s is None else f"{s:.0f} s"
 
 
-def run_matrix(rows, sim_bin):
+def releases_for(names, sim_bin):
+    rows = versions.select(names)
+    shared_url = os.environ.get("HAZY_TEST_KEYCLOAK_URL") if names == ["ci"] else None
+    return [SharedRelease(version, jdk, shared_url) if shared_url and (version, path, jdk) == versions.MATRIX[-1]
+            else Release(version, path, jdk, sim_bin) for version, path, jdk in rows]
+
+
+def run_matrix(releases):
     current = []
 
     def forward(signum, frame):
@@ -112,8 +139,7 @@ def run_matrix(rows, sim_bin):
     t0 = time.monotonic()
     done = []
     try:
-        for version, path, jdk in rows:
-            release = Release(version, path, jdk, sim_bin)
+        for release in releases:
             current[:] = [release]
             done.append(release.run())
     finally:
@@ -133,10 +159,10 @@ def run_matrix(rows, sim_bin):
                                    "releases": [r.row() for r in done]}, indent=1) + "\n")
     passed = [r for r in done if r.passed]
     failed = [r.version for r in done if not r.passed]
-    print(f"keycloak-matrix: {len(passed)} of {len(rows)} releases passed in {total:.0f} s"
+    print(f"keycloak-matrix: {len(passed)} of {len(releases)} releases passed in {total:.0f} s"
           + (f"; FAILED: {', '.join(failed)}" if failed else "")
           + f" (results in {RESULTS.relative_to(REPO)})", flush=True)
-    return 0 if len(passed) == len(rows) else 1
+    return 0 if len(passed) == len(releases) else 1
 
 
 def main(argv):
@@ -148,7 +174,7 @@ def main(argv):
     args = parser.parse_args(argv)
     if not os.access(args.sim_bin, os.X_OK):
         parser.error(f"--sim-bin {args.sim_bin}: not an executable (run make build)")
-    return run_matrix(versions.select(args.releases), args.sim_bin)
+    return run_matrix(releases_for(args.releases, args.sim_bin))
 
 
 if __name__ == "__main__":

@@ -19,20 +19,19 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 sys.path.insert(0, str(REPO / "tests" / "stack"))
+sys.path.insert(0, str(REPO / "tests" / "common"))
 
 import hazy_ctypes as hz  # noqa: E402
+import stackenv  # noqa: E402
 from stack import ADMIN_PASSWORD, ADMIN_USER  # noqa: E402  the stack's temporary admin
 
 PROXY_ROUTE = "POST /auth/{*rest}"  # how the simulator's stats name its /auth proxy
 JOB_MS = 1200
-CONFIG = json.dumps({
-    "data_schema": {"tables": [{"name": "t", "dtypes": {"a": "int"}}]},
-    "data_input": [{"name": "t", "location": "s3://b/t.csv"}],
-    "model_parameters": {"generator_type": "priv_bayes", "epsilon": 1000.0},
-})
-NEEDED = ("HAZY_TEST_KEYCLOAK_URL", "HAZY_TEST_HUB_URL", "HAZY_TEST_ISSUER", "HAZY_TEST_TOKEN_URL",
-          "HAZY_TEST_CLIENT_ID", "HAZY_TEST_CLIENT_SECRET",
-          "HAZY_MATRIX_VERSION", "HAZY_MATRIX_PATH", "HAZY_MATRIX_JDK")
+# make test runs this file on the shared stack beside other suites: the simulator's request
+# counts read here are this client's only.
+USER_AGENT = f"libhazy-keycloak-matrix/{uuid.uuid4()}"
+NEEDED = stackenv.ADDRESSES + ("HAZY_TEST_SIM_ADMIN_URL", "HAZY_TEST_CLIENT_ID", "HAZY_TEST_CLIENT_SECRET",
+                               "HAZY_MATRIX_VERSION", "HAZY_MATRIX_PATH", "HAZY_MATRIX_JDK")
 
 
 @pytest.fixture(scope="module")
@@ -50,10 +49,6 @@ def request(url, form=None, token=None):
         req.add_header("Authorization", f"Bearer {token}")
     with urllib.request.urlopen(req, timeout=30) as resp:
         return json.loads(resp.read())
-
-
-def sim_stats(hub):
-    return request(f"{hub}/_sim/stats")
 
 
 def test_server_is_the_release_and_jdk_asked_for(env):
@@ -79,15 +74,13 @@ def test_train_and_wait_with_auth_url(env):
     """The client is given the Hub and Keycloak's base URL only; it derives the token endpoint
     from `auth_url` (with or without /auth), trains and waits for the job to succeed."""
     hub, kc, project = env["HAZY_TEST_HUB_URL"], env["HAZY_TEST_KEYCLOAK_URL"], f"kc-matrix-{uuid.uuid4()}"
-    req = urllib.request.Request(f"{hub}/_sim/projects/{project}", method="PUT",
-                                 data=json.dumps({"job_duration_ms": JOB_MS}).encode(),
-                                 headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(req, timeout=10).close()
-    proxied = sim_stats(hub)["requests"].get(PROXY_ROUTE, 0)
+    sim = stackenv.Sim()
+    sim.set_job_duration(project, JOB_MS)
+    client_id, secret = stackenv.client()
 
-    with hz.Client({"host": hub, "auth_url": kc, "client_id": env["HAZY_TEST_CLIENT_ID"], "client_secret": env["HAZY_TEST_CLIENT_SECRET"],
-                    "poll_interval_ms": "100"}) as c:
-        job = c.train(project, CONFIG)
+    with hz.Client({"host": hub, "auth_url": kc, "client_id": client_id, "client_secret": secret,
+                    "poll_interval_ms": "100", "user_agent": USER_AGENT}) as c:
+        job = c.train(project, stackenv.config_json())
         assert job.project_id == project and job.kind == "train"
         seen = []
         done = c.job_wait(job.id, timeout_ms=30000, progress=lambda j: seen.append(j.progress) or 0)
@@ -100,5 +93,7 @@ def test_train_and_wait_with_auth_url(env):
     payload = token.split(".")[1]
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     assert claims["iss"] == env["HAZY_TEST_ISSUER"] and claims["azp"] == "api"
-    assert sim_stats(hub)["requests"].get(PROXY_ROUTE, 0) == proxied, \
+    mine = sim.stats(user_agent=USER_AGENT)
+    assert mine["requests_total"] > 0, f"the simulator saw nothing from {USER_AGENT}: {mine}"
+    assert mine["requests"].get(PROXY_ROUTE, 0) == 0, \
         "auth_url was ignored: the token request went through the Hub's /auth proxy"
