@@ -16,14 +16,17 @@ FUZZ_TARGETS      ?=
 
 .PHONY: test-fuzz fuzz fuzz-build
 
-# One nightly build of every target (release, debug assertions, AddressSanitizer); fuzz/run.sh
-# finds it up to date. test-c-asan-rust (mk/sanitizers.mk) takes its ASan libhazy.so from it.
+# make test's short run builds the targets without optimisation: 40 % less build CPU
+# (169 against 275 CPU-seconds at opt-level 1, from scratch), at fewer executions a second;
+# `make fuzz` builds them optimised (fuzz/run.sh, HAZY_FUZZ_PROFILE). One nightly build of every
+# target (debug assertions, AddressSanitizer); fuzz/run.sh then finds it up to date, and
+# test-c-asan-rust (mk/sanitizers.mk) takes its ASan libhazy.so from it.
 fuzz-build:
-	cd fuzz && PATH="$(CURDIR)/.cache/tools/bin:$$PATH" $(CARGO) +nightly fuzz build
+	cd fuzz && PATH="$(CURDIR)/.cache/tools/bin:$$PATH" $(CARGO) +nightly fuzz build --dev
 
 test-fuzz: fuzz-build
 	@rm -rf $(BUILD)/fuzz/scratch
-	bash fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz/scratch $(FUZZ_TARGETS)
+	HAZY_FUZZ_PROFILE=dev bash fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz/scratch $(FUZZ_TARGETS)
 
 fuzz: deps
 	bash fuzz/run.sh $(FUZZ_LONG_SECONDS) $(BUILD)/fuzz/corpus $(FUZZ_TARGETS)

@@ -50,8 +50,8 @@ test-c-asan-lib: build
 	$(MAKE) --no-print-directory $(SAN_DIR)/lib/test_capi
 	$(SAN_ENV) $(SAN_DIR)/lib/test_capi
 
-# Built with release optimisation and debug assertions, as the fuzz targets are.
-ASAN_RUST_SO := fuzz/target/$(SAN_TRIPLE)/release/deps/libhazy.so
+# Unoptimised, as make test's fuzz targets are (mk/fuzz.mk).
+ASAN_RUST_SO := fuzz/target/$(SAN_TRIPLE)/debug/deps/libhazy.so
 
 test-c-asan-rust: fuzz-build
 	@test -f $(ASAN_RUST_SO) || { echo "test-c-asan-rust: the fuzz build made no $(ASAN_RUST_SO)"; exit 1; }
