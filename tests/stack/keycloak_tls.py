@@ -65,8 +65,9 @@ def set_up(directory: Path, java_home: Path, port: int):
         cert = _sign(directory, ca, cn, csr, leaf + ["extendedKeyUsage=clientAuth"])
         clients[role] = (cert, key)
     # Keycloak verifies client certificates against a Java trust store holding the test CA. Its
-    # password only protects the store's integrity; a fresh one per run.
-    store, password = directory / "client-ca.p12", secrets.token_urlsafe(18)
+    # password only protects the store's integrity; a fresh one per run. Hex, not urlsafe base64:
+    # Keycloak 21 took a password that began with '-' for a missing value and refused to start.
+    store, password = directory / "client-ca.p12", secrets.token_hex(16)
     _run([str(java_home / "bin" / "keytool"), "-importcert", "-noprompt", "-alias", "hazy-test-client-ca",
           "-file", str(ca_cert), "-keystore", str(store), "-storetype", "PKCS12", "-storepass", password])
     argv = [f"--https-port={port}", f"--https-certificate-file={server_cert}",
