@@ -62,8 +62,8 @@ demo: example
 # phase runs more of them at once. -Otarget keeps each suite's output together, printed when
 # it ends. DIST_ONE_AT_A_TIME chains the release builds (mk/dist.mk) instead of leaving job
 # slots waiting on their lock. scripts/time-recipes.sh shows where the time goes.
-UNIT_JOBS    ?= 4
-SERVICE_JOBS ?= 6
+UNIT_JOBS    ?= 3
+SERVICE_JOBS ?= 5
 test: deps
 	$(MAKE) --no-print-directory -j$(UNIT_JOBS) -Otarget DIST_ONE_AT_A_TIME=1 test-unit
 	$(MAKE) --no-print-directory test-with-services
