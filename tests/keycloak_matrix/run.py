@@ -8,8 +8,8 @@ simulator (tests/stack/stack.py) and suite.py against them, one release after an
 Releases must already be cached (`make deps`); this script never downloads. Every release gets a
 server of its own, whatever HAZY_TEST_* service the caller has, with one exception: `ci` under
 make test's shared stack runs the newest release's own checks (test_matrix.py) on that stack's
-Keycloak, which is that release, instead of starting it a second time (versions.py, CI). Prints each release's times, writes build/keycloak-matrix/results.json,
-and ends with one summary line. Exit status 0 only when every release passed.
+Keycloak, which is that release, instead of starting it a second time (versions.py, CI). Prints
+each release's times, writes build/keycloak-matrix/results.json, and ends with one summary line. Exit status 0 only when every release passed.
 """
 import argparse
 import json
