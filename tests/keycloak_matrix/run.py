@@ -9,7 +9,8 @@ Releases must already be cached (`make deps`); this script never downloads. Ever
 server of its own, whatever HAZY_TEST_* service the caller has, with one exception: `ci` under
 make test's shared stack runs the newest release's own checks (test_matrix.py) on that stack's
 Keycloak, which is that release, instead of starting it a second time (versions.py, CI). Prints
-each release's times, writes build/keycloak-matrix/results.json, and ends with one summary line. Exit status 0 only when every release passed.
+each release's times, writes build/keycloak-matrix/results.json, and ends with one summary line.
+Exit status 0 only when every release passed.
 """
 import argparse
 import json
