@@ -155,6 +155,36 @@ typedef enum {
 } hazy_state;
 
 /**
+ * How much a sink wants to hear. Part of the C ABI (`hazy_log_level`): never renumbered.
+ */
+typedef enum {
+  /**
+   * Nothing (only as a minimum level).
+   */
+  HAZY_LOG_LEVEL_OFF = 0,
+  /**
+   * A call failed: its status, message and request id.
+   */
+  HAZY_LOG_LEVEL_ERROR = 1,
+  /**
+   * Something went wrong and the library coped: a retry, a rejected token, an unsafe setting.
+   */
+  HAZY_LOG_LEVEL_WARN = 2,
+  /**
+   * What a call did: tokens granted, 401 replays, job state changes, TLS and proxy choices.
+   */
+  HAZY_LOG_LEVEL_INFO = 3,
+  /**
+   * Every HTTP exchange and token request.
+   */
+  HAZY_LOG_LEVEL_DEBUG = 4,
+  /**
+   * Waits and decisions inside the token cache.
+   */
+  HAZY_LOG_LEVEL_TRACE = 5,
+} hazy_log_level;
+
+/**
  * A cancellation flag shared between a waiting thread and the thread that cancels.
  * Thread-safe.
  */
@@ -188,6 +218,12 @@ typedef struct hazy_job_list_t hazy_job_list_t;
 typedef struct hazy_job_t hazy_job_t;
 
 /**
+ * One log event, valid only during the callback that receives it: copy what you keep. Every
+ * string in it has been scrubbed of secrets and tokens.
+ */
+typedef struct hazy_log_record_t hazy_log_record_t;
+
+/**
  * An immutable list of models. Free with hazy_model_list_free.
  */
 typedef struct hazy_model_list_t hazy_model_list_t;
@@ -210,6 +246,19 @@ typedef struct hazy_options_t hazy_options_t;
  * the library.
  */
 typedef int32_t (*hazy_progress_fn)(const hazy_job_t *job, void *userdata);
+
+/**
+ * Receives log records: `record` is valid until the callback returns; `userdata` is what was
+ * passed to hazy_options_set_log_callback.
+ *
+ * It is called on the thread that made the event (the thread inside a hazy_* call, or the
+ * one calling hazy_client_new), possibly on several threads at once, so it must be
+ * thread-safe. It may use any function that does not take a hazy_client_t (record getters,
+ * hazy_status_name, ...); functions that take a client return HAZY_STATUS_INVALID_STATE when
+ * called from it, rather than deadlock. The call that made the event waits for the callback:
+ * keep it short, or hand the record's contents to a queue.
+ */
+typedef void (*hazy_log_fn)(const hazy_log_record_t *record, void *userdata);
 
 #ifdef __cplusplus
 extern "C" {
@@ -252,6 +301,20 @@ hazy_status hazy_client_new(const hazy_options_t *options, hazy_client_t **clien
  * returns. No call may *start* with the handle once hazy_free has returned.
  */
 void hazy_free(hazy_client_t *client);
+
+/**
+ * A second handle to `client` whose calls join the caller's trace `traceparent` (a W3C
+ * trace context, `00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`) instead of the
+ * configured one: every request made through it carries that trace id, with a new span id
+ * per attempt. Use one per incoming request of your own service, for example. The handle
+ * shares the client's connections, token cache and state: hazy_client_close on either closes
+ * both. hazy_free on it releases only this handle, and the client stays usable through its
+ * own. NULL or "" `traceparent`: the handle starts a new trace per call.
+ *
+ * Returns HAZY_STATUS_OK and writes `*view_out`; HAZY_STATUS_INVALID_ARGUMENT for a NULL
+ * client or view_out, or a malformed traceparent; HAZY_STATUS_CLOSED if the client is closed.
+ */
+hazy_status hazy_client_with_traceparent(hazy_client_t *client, const char *traceparent, hazy_client_t **view_out, hazy_error_t **error);
 
 /**
  * Closes the client without freeing it: every hazy_job_wait in progress on it returns
@@ -349,6 +412,14 @@ const char *hazy_error_field(const hazy_error_t *error);
  * Keep it (e.g. in a batch job's state) to do the same after a restart. Borrowed.
  */
 const char *hazy_error_idempotency_key(const hazy_error_t *error);
+
+/**
+ * The X-Request-ID of the HTTP exchange that failed: the one the server echoed if it sent
+ * one, else the one libhazy sent. Quote it to whoever runs the Hub or Keycloak: it finds the
+ * request in their logs. NULL when the call failed before anything was sent (bad arguments,
+ * a config refused locally). Borrowed from `error`.
+ */
+const char *hazy_error_request_id(const hazy_error_t *error);
 
 /**
  * Frees an error. NULL does nothing.
@@ -565,6 +636,22 @@ const char *hazy_model_generator_type(const hazy_model_t *model);
  * The privacy parameter epsilon; a negative value when unknown or `model` is NULL.
  */
 double hazy_model_epsilon(const hazy_model_t *model);
+
+/**
+ * Sends the log records of clients made from `options` to `callback`, for events at
+ * `min_level` and more severe (HAZY_LOG_LEVEL_ERROR the least, HAZY_LOG_LEVEL_TRACE the
+ * most). A NULL callback or HAZY_LOG_LEVEL_OFF removes it. See hazy_log_fn for the thread
+ * and re-entry rules. Independent of HAZY_LOG and HAZY_LOG_FILE, which still apply.
+ *
+ * Returns HAZY_STATUS_OK, or HAZY_STATUS_INVALID_ARGUMENT for NULL options or a level that
+ * is not a hazy_log_level.
+ */
+hazy_status hazy_options_set_log_callback(hazy_options_t *options, hazy_log_fn callback, void *userdata, int32_t min_level, hazy_error_t **error);
+
+/**
+ * The level's lowercase name ("error" ... "trace", "off"); "unknown" otherwise. Static.
+ */
+const char *hazy_log_level_name(int32_t level);
 
 /**
  * Creates options holding the defaults (realm "hazy", 10 s connect timeout, 30 s request

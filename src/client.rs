@@ -1,7 +1,9 @@
 //! The client: configuration, its HTTP connection pools, one token cache and the Hub API,
 //! shared by every thread that holds it.
 
+use std::future::Future;
 use std::sync::Arc;
+use std::time::Instant;
 
 use secrecy::SecretString;
 
@@ -13,15 +15,21 @@ use crate::retry::RetryPolicy;
 use crate::status::Status;
 use crate::cancel::CancelToken;
 use crate::http::Http;
+use crate::logging::{LogLevel, Logger};
+use crate::trace::{self, TraceParent};
 
 /// A Hub client. Cheap to clone; clones share the connection pool and the token cache.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// The trace context calls through this handle join (crate::trace); clones made by
+    /// [`Client::with_traceparent`] differ only in this.
+    parent: Option<TraceParent>,
 }
 
 struct Inner {
     config: Config,
+    http: Arc<Http>,
     /// The process that created the client: its connection pool belongs to that process's
     /// runtime and is unusable in a forked child.
     pid: u32,
@@ -53,10 +61,38 @@ impl Client {
             config.configured_credentials(),
         ));
         let hub = match &config.host {
-            Some(host) => Some(Hub::new(http, host, tokens.clone(), RetryPolicy::from_config(&config))?),
+            Some(host) => Some(Hub::new(http.clone(), host, tokens.clone(), RetryPolicy::from_config(&config))?),
             None => None,
         };
-        Ok(Client { inner: Arc::new(Inner { config, pid, tokens, hub, closed: CancelToken::new() }) })
+        let parent = config.traceparent;
+        Ok(Client { inner: Arc::new(Inner { config, http, pid, tokens, hub, closed: CancelToken::new() }), parent })
+    }
+
+    /// This client, with calls joining `parent`'s trace instead of the configured one: for a
+    /// caller that passes its own trace context per call. Shares everything else.
+    pub fn with_traceparent(&self, parent: Option<TraceParent>) -> Client {
+        Client { inner: self.inner.clone(), parent }
+    }
+
+    /// The client's logger (its sinks and their levels).
+    pub fn log(&self) -> &Logger {
+        self.inner.http.log()
+    }
+
+    /// Runs one public call: in its own trace, with a failure logged at `error` level with
+    /// the request id support will ask for.
+    async fn call<T>(&self, op: &str, work: impl Future<Output = Result<T>>) -> Result<T> {
+        trace::in_call(self.parent.as_ref(), async {
+            let started = Instant::now();
+            let result = work.await;
+            if let Err(e) = &result {
+                self.log().emit(LogLevel::Error, "call.failed", || format!("{op}: {e}"), |r| {
+                    r.status(e.http_status()).request_id(e.request_id()).elapsed(started.elapsed())
+                });
+            }
+            result
+        })
+        .await
     }
 
     pub fn config(&self) -> &Config {
@@ -100,17 +136,23 @@ impl Client {
     /// Authenticates with `credentials`, or with those configured when None, and caches the
     /// token. Later calls refresh it as needed.
     pub async fn authenticate(&self, credentials: Option<Credentials>) -> Result<()> {
-        self.check_open()?;
-        let credentials = credentials
-            .or_else(|| self.inner.config.configured_credentials())
-            .ok_or_else(crate::auth::no_credentials)?;
-        self.inner.tokens.authenticate(credentials).await
+        self.call("authenticate", async {
+            self.check_open()?;
+            let credentials = credentials
+                .or_else(|| self.inner.config.configured_credentials())
+                .ok_or_else(crate::auth::no_credentials)?;
+            self.inner.tokens.authenticate(credentials).await
+        })
+        .await
     }
 
     /// A currently valid access token, refreshed first if due.
     pub async fn access_token(&self) -> Result<SecretString> {
-        self.check_open()?;
-        self.inner.tokens.token().await
+        self.call("get an access token", async {
+            self.check_open()?;
+            self.inner.tokens.token().await
+        })
+        .await
     }
 
     /// How many requests the client has sent to the token endpoint.
@@ -136,24 +178,27 @@ impl Client {
     /// with the same key, from any process, returns the job of the first submission instead
     /// of training twice. A failed submission's error carries the key it used.
     pub async fn train_with_key(&self, project_id: &str, config_json: &str, key: Option<&str>) -> Result<Job> {
-        hub::check_training_config(config_json)?;
-        self.hub()?.submit_train_job(project_id, config_json, key).await
+        self.call("train", async {
+            hub::check_training_config(config_json)?;
+            self.hub()?.submit_train_job(project_id, config_json, key).await
+        })
+        .await
     }
 
     pub async fn job(&self, job_id: &str) -> Result<Job> {
-        self.hub()?.job(job_id).await
+        self.call("get job", async { self.hub()?.job(job_id).await }).await
     }
 
     pub async fn cancel_job(&self, job_id: &str) -> Result<Job> {
-        self.hub()?.cancel_job(job_id).await
+        self.call("cancel job", async { self.hub()?.cancel_job(job_id).await }).await
     }
 
     pub async fn list_jobs(&self, project_id: &str) -> Result<Vec<Job>> {
-        self.hub()?.list_jobs(project_id).await
+        self.call("list jobs", async { self.hub()?.list_jobs(project_id).await }).await
     }
 
     pub async fn list_models(&self, project_id: &str) -> Result<Vec<Model>> {
-        self.hub()?.list_models(project_id).await
+        self.call("list models", async { self.hub()?.list_models(project_id).await }).await
     }
 
     /// Submits a generation job from a trained model: `num_rows`, a generation config (a JSON
@@ -178,12 +223,15 @@ impl Client {
         config_json: Option<&str>,
         key: Option<&str>,
     ) -> Result<Job> {
-        let config = config_json.map(hub::check_generation_config).transpose()?;
-        if num_rows.is_none() && config.is_none() {
-            return Err(Error::new(Status::Validation, "generation needs num_rows or a generation config")
-                .with_field(Some("num_rows".to_owned())));
-        }
-        self.hub()?.submit_generation_job(project_id, model_id, num_rows, config, key).await
+        self.call("generate", async {
+            let config = config_json.map(hub::check_generation_config).transpose()?;
+            if num_rows.is_none() && config.is_none() {
+                return Err(Error::new(Status::Validation, "generation needs num_rows or a generation config")
+                    .with_field(Some("num_rows".to_owned())));
+            }
+            self.hub()?.submit_generation_job(project_id, model_id, num_rows, config, key).await
+        })
+        .await
     }
 }
 

@@ -61,6 +61,11 @@ pub struct Config {
     pub retry_base_delay: Duration,
     pub retry_max_elapsed: Duration,
     pub poll_interval: Duration,
+    /// The caller's trace context: every call becomes a child of it (crate::trace).
+    pub traceparent: Option<crate::trace::TraceParent>,
+    /// Where log records go, besides `HAZY_LOG`/`HAZY_LOG_FILE` (crate::logging). Set through
+    /// the API (a C callback, a Rust sink), never from text.
+    pub log_sinks: Vec<std::sync::Arc<dyn crate::logging::Sink>>,
 }
 
 impl Default for Config {
@@ -94,6 +99,8 @@ impl Default for Config {
             retry_base_delay: Duration::from_millis(200),
             retry_max_elapsed: Duration::from_secs(30),
             poll_interval: Duration::from_millis(1000),
+            traceparent: None,
+            log_sinks: Vec::new(),
         }
     }
 }
@@ -129,6 +136,7 @@ pub const OPTIONS: &[(&str, &str, &str)] = &[
     ("retry_base_delay_ms", "HAZY_RETRY_BASE_DELAY_MS", "first backoff delay, doubled per retry, jittered (default 200)"),
     ("retry_max_elapsed_ms", "HAZY_RETRY_MAX_ELAPSED_MS", "no retry starts after this long (default 30000)"),
     ("poll_interval_ms", "HAZY_POLL_INTERVAL_MS", "job status polling interval while waiting (default 1000)"),
+    ("traceparent", "HAZY_TRACEPARENT", "W3C trace context that every call joins as a child (default: a new trace per call)"),
 ];
 
 impl Config {
@@ -202,6 +210,8 @@ impl Config {
             "retry_base_delay_ms" => self.retry_base_delay = millis(key, value, 0)?,
             "retry_max_elapsed_ms" => self.retry_max_elapsed = millis(key, value, 0)?,
             "poll_interval_ms" => self.poll_interval = millis(key, value, 10)?,
+            "traceparent" if value.is_empty() => self.traceparent = None,
+            "traceparent" => self.traceparent = Some(crate::trace::TraceParent::parse(value).map_err(|e| bad(key, e.message()))?),
             _ => {
                 return Err(Error::invalid_argument(format!(
                     "unknown option '{}'",
@@ -319,6 +329,8 @@ impl fmt::Debug for Config {
             .field("request_timeout", &self.request_timeout)
             .field("ca_bundle", &self.ca_bundle)
             .field("insecure_skip_tls_verify", &self.insecure_skip_tls_verify)
+            .field("traceparent", &self.traceparent)
+            .field("log_sinks", &self.log_sinks.len())
             .finish_non_exhaustive()
     }
 }

@@ -27,6 +27,9 @@ struct Detail {
     /// The `Idempotency-Key` of a failed submission: resubmitting with it cannot create a
     /// second job, even from another process.
     idempotency_key: Option<String>,
+    /// The `X-Request-ID` of the exchange that failed: the server's echo if it sent one, else
+    /// ours. Quote it to whoever runs the Hub or Keycloak to find the request in their logs.
+    request_id: Option<String>,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -79,11 +82,20 @@ impl Error {
         self
     }
 
+    /// Sets the request id unless a deeper layer already did (a token request's id stays on
+    /// the error of the Hub call that needed the token).
+    pub fn with_request_id(mut self, id: &str) -> Error {
+        if self.detail.request_id.is_none() {
+            self.detail.request_id = Some(id.to_owned());
+        }
+        self
+    }
+
     /// Scrubs every text field once more, as a last line of defence: server text was
     /// already scrubbed whole when it came in.
     pub(crate) fn redact(mut self, redactor: &Redactor) -> Error {
         self.message = redactor.scrub(&self.message);
-        for s in [&mut self.detail.oauth_error, &mut self.detail.oauth_description, &mut self.detail.field].into_iter().flatten() {
+        for s in [&mut self.detail.oauth_error, &mut self.detail.oauth_description, &mut self.detail.field, &mut self.detail.request_id].into_iter().flatten() {
             *s = redactor.scrub(s);
         }
         self
@@ -116,6 +128,11 @@ impl Error {
     pub fn idempotency_key(&self) -> Option<&str> {
         self.detail.idempotency_key.as_deref()
     }
+    /// The request id of the failed exchange (see `with_request_id`); None when the call
+    /// failed before anything was sent.
+    pub fn request_id(&self) -> Option<&str> {
+        self.detail.request_id.as_deref()
+    }
 }
 
 impl fmt::Display for Error {
@@ -139,6 +156,9 @@ impl fmt::Debug for Error {
         }
         if let Some(k) = &self.detail.idempotency_key {
             d.field("idempotency_key", k);
+        }
+        if let Some(r) = &self.detail.request_id {
+            d.field("request_id", r);
         }
         d.finish()
     }

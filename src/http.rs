@@ -11,9 +11,14 @@ use thread_local::ThreadLocal;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::logging::{LogLevel, Logger};
 use crate::retry::Failure;
 use crate::{runtime, tls};
 use crate::status::Status;
+
+/// The correlation headers every request carries (crate::trace).
+pub const REQUEST_ID: &str = "x-request-id";
+pub const TRACEPARENT: &str = "traceparent";
 
 /// The HTTP connection pools of one `hazy_client_t`: one per calling thread.
 ///
@@ -23,6 +28,7 @@ use crate::status::Status;
 /// that only runs while thread A is inside a call. Futures polled outside libhazy's runtimes
 /// (a Rust program's own tokio runtime) share one further pool.
 pub struct Http {
+    log: Logger,
     settings: Settings,
     shared: reqwest::Client,
     per_thread: ThreadLocal<RefCell<Option<(u64, reqwest::Client)>>>,
@@ -41,28 +47,46 @@ impl Http {
     /// Checks the TLS and proxy settings by building the first pool, so that a bad CA bundle
     /// or proxy is reported here and not by the first call.
     pub fn new(config: &Config) -> Result<Http> {
+        let mut sinks = config.log_sinks.clone();
+        sinks.extend(crate::logging::from_env());
+        let log = Logger::new(sinks);
         let extra_roots = match &config.ca_bundle {
-            Some(path) => tls::read_ca_bundle(path)?,
+            Some(path) => {
+                let roots = tls::read_ca_bundle(path)?;
+                log.emit(LogLevel::Info, "tls.ca_bundle", || format!("loaded {} CA certificate(s) from {path}, added to the system roots", roots.len()), |r| r);
+                roots
+            }
             None => Vec::new(),
         };
+        let identity = tls::ClientIdentity::from_paths(config.client_cert.as_deref(), config.client_key.as_deref())?;
+        if let Some(cert) = &config.client_cert {
+            log.emit(LogLevel::Info, "tls.client_cert", || format!("presenting the client certificate {cert} to servers that ask for one"), |r| r);
+        }
         let settings = Settings {
             connect_timeout: config.connect_timeout,
             request_timeout: config.request_timeout,
             user_agent: config.user_agent.clone(),
-            tls: tls::client_config(
-                extra_roots,
-                config.insecure_skip_tls_verify,
-                tls::ClientIdentity::from_paths(config.client_cert.as_deref(), config.client_key.as_deref())?,
-            )?,
+            tls: tls::client_config(extra_roots, config.insecure_skip_tls_verify, identity)?,
         };
         if config.insecure_skip_tls_verify {
-            eprintln!(
-                "libhazy: WARNING: TLS certificate verification is DISABLED \
-                 (insecure_skip_tls_verify); tokens and secrets can be intercepted"
-            );
+            const WARNING: &str = "TLS certificate verification is DISABLED (insecure_skip_tls_verify); tokens and secrets can be intercepted";
+            // The warning is printed whether or not anyone listens: it must not go unseen.
+            if log.enabled(LogLevel::Warn) {
+                log.emit(LogLevel::Warn, "config.insecure", || WARNING.to_owned(), |r| r);
+            } else {
+                eprintln!("libhazy: WARNING: {WARNING}");
+            }
+        }
+        if log.enabled(LogLevel::Info) {
+            log_proxy_choices(&log, config);
         }
         let shared = settings.build()?;
-        Ok(Http { settings, shared, per_thread: ThreadLocal::new() })
+        Ok(Http { log, settings, shared, per_thread: ThreadLocal::new() })
+    }
+
+    /// The client's logger, shared by the token source and the Hub.
+    pub fn log(&self) -> &Logger {
+        &self.log
     }
 
     /// The pool for the runtime driving the current thread.
@@ -98,6 +122,26 @@ impl Settings {
         builder
             .build()
             .map_err(|e| Error::invalid_argument(format!("cannot build the HTTP client: {}", chain(&e))))
+    }
+}
+
+/// Says, for the Hub and the token endpoint, whether requests go through a proxy (from
+/// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`, as reqwest reads them) and which;
+/// a proxy's user and password are never shown.
+fn log_proxy_choices(log: &Logger, config: &Config) {
+    let matcher = hyper_util::client::proxy::matcher::Matcher::from_system();
+    let targets = [("Hub", config.host.clone()), ("token endpoint", config.token_endpoint().ok())];
+    for (what, url) in targets {
+        let Some(url) = url.and_then(|u| reqwest::Url::parse(&u).ok()) else { continue };
+        let Ok(uri) = crate::logging::without_query(&url).parse::<http::Uri>() else { continue };
+        match matcher.intercept(&uri) {
+            Some(intercept) => {
+                let proxy = intercept.uri();
+                let shown = format!("{}://{}", proxy.scheme_str().unwrap_or("http"), proxy.authority().map_or("", |a| a.as_str().rsplit('@').next().unwrap_or("")));
+                log.emit(LogLevel::Info, "proxy.chosen", || format!("the {what} is reached through the proxy {shown}"), |r| r.url(&url));
+            }
+            None => log.emit(LogLevel::Info, "proxy.none", || format!("the {what} is reached directly (no proxy variable applies)"), |r| r.url(&url)),
+        }
     }
 }
 

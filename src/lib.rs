@@ -15,18 +15,22 @@ mod error;
 pub mod ffi;
 #[doc(hidden)] pub mod fuzzing;
 mod http;
+pub mod logging;
 mod redact;
 pub mod hub;
 mod retry;
 pub mod runtime;
 mod status;
 mod tls;
+pub mod trace;
 mod wait;
 
 pub use cancel::CancelToken;
 pub use client::Client;
 pub use config::{ClientAuth, Config, OPTIONS};
 pub use error::{Error, Result};
+pub use logging::{LogLevel, Record, Sink};
+pub use trace::TraceParent;
 pub use status::{JobState, Status};
 pub use wait::{wait_for_job, WaitOptions};
 

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::config::Config;
 use crate::error::Error;
+use crate::logging::{LogLevel, Logger};
 
 #[derive(Clone, Copy, Debug)]
 pub struct RetryPolicy {
@@ -45,17 +46,18 @@ impl From<Error> for Failure {
     }
 }
 
-/// Runs `attempt` until it succeeds, fails permanently, or the policy's count or time budget
-/// is spent; returns the last error then.
-pub async fn retry<T, F, Fut>(policy: RetryPolicy, mut attempt: F) -> Result<T, Error>
+/// Runs `attempt` (given its number, from 1) until it succeeds, fails permanently, or the
+/// policy's count or time budget is spent; returns the last error then. Each retry is logged
+/// with its reason and delay; `what` names the operation.
+pub async fn retry<T, F, Fut>(policy: RetryPolicy, log: &Logger, what: &str, mut attempt: F) -> Result<T, Error>
 where
-    F: FnMut() -> Fut,
+    F: FnMut(u32) -> Fut,
     Fut: Future<Output = Result<T, Failure>>,
 {
     let started = Instant::now();
     let mut number = 1;
     loop {
-        let failure = match attempt().await {
+        let failure = match attempt(number).await {
             Ok(value) => return Ok(value),
             Err(failure) => failure,
         };
@@ -65,8 +67,23 @@ where
         let backoff = jittered(policy.base_delay.saturating_mul(1 << (number - 1).min(16)));
         let delay = failure.retry_after.map_or(backoff, |after| after.max(backoff));
         if started.elapsed() + delay > policy.max_elapsed {
+            log.emit(
+                LogLevel::Warn,
+                "retry.budget",
+                || format!("{what}: not retrying: the next attempt would start after retry_max_elapsed ({} ms): {}", policy.max_elapsed.as_millis(), failure.error),
+                |r| r.attempt(number).delay(delay).status(failure.error.http_status()).request_id(failure.error.request_id()),
+            );
             return Err(failure.error);
         }
+        log.emit(
+            LogLevel::Warn,
+            "retry",
+            || {
+                let after = failure.retry_after.map(|a| format!(", Retry-After {} s honoured", a.as_secs())).unwrap_or_default();
+                format!("{what}: attempt {number} failed ({}); retrying in {} ms{after}", failure.error, delay.as_millis())
+            },
+            |r| r.attempt(number).delay(delay).status(failure.error.http_status()).request_id(failure.error.request_id()),
+        );
         tokio::time::sleep(delay).await;
         number += 1;
     }
@@ -106,7 +123,7 @@ mod tests {
     #[tokio::test]
     async fn retries_transient_failures_up_to_the_limit() {
         let calls = AtomicU32::new(0);
-        let result: Result<(), Error> = retry(policy(3), || async {
+        let result: Result<(), Error> = retry(policy(3), &Logger::default(), "test", |_| async {
             calls.fetch_add(1, Ordering::SeqCst);
             Err(Failure::transient(Error::new(Status::Server, "503"), None))
         })
@@ -118,7 +135,7 @@ mod tests {
     #[tokio::test]
     async fn permanent_failures_are_not_retried() {
         let calls = AtomicU32::new(0);
-        let result: Result<(), Error> = retry(policy(5), || async {
+        let result: Result<(), Error> = retry(policy(5), &Logger::default(), "test", |_| async {
             calls.fetch_add(1, Ordering::SeqCst);
             Err(Failure::permanent(Error::new(Status::Auth, "no")))
         })
@@ -131,7 +148,7 @@ mod tests {
     async fn a_retry_after_beyond_the_budget_gives_up_at_once() {
         let started = Instant::now();
         let calls = AtomicU32::new(0);
-        let result: Result<(), Error> = retry(policy(5), || async {
+        let result: Result<(), Error> = retry(policy(5), &Logger::default(), "test", |_| async {
             calls.fetch_add(1, Ordering::SeqCst);
             Err(Failure::transient(Error::new(Status::Server, "429"), Some(Duration::from_secs(60))))
         })

@@ -10,6 +10,7 @@ use crate::cancel::CancelToken;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::hub::Job;
+use crate::logging::LogLevel;
 use crate::runtime;
 use crate::status::{JobState, Status};
 
@@ -35,7 +36,23 @@ pub fn wait_for_job(
     client: &Client,
     job_id: &str,
     options: &WaitOptions,
+    progress: impl FnMut(&Job) -> bool,
+) -> Result<Job> {
+    let mut polled = false;
+    let result = wait(client, job_id, options, progress, &mut polled);
+    // A failed poll was logged by the poll itself; the wait's own endings are logged here.
+    if let (Err(e), true) = (&result, polled) {
+        client.log().emit(LogLevel::Error, "call.failed", || format!("wait for job {job_id}: {e}"), |r| r.job_id(job_id));
+    }
+    result
+}
+
+fn wait(
+    client: &Client,
+    job_id: &str,
+    options: &WaitOptions,
     mut progress: impl FnMut(&Job) -> bool,
+    polled: &mut bool,
 ) -> Result<Job> {
     let deadline = options.timeout.map(|t| Instant::now() + t);
     let poll = client.config().poll_interval;
@@ -43,10 +60,23 @@ pub fn wait_for_job(
     loop {
         let job = match step(client, options, deadline, client.job(job_id))? {
             Step::Done(job) => job?,
-            Step::Cancelled => return Err(cancelled(job_id)),
+            Step::Cancelled => {
+                *polled = true;
+                return Err(cancelled(job_id));
+            }
             Step::TimedOut => return Err(timed_out(job_id, last.as_ref(), options)),
             Step::Closed => return Err(crate::client::closed_error()),
         };
+        *polled = true;
+        let log = client.log();
+        let changed = last.as_ref().is_none_or(|l| l.state != job.state);
+        let level = if changed { LogLevel::Info } else { LogLevel::Debug };
+        log.emit(
+            level,
+            "job.state",
+            || format!("job {job_id}: {} {:.0}%", job.state.name(), job.progress * 100.0),
+            |r| r.job_id(job_id),
+        );
         if !progress(&job) {
             return Err(Error::new(Status::Cancelled, format!("waiting for job '{job_id}' stopped by the progress callback")));
         }

@@ -12,7 +12,9 @@ use super::{AssertionKey, Credentials};
 use crate::config::{ClientAuth, Config};
 use crate::error::{Error, Result};
 use crate::http;
+use crate::logging::{LogLevel, Logger};
 use crate::redact::Redactor;
+use crate::trace;
 use crate::retry::{parse_retry_after, retry, Failure, RetryPolicy};
 use crate::status::Status;
 
@@ -94,6 +96,7 @@ impl TokenEndpoint {
     pub async fn request(
         &self,
         http: &reqwest::Client,
+        log: &Logger,
         grant: GrantRequest<'_>,
         on_attempt: &(dyn Fn() + Sync),
     ) -> Result<Grant> {
@@ -106,7 +109,20 @@ impl TokenEndpoint {
         }
         let redactor = &redactor;
         let grant = &grant;
-        let result = retry(self.retry, || async {
+        let who = match grant {
+            GrantRequest::Primary(c) => c.describe(),
+            GrantRequest::Refresh { credentials, .. } => format!("refresh_token grant for the {}", credentials.describe()),
+        };
+        let who = who.as_str();
+        let url = reqwest::Url::parse(&self.url).ok();
+        let fields = |r: crate::logging::Record, span: &trace::Span, number: u32| {
+            let r = r.method("POST").attempt(number).span(span);
+            match &url {
+                Some(url) => r.url(url),
+                None => r,
+            }
+        };
+        let result = retry(self.retry, log, &format!("token request ({who})"), |number| async move {
             let assertion = self.assertion(credentials).map_err(Failure::permanent)?;
             // The assertion is as good as a password for its minute: scrub it from whatever
             // the server says back.
@@ -117,33 +133,64 @@ impl TokenEndpoint {
             let redactor = &redactor;
             let form = self.form(grant, assertion.as_ref());
             on_attempt();
+            let span = trace::new_span();
+            log.emit(LogLevel::Debug, "token.request", || format!("{who}: requesting a token"), |r| fields(r, &span, number).request_id(Some(span.request_id())));
+            let started = std::time::Instant::now();
             let mut request = http
                 .post(&self.url)
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header(ACCEPT, "application/json")
+                .header(http::REQUEST_ID, span.request_id())
+                .header(http::TRACEPARENT, span.traceparent())
                 .body(form);
             if let (ClientAuth::Basic, Some(id)) = (self.client_auth, credentials.client_id()) {
                 let secret = credentials.client_secret().map(|s| encode(s.expose_secret()));
                 request = request.basic_auth(encode(id), secret);
             }
-            let response = request.send().await.map_err(|e| {
-                Failure::transient(http::transport(&e, &format!("token endpoint {}", self.url)), None)
-            })?;
+            let response = match request.send().await {
+                Ok(response) => response,
+                Err(e) => {
+                    let error = http::transport(&e, &format!("token endpoint {}", self.url)).with_request_id(span.request_id());
+                    log.emit(LogLevel::Warn, "token.failed", || format!("{who}: no answer: {error}"), |r| {
+                        fields(r, &span, number).request_id(Some(span.request_id())).elapsed(started.elapsed())
+                    });
+                    return Err(Failure::transient(error, None));
+                }
+            };
             let status = response.status().as_u16();
-            let retry_after = response
-                .headers()
-                .get(RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(parse_retry_after);
-            let body = http::read_body(response, MAX_TOKEN_BODY, "token endpoint").await?;
+            let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let retry_after = header(RETRY_AFTER.as_str()).as_deref().and_then(parse_retry_after);
+            let request_id = header(http::REQUEST_ID).filter(|id| !id.is_empty()).unwrap_or_else(|| span.request_id().to_owned());
+            let body = http::read_body(response, MAX_TOKEN_BODY, "token endpoint").await.map_err(|mut f| {
+                f.error = f.error.with_request_id(&request_id);
+                f
+            })?;
             let what = format!("token endpoint {}", self.url);
-            if let Some(error) = http::client_certificate_refusal(status, &body, &what) {
+            let outcome = match http::client_certificate_refusal(status, &body, &what) {
+                Some(error) => Err(error),
+                None => interpret(status, &body, credentials, &self.url, redactor),
+            };
+            let done = |r| fields(r, &span, number).status(status).request_id(Some(&request_id)).elapsed(started.elapsed());
+            let error = match outcome {
+                Ok(grant) => {
+                    log.emit(
+                        LogLevel::Info,
+                        "token.granted",
+                        || {
+                            let lifetime = grant.expires_in.map_or("no stated lifetime".to_owned(), |d| format!("lifetime {} s", d.as_secs()));
+                            let refresh = if grant.refresh_token.is_some() { ", with a refresh token" } else { "" };
+                            format!("{who}: token granted, {lifetime}{refresh}")
+                        },
+                        done,
+                    );
+                    return Ok(grant);
+                }
+                Err(error) => error.with_request_id(&request_id),
+            };
+            log.emit(LogLevel::Warn, "token.failed", || format!("{who}: {error}"), done);
+            if error.status() == Status::Tls {
                 return Err(Failure::permanent(error));
             }
-            let error = match interpret(status, &body, credentials, &self.url, redactor) {
-                Ok(grant) => return Ok(grant),
-                Err(error) => error,
-            };
             if error.status() == Status::Server {
                 Err(Failure::transient(error, retry_after))
             } else {

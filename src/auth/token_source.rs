@@ -11,6 +11,7 @@ use super::token_endpoint::{Grant, GrantRequest};
 use super::{Clock, Credentials, TokenEndpoint};
 use crate::error::{Error, Result};
 use crate::http::Http;
+use crate::logging::LogLevel;
 use crate::redact::Redactor;
 use crate::status::Status;
 
@@ -63,7 +64,7 @@ impl TokenSource {
             _ => None,
         };
         let state = State { credentials, token };
-        TokenSource {
+        let source = TokenSource {
             http,
             endpoint,
             clock,
@@ -71,6 +72,17 @@ impl TokenSource {
             state: Mutex::new(state),
             refresh: tokio::sync::Mutex::new(()),
             requests: AtomicU64::new(0),
+        };
+        source.share_secrets_with_log();
+        source
+    }
+
+    /// Gives the logger the current credentials and tokens to scrub from records; called
+    /// whenever they change. Costs nothing when nobody listens.
+    fn share_secrets_with_log(&self) {
+        let log = self.http.log();
+        if log.enabled(LogLevel::Error) {
+            log.set_secrets(self.redactor());
         }
     }
 
@@ -96,8 +108,10 @@ impl TokenSource {
             state.token = None;
             state.credentials = Some(credentials.clone());
         }
+        self.share_secrets_with_log();
         if let Credentials::Bearer(token) = &credentials {
             self.lock().token = Some(bearer(token.clone(), self.clock.now()));
+            self.share_secrets_with_log();
             return Ok(());
         }
         self.fetch(&credentials, None).await.map(drop)
@@ -109,12 +123,25 @@ impl TokenSource {
         match self.lookup() {
             Lookup::Fresh(token) => return Ok(token),
             Lookup::Stale(token) => match self.refresh.try_lock() {
-                Ok(_flight) => return self.refresh_locked().await.or(Ok(token)),
+                Ok(_flight) => {
+                    self.http.log().emit(LogLevel::Debug, "token.refresh", || "the token is due for refresh (within token_refresh_margin of expiry): renewing it while it is still valid".to_owned(), |r| r);
+                    return self.refresh_locked().await.or(Ok(token));
+                }
                 Err(_) => return Ok(token),
             },
             Lookup::Missing => {}
         }
-        let _flight = self.refresh.lock().await;
+        let _flight = match self.refresh.try_lock() {
+            Ok(flight) => flight,
+            Err(_) => {
+                let log = self.http.log();
+                log.emit(LogLevel::Debug, "token.wait", || "no valid token: waiting for another thread's token request".to_owned(), |r| r);
+                let started = std::time::Instant::now();
+                let flight = self.refresh.lock().await;
+                log.emit(LogLevel::Trace, "token.wait_done", || "the other thread's token request ended".to_owned(), |r| r.elapsed(started.elapsed()));
+                flight
+            }
+        };
         self.refresh_locked().await
     }
 
@@ -203,20 +230,23 @@ impl TokenSource {
         };
         let requested_at = self.clock.now();
         let http = self.http.client()?;
+        let log = self.http.log();
         let grant = match &refresh_token {
             Some(refresh_token) => {
                 let request = GrantRequest::Refresh { credentials, refresh_token };
-                match endpoint.request(&http, request, &count).await {
+                match endpoint.request(&http, log, request, &count).await {
                     Err(e) if e.oauth_error() == Some("invalid_grant") => {
-                        endpoint.request(&http, GrantRequest::Primary(credentials), &count).await
+                        log.emit(LogLevel::Info, "token.refresh_rejected", || "Keycloak refused the refresh token (invalid_grant: session ended or expired); using the primary grant".to_owned(), |r| r.request_id(e.request_id()));
+                        endpoint.request(&http, log, GrantRequest::Primary(credentials), &count).await
                     }
                     other => other,
                 }
             }
-            None => endpoint.request(&http, GrantRequest::Primary(credentials), &count).await,
+            None => endpoint.request(&http, log, GrantRequest::Primary(credentials), &count).await,
         }?;
         let access = grant.access_token.clone();
         self.lock().token = Some(self.cache(grant, requested_at));
+        self.share_secrets_with_log();
         Ok(access)
     }
 

@@ -23,6 +23,9 @@ use crate::status::Status;
 /// call ends (a wait with HAZY_STATUS_CLOSED) and the memory goes with the last reference.
 pub struct hazy_client_t {
     pub(crate) client: Client,
+    /// A handle from hazy_client_with_traceparent: hazy_free releases it without closing the
+    /// client it shares.
+    pub(crate) view: bool,
 }
 
 /// A call's reference to a client, released when the call returns.
@@ -48,6 +51,7 @@ impl hazy_client_t {
             Arc::from_raw(p)
         });
         held.check_process()?;
+        super::log::check_not_in_callback()?;
         runtime::ensure_blocking_allowed()?;
         Ok(held)
     }
@@ -71,12 +75,12 @@ pub unsafe extern "C" fn hazy_client_new(
         required_ptr(client_out, "client_out")?;
         // SAFETY: NULL or a live object this library handed out (the header's contract).
         let config = match unsafe { options.as_ref() } {
-            Some(o) => o.config.clone(),
+            Some(o) => o.client_config(),
             None => Config::from_env()?,
         };
         let client = Client::new(config)?;
         // SAFETY: client_out was checked non-NULL above; the caller gives a writable slot.
-        unsafe { *client_out = Arc::into_raw(Arc::new(hazy_client_t { client })).cast_mut() };
+        unsafe { *client_out = Arc::into_raw(Arc::new(hazy_client_t { client, view: false })).cast_mut() };
         Ok(())
     })
 }
@@ -92,8 +96,45 @@ pub unsafe extern "C" fn hazy_free(client: *mut hazy_client_t) {
             // SAFETY: the handle came from Arc::into_raw in hazy_client_new, and this is the
             // caller's one reference, given up here exactly once.
             let owner = unsafe { Arc::from_raw(client) };
-            owner.client.close();
+            if !owner.view {
+                owner.client.close();
+            }
         }
+    })
+}
+
+/// A second handle to `client` whose calls join the caller's trace `traceparent` (a W3C
+/// trace context, `00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`) instead of the
+/// configured one: every request made through it carries that trace id, with a new span id
+/// per attempt. Use one per incoming request of your own service, for example. The handle
+/// shares the client's connections, token cache and state: hazy_client_close on either closes
+/// both. hazy_free on it releases only this handle, and the client stays usable through its
+/// own. NULL or "" `traceparent`: the handle starts a new trace per call.
+///
+/// Returns HAZY_STATUS_OK and writes `*view_out`; HAZY_STATUS_INVALID_ARGUMENT for a NULL
+/// client or view_out, or a malformed traceparent; HAZY_STATUS_CLOSED if the client is closed.
+#[no_mangle]
+pub unsafe extern "C" fn hazy_client_with_traceparent(
+    client: *mut hazy_client_t,
+    traceparent: *const c_char,
+    view_out: *mut *mut hazy_client_t,
+    error: *mut *mut hazy_error_t,
+) -> Status {
+    guard(error, || {
+        let c = hazy_client_t::get(client)?;
+        required_ptr(view_out, "view_out")?;
+        // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
+        let parent = match unsafe { optional_str(traceparent, "traceparent")? } {
+            Some(tp) if !tp.is_empty() => Some(crate::trace::TraceParent::parse(tp)?),
+            _ => None,
+        };
+        if c.is_closed() {
+            return Err(crate::client::closed_error());
+        }
+        let view = hazy_client_t { client: c.with_traceparent(parent), view: true };
+        // SAFETY: view_out was checked non-NULL above; the caller gives a writable slot.
+        unsafe { *view_out = Arc::into_raw(Arc::new(view)).cast_mut() };
+        Ok(())
     })
 }
 

@@ -40,6 +40,7 @@ pub struct hazy_error_t {
     oauth_description: Option<CString>,
     field: Option<CString>,
     idempotency_key: Option<CString>,
+    request_id: Option<CString>,
 }
 
 impl From<Error> for hazy_error_t {
@@ -52,6 +53,7 @@ impl From<Error> for hazy_error_t {
             oauth_description: e.oauth_description().map(c_string),
             field: e.field().map(c_string),
             idempotency_key: e.idempotency_key().map(c_string),
+            request_id: e.request_id().map(c_string),
         }
     }
 }
@@ -110,6 +112,16 @@ pub unsafe extern "C" fn hazy_error_field(error: *const hazy_error_t) -> *const 
 pub unsafe extern "C" fn hazy_error_idempotency_key(error: *const hazy_error_t) -> *const c_char {
     // SAFETY: NULL or a live object this library handed out (the header's contract).
     guard_value(std::ptr::null(), || unsafe { error.as_ref() }.map_or(std::ptr::null(), |e| c_ptr(&e.idempotency_key)))
+}
+
+/// The X-Request-ID of the HTTP exchange that failed: the one the server echoed if it sent
+/// one, else the one libhazy sent. Quote it to whoever runs the Hub or Keycloak: it finds the
+/// request in their logs. NULL when the call failed before anything was sent (bad arguments,
+/// a config refused locally). Borrowed from `error`.
+#[no_mangle]
+pub unsafe extern "C" fn hazy_error_request_id(error: *const hazy_error_t) -> *const c_char {
+    // SAFETY: NULL or a live object this library handed out (the header's contract).
+    guard_value(std::ptr::null(), || unsafe { error.as_ref() }.map_or(std::ptr::null(), |e| c_ptr(&e.request_id)))
 }
 
 /// Frees an error. NULL does nothing.

@@ -14,11 +14,13 @@ pub mod client;
 pub mod error;
 pub mod jobs;
 pub mod lists;
+pub mod log;
 pub mod options;
 
 pub use cancel::hazy_cancel_token_t;
 pub use client::hazy_client_t;
 pub use error::hazy_error_t;
 pub use jobs::{hazy_job_t, hazy_progress_fn};
+pub use log::{hazy_log_fn, hazy_log_record_t};
 pub use lists::{hazy_job_list_t, hazy_model_list_t, hazy_model_t};
 pub use options::hazy_options_t;

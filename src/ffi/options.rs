@@ -10,6 +10,17 @@ use crate::status::Status;
 /// Settings for hazy_client_new. Not thread-safe: fill it from one thread, then pass it.
 pub struct hazy_options_t {
     pub(crate) config: Config,
+    /// Set by hazy_options_set_log_callback; one per options, replaced when set again.
+    pub(crate) log_callback: Option<std::sync::Arc<dyn crate::logging::Sink>>,
+}
+
+impl hazy_options_t {
+    /// The configuration a client is made from: the settings and the log callback.
+    pub(crate) fn client_config(&self) -> Config {
+        let mut config = self.config.clone();
+        config.log_sinks.extend(self.log_callback.clone());
+        config
+    }
 }
 
 /// Creates options holding the defaults (realm "hazy", 10 s connect timeout, 30 s request
@@ -17,7 +28,7 @@ pub struct hazy_options_t {
 /// hazy_options_free.
 #[no_mangle]
 pub extern "C" fn hazy_options_new() -> *mut hazy_options_t {
-    Box::into_raw(Box::new(hazy_options_t { config: Config::default() }))
+    Box::into_raw(Box::new(hazy_options_t { config: Config::default(), log_callback: None }))
 }
 
 /// Sets option `key` to `value` (both UTF-8). The keys are listed in the README, e.g.

@@ -16,7 +16,9 @@ use super::{Job, Model};
 use crate::auth::TokenSource;
 use crate::error::{Error, Result};
 use crate::http;
+use crate::logging::LogLevel;
 use crate::retry::{parse_retry_after, retry, Failure, RetryPolicy};
+use crate::trace;
 
 /// Lists are paged by the Hub; a few MiB per page is far more than any real page.
 const MAX_HUB_BODY: usize = 8 * 1024 * 1024;
@@ -157,13 +159,17 @@ impl Hub {
         what: &str,
     ) -> Result<Vec<u8>> {
         let url = self.url(path);
-        let result = retry(self.retry, || self.attempt(&method, &url, path.scope, body.as_deref(), idempotency_key, what)).await;
+        let attempt = |number| self.attempt(number, &method, &url, path.scope, body.as_deref(), idempotency_key, what);
+        let result = retry(self.retry, self.http.log(), what, attempt).await;
         result.map_err(|e| e.redact(&self.tokens.redactor()))
     }
 
     /// One attempt, including the single replay after a 401 with a freshly fetched token.
+    /// Each HTTP request is a span of the call's trace with its own request id.
+    #[allow(clippy::too_many_arguments)]
     async fn attempt(
         &self,
+        number: u32,
         method: &Method,
         url: &Url,
         scope: &str,
@@ -171,46 +177,70 @@ impl Hub {
         idempotency_key: Option<&str>,
         what: &str,
     ) -> std::result::Result<Vec<u8>, Failure> {
+        let log = self.http.log();
         let mut replayed = false;
         loop {
             let token = self.tokens.token().await?;
             let mut bearer = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
                 .map_err(|_| Error::protocol("the access token contains characters not allowed in a header"))?;
             bearer.set_sensitive(true);
+            let span = trace::new_span();
             let mut request = self
                 .http
                 .client()?
                 .request(method.clone(), url.clone())
                 .header(AUTHORIZATION, bearer)
-                .header(ACCEPT, "application/json");
+                .header(ACCEPT, "application/json")
+                .header(http::REQUEST_ID, span.request_id())
+                .header(http::TRACEPARENT, span.traceparent());
             if let Some(key) = idempotency_key {
                 request = request.header("Idempotency-Key", key);
             }
             if let Some(body) = body {
                 request = request.header(CONTENT_TYPE, "application/json").body(body.to_vec());
             }
-            let response = request
-                .send()
-                .await
-                .map_err(|e| Failure::transient(http::transport(&e, &format!("cannot {what}")), None))?;
+            let started = std::time::Instant::now();
+            let exchange = |r: crate::logging::Record, status: u16, request_id: &str| {
+                r.method(method.as_str()).url(url).status(status).attempt(number).elapsed(started.elapsed()).request_id(Some(request_id)).span(&span)
+            };
+            let response = match request.send().await {
+                Ok(response) => response,
+                Err(e) => {
+                    let error = http::transport(&e, &format!("cannot {what}")).with_request_id(span.request_id());
+                    log.emit(LogLevel::Debug, "http.exchange", || format!("{method} {}: no response: {error}", url.path()), |r| exchange(r, 0, span.request_id()));
+                    return Err(Failure::transient(error, None));
+                }
+            };
             let status = response.status().as_u16();
+            let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let retry_after = header(RETRY_AFTER.as_str()).as_deref().and_then(parse_retry_after);
+            let challenge = header(WWW_AUTHENTICATE.as_str());
+            // A Hub behind a gateway may answer with its own id: that is the one its logs know.
+            let request_id = header(http::REQUEST_ID).filter(|id| !id.is_empty()).unwrap_or_else(|| span.request_id().to_owned());
+            let body = http::read_body(response, MAX_HUB_BODY, what).await.map_err(|mut f| {
+                f.error = f.error.with_request_id(&request_id);
+                f
+            })?;
+            log.emit(LogLevel::Debug, "http.exchange", || format!("{method} {} {status}", url.path()), |r| exchange(r, status, &request_id));
             if status == 401 && !replayed && self.tokens.invalidate(&token) {
+                log.emit(
+                    LogLevel::Info,
+                    "auth.replay",
+                    || format!("{what}: the Hub refused the token (HTTP 401); fetching a new one and replaying once"),
+                    |r| exchange(r, status, &request_id),
+                );
                 replayed = true;
                 continue;
             }
-            let header = |name| response.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_owned);
-            let retry_after = header(RETRY_AFTER).as_deref().and_then(parse_retry_after);
-            let challenge = header(WWW_AUTHENTICATE);
-            let body = http::read_body(response, MAX_HUB_BODY, what).await?;
             if (200..300).contains(&status) {
                 return Ok(body);
             }
             if let Some(error) = http::client_certificate_refusal(status, &body, &format!("cannot {what}")) {
-                return Err(Failure::permanent(error));
+                return Err(Failure::permanent(error.with_request_id(&request_id)));
             }
             let mut redactor = self.tokens.redactor();
             redactor.add_secret(token.expose_secret());
-            let error = hub_error(status, challenge.as_deref(), &body, what, scope, &redactor);
+            let error = hub_error(status, challenge.as_deref(), &body, what, scope, &redactor).with_request_id(&request_id);
             return Err(if status == 429 || status >= 500 {
                 Failure::transient(error, retry_after)
             } else {
