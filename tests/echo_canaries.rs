@@ -3,6 +3,9 @@
 //! a description, 2,048 for a message). No canary may survive anywhere a caller can read it:
 //! not literally, not in any encoding libhazy sent it in, and not as a prefix of 6 or more
 //! characters.
+//!
+//! Every test also runs with logging at its most detailed: a capturing sink on each client and
+//! `HAZY_LOG=trace` with `HAZY_LOG_FILE`, and the same rule holds for every log record.
 
 mod common;
 
@@ -16,7 +19,7 @@ use base64::Engine;
 use common::ManualClock;
 use hazy::auth::Credentials;
 use hazy::runtime::block_on;
-use hazy::{Client, Config, Error};
+use hazy::{Client, Config, Error, LogLevel, Record, Sink};
 
 // Each canary starts differently, so a 6-character prefix found says which one leaked.
 const SECRET: &str = "SecCan-7f3a+/=&x9-CANARY";
@@ -120,16 +123,57 @@ fn leaks(text: &str, client_id: &str) -> Vec<String> {
 /// Everything of an error that a caller can read, through Rust and through the C API.
 fn readable(e: &Error) -> String {
     format!(
-        "{e} | {e:?} | {} | {:?} | {:?} | {:?}",
+        "{e} | {e:?} | {} | {:?} | {:?} | {:?} | {:?}",
         e.message(),
         e.oauth_error(),
         e.oauth_description(),
-        e.field()
+        e.field(),
+        e.request_id()
     )
 }
 
+/// Every record of every client, as text and as Debug.
+static LOGGED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+struct Capture;
+impl Sink for Capture {
+    fn level(&self) -> LogLevel {
+        LogLevel::Trace
+    }
+    fn write(&self, record: &Record) {
+        let line = hazy::logging::format_line(record, std::time::SystemTime::now());
+        LOGGED.lock().unwrap().push(format!("{line} | {record:?}"));
+    }
+}
+
+/// The file `HAZY_LOG_FILE` names for this process, set before the first client is made.
+fn log_file() -> &'static std::path::Path {
+    static FILE: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| {
+        let path = std::env::temp_dir().join(format!("hazy-canary-log-{}.txt", std::process::id()));
+        std::env::set_var("HAZY_LOG", "trace");
+        std::env::set_var("HAZY_LOG_FILE", &path);
+        path
+    })
+}
+
+/// No canary in any record logged so far, through the sink or the file; returns how many
+/// records were checked.
+fn assert_logs_clean(client_id: &str) -> usize {
+    let records = LOGGED.lock().unwrap().clone();
+    let file = std::fs::read_to_string(log_file()).unwrap_or_default();
+    assert!(!records.is_empty() && !file.is_empty(), "nothing was logged: the check would prove nothing");
+    for text in records.iter().map(String::as_str).chain(file.lines()) {
+        let found = leaks(text, client_id);
+        assert!(found.is_empty(), "{found:?} in the log line {text}");
+    }
+    records.len()
+}
+
 fn config(base: &str, client_id: &str, auth: &str) -> Config {
+    log_file();
     let mut c = Config::default();
+    c.log_sinks.push(Arc::new(Capture));
     c.set("host", base).unwrap();
     c.set("token_url", &format!("{base}/token")).unwrap();
     c.set("client_id", client_id).unwrap();
@@ -179,7 +223,8 @@ fn token_endpoint_echoes_never_leak_a_secret_in_any_form() {
         }
     }
     assert!(tried > 1000, "{tried}");
-    println!("token endpoint: {tried} echoed errors, 0 canaries found");
+    let logged = assert_logs_clean("api") + assert_logs_clean(&long_id);
+    println!("token endpoint: {tried} echoed errors, 0 canaries found (and none in {logged} log records)");
 }
 
 #[test]
@@ -202,6 +247,7 @@ fn refresh_token_echoes_never_leak() {
         let text = readable(&e);
         assert!(leaks(&text, "api").is_empty(), "pad {pad}: {text}");
     }
+    assert_logs_clean("api");
 }
 
 #[test]
@@ -229,7 +275,8 @@ fn hub_echoes_never_leak_the_token() {
             }
         }
     }
-    println!("hub: {tried} echoed errors, 0 canaries found");
+    let logged = assert_logs_clean("api");
+    println!("hub: {tried} echoed errors, 0 canaries found (and none in {logged} log records)");
 }
 
 /// A P-256 key made at test time, as a PKCS#8 PEM file; returns its path and its PEM text.
@@ -284,5 +331,15 @@ fn private_key_jwt_echoes_never_leak_the_assertion_or_the_key() {
         assert!(!shown.contains(std::str::from_utf8(piece).unwrap()), "key bytes in Debug: {shown}");
     }
     std::fs::remove_file(key_path).ok();
+    for line in LOGGED.lock().unwrap().iter() {
+        for piece in key_b64.as_bytes().chunks(16) {
+            assert!(!line.contains(std::str::from_utf8(piece).unwrap()), "key bytes in the log: {line}");
+        }
+        for assertion in &assertions {
+            let signature = assertion.rsplit('.').next().unwrap();
+            assert!(!line.contains(&signature[..12]), "an assertion's signature in the log: {line}");
+        }
+    }
+    assert_logs_clean("jwt-client");
     println!("private_key_jwt: {tried} echoed errors, {} distinct assertions, 0 leaks", assertions.len());
 }

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 use crate::faults::FaultSpec;
 use crate::problem::Problem;
+use crate::requests::Filter;
 use crate::stats::Scope;
 use crate::AppState;
 
@@ -80,9 +81,22 @@ pub async fn stats(
     Json(body).into_response()
 }
 
+pub async fn requests(
+    State(st): State<Arc<AppState>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let filter = match Filter::from_query(&q) {
+        Ok(f) => f,
+        Err(e) => return Problem::new(StatusCode::BAD_REQUEST, "bad_request", e).into_response(),
+    };
+    let requests = st.requests.lock().unwrap().list(&filter);
+    Json(json!({"requests": requests})).into_response()
+}
+
 pub async fn reset(State(st): State<Arc<AppState>>) -> StatusCode {
     st.store.lock().unwrap().reset();
     st.faults.lock().unwrap().clear();
     st.stats.lock().unwrap().clear();
+    st.requests.lock().unwrap().clear();
     StatusCode::NO_CONTENT
 }

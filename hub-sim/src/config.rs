@@ -20,6 +20,9 @@ pub struct Config {
     pub keycloak_url: Option<String>,
     pub job_duration_ms: u64,
     pub leeway_s: u64,
+    /// Entries kept for `GET /_sim/requests`. No flag: only tests that embed the simulator
+    /// need another bound, to reach it cheaply.
+    pub request_log_capacity: usize,
 }
 
 impl Config {
@@ -34,6 +37,7 @@ impl Config {
             keycloak_url: None,
             job_duration_ms: 3000,
             leeway_s: 5,
+            request_log_capacity: 10_000,
         }
     }
 

@@ -5,12 +5,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::problem::{code_for_status, Problem};
+use crate::requests::{Outcome, Seq, REQUEST_ID};
 use crate::server::ConnAbort;
 use crate::AppState;
 
@@ -40,6 +41,10 @@ pub struct FaultSpec {
     pub count: Option<u32>,
     #[serde(default)]
     pub latency_ms: Option<u64>,
+    /// Sent as the `X-Request-ID` of the faulted responses instead of the client's, as a
+    /// server that assigns its own ids would.
+    #[serde(default)]
+    pub request_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -74,6 +79,14 @@ impl Faults {
                 return Err("kind latency needs latency_ms".into())
             }
             _ => {}
+        }
+        if let Some(id) = &spec.request_id {
+            if spec.kind == FaultKind::Drop {
+                return Err("kind drop sends no response to carry request_id".into());
+            }
+            if !(1..=255).contains(&id.len()) || !id.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+                return Err("request_id must be 1 to 255 visible ASCII characters".into());
+            }
         }
         let count = spec.count.unwrap_or(1);
         if count == 0 {
@@ -137,12 +150,12 @@ pub async fn inject(State(state): State<Arc<AppState>>, req: Request, next: Next
             if let Some(s) = retry {
                 p = p.with_retry_after(s);
             }
-            p.into_response()
+            with_request_id(p.into_response(), fault.request_id.as_deref())
         }
         FaultKind::Latency => {
             let resp = next.run(req).await;
             tokio::time::sleep(Duration::from_millis(fault.latency_ms.unwrap_or(0))).await;
-            resp
+            with_request_id(resp, fault.request_id.as_deref())
         }
         FaultKind::Drop => {
             let Some(abort) = req.extensions().get::<ConnAbort>().cloned() else {
@@ -153,13 +166,27 @@ pub async fn inject(State(state): State<Arc<AppState>>, req: Request, next: Next
                 )
                 .into_response();
             };
+            let seq = req.extensions().get::<Seq>().copied();
             // Let the handler finish (a submission creates its job), then
             // throw the response away with the connection.
             drop(next.run(req).await);
+            // Before the reset: a client that sees it may ask /_sim/requests at once,
+            // before this future is dropped and the entry would be completed anyway.
+            if let Some(Seq(seq)) = seq {
+                state.requests.lock().unwrap().finish(seq, Outcome::Dropped);
+            }
             abort.abort();
             std::future::pending().await
         }
     }
+}
+
+fn with_request_id(mut resp: Response, id: Option<&str>) -> Response {
+    // `add` admitted only visible ASCII, so the value always parses.
+    if let Some(v) = id.and_then(|id| HeaderValue::from_str(id).ok()) {
+        resp.headers_mut().insert(REQUEST_ID, v);
+    }
+    resp
 }
 
 #[cfg(test)]
@@ -175,6 +202,7 @@ mod tests {
             retry_after_s: Some(1),
             count,
             latency_ms: None,
+            request_id: None,
         }
     }
 
@@ -212,5 +240,24 @@ mod tests {
         let mut s = spec("/api", None, None);
         s.kind = FaultKind::Latency;
         assert!(f.add(s).is_err());
+    }
+
+    #[test]
+    fn request_id_needs_a_response_and_a_header_safe_value() {
+        let mut f = Faults::default();
+        let with_id = |kind, id: &str| {
+            let mut s = spec("/api", None, None);
+            s.kind = kind;
+            s.latency_ms = Some(1);
+            s.request_id = Some(id.to_owned());
+            s
+        };
+        assert!(f.add(with_id(FaultKind::Status, "srv-1")).is_ok());
+        assert!(f.add(with_id(FaultKind::Latency, "srv-1")).is_ok());
+        assert!(f.add(with_id(FaultKind::Drop, "srv-1")).is_err());
+        assert!(f.add(with_id(FaultKind::Status, "")).is_err());
+        assert!(f.add(with_id(FaultKind::Status, "a b")).is_err());
+        assert!(f.add(with_id(FaultKind::Status, "é")).is_err());
+        assert!(f.add(with_id(FaultKind::Status, &"x".repeat(256))).is_err());
     }
 }

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod output;
 pub mod problem;
 pub mod proxy;
+pub mod requests;
 pub mod routes;
 pub mod server;
 pub mod stats;
@@ -30,6 +31,7 @@ pub struct AppState {
     pub store: Mutex<jobs::Store>,
     pub faults: Mutex<faults::Faults>,
     pub stats: Mutex<stats::Stats>,
+    pub requests: Mutex<requests::RequestLog>,
     pub proxy: Option<proxy::Proxy>,
 }
 
@@ -49,6 +51,7 @@ impl AppState {
             store: Mutex::new(jobs::Store::new(config.job_duration_ms)),
             faults: Mutex::new(faults::Faults::default()),
             stats: Mutex::new(stats::Stats::default()),
+            requests: Mutex::new(requests::RequestLog::new(config.request_log_capacity)),
             proxy: config.keycloak_url.as_deref().map(proxy::Proxy::new),
             config,
         })
@@ -79,13 +82,17 @@ pub fn app(state: Arc<AppState>) -> Router {
             .route("/auth/{*rest}", any(proxy::forward));
     }
     // route_layer: these run only for matched routes, where the route
-    // template is known. Stats wrap faults so faulted requests are counted.
+    // template is known. Stats wrap faults so faulted requests are counted, logged and
+    // carry the echoed X-Request-ID.
     let api = api
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             faults::inject,
         ))
-        .route_layer(middleware::from_fn_with_state(state.clone(), stats::count));
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            stats::observe,
+        ));
     let admin = Router::new()
         .route("/_sim/projects/{project_id}", put(admin::put_project))
         .route(
@@ -95,6 +102,7 @@ pub fn app(state: Arc<AppState>) -> Router {
                 .delete(admin::clear_faults),
         )
         .route("/_sim/stats", get(admin::stats))
+        .route("/_sim/requests", get(admin::requests))
         .route("/_sim/reset", post(admin::reset));
     api.merge(admin)
         .fallback(routes::not_found)

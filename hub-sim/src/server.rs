@@ -16,6 +16,8 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tower::ServiceExt;
 
+use crate::requests::{header_text, REQUEST_ID};
+
 /// Lets a request ask for its connection to be reset instead of answered.
 #[derive(Clone, Default)]
 pub struct ConnAbort(Arc<Notify>);
@@ -49,7 +51,8 @@ pub async fn serve(listener: TcpListener, app: Router) -> std::io::Result<()> {
             let svc = hyper::service::service_fn(move |mut req: Request<Incoming>| {
                 req.extensions_mut().insert(abort.clone());
                 let (method, path) = (req.method().to_string(), req.uri().path().to_owned());
-                Logged::new(method, path, app.clone().oneshot(req))
+                let rid = header_text(req.headers(), &REQUEST_ID);
+                Logged::new(method, path, rid, app.clone().oneshot(req))
             });
             // No timer, hence no header read timeout: it would also close
             // idle keep-alive connections, racing clients that reuse them.
@@ -75,36 +78,46 @@ pub async fn serve(listener: TcpListener, app: Router) -> std::io::Result<()> {
     }
 }
 
-/// One access-log line per request: method, path (no query, no headers, so
-/// no tokens), status and latency. A request whose future is dropped
-/// without answering (a `drop` fault) is logged as `dropped`.
+/// One access-log line per request: method, path (no query, and of the
+/// headers only X-Request-ID, so no tokens), status and latency. A request
+/// whose future is dropped without answering (a `drop` fault) is logged as
+/// `dropped`.
 struct Logged<F> {
     inner: Pin<Box<F>>,
     method: String,
     path: String,
+    rid: Option<String>,
     start: Instant,
     done: bool,
 }
 
 impl<F> Logged<F> {
-    fn new(method: String, path: String, inner: F) -> Self {
+    fn new(method: String, path: String, rid: Option<String>, inner: F) -> Self {
         Logged {
             inner: Box::pin(inner),
             method,
             path,
+            rid,
             start: Instant::now(),
             done: false,
         }
     }
 
     fn log(&self, status: &str) {
+        let ms = self.start.elapsed().as_millis();
         eprintln!(
-            "{} {} {} {}ms",
-            self.method,
-            self.path,
-            status,
-            self.start.elapsed().as_millis()
+            "{}",
+            log_line(&self.method, &self.path, status, ms, self.rid.as_deref())
         );
+    }
+}
+
+/// The request id goes last, so the fields before it stay where log readers
+/// expect them whether or not a client sent one.
+fn log_line(method: &str, path: &str, status: &str, ms: u128, rid: Option<&str>) -> String {
+    match rid {
+        Some(rid) => format!("{method} {path} {status} {ms}ms rid={rid}"),
+        None => format!("{method} {path} {status} {ms}ms"),
     }
 }
 
@@ -130,5 +143,22 @@ impl<F> Drop for Logged<F> {
         if !self.done {
             self.log("dropped");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_line_ends_with_the_request_id_when_sent() {
+        assert_eq!(
+            log_line("POST", "/api/v1/x", "201", 3, Some("r-1")),
+            "POST /api/v1/x 201 3ms rid=r-1"
+        );
+        assert_eq!(
+            log_line("GET", "/a", "dropped", 0, None),
+            "GET /a dropped 0ms"
+        );
     }
 }

@@ -23,6 +23,13 @@ struct Sim {
 }
 
 async fn start(job_duration_ms: u64) -> Sim {
+    start_with(job_duration_ms, |_| {}).await
+}
+
+async fn start_with(
+    job_duration_ms: u64,
+    configure: impl FnOnce(&mut hazy_hub_sim::Config),
+) -> Sim {
     // Fake Keycloak: JWKS and a token endpoint under /auth, like Hazy's layout.
     let fetches = Arc::new(AtomicUsize::new(0));
     let counter = fetches.clone();
@@ -49,6 +56,7 @@ async fn start(job_duration_ms: u64) -> Sim {
     let mut cfg = hazy_hub_sim::Config::new(&issuer);
     cfg.job_duration_ms = job_duration_ms;
     cfg.keycloak_url = Some(format!("http://{kc_addr}/auth"));
+    configure(&mut cfg);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
     let state = hazy_hub_sim::AppState::new(cfg);
@@ -129,6 +137,25 @@ impl Sim {
         let resp = req.send().await.unwrap();
         assert!(resp.status().is_success(), "{path}: {}", resp.status());
         resp.json().await.unwrap_or(Value::Null)
+    }
+
+    async fn requests(&self, query: &str) -> Vec<Value> {
+        let body = self
+            .admin(
+                reqwest::Method::GET,
+                &format!("/_sim/requests{query}"),
+                None,
+            )
+            .await;
+        body["requests"].as_array().unwrap().clone()
+    }
+
+    async fn health_with_id(&self, request_id: Option<&str>) -> reqwest::Response {
+        let mut req = self.http.get(self.url("/api/v1/health"));
+        if let Some(id) = request_id {
+            req = req.header("x-request-id", id);
+        }
+        req.send().await.unwrap()
     }
 }
 
@@ -813,4 +840,248 @@ async fn stats_scoped_by_user_agent() {
         .await
         .unwrap();
     assert_eq!(problem(both).await.0, 400);
+}
+
+const TRACE: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+fn traceparent(trace: &str, span: &str) -> String {
+    format!("00-{trace}-{span}-01")
+}
+
+#[tokio::test]
+async fn correlation_headers_are_recorded_for_answered_faulted_and_dropped_requests() {
+    let sim = start(1000).await;
+    let t = sim.token(ALL);
+    let path = "/api/v1/projects/corr/train-jobs";
+    let send = |rid: &'static str, span: &'static str| {
+        sim.http
+            .post(sim.url(&format!("{path}?ignored=1")))
+            .bearer_auth(&t)
+            .header("x-request-id", rid)
+            .header("traceparent", traceparent(TRACE, span))
+            .header("user-agent", "corr-suite")
+            .json(&config("s3://x"))
+            .send()
+    };
+    let resp = send("r-1", "00f067aa0ba902b7").await.unwrap();
+    assert_eq!(resp.status(), 201);
+    assert_eq!(resp.headers()["x-request-id"], "r-1");
+
+    sim.admin(
+        reqwest::Method::POST,
+        "/_sim/faults",
+        Some(json!({"path_prefix": path, "kind": "status", "status": 503})),
+    )
+    .await;
+    let resp = send("r-2", "00f067aa0ba902b8").await.unwrap();
+    assert_eq!(resp.status(), 503);
+    assert_eq!(
+        resp.headers()["x-request-id"],
+        "r-2",
+        "a fault's answer echoes too"
+    );
+
+    sim.admin(
+        reqwest::Method::POST,
+        "/_sim/faults",
+        Some(json!({"path_prefix": path, "kind": "drop"})),
+    )
+    .await;
+    let err = send("r-3", "00f067aa0ba902b9").await.unwrap_err();
+    assert!(!err.is_status(), "no HTTP response at all: {err:?}");
+
+    // Another trace, no id, no token: recorded with nulls, answered without an echo.
+    let other = "0af7651916cd43dd8448eb211c80319c";
+    let resp = sim
+        .http
+        .get(sim.url("/api/v1/projects/corr/jobs"))
+        .header("traceparent", traceparent(other, "b7ad6b7169203331"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    assert!(resp.headers().get("x-request-id").is_none());
+
+    let traced = sim.requests(&format!("?trace_id={TRACE}")).await;
+    let entry = |seq: u64, status: Value, rid: &str, span: &str| {
+        json!({
+            "seq": seq, "method": "POST", "path": path,
+            "route": "POST /api/v1/projects/{project_id}/train-jobs", "status": status,
+            "request_id": rid, "traceparent": traceparent(TRACE, span),
+            "user_agent": "corr-suite", "project_id": "corr"
+        })
+    };
+    assert_eq!(
+        traced,
+        [
+            entry(1, json!(201), "r-1", "00f067aa0ba902b7"),
+            entry(2, json!(503), "r-2", "00f067aa0ba902b8"),
+            entry(3, json!("dropped"), "r-3", "00f067aa0ba902b9"),
+        ]
+    );
+    assert_eq!(
+        sim.requests(&format!("?trace_id={other}")).await,
+        [json!({
+            "seq": 4, "method": "GET", "path": "/api/v1/projects/corr/jobs",
+            "route": "GET /api/v1/projects/{project_id}/jobs", "status": 401,
+            "request_id": null, "traceparent": traceparent(other, "b7ad6b7169203331"),
+            "user_agent": null, "project_id": "corr"
+        })]
+    );
+    assert!(
+        !serde_json::to_string(&sim.requests("").await)
+            .unwrap()
+            .contains(&t),
+        "never the token"
+    );
+    assert_eq!(sim.requests("?user_agent=corr-suite").await.len(), 3);
+    assert_eq!(sim.requests("?project_id=corr").await.len(), 4);
+    assert_eq!(
+        sim.requests(
+            "?project_id=corr&user_agent=corr-suite&trace_id=0af7651916cd43dd8448eb211c80319c"
+        )
+        .await
+        .len(),
+        0,
+        "filters combine"
+    );
+    for bad in [
+        "?trace_id=ABC",
+        &format!("?trace_id={}", TRACE.to_uppercase()),
+        "?traceid=x",
+    ] {
+        let resp = sim
+            .http
+            .get(sim.url(&format!("/_sim/requests{bad}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(problem(resp).await.0, 400, "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn a_fault_can_replace_the_echoed_request_id() {
+    let sim = start(100).await;
+    sim.admin(
+        reqwest::Method::POST,
+        "/_sim/faults",
+        Some(json!({"path_prefix": "/api/v1/health", "kind": "status", "status": 429, "count": 2, "request_id": "srv-1"})),
+    )
+    .await;
+    for sent in [Some("c-1"), None] {
+        let resp = sim.health_with_id(sent).await;
+        assert_eq!(resp.status(), 429);
+        assert_eq!(resp.headers()["x-request-id"], "srv-1", "sent {sent:?}");
+    }
+    let resp = sim.health_with_id(Some("c-3")).await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.headers()["x-request-id"],
+        "c-3",
+        "fault used up: echo again"
+    );
+
+    sim.admin(
+        reqwest::Method::POST,
+        "/_sim/faults",
+        Some(json!({"path_prefix": "/api/v1/health", "kind": "latency", "latency_ms": 1, "request_id": "srv-2"})),
+    )
+    .await;
+    let resp = sim.health_with_id(Some("c-4")).await;
+    assert_eq!(
+        (resp.status().as_u16(), &resp.headers()["x-request-id"]),
+        (
+            200,
+            &"srv-2".parse::<reqwest::header::HeaderValue>().unwrap()
+        )
+    );
+
+    // The log keeps what the client sent, not what the server answered.
+    let sent: Vec<Value> = sim
+        .requests("")
+        .await
+        .iter()
+        .map(|e| e["request_id"].clone())
+        .collect();
+    assert_eq!(
+        sent,
+        [json!("c-1"), Value::Null, json!("c-3"), json!("c-4")]
+    );
+
+    for bad in [
+        json!({"path_prefix": "/api/", "kind": "drop", "request_id": "srv-3"}),
+        json!({"path_prefix": "/api/", "kind": "status", "status": 503, "request_id": "has space"}),
+    ] {
+        let resp = sim
+            .http
+            .post(sim.url("/_sim/faults"))
+            .json(&bad)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 400, "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn auth_proxy_requests_are_recorded_without_an_echo() {
+    let sim = start(100).await;
+    let resp = sim
+        .http
+        .post(sim.url("/auth/realms/hazy/protocol/openid-connect/token"))
+        .header("x-request-id", "kc-1")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers().get("x-request-id").is_none(),
+        "Keycloak's answer is passed through as it sent it"
+    );
+    let logged = sim.requests("").await;
+    assert_eq!(
+        (
+            logged[0]["route"].as_str(),
+            logged[0]["status"].as_u64(),
+            logged[0]["request_id"].as_str()
+        ),
+        (Some("POST /auth/{*rest}"), Some(200), Some("kc-1"))
+    );
+}
+
+#[tokio::test]
+async fn request_log_is_bounded_and_cleared_by_reset() {
+    let sim = start_with(100, |c| c.request_log_capacity = 3).await;
+    for i in 1..=5 {
+        let id = format!("r-{i}");
+        assert_eq!(sim.health_with_id(Some(&id)).await.status(), 200);
+    }
+    let kept: Vec<(u64, String)> = sim
+        .requests("")
+        .await
+        .iter()
+        .map(|e| {
+            (
+                e["seq"].as_u64().unwrap(),
+                e["request_id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kept,
+        [(3, "r-3".into()), (4, "r-4".into()), (5, "r-5".into())],
+        "the newest, oldest first"
+    );
+    let resp = sim.http.post(sim.url("/_sim/reset")).send().await.unwrap();
+    assert_eq!(resp.status(), 204);
+    assert!(sim.requests("").await.is_empty());
+    sim.health_with_id(None).await;
+    assert_eq!(
+        sim.requests("").await[0]["seq"],
+        6,
+        "sequence numbers are never reused"
+    );
 }
