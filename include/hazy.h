@@ -654,6 +654,73 @@ hazy_status hazy_options_set_log_callback(hazy_options_t *options, hazy_log_fn c
 const char *hazy_log_level_name(int32_t level);
 
 /**
+ * The record's level; HAZY_LOG_LEVEL_OFF for NULL.
+ */
+hazy_log_level hazy_log_record_level(const hazy_log_record_t *record);
+
+/**
+ * A stable dotted event name, e.g. "http.exchange", "retry", "token.granted"; see the
+ * README's "Logging and tracing". Never NULL ("" for NULL).
+ */
+const char *hazy_log_record_event(const hazy_log_record_t *record);
+
+/**
+ * The human-readable message, scrubbed of secrets. Never NULL ("" for NULL).
+ */
+const char *hazy_log_record_message(const hazy_log_record_t *record);
+
+/**
+ * The HTTP method of the exchange, e.g. "POST"; NULL when the event is not an exchange.
+ */
+const char *hazy_log_record_method(const hazy_log_record_t *record);
+
+/**
+ * The URL of the exchange without query string or user info; NULL if none.
+ */
+const char *hazy_log_record_url(const hazy_log_record_t *record);
+
+/**
+ * The HTTP status of the response; 0 when there was none.
+ */
+uint16_t hazy_log_record_http_status(const hazy_log_record_t *record);
+
+/**
+ * The attempt number within the call's retries, from 1; 0 when not an attempt.
+ */
+uint32_t hazy_log_record_attempt(const hazy_log_record_t *record);
+
+/**
+ * The delay before the next attempt in milliseconds (retry events); -1 if none.
+ */
+int64_t hazy_log_record_delay_ms(const hazy_log_record_t *record);
+
+/**
+ * How long the exchange (or wait) took in milliseconds; -1 if not measured.
+ */
+int64_t hazy_log_record_elapsed_ms(const hazy_log_record_t *record);
+
+/**
+ * The X-Request-ID of the exchange (the server's echo if it sent one); NULL if none.
+ */
+const char *hazy_log_record_request_id(const hazy_log_record_t *record);
+
+/**
+ * The job the event is about; NULL if none.
+ */
+const char *hazy_log_record_job_id(const hazy_log_record_t *record);
+
+/**
+ * The W3C trace id (32 hex digits) of the call the event belongs to; NULL outside a call.
+ */
+const char *hazy_log_record_trace_id(const hazy_log_record_t *record);
+
+/**
+ * The span id (16 hex digits) of the HTTP attempt, as sent in its traceparent; NULL if
+ * the event is not about one attempt.
+ */
+const char *hazy_log_record_span_id(const hazy_log_record_t *record);
+
+/**
  * Creates options holding the defaults (realm "hazy", 10 s connect timeout, 30 s request
  * timeout, ...; see the README's configuration table). Never returns NULL. Free with
  * hazy_options_free.

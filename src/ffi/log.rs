@@ -140,56 +140,97 @@ pub extern "C" fn hazy_log_level_name(level: i32) -> *const c_char {
     guard_value(c"unknown".as_ptr(), || LogLevel::from_i32(level).map_or(c"unknown".as_ptr(), |l| NAMES[l as usize].as_ptr()))
 }
 
-macro_rules! getter {
-    ($(#[$doc:meta])* $name:ident -> $ty:ty, $fallback:expr, |$r:ident| $body:expr) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(record: *const hazy_log_record_t) -> $ty {
-            // SAFETY: NULL or the record passed to a callback that is still running (the header's contract).
-            guard_value($fallback, || unsafe { record.as_ref() }.map_or($fallback, |$r| $body))
-        }
-    };
+// Getters are written out, not made by a macro: cbindgen does not expand macros.
+
+/// The record's level; HAZY_LOG_LEVEL_OFF for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn hazy_log_record_level(record: *const hazy_log_record_t) -> LogLevel {
+    // SAFETY: NULL or the record passed to a callback that is still running (the header's contract).
+    guard_value(LogLevel::Off, || unsafe { record.as_ref() }.map_or(LogLevel::Off, |r| r.level))
 }
 
-getter!(
-    /// The record's level; HAZY_LOG_LEVEL_OFF for NULL.
-    hazy_log_record_level -> LogLevel, LogLevel::Off, |r| r.level);
-getter!(
-    /// A stable dotted event name, e.g. "http.exchange", "retry", "token.granted"; see the
-    /// README's "Logging and tracing". Never NULL ("" for NULL).
-    hazy_log_record_event -> *const c_char, c"".as_ptr(), |r| r.event.as_ptr());
-getter!(
-    /// The human-readable message, scrubbed of secrets. Never NULL ("" for NULL).
-    hazy_log_record_message -> *const c_char, c"".as_ptr(), |r| r.message.as_ptr());
-getter!(
-    /// The HTTP method of the exchange, e.g. "POST"; NULL when the event is not an exchange.
-    hazy_log_record_method -> *const c_char, std::ptr::null(), |r| c_ptr(&r.method));
-getter!(
-    /// The URL of the exchange without query string or user info; NULL if none.
-    hazy_log_record_url -> *const c_char, std::ptr::null(), |r| c_ptr(&r.url));
-getter!(
-    /// The HTTP status of the response; 0 when there was none.
-    hazy_log_record_http_status -> u16, 0, |r| r.http_status);
-getter!(
-    /// The attempt number within the call's retries, from 1; 0 when not an attempt.
-    hazy_log_record_attempt -> u32, 0, |r| r.attempt);
-getter!(
-    /// The delay before the next attempt in milliseconds (retry events); -1 if none.
-    hazy_log_record_delay_ms -> i64, -1, |r| r.delay_ms.map_or(-1, |d| d.min(i64::MAX as u64) as i64));
-getter!(
-    /// How long the exchange (or wait) took in milliseconds; -1 if not measured.
-    hazy_log_record_elapsed_ms -> i64, -1, |r| r.elapsed_ms.map_or(-1, |d| d.min(i64::MAX as u64) as i64));
-getter!(
-    /// The X-Request-ID of the exchange (the server's echo if it sent one); NULL if none.
-    hazy_log_record_request_id -> *const c_char, std::ptr::null(), |r| c_ptr(&r.request_id));
-getter!(
-    /// The job the event is about; NULL if none.
-    hazy_log_record_job_id -> *const c_char, std::ptr::null(), |r| c_ptr(&r.job_id));
-getter!(
-    /// The W3C trace id (32 hex digits) of the call the event belongs to; NULL outside a call.
-    hazy_log_record_trace_id -> *const c_char, std::ptr::null(), |r| c_ptr(&r.trace_id));
-getter!(
-    /// The span id (16 hex digits) of the HTTP attempt, as sent in its traceparent; NULL if
-    /// the event is not about one attempt.
-    hazy_log_record_span_id -> *const c_char, std::ptr::null(), |r| c_ptr(&r.span_id));
+/// A stable dotted event name, e.g. "http.exchange", "retry", "token.granted"; see the
+/// README's "Logging and tracing". Never NULL ("" for NULL).
+#[no_mangle]
+pub unsafe extern "C" fn hazy_log_record_event(record: *const hazy_log_record_t) -> *const c_char {
+    // SAFETY: NULL or the record passed to a callback that is still running (the header's contract).
+    guard_value(c"".as_ptr(), || unsafe { record.as_ref() }.map_or(c"".as_ptr(), |r| r.event.as_ptr()))
+}
 
+/// The human-readable message, scrubbed of secrets. Never NULL ("" for NULL).
+#[no_mangle]
+pub unsafe extern "C" fn hazy_log_record_message(record: *const hazy_log_record_t) -> *const c_char {
+    // SAFETY: NULL or the record passed to a callback that is still running (the header's contract).
+    guard_value(c"".as_ptr(), || unsafe { record.as_ref() }.map_or(c"".as_ptr(), |r| r.message.as_ptr()))
+}
+
+/// The HTTP method of the exchange, e.g. "POST"; NULL when the event is not an exchange.
+#[no_mangle]
+pub unsafe extern "C" fn hazy_log_record_method(record: *const hazy_log_record_t) -> *const c_char {
+    // SAFETY: NULL or the record passed to a callback that is still running (the header's contract).
+    guard_value(std::ptr::null(), || unsafe { record.as_ref() }.map_or(std::ptr::null(), |r| c_ptr(&r.method)))
+}
+
+/// The URL of the exchange without query string or user info; NULL if none.
+#[no_mangle]
+pub unsafe extern "C" fn hazy_log_record_url(record: *const hazy_log_record_t) -> *const c_char {
+    // SAFETY: NULL or the record passed to a callback that is still running (the header's contract).
+    guard_value(std::ptr::null(), || unsafe { record.as_ref() }.map_or(std::ptr::null(), |r| c_ptr(&r.url)))
+}
+
+/// The HTTP status of the response; 0 when there was none.
+#[no_mangle]
+pub unsafe extern "C" fn hazy_log_record_http_status(record: *const hazy_log_record_t) -> u16 {
+    // SAFETY: NULL or the record passed to a callback that is still running (the header's contract).
+    guard_value(0, || unsafe { record.as_ref() }.map_or(0, |r| r.http_status))
+}
+
+/// The attempt number within the call's retries, from 1; 0 when not an attempt.
+#[no_mangle]
+pub unsafe extern "C" fn hazy_log_record_attempt(record: *const hazy_log_record_t) -> u32 {
+    // SAFETY: NULL or the record passed to a callback that is still running (the header's contract).
+    guard_value(0, || unsafe { record.as_ref() }.map_or(0, |r| r.attempt))
+}
+
+/// The delay before the next attempt in milliseconds (retry events); -1 if none.
+#[no_mangle]
+pub unsafe extern "C" fn hazy_log_record_delay_ms(record: *const hazy_log_record_t) -> i64 {
+    // SAFETY: NULL or the record passed to a callback that is still running (the header's contract).
+    guard_value(-1, || unsafe { record.as_ref() }.map_or(-1, |r| r.delay_ms.map_or(-1, |d| d.min(i64::MAX as u64) as i64)))
+}
+
+/// How long the exchange (or wait) took in milliseconds; -1 if not measured.
+#[no_mangle]
+pub unsafe extern "C" fn hazy_log_record_elapsed_ms(record: *const hazy_log_record_t) -> i64 {
+    // SAFETY: NULL or the record passed to a callback that is still running (the header's contract).
+    guard_value(-1, || unsafe { record.as_ref() }.map_or(-1, |r| r.elapsed_ms.map_or(-1, |d| d.min(i64::MAX as u64) as i64)))
+}
+
+/// The X-Request-ID of the exchange (the server's echo if it sent one); NULL if none.
+#[no_mangle]
+pub unsafe extern "C" fn hazy_log_record_request_id(record: *const hazy_log_record_t) -> *const c_char {
+    // SAFETY: NULL or the record passed to a callback that is still running (the header's contract).
+    guard_value(std::ptr::null(), || unsafe { record.as_ref() }.map_or(std::ptr::null(), |r| c_ptr(&r.request_id)))
+}
+
+/// The job the event is about; NULL if none.
+#[no_mangle]
+pub unsafe extern "C" fn hazy_log_record_job_id(record: *const hazy_log_record_t) -> *const c_char {
+    // SAFETY: NULL or the record passed to a callback that is still running (the header's contract).
+    guard_value(std::ptr::null(), || unsafe { record.as_ref() }.map_or(std::ptr::null(), |r| c_ptr(&r.job_id)))
+}
+
+/// The W3C trace id (32 hex digits) of the call the event belongs to; NULL outside a call.
+#[no_mangle]
+pub unsafe extern "C" fn hazy_log_record_trace_id(record: *const hazy_log_record_t) -> *const c_char {
+    // SAFETY: NULL or the record passed to a callback that is still running (the header's contract).
+    guard_value(std::ptr::null(), || unsafe { record.as_ref() }.map_or(std::ptr::null(), |r| c_ptr(&r.trace_id)))
+}
+
+/// The span id (16 hex digits) of the HTTP attempt, as sent in its traceparent; NULL if
+/// the event is not about one attempt.
+#[no_mangle]
+pub unsafe extern "C" fn hazy_log_record_span_id(record: *const hazy_log_record_t) -> *const c_char {
+    // SAFETY: NULL or the record passed to a callback that is still running (the header's contract).
+    guard_value(std::ptr::null(), || unsafe { record.as_ref() }.map_or(std::ptr::null(), |r| c_ptr(&r.span_id)))
+}

@@ -114,3 +114,9 @@ class Sim:
         scope = {k: v for k, v in (("project_id", project_id), ("user_agent", user_agent)) if v is not None}
         q = "?" + urllib.parse.urlencode(scope) if scope else ""
         return self.request("GET", "/stats" + q)
+
+    def requests(self, **filters):
+        """What the simulator received, in order: method, path, status, and the X-Request-ID
+        and traceparent headers (filters: user_agent, project_id, trace_id)."""
+        q = "?" + urllib.parse.urlencode(filters) if filters else ""
+        return self.request("GET", "/requests" + q)["requests"]
