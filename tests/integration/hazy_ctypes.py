@@ -47,6 +47,9 @@ STATE_CANCELLED = 5
 
 # int32_t (*hazy_progress_fn)(const hazy_job_t *job, void *userdata)
 PROGRESS_FN = CFUNCTYPE(c_int32, c_void_p, c_void_p)
+# void (*hazy_log_fn)(const hazy_log_record_t *record, void *userdata)
+LOG_FN = CFUNCTYPE(None, c_void_p, c_void_p)
+LOG_TRACE = 5
 
 
 OUT_PTR = POINTER(c_void_p)  # out-parameters: hazy_x_t **, hazy_error_t **, char **
@@ -76,6 +79,7 @@ SIGNATURES = {
     "hazy_error_oauth_description": ([c_void_p], c_char_p),
     "hazy_error_field": ([c_void_p], c_char_p),
     "hazy_error_idempotency_key": ([c_void_p], c_char_p),
+    "hazy_error_request_id": ([c_void_p], c_char_p),
     "hazy_error_free": ([c_void_p], None),
     "hazy_status_name": ([c_int32], c_char_p),
     "hazy_state_name": ([c_int32], c_char_p),
@@ -112,6 +116,19 @@ SIGNATURES = {
     "hazy_model_train_job_id": ([c_void_p], c_char_p),
     "hazy_model_generator_type": ([c_void_p], c_char_p),
     "hazy_model_epsilon": ([c_void_p], c_double),
+    # logging
+    "hazy_options_set_log_callback": ([c_void_p, LOG_FN, c_void_p, c_int32, OUT_PTR], c_int),
+    "hazy_log_level_name": ([c_int32], c_char_p),
+    "hazy_log_record_level": ([c_void_p], c_int),
+    "hazy_log_record_event": ([c_void_p], c_char_p),
+    "hazy_log_record_message": ([c_void_p], c_char_p),
+    "hazy_log_record_method": ([c_void_p], c_char_p),
+    "hazy_log_record_url": ([c_void_p], c_char_p),
+    "hazy_log_record_request_id": ([c_void_p], c_char_p),
+    "hazy_log_record_job_id": ([c_void_p], c_char_p),
+    "hazy_log_record_trace_id": ([c_void_p], c_char_p),
+    "hazy_log_record_span_id": ([c_void_p], c_char_p),
+    "hazy_log_record_http_status": ([c_void_p], c_uint16),
     # cancellation
     "hazy_cancel_token_new": ([], c_void_p),
     "hazy_cancel_token_cancel": ([c_void_p], None),
@@ -159,7 +176,7 @@ class HazyError(Exception):
     """A failed libhazy call, with everything its hazy_error_t carried."""
 
     def __init__(self, status, message, http_status=0, oauth_error=None, oauth_description=None, field=None,
-                 idempotency_key=None):
+                 idempotency_key=None, request_id=None):
         self.status = status
         self.status_name = status_name(status)
         self.message = message
@@ -168,12 +185,13 @@ class HazyError(Exception):
         self.oauth_description = oauth_description
         self.field = field
         self.idempotency_key = idempotency_key  # a failed submission's key, to resubmit with
+        self.request_id = request_id  # the failed exchange's X-Request-ID
         super().__init__(f"{self.status_name}: {message} (http {http_status}, oauth_error {oauth_error!r}, "
                          f"field {field!r})")
 
     def texts(self):
         """Every text the error carries, for checks that no secret leaked."""
-        return [t for t in (self.message, self.oauth_error, self.oauth_description, self.field) if t]
+        return [t for t in (self.message, self.oauth_error, self.oauth_description, self.field, self.request_id) if t]
 
 
 def error_from(status: int, err: c_void_p) -> HazyError:
@@ -189,6 +207,7 @@ def error_from(status: int, err: c_void_p) -> HazyError:
             _s(LIB.hazy_error_oauth_description(err)),
             _s(LIB.hazy_error_field(err)),
             _s(LIB.hazy_error_idempotency_key(err)),
+            _s(LIB.hazy_error_request_id(err)),
         )
     finally:
         LIB.hazy_error_free(err)
@@ -268,14 +287,29 @@ class Model:
         )
 
 
+def log_record(ptr) -> dict:
+    """A log record's fields, copied while its callback runs."""
+    texts = ("event", "message", "method", "url", "request_id", "job_id", "trace_id", "span_id")
+    out = {name: _s(getattr(LIB, f"hazy_log_record_{name}")(ptr)) for name in texts}
+    out["level"] = _s(LIB.hazy_log_level_name(LIB.hazy_log_record_level(ptr)))
+    out["http_status"] = LIB.hazy_log_record_http_status(ptr)
+    return out
+
+
 class Options:
-    def __init__(self, settings: Optional[dict] = None, load_env: bool = False):
+    def __init__(self, settings: Optional[dict] = None, load_env: bool = False,
+                 log: Optional[Callable[[dict], None]] = None, log_level: int = LOG_TRACE):
         self.ptr = LIB.hazy_options_new()
         assert self.ptr, "hazy_options_new returned NULL"
+        self.log_fn = None
         if load_env:
             call(LIB.hazy_options_load_env, self.ptr)
         for key, value in (settings or {}).items():
             self.set(key, value)
+        if log is not None:
+            # The callback object must outlive every client made from these options.
+            self.log_fn = LOG_FN(lambda record, _userdata: log(log_record(record)))
+            call(LIB.hazy_options_set_log_callback, self.ptr, self.log_fn, None, log_level)
 
     def set(self, key, value):
         call(LIB.hazy_options_set, self.ptr, _b(key), _b(value))
@@ -314,13 +348,17 @@ class Client:
     """A hazy_client_t. `settings` is a dict of options; None reads the HAZY_* environment
     (hazy_client_new(NULL, ...))."""
 
-    def __init__(self, settings: Optional[dict] = None, load_env: bool = False):
+    def __init__(self, settings: Optional[dict] = None, load_env: bool = False,
+                 log: Optional[Callable[[dict], None]] = None):
         out = c_void_p()
-        if settings is None and not load_env:
+        self.log_fn = None
+        if settings is None and not load_env and log is None:
             call(LIB.hazy_client_new, None, byref(out))
         else:
-            with Options(settings, load_env=load_env) as opts:
+            # No settings means the environment, as hazy_client_new(NULL) reads it.
+            with Options(settings, load_env=load_env or settings is None, log=log) as opts:
                 call(LIB.hazy_client_new, opts.ptr, byref(out))
+                self.log_fn = opts.log_fn
         assert out, "hazy_client_new returned OK without a client"
         self.ptr = out
 

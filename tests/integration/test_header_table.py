@@ -53,6 +53,8 @@ def compatible(ctype, c):
         return c.endswith("* *")
     if ctype is hz.PROGRESS_FN:
         return c == "hazy_progress_fn"
+    if ctype is hz.LOG_FN:
+        return c == "hazy_log_fn"
     if ctype is ctypes.c_char_p:
         return c == "const char *"
     if ctype is ctypes.c_void_p:
@@ -60,7 +62,7 @@ def compatible(ctype, c):
     if ctype is ctypes.c_double:
         return c == "double"
     # Integers by width and signedness (ctypes aliases c_uint64 and c_size_t to one class).
-    ints = {"hazy_status": (4, True), "hazy_state": (4, True), "int32_t": (4, True),
+    ints = {"hazy_status": (4, True), "hazy_state": (4, True), "hazy_log_level": (4, True), "int32_t": (4, True),
             "uint64_t": (8, False), "uint16_t": (2, False), "size_t": (ctypes.sizeof(ctypes.c_size_t), False)}
     return issubclass(ctype, ctypes._SimpleCData) and ctype._type_ in "bBhHiIlLqQ" and \
         ints.get(c) == (ctypes.sizeof(ctype), ctype(-1).value < 0)

@@ -7,10 +7,11 @@ said: each error's message, oauth_error, oauth_description and field, and the pr
         python3 tests/reliability/canaries.py
 
 The error paths run in a child process (this file with --drive) so that its stderr is captured
-whole. libhazy has no log level to turn up: its only writer to stderr is the warning of
-insecure_skip_tls_verify, so every client of the driver sets that option (harmless over plain
-HTTP) and the warning is written, and scanned, once per client. A panic's message would also go
-to stderr (RUST_BACKTRACE=full adds the backtrace). The search looks for each canary literally,
+whole. The driver runs with logging at its most detailed: HAZY_LOG=trace writes every record to
+its stderr, and every client also has a log callback at trace level whose records are scanned
+too. Every client sets insecure_skip_tls_verify (harmless over plain HTTP), so its warning
+proves the stderr scan sees libhazy's writer. A panic's message would also go to stderr
+(RUST_BACKTRACE=full adds the backtrace). The search looks for each canary literally,
 form-urlencoded, percent-encoded (either hex case), base64 (alone and as `id:secret` with id and
 secret raw or form-encoded, standard and URL-safe alphabets), and for the first 6 characters of
 each of those: a secret cut before it is redacted survives as a prefix.
@@ -230,8 +231,24 @@ def _bearer(token, host=None, **settings):
     return c
 
 
+LOGGED = []
+
+
+def log_every_client():
+    """Gives every client the driver makes a log callback at trace level that keeps each
+    record, for the scan."""
+    original = hz.Client.__init__
+
+    def with_log(self, settings=None, load_env=False, log=None):
+        original(self, settings, load_env=load_env, log=log or LOGGED.append)
+
+    hz.Client.__init__ = with_log
+
+
 def drive():
-    """Child: runs every case and prints one JSON record per error on stdout."""
+    """Child: runs every case and prints one JSON record per error on stdout, then the log
+    records its callbacks received."""
+    log_every_client()
     for case, fn in cases():
         try:
             fn()
@@ -241,6 +258,8 @@ def drive():
                    "oauth_description": e.oauth_description, "field": e.field}
         print(json.dumps(rec), flush=True)
     print(json.dumps({"tokens": [c.access_token() for c in _SHARED.values()]}), flush=True)
+    for record in LOGGED:
+        print(json.dumps({"log": record}), flush=True)
 
 
 def forms(canary, client_id):
@@ -324,11 +343,13 @@ def main():
 
 
 def run_and_scan(key_canaries):
-    env = dict(os.environ, RUST_BACKTRACE="full")
+    env = dict(os.environ, RUST_BACKTRACE="full", HAZY_LOG="trace")
+    env.pop("HAZY_LOG_FILE", None)
     proc = subprocess.run([sys.executable, __file__, "--drive"], env=env, capture_output=True, text=True,
                           timeout=600)
     records = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     real_tokens = [t for r in records for t in r.get("tokens", [])]
+    logged = [r["log"] for r in records if "log" in r]
     records = [r for r in records if "case" in r]
     expected = {c.name: c for c, _ in cases()}
     failures = []
@@ -343,9 +364,13 @@ def run_and_scan(key_canaries):
             failures.append(f"{r['case']}: {hz.status_name(r['status'])}, expected "
                             f"{'/'.join(hz.status_name(s) for s in case.expect)}: {r.get('message')}")
     failures += [f"{name}: never ran" for name in expected]
-    haystacks = [(f"{r['case']}: {field}", r[field]) for r in records
+    haystacks = [(f"{r['case']}: {field}", r[field]) for r in records if "case" in r
                  for field in ("message", "oauth_error", "oauth_description", "field") if r.get(field)]
+    haystacks += [(f"log record {r['event']}", json.dumps(r)) for r in logged]
     haystacks.append(("stderr", proc.stderr))
+    log_lines = sum(1 for line in proc.stderr.splitlines() if " libhazy " in line)
+    if not logged or not log_lines:
+        failures.append(f"{len(logged)} callback records and {log_lines} HAZY_LOG lines: the log scan saw nothing")
     ids = {c.name: c.client_id for c, _ in cases()}
     canaries = {name: (value, rel.API[0]) for name, value in {**SECRETS, **PASSWORDS, **TOKENS, **REAL}.items()}
     canaries["secret_unknown_client"] = (SECRETS["secret_unknown_client"], UNKNOWN_CLIENT)
@@ -371,7 +396,8 @@ def run_and_scan(key_canaries):
         print(f"  FAIL {f}")
     print(f"canaries: {len(canaries)} canaries ({n_forms} forms) through {len(records)} error paths "
           f"({reached} reached their expected status; {len(ids)} cases); scanned {len(haystacks) - 1} "
-          f"error fields and {len(proc.stderr)} bytes of stderr ({warnings} warnings): "
+          f"error fields, {len(logged)} log records and {len(proc.stderr)} bytes of stderr ({log_lines} "
+          f"HAZY_LOG=trace lines, {warnings} warnings): "
           f"{len(hits)} occurrences found")
     raise SystemExit(1 if hits or failures or not records else 0)
 
