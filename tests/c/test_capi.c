@@ -155,6 +155,77 @@ static void test_frees_accept_null_and_getters_survive_null(void) {
     CHECK(hazy_model_generator_type(NULL) == NULL);
     CHECK(hazy_model_epsilon(NULL) < 0.0);
     CHECK(hazy_token_request_count(NULL) == 0);
+    CHECK(hazy_error_request_id(NULL) == NULL);
+    CHECK(hazy_log_record_level(NULL) == HAZY_LOG_LEVEL_OFF);
+    CHECK(strcmp(hazy_log_record_event(NULL), "") == 0);
+    CHECK(strcmp(hazy_log_record_message(NULL), "") == 0);
+    CHECK(hazy_log_record_method(NULL) == NULL && hazy_log_record_url(NULL) == NULL);
+    CHECK(hazy_log_record_request_id(NULL) == NULL && hazy_log_record_job_id(NULL) == NULL);
+    CHECK(hazy_log_record_trace_id(NULL) == NULL && hazy_log_record_span_id(NULL) == NULL);
+    CHECK(hazy_log_record_http_status(NULL) == 0 && hazy_log_record_attempt(NULL) == 0);
+    CHECK(hazy_log_record_delay_ms(NULL) == -1 && hazy_log_record_elapsed_ms(NULL) == -1);
+    CHECK(strcmp(hazy_log_level_name(HAZY_LOG_LEVEL_DEBUG), "debug") == 0);
+    CHECK(strcmp(hazy_log_level_name(42), "unknown") == 0);
+}
+
+/* Records the events a client logs; the offline client's are all about its one failed call. */
+static int log_records, log_failed_calls, log_secret_seen;
+static void count_records(const hazy_log_record_t *r, void *userdata) {
+    log_records++;
+    if (strcmp(hazy_log_record_event(r), "call.failed") == 0) log_failed_calls++;
+    if (strstr(hazy_log_record_message(r), SECRET) != NULL) log_secret_seen++;
+    CHECK(userdata == &log_records);
+}
+
+static void test_log_callback_and_traceparent_arguments(void) {
+    hazy_options_t *o = hazy_options_new();
+    hazy_client_t *c = NULL, *view = NULL;
+    EXPECT(hazy_options_set_log_callback(NULL, count_records, NULL, HAZY_LOG_LEVEL_ERROR, &err_),
+           HAZY_STATUS_INVALID_ARGUMENT, "options");
+    EXPECT(hazy_options_set_log_callback(o, count_records, NULL, 6, &err_),
+           HAZY_STATUS_INVALID_ARGUMENT, "min_level");
+    EXPECT(hazy_options_set_log_callback(o, count_records, NULL, -1, &err_),
+           HAZY_STATUS_INVALID_ARGUMENT, "min_level");
+    EXPECT(hazy_options_set(o, "traceparent", "00-abc", &err_), HAZY_STATUS_INVALID_ARGUMENT,
+           "traceparent");
+    CHECK(hazy_options_set_log_callback(o, count_records, &log_records, HAZY_LOG_LEVEL_TRACE, NULL) ==
+          HAZY_STATUS_OK);
+    {
+        char host[64];
+        snprintf(host, sizeof host, "http://127.0.0.1:%u", closed_port());
+        hazy_options_set(o, "host", host, NULL);
+        hazy_options_set(o, "client_id", "api", NULL);
+        hazy_options_set(o, "client_secret", SECRET, NULL);
+        hazy_options_set(o, "retry_max_attempts", "1", NULL);
+    }
+    CHECK(hazy_client_new(o, &c, NULL) == HAZY_STATUS_OK);
+    /* Removing the callback from the options does not touch the client made with it. */
+    CHECK(hazy_options_set_log_callback(o, NULL, NULL, HAZY_LOG_LEVEL_OFF, NULL) == HAZY_STATUS_OK);
+    hazy_options_free(o);
+    {
+        hazy_error_t *err = NULL;
+        CHECK(hazy_authenticate(c, &err) == HAZY_STATUS_NETWORK);
+        /* Nothing answered, so there is no request id of a server's; ours was sent. */
+        CHECK(hazy_error_request_id(err) != NULL && strlen(hazy_error_request_id(err)) == 36);
+        hazy_error_free(err);
+    }
+    CHECK(log_records > 0 && log_failed_calls == 1 && log_secret_seen == 0);
+    EXPECT(hazy_client_with_traceparent(NULL, NULL, &view, &err_), HAZY_STATUS_INVALID_ARGUMENT, "client");
+    EXPECT(hazy_client_with_traceparent(c, NULL, NULL, &err_), HAZY_STATUS_INVALID_ARGUMENT, "view_out");
+    EXPECT(hazy_client_with_traceparent(c, BAD_UTF8, &view, &err_), HAZY_STATUS_INVALID_ARGUMENT, "UTF-8");
+    EXPECT(hazy_client_with_traceparent(c, "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01", &view, &err_),
+           HAZY_STATUS_INVALID_ARGUMENT, "traceparent");
+    CHECK(view == NULL);
+    CHECK(hazy_client_with_traceparent(c, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", &view,
+                                       NULL) == HAZY_STATUS_OK);
+    /* Freeing the view leaves the client open; closing the client closes the view too. */
+    hazy_free(view);
+    CHECK(hazy_authenticate(c, NULL) == HAZY_STATUS_NETWORK);
+    CHECK(hazy_client_with_traceparent(c, "", &view, NULL) == HAZY_STATUS_OK);
+    hazy_client_close(c);
+    CHECK(hazy_authenticate(view, NULL) == HAZY_STATUS_CLOSED);
+    hazy_free(view);
+    hazy_free(c);
 }
 
 static void test_options(void) {
@@ -387,6 +458,7 @@ int main(void) {
     test_version_and_names();
     test_frees_accept_null_and_getters_survive_null();
     test_options();
+    test_log_callback_and_traceparent_arguments();
     test_client_arguments();
     test_config_validation_happens_before_the_network();
     test_network_errors_name_the_cause_not_the_secret();
