@@ -7,8 +7,9 @@ package hazy
 #include <string.h>
 #include "hazy.h"
 
-// Defined in callback.go (an exported Go function).
+// Defined in callback.go and logging.go (exported Go functions).
 extern int32_t hazyGoProgress(hazy_job_t *job, uintptr_t handle);
+extern void hazyGoLog(hazy_log_record_t *record, uintptr_t handle);
 
 // The C progress callback. userdata carries a runtime/cgo.Handle (an integer), never a Go
 // pointer, so C holds nothing the Go garbage collector manages.
@@ -21,6 +22,17 @@ static int32_t hazy_go_progress(const hazy_job_t *job, void *userdata) {
 static hazy_status hazy_go_job_wait(hazy_client_t *client, const char *job_id, uintptr_t handle,
 		const hazy_cancel_token_t *cancel, hazy_job_t **job_out, hazy_error_t **error) {
 	return hazy_job_wait(client, job_id, 0, hazy_go_progress, (void *)handle, cancel, job_out, error);
+}
+
+// The C log callback; userdata carries the client's cgo.Handle, as for progress.
+static void hazy_go_log(const hazy_log_record_t *record, void *userdata) {
+	hazyGoLog((hazy_log_record_t *)record, (uintptr_t)userdata);
+}
+
+// hazy_options_set_log_callback with the Go trampoline as callback and the handle as userdata.
+static hazy_status hazy_go_set_log_callback(hazy_options_t *options, uintptr_t handle, int32_t min_level,
+		hazy_error_t **error) {
+	return hazy_options_set_log_callback(options, hazy_go_log, (void *)handle, min_level, error);
 }
 */
 import "C"
@@ -88,6 +100,7 @@ func takeError(op string, status C.hazy_status, cerr *C.hazy_error_t) error {
 		e.OAuthDescription = goString(C.hazy_error_oauth_description(cerr))
 		e.Field = goString(C.hazy_error_field(cerr))
 		e.IdempotencyKey = goString(C.hazy_error_idempotency_key(cerr))
+		e.RequestID = goString(C.hazy_error_request_id(cerr))
 		C.hazy_error_free(cerr)
 	}
 	return e
@@ -116,6 +129,13 @@ func modelFrom(m *C.hazy_model_t) Model {
 		GeneratorType: goString(C.hazy_model_generator_type(m)),
 		Epsilon:       float64(C.hazy_model_epsilon(m)),
 	}
+}
+
+// setLogCallback makes clients created from copts send their log records at minLevel and
+// above to the trampoline, with handle as userdata.
+func setLogCallback(copts *C.hazy_options_t, handle cgo.Handle, minLevel C.int32_t) error {
+	var cerr *C.hazy_error_t
+	return takeError("new client", C.hazy_go_set_log_callback(copts, C.uintptr_t(handle), minLevel, &cerr), cerr)
 }
 
 // jobWait calls hazy_job_wait with the Go trampoline as progress callback and handle as

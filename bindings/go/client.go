@@ -9,6 +9,7 @@ import "C"
 import (
 	"context"
 	"runtime"
+	"runtime/cgo"
 	"sync/atomic"
 )
 
@@ -27,6 +28,10 @@ type Client struct {
 	// It drops to 0 only after Close, and never rises again.
 	refs   atomic.Int64
 	closed atomic.Bool
+	// logHandle is the cgo.Handle of the WithLogger sink that libhazy passes to the log
+	// callback (0 without a logger). It is deleted with the native client, not by Close:
+	// calls still in progress after Close may log.
+	logHandle cgo.Handle
 }
 
 // NewClient creates a client for the Hub at host (e.g. "https://hub.example.com"). With
@@ -70,12 +75,26 @@ func openClient(opts []Option, fromEnv bool) (*Client, error) {
 			return nil, err
 		}
 	}
+	var logHandle cgo.Handle
+	if s.logger != nil {
+		if level := cLogLevel(s.logger); level != C.HAZY_LOG_LEVEL_OFF {
+			// Made before hazy_client_new, which may log already.
+			logHandle = cgo.NewHandle(&logSink{handler: s.logger.Handler()})
+			if err := setLogCallback(copts, logHandle, level); err != nil {
+				logHandle.Delete()
+				return nil, err
+			}
+		}
+	}
 	var ptr *C.hazy_client_t
 	if st := C.hazy_client_new(copts, &ptr, &cerr); st != C.HAZY_STATUS_OK {
+		if logHandle != 0 {
+			logHandle.Delete()
+		}
 		return nil, takeError(op, st, cerr)
 	}
 	debugCollect()
-	c := &Client{ptr: ptr}
+	c := &Client{ptr: ptr, logHandle: logHandle}
 	c.refs.Store(1)
 	runtime.SetFinalizer(c, finalizeClient)
 	return c, nil
@@ -148,21 +167,62 @@ func (c *Client) acquire(ctx context.Context, op string) (*C.hazy_client_t, erro
 	}
 }
 
-// release gives back a reference; the last one frees the native client.
+// release gives back a reference; the last one frees the native client, after which
+// libhazy calls its log callback no more, and then the logger's handle.
 func (c *Client) release() {
 	if c.refs.Add(-1) == 0 {
 		C.hazy_free(c.ptr)
+		if c.logHandle != 0 {
+			c.logHandle.Delete()
+		}
 	}
 }
 
-// call runs one blocking libhazy call that a context cannot interrupt once it has started:
-// the context is checked before, and the client's request timeout bounds the call.
-func (c *Client) call(ctx context.Context, op string, f func(*C.hazy_client_t, **C.hazy_error_t) C.hazy_status) error {
+// enter is acquire for a call made with ctx. When ctx carries a trace context
+// (ContextWithTraceparent), it returns a view of the native client whose requests join that
+// trace (hazy_client_with_traceparent), else the client itself. leave must follow.
+func (c *Client) enter(ctx context.Context, op string) (*C.hazy_client_t, error) {
 	ptr, err := c.acquire(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	tp, ok := TraceparentFromContext(ctx)
+	if !ok {
+		return ptr, nil
+	}
+	ctp, err := cString(op, "traceparent", tp)
+	if err != nil {
+		c.release()
+		return nil, err
+	}
+	defer freeCString(ctp)
+	var view *C.hazy_client_t
+	var cerr *C.hazy_error_t
+	if err := takeError(op, C.hazy_client_with_traceparent(ptr, ctp, &view, &cerr), cerr); err != nil {
+		c.release()
+		return nil, err
+	}
+	return view, nil
+}
+
+// leave ends what enter began: it frees the view, if ptr is one (which releases only the
+// view, not the client), and gives back the reference.
+func (c *Client) leave(ptr *C.hazy_client_t) {
+	if ptr != c.ptr {
+		C.hazy_free(ptr)
+	}
+	c.release()
+}
+
+// call runs one blocking libhazy call that a context cannot interrupt once it has started:
+// the context is checked before, and the client's request timeout bounds the call. The call
+// joins ctx's trace context, if it has one.
+func (c *Client) call(ctx context.Context, op string, f func(*C.hazy_client_t, **C.hazy_error_t) C.hazy_status) error {
+	ptr, err := c.enter(ctx, op)
 	if err != nil {
 		return err
 	}
-	defer c.release()
+	defer c.leave(ptr)
 	debugCollect()
 	var cerr *C.hazy_error_t
 	st := f(ptr, &cerr)

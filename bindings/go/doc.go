@@ -64,6 +64,15 @@
 // threads; there is no need for runtime.LockOSThread. Messages never contain secrets, and
 // the credential types hide their secrets from fmt and log/slog.
 //
+// # Logging and tracing
+//
+// WithLogger sends libhazy's records (failed calls, retries, tokens granted, job state
+// changes, HTTP exchanges) to a *slog.Logger, at the levels its handler enables, with the
+// event name, request id and trace id as attributes; see WithLogger. Every request carries
+// an X-Request-ID and a W3C traceparent header; a failed call's Error.RequestID is the
+// request id support asks for. A call whose context comes from ContextWithTraceparent joins
+// the caller's trace; WithTraceparent sets one for the whole client.
+//
 // # Callbacks and memory
 //
 // The progress function passed to Job.Wait reaches C as a runtime/cgo.Handle (an integer),

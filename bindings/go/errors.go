@@ -102,11 +102,16 @@ type Error struct {
 	// the call failed: resubmit with TrainWithKey (or GenerateWithKey) and this key to get it
 	// rather than a second job.
 	IdempotencyKey string
+	// RequestID is the X-Request-ID of the HTTP exchange that failed (the server's echo of
+	// it, else the one libhazy sent); "" when the call failed before sending anything. It is
+	// what Hazy support asks for, and it appears in Error()'s text.
+	RequestID string
 
 	err error // the underlying cause: a context error, a JSON error
 }
 
-// Error formats the error as "hazy: OP: STATUS: message (details)".
+// Error formats the error as "hazy: OP: STATUS: message (details)", where the details are
+// the HTTP status, the server's error code, the field and the request id, when known.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("hazy: ")
@@ -128,6 +133,9 @@ func (e *Error) Error() string {
 	}
 	if e.Field != "" {
 		details = append(details, "field "+e.Field)
+	}
+	if e.RequestID != "" {
+		details = append(details, "request id "+e.RequestID)
 	}
 	if len(details) > 0 {
 		b.WriteString(" (")

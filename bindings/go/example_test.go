@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"log/slog"
+	"net/http"
 	"os"
 	"time"
 
@@ -103,4 +105,29 @@ func ExampleWithPrivateKeyJWT() {
 	if err := client.Authenticate(context.Background(), nil); err != nil {
 		log.Fatal(err) // ErrAuth with Keycloak's error for a key it does not know; ErrTLS without a certificate
 	}
+}
+
+// libhazy's records through log/slog, and a call that joins the trace of the HTTP request
+// being served.
+func ExampleWithLogger() {
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	client, err := hazy.NewClientFromEnv(hazy.WithLogger(logger))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.Close()
+
+	http.HandleFunc("/jobs/{id}", func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if tp := r.Header.Get("traceparent"); tp != "" {
+			ctx = hazy.ContextWithTraceparent(ctx, tp)
+		}
+		status, err := client.Job(r.PathValue("id")).Status(ctx)
+		var he *hazy.Error
+		if errors.As(err, &he) {
+			http.Error(w, "Hub error, request id "+he.RequestID, http.StatusBadGateway)
+			return
+		}
+		fmt.Fprintln(w, status.State)
+	})
 }

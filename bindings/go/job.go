@@ -297,11 +297,11 @@ func (j *Job) Wait(ctx context.Context, progress func(JobStatus)) (JobStatus, er
 	}
 	defer freeCString(id)
 
-	ptr, err := c.acquire(ctx, op)
+	ptr, err := c.enter(ctx, op)
 	if err != nil {
 		return JobStatus{}, err
 	}
-	defer c.release()
+	defer c.leave(ptr)
 	token := C.hazy_cancel_token_new()
 	defer C.hazy_cancel_token_free(token) // runs after stop(): no one can cancel it any more
 	state := &waitState{progress: progress}

@@ -1,6 +1,7 @@
 package hazy
 
 import (
+	"log/slog"
 	"strconv"
 	"time"
 )
@@ -12,8 +13,9 @@ type Option func(*settings)
 type setting struct{ key, value string }
 
 type settings struct {
-	list []setting
-	err  error
+	list   []setting
+	logger *slog.Logger // WithLogger
+	err    error
 }
 
 func (s *settings) set(key, value string) { s.list = append(s.list, setting{key, value}) }
@@ -38,7 +40,8 @@ func (s *settings) millis(key string, d time.Duration) {
 // access_token, audience, scope, client_auth, client_private_key, client_key_id,
 // client_assertion_alg, client_assertion_audience, client_cert, client_key,
 // connect_timeout_ms, request_timeout_ms, ca_bundle, insecure_skip_tls_verify, user_agent, token_refresh_margin_s,
-// retry_max_attempts, retry_base_delay_ms, retry_max_elapsed_ms, poll_interval_ms.
+// retry_max_attempts, retry_base_delay_ms, retry_max_elapsed_ms, poll_interval_ms,
+// traceparent.
 // An unknown key or a malformed value makes NewClient fail with ErrInvalidArgument.
 // An empty value clears an optional setting.
 func WithOption(key, value string) Option {

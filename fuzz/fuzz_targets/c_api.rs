@@ -101,6 +101,7 @@ extern "C" {
         e: *mut *mut HazyError,
     ) -> i32;
     fn hazy_error_idempotency_key(e: *const HazyError) -> *const c_char;
+    fn hazy_error_request_id(e: *const HazyError) -> *const c_char;
     fn hazy_generate(
         c: *mut Client,
         project: *const c_char,
@@ -267,6 +268,8 @@ impl Script {
             text(hazy_error_oauth_error(error), "oauth error"),
             text(hazy_error_oauth_description(error), "oauth description"),
             text(hazy_error_field(error), "field"),
+            // A server may answer with an X-Request-ID of its own: it is shown, so scrubbed too.
+            text(hazy_error_request_id(error), "request id"),
         ];
         let outputs: Vec<&str> = fields.into_iter().flatten().collect();
         if let Some(leak) = find_echo(&outputs, &self.public, &self.planted) {

@@ -19,6 +19,7 @@ mod tests {
     use hazy::ffi::error::*;
     use hazy::ffi::jobs::*;
     use hazy::ffi::lists::*;
+    use hazy::ffi::log::*;
     use hazy::ffi::options::*;
     use hazy::ffi::{hazy_error_t, hazy_job_t, hazy_model_t};
     use hazy::hub::{Job, JobKind, Model};
@@ -231,6 +232,37 @@ mod tests {
             assert_eq!(hazy_model_epsilon(model), 1.5);
             // No C function frees a lone model (lists own theirs); give it back to Rust.
             drop(Box::from_raw(model as *mut hazy_model_t));
+        }
+    }
+
+    unsafe extern "C" fn ignore_record(_record: *const hazy::ffi::hazy_log_record_t, _userdata: *mut std::ffi::c_void) {}
+
+    #[test]
+    fn log_callbacks_are_set_replaced_and_removed_on_options() {
+        unsafe {
+            let options = hazy_options_new();
+            let mut error = sentinel();
+            let status = hazy_options_set_log_callback(options, Some(ignore_record), ptr::null_mut(), 5, &mut error);
+            assert_eq!(status, Status::Ok);
+            assert!(error.is_null(), "success must clear *error");
+            // Replaced: the first sink is dropped (Miri checks nothing leaks).
+            let status = hazy_options_set_log_callback(options, Some(ignore_record), ptr::null_mut(), 1, ptr::null_mut());
+            assert_eq!(status, Status::Ok);
+            let mut error = sentinel();
+            let status = hazy_options_set_log_callback(options, Some(ignore_record), ptr::null_mut(), 9, &mut error);
+            expect_error(status, error, Status::InvalidArgument, "min_level");
+            let mut error = sentinel();
+            let status = hazy_options_set_log_callback(ptr::null_mut(), None, ptr::null_mut(), 0, &mut error);
+            expect_error(status, error, Status::InvalidArgument, "options");
+            assert_eq!(hazy_options_set_log_callback(options, None, ptr::null_mut(), 3, ptr::null_mut()), Status::Ok);
+            hazy_options_free(options);
+            assert_eq!(text(hazy_log_level_name(4)), Some("debug"));
+            assert_eq!(text(hazy_log_level_name(-3)), Some("unknown"));
+            assert_eq!(text(hazy_log_record_event(ptr::null())), Some(""));
+            assert_eq!(text(hazy_log_record_message(ptr::null())), Some(""));
+            assert!(hazy_log_record_request_id(ptr::null()).is_null());
+            assert_eq!(hazy_log_record_delay_ms(ptr::null()), -1);
+            assert!(hazy_error_request_id(ptr::null()).is_null());
         }
     }
 
