@@ -125,7 +125,8 @@ typedef enum {
 } hazy_status;
 
 /**
- * The state of a job on the Hub.
+ * The state of a job on the Hub, as libhazy understands it (`hazy_job_raw_state` has the
+ * Hub's own word).
  */
 typedef enum {
   /**
@@ -540,6 +541,13 @@ const char *hazy_job_kind(const hazy_job_t *job);
  * The job's state; HAZY_STATE_UNKNOWN when `job` is NULL.
  */
 hazy_state hazy_job_state(const hazy_job_t *job);
+
+/**
+ * The state exactly as the Hub sent it, e.g. "SUCCEEDED" or "archived": what
+ * hazy_job_state made of it is HAZY_STATE_UNKNOWN when this version of libhazy does not know
+ * the word. Borrowed from `job`; "" when `job` is NULL.
+ */
+const char *hazy_job_raw_state(const hazy_job_t *job);
 
 /**
  * Progress from 0.0 to 1.0; 0.0 when `job` is NULL.

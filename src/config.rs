@@ -61,6 +61,8 @@ pub struct Config {
     pub retry_base_delay: Duration,
     pub retry_max_elapsed: Duration,
     pub poll_interval: Duration,
+    /// How long `hazy_job_wait` goes on while the job is in states it does not know.
+    pub unknown_state_timeout: Duration,
     /// The caller's trace context: every call becomes a child of it (crate::trace).
     pub traceparent: Option<crate::trace::TraceParent>,
     /// Where log records go, besides `HAZY_LOG`/`HAZY_LOG_FILE` (crate::logging). Set through
@@ -99,6 +101,7 @@ impl Default for Config {
             retry_base_delay: Duration::from_millis(200),
             retry_max_elapsed: Duration::from_secs(30),
             poll_interval: Duration::from_millis(1000),
+            unknown_state_timeout: Duration::from_secs(60),
             traceparent: None,
             log_sinks: Vec::new(),
         }
@@ -136,6 +139,7 @@ pub const OPTIONS: &[(&str, &str, &str)] = &[
     ("retry_base_delay_ms", "HAZY_RETRY_BASE_DELAY_MS", "first backoff delay, doubled per retry, jittered (default 200)"),
     ("retry_max_elapsed_ms", "HAZY_RETRY_MAX_ELAPSED_MS", "no retry starts after this long (default 30000)"),
     ("poll_interval_ms", "HAZY_POLL_INTERVAL_MS", "job status polling interval while waiting (default 1000)"),
+    ("unknown_state_timeout_ms", "HAZY_UNKNOWN_STATE_TIMEOUT_MS", "how long a wait goes on while the job is in a state libhazy does not know (default 60000; 0: end at the first)"),
     ("traceparent", "HAZY_TRACEPARENT", "W3C trace context that every call joins as a child (default: a new trace per call)"),
 ];
 
@@ -210,6 +214,7 @@ impl Config {
             "retry_base_delay_ms" => self.retry_base_delay = millis(key, value, 0)?,
             "retry_max_elapsed_ms" => self.retry_max_elapsed = millis(key, value, 0)?,
             "poll_interval_ms" => self.poll_interval = millis(key, value, 10)?,
+            "unknown_state_timeout_ms" => self.unknown_state_timeout = millis(key, value, 0)?,
             "traceparent" if value.is_empty() => self.traceparent = None,
             "traceparent" => self.traceparent = Some(crate::trace::TraceParent::parse(value).map_err(|e| bad(key, e.message()))?),
             _ => {

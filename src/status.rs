@@ -98,7 +98,8 @@ impl Status {
     }
 }
 
-/// The state of a job on the Hub.
+/// The state of a job on the Hub, as libhazy understands it (`hazy_job_raw_state` has the
+/// Hub's own word).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum JobState {
@@ -123,15 +124,25 @@ impl JobState {
         JobState::Succeeded, JobState::Failed, JobState::Cancelled,
     ];
 
-    /// Parses the Hub's wire name; unknown names map to `Unknown` so that a newer Hub does not
-    /// break an older client.
+    /// Parses the Hub's wire name. The Hub's states are not published, so any case is
+    /// accepted, `-` and spaces count as `_`, and the usual synonyms of each state are known
+    /// (`completed`, `canceled`, `error`, `pending`, `in_progress`, ...). Anything else is
+    /// `Unknown`, so that a newer Hub does not break an older client; the job keeps the raw
+    /// name, and `hazy_job_wait` does not wait on it for ever (crate::wait).
     pub fn from_wire(s: &str) -> JobState {
-        match s {
-            "queued" => JobState::Queued,
-            "running" => JobState::Running,
-            "succeeded" => JobState::Succeeded,
-            "failed" => JobState::Failed,
-            "cancelled" => JobState::Cancelled,
+        let name = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        match name.as_str() {
+            "queued" | "pending" | "created" | "submitted" | "waiting" | "scheduled" | "new" | "accepted" => {
+                JobState::Queued
+            }
+            // Cancellation requested but not done: still in progress.
+            "running" | "in_progress" | "started" | "processing" | "active" | "training" | "generating"
+            | "cancelling" | "canceling" => JobState::Running,
+            "succeeded" | "success" | "successful" | "completed" | "complete" | "done" | "finished" => {
+                JobState::Succeeded
+            }
+            "failed" | "failure" | "error" | "errored" => JobState::Failed,
+            "cancelled" | "canceled" | "aborted" => JobState::Cancelled,
             _ => JobState::Unknown,
         }
     }
@@ -156,5 +167,31 @@ impl JobState {
     /// True for succeeded, failed and cancelled.
     pub const fn is_terminal(self) -> bool {
         matches!(self, JobState::Succeeded | JobState::Failed | JobState::Cancelled)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::JobState;
+
+    #[test]
+    fn states_parse_in_any_case_with_their_synonyms() {
+        let cases = [
+            ("SUCCEEDED", JobState::Succeeded),
+            ("completed", JobState::Succeeded),
+            (" Done ", JobState::Succeeded),
+            ("canceled", JobState::Cancelled),
+            ("CANCELLED", JobState::Cancelled),
+            ("in-progress", JobState::Running),
+            ("In Progress", JobState::Running),
+            ("cancelling", JobState::Running),
+            ("pending", JobState::Queued),
+            ("error", JobState::Failed),
+            ("archived", JobState::Unknown),
+            ("", JobState::Unknown),
+        ];
+        for (wire, want) in cases {
+            assert_eq!(JobState::from_wire(wire), want, "{wire:?}");
+        }
     }
 }

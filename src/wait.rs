@@ -56,6 +56,9 @@ fn wait(
 ) -> Result<Job> {
     let deadline = options.timeout.map(|t| Instant::now() + t);
     let poll = client.config().poll_interval;
+    let unknown_limit = client.config().unknown_state_timeout;
+    // Since when the job has been in states this version does not know (None: it is not).
+    let mut unknown_since: Option<Instant> = None;
     let mut last: Option<Job> = None;
     loop {
         let job = match step(client, options, deadline, client.job(job_id))? {
@@ -69,14 +72,32 @@ fn wait(
         };
         *polled = true;
         let log = client.log();
-        let changed = last.as_ref().is_none_or(|l| l.state != job.state);
+        let changed = last.as_ref().is_none_or(|l| l.raw_state != job.raw_state);
         let level = if changed { LogLevel::Info } else { LogLevel::Debug };
         log.emit(
             level,
             "job.state",
-            || format!("job {job_id}: {} {:.0}%", job.state.name(), job.progress * 100.0),
+            || format!("job {job_id}: {} {:.0}% (the Hub says '{}')", job.state.name(), job.progress * 100.0, job.raw_state),
             |r| r.job_id(job_id),
         );
+        if job.state == JobState::Unknown {
+            let since = *unknown_since.get_or_insert_with(Instant::now);
+            if changed {
+                log.emit(
+                    LogLevel::Warn,
+                    "job.state_unknown",
+                    || format!("job {job_id} is in state '{}', which this version of libhazy does not know; waiting at most {} ms more for a state it knows", job.raw_state, unknown_limit.as_millis()),
+                    |r| r.job_id(job_id),
+                );
+            }
+            // Checked after the progress callback, which sees every snapshot, unknown or not.
+            if since.elapsed() >= unknown_limit {
+                progress(&job);
+                return Err(unknown_state(job_id, &job.raw_state, unknown_limit));
+            }
+        } else {
+            unknown_since = None;
+        }
         if !progress(&job) {
             return Err(Error::new(Status::Cancelled, format!("waiting for job '{job_id}' stopped by the progress callback")));
         }
@@ -130,6 +151,22 @@ fn step<F: std::future::Future>(
             out = work => Step::Done(out),
         }
     })
+}
+
+/// The documented rule: a job that stays in states libhazy does not know for
+/// `unknown_state_timeout_ms` ends the wait rather than have it poll to its timeout, or for
+/// ever without one. PROTOCOL: the Hub said something this version does not understand.
+fn unknown_state(job_id: &str, raw: &str, limit: Duration) -> Error {
+    let raw = crate::config::truncate(raw, 64);
+    Error::new(
+        Status::Protocol,
+        format!(
+            "job '{job_id}' is in state '{raw}', which this version of libhazy does not know, and stayed in unknown \
+             states for {} ms (unknown_state_timeout_ms); the job may still be running on the Hub: check it there",
+            limit.as_millis()
+        ),
+    )
+    .with_field(Some("state".to_owned()))
 }
 
 fn cancelled(job_id: &str) -> Error {

@@ -21,6 +21,7 @@ pub struct hazy_job_t {
     id: CString,
     project_id: CString,
     kind: CString,
+    raw_state: CString,
     model_id: Option<CString>,
     failure_reason: Option<CString>,
     output_location: Option<CString>,
@@ -32,6 +33,7 @@ impl From<Job> for hazy_job_t {
             id: c_string(&job.id),
             project_id: c_string(&job.project_id),
             kind: c_string(job.kind.name()),
+            raw_state: c_string(&job.raw_state),
             model_id: job.model_id.as_deref().map(c_string),
             failure_reason: job.failure_reason.as_deref().map(c_string),
             output_location: job.output_location.as_deref().map(c_string),
@@ -281,6 +283,14 @@ pub unsafe extern "C" fn hazy_job_kind(job: *const hazy_job_t) -> *const c_char 
 #[no_mangle]
 pub unsafe extern "C" fn hazy_job_state(job: *const hazy_job_t) -> JobState {
     guard_value(JobState::Unknown, || self::job(job).map_or(JobState::Unknown, |j| j.job.state))
+}
+
+/// The state exactly as the Hub sent it, e.g. "SUCCEEDED" or "archived": what
+/// hazy_job_state made of it is HAZY_STATE_UNKNOWN when this version of libhazy does not know
+/// the word. Borrowed from `job`; "" when `job` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn hazy_job_raw_state(job: *const hazy_job_t) -> *const c_char {
+    guard_value(c"".as_ptr(), || self::job(job).map_or(c"".as_ptr(), |j| j.raw_state.as_ptr()))
 }
 
 /// Progress from 0.0 to 1.0; 0.0 when `job` is NULL.

@@ -29,6 +29,9 @@ pub struct Job {
     pub project_id: String,
     pub kind: JobKind,
     pub state: JobState,
+    /// The state exactly as the Hub sent it, e.g. `"SUCCEEDED"` or a state this version does
+    /// not know.
+    pub raw_state: String,
     /// From 0.0 to 1.0.
     pub progress: f64,
     /// For a succeeded train job, the model it produced; for a generation job, its source.
@@ -90,6 +93,7 @@ impl From<WireJob> for Job {
                 _ => JobKind::Other,
             },
             state: JobState::from_wire(&w.state),
+            raw_state: w.state,
             progress: w.progress.unwrap_or(0.0).clamp(0.0, 1.0),
             model_id: w.model_id,
             failure_reason: w.failure_reason,

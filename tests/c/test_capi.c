@@ -141,6 +141,7 @@ static void test_frees_accept_null_and_getters_survive_null(void) {
     CHECK(strcmp(hazy_job_project_id(NULL), "") == 0);
     CHECK(strcmp(hazy_job_kind(NULL), "") == 0);
     CHECK(hazy_job_state(NULL) == HAZY_STATE_UNKNOWN);
+    CHECK(strcmp(hazy_job_raw_state(NULL), "") == 0);
     CHECK(hazy_job_progress(NULL) == 0.0);
     CHECK(hazy_job_model_id(NULL) == NULL);
     CHECK(hazy_job_failure_reason(NULL) == NULL);

@@ -97,6 +97,7 @@ SIGNATURES = {
     "hazy_job_project_id": ([c_void_p], c_char_p),
     "hazy_job_kind": ([c_void_p], c_char_p),
     "hazy_job_state": ([c_void_p], c_int),
+    "hazy_job_raw_state": ([c_void_p], c_char_p),
     "hazy_job_progress": ([c_void_p], c_double),
     "hazy_job_model_id": ([c_void_p], c_char_p),
     "hazy_job_failure_reason": ([c_void_p], c_char_p),
@@ -240,6 +241,7 @@ class Job:
     model_id: Optional[str]
     failure_reason: Optional[str]
     output_location: Optional[str]
+    raw_state: str = ""
 
     @property
     def state_name(self):
@@ -253,6 +255,7 @@ class Job:
             project_id=_s(LIB.hazy_job_project_id(p)),
             kind=_s(LIB.hazy_job_kind(p)),
             state=LIB.hazy_job_state(p),
+            raw_state=_s(LIB.hazy_job_raw_state(p)),
             progress=LIB.hazy_job_progress(p),
             model_id=_s(LIB.hazy_job_model_id(p)),
             failure_reason=_s(LIB.hazy_job_failure_reason(p)),

@@ -195,6 +195,7 @@ mod tests {
                 project_id: "p1".to_owned(),
                 kind: JobKind::Train,
                 state: JobState::Failed,
+                raw_state: "FAILED".to_owned(),
                 progress: 0.5,
                 model_id: None,
                 failure_reason: Some("out of memory".to_owned()),
@@ -208,6 +209,7 @@ mod tests {
             assert_eq!(text(hazy_job_project_id(job)), Some("p1"));
             assert_eq!(text(hazy_job_kind(job)), Some("train"));
             assert_eq!(hazy_job_state(job), JobState::Failed);
+            assert_eq!(text(hazy_job_raw_state(job)), Some("FAILED"));
             assert_eq!(hazy_job_progress(job), 0.5);
             assert!(hazy_job_model_id(job).is_null());
             assert_eq!(text(hazy_job_output_location(job)), Some("file:///out/"));
