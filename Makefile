@@ -94,7 +94,7 @@ test-c: example
 	$(MAKE) --no-print-directory -C tests/c LIBDIR=$(CURDIR)/$(LIBDIR) INCLUDE=$(CURDIR)/include
 
 # Suites that need Keycloak and the simulator (run under tests/stack/stack.py).
-test-services: $(filter test-keycloak-ci test-cli,$(SERVICE_SUITES)) test-java test-contract \
+test-services: $(filter test-dist-fresh-clone test-keycloak-ci test-cli,$(SERVICE_SUITES)) test-java test-contract \
                test-realm test-c-quickstart test-integration test-cpp test-go $(SERVICE_SUITES)
 
 test-realm:

@@ -13,17 +13,26 @@ HOST_ARCH    := $(shell uname -m)
 DIST_TREE     = $(BUILD)/dist/libhazy-$(DIST_VERSION)-$(1)-linux-gnu
 DIST_TARBALL  = dist/libhazy-$(DIST_VERSION)-$(1)-linux-gnu.tar.gz
 
-.PHONY: dist $(addprefix dist-,$(DIST_ARCHES)) install \
+.PHONY: dist deps-dist $(addprefix dist-,$(DIST_ARCHES)) install test-dist-fresh-clone \
         test-dist-portability test-dist-capi test-dist-aarch64 test-dist-consumers test-dist-e2e
 
 UNIT_SUITES    += test-dist-portability test-dist-capi test-dist-aarch64
+# The fresh clone builds while the service suites mostly wait on the services.
+SERVICE_SUITES += test-dist-fresh-clone
 SERVICE_SUITES += test-dist-consumers test-dist-e2e
 
 # package.sh writes dist/SHA256SUMS beside the tarballs.
 dist: $(addprefix dist-,$(DIST_ARCHES))
 	@ls -l dist
 
-$(addprefix dist-,$(DIST_ARCHES)): dist-%:
+# The build toolchain (tests/deps.d/dist.sh: zig and cargo-zigbuild into .cache/zigbuild, the
+# aarch64 Rust target, binutils), installed on first use so that `make install` and `make dist`
+# need no `make deps` first; the tests' own packages stay in `make deps`. Once all is there it
+# only checks, in well under a second: make test reaches this from several suites.
+deps-dist:
+	@bash tests/ensure-deps.sh dist
+
+$(addprefix dist-,$(DIST_ARCHES)): dist-%: deps-dist
 	bash scripts/dist/build.sh $*
 	bash scripts/dist/package.sh $*
 
@@ -61,3 +70,7 @@ test-dist-consumers: dist-$(HOST_ARCH)
 
 test-dist-e2e: dist-$(HOST_ARCH)
 	bash tests/dist/e2e.sh $(call DIST_TARBALL,$(HOST_ARCH))
+
+# `make install` in a copy of this tree with no .cache/, build/ or target/, as a fresh clone.
+test-dist-fresh-clone:
+	bash tests/dist/fresh_clone.sh

@@ -8,7 +8,7 @@
 
 WIN_ZIP := dist/libhazy-$(DIST_VERSION)-x86_64-windows-gnu.zip
 
-.PHONY: dist-windows test-windows-dll test-windows-capi test-windows-services
+.PHONY: deps-windows dist-windows test-windows-dll test-windows-capi test-windows-services
 
 UNIT_SUITES    += test-windows-dll test-windows-capi
 SERVICE_SUITES += test-windows-services
@@ -19,7 +19,12 @@ ifdef DIST_ONE_AT_A_TIME
 dist-windows: | dist-aarch64
 endif
 
-dist-windows:
+# mingw-w64, zip and the Rust target (tests/deps.d/windows.sh), installed on first use like
+# deps-dist (mk/dist.mk); Wine, which only the tests need, stays in `make deps`.
+deps-windows:
+	@bash tests/ensure-deps.sh windows
+
+dist-windows: deps-windows
 	bash scripts/dist/windows-build.sh
 	bash scripts/dist/windows-package.sh
 

@@ -4,7 +4,8 @@
 # The release profile in Cargo.toml (LTO, one codegen unit, panic=unwind) applies.
 # HAZY_DIST_GLIBC sets the glibc floor (default 2.17); empty means zig's default, which is only
 # useful to prove that the portability checks catch a library built without the floor.
-# Zig and cargo-zigbuild come from .cache/zigbuild (`make deps`, tests/deps.d/dist.sh).
+# Zig and cargo-zigbuild come from .cache/zigbuild (tests/deps.d/dist.sh: `make deps-dist`, which
+# `make dist-ARCH` and `make install` run first).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -13,7 +14,7 @@ case $arch in x86_64|aarch64) ;; *) echo "build.sh: unknown architecture $arch" 
 glibc=${HAZY_DIST_GLIBC-2.17}
 triple=$arch-unknown-linux-gnu
 venv=$PWD/.cache/zigbuild
-[ -x "$venv/bin/cargo-zigbuild" ] || { echo "build.sh: $venv has no cargo-zigbuild: run make deps" >&2; exit 1; }
+[ -x "$venv/bin/cargo-zigbuild" ] || { echo "build.sh: $venv has no cargo-zigbuild: run make deps-dist" >&2; exit 1; }
 
 # cargo-zigbuild runs `python3 -m ziglang` when no zig is on PATH: the venv's python has it.
 export PATH="$venv/bin:$PATH"

@@ -21,7 +21,7 @@ tools=x86_64-w64-mingw32-
 for f in "$release/hazy.dll" "$release/libhazy.dll.a" "$release/libhazy.a"; do
     [ -f "$f" ] || { echo "windows-package.sh: $f is missing: scripts/dist/windows-build.sh" >&2; exit 1; }
 done
-command -v zip >/dev/null 2>&1 || { echo "windows-package.sh: zip is missing: run make deps" >&2; exit 1; }
+command -v zip >/dev/null 2>&1 || { echo "windows-package.sh: zip is missing: run make deps-windows" >&2; exit 1; }
 inputs=("$release/hazy.dll" "$release/libhazy.dll.a" "$release/libhazy.a" include/hazy.h
         bindings/cpp/include/hazy.hpp README.md LICENSE "$0")
 # One packager at a time (shared with package.sh): both rewrite dist/SHA256SUMS.

@@ -1,13 +1,14 @@
-# Release artifacts for glibc 2.17 on x86_64 and aarch64 (mk/dist.mk). Sourced by
-# tests/ensure-deps.sh. Debian gives the aarch64 cross compiler, its sysroot and qemu-user;
-# rustup the aarch64 standard library; PyPI zig and cargo-zigbuild, into .cache/zigbuild.
-want qemu-aarch64 qemu-user
-want aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu
-want_file /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 libc6-arm64-cross
-# The cross compiler only recommends the arm64 C headers and crt files (apt skips recommends).
-want_file /usr/aarch64-linux-gnu/include/stdio.h libc6-dev-arm64-cross
+# Release builds of the Linux tarballs for glibc 2.17 on x86_64 and aarch64 (mk/dist.mk). Sourced
+# by tests/ensure-deps.sh, also alone (`make deps-dist`) before every release build, so that
+# `make install` and `make dist` work in a fresh clone: this fragment holds only what building
+# and packaging need. Zig links for both CPUs against its own glibc stubs, so no cross compiler
+# or sysroot is needed to build; what only the tests need is in dist-tests.sh. Debian gives the
+# binutils that scripts/dist/package.sh splits and strips with (the aarch64 ones for aarch64),
+# rustup the aarch64 standard library, PyPI zig and cargo-zigbuild, into .cache/zigbuild.
 want objcopy binutils
-want readelf binutils
+want strip binutils
+want aarch64-linux-gnu-objcopy binutils-aarch64-linux-gnu
+want aarch64-linux-gnu-strip binutils-aarch64-linux-gnu
 
 # Versions pinned so that every machine links the same way.
 ZIGBUILD_VENV=.cache/zigbuild
