@@ -10,9 +10,9 @@ SERVICE_SUITES += test-logging
 
 .PHONY: test-logging
 
-$(LOG_EVENTS): tests/logging/log_events.c include/hazy.h $(LIBDIR)/libhazy.so
+$(LOG_EVENTS): tests/logging/log_events.c tests/common/json_string.h include/hazy.h $(LIBDIR)/libhazy.so
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic -g -pthread -Iinclude $< -L$(LIBDIR) -lhazy \
+	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic -g -pthread -Iinclude -Itests/common $< -L$(LIBDIR) -lhazy \
 	    -Wl,-rpath,$(CURDIR)/$(LIBDIR) -o $@
 
 test-logging: build $(LOG_EVENTS)

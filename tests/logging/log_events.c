@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "hazy.h"
+#include "json_string.h"
 
 #define MAX_RECORDS 4096
 
@@ -80,21 +81,6 @@ static void capture(const hazy_log_record_t *r, void *userdata) {
         struct timespec second = {1, 0};
         nanosleep(&second, NULL);
     }
-}
-
-static void json_string(const char *s) {
-    if (!s) {
-        fputs("null", stdout);
-        return;
-    }
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') printf("\\%c", ch);
-        else if (ch < 0x20) printf("\\u%04x", ch);
-        else putchar(ch);
-    }
-    putchar('"');
 }
 
 static void print_records(void) {
