@@ -39,6 +39,12 @@ pub struct Global {
     /// No progress output while waiting
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Log libhazy's events on standard error (-v info, -vv debug, -vvv trace)
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Append those log lines to FILE instead (mode 0600; level from -v, default info)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
     /// Hub base URL [env: HAZY_HUB_HOST]
     #[arg(long, global = true, value_name = "URL")]
     pub host: Option<String>,

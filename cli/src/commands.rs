@@ -150,7 +150,11 @@ fn resumable(e: Error, id: &str) -> Error {
     match e.status() {
         Status::Timeout | Status::Network | Status::Server => {
             let message = format!("{}; the job may still be running: resume with `hazy job wait {id}`", e.message());
-            Error::new(e.status(), message).with_http_status(e.http_status())
+            let resumable = Error::new(e.status(), message).with_http_status(e.http_status());
+            match e.request_id() {
+                Some(request_id) => resumable.with_request_id(request_id),
+                None => resumable,
+            }
         }
         _ => e,
     }

@@ -9,6 +9,7 @@ mod commands;
 mod duration;
 mod exit;
 mod interrupt;
+mod logs;
 mod output;
 mod progress;
 mod settings;

@@ -72,7 +72,9 @@ impl Output {
             let _ = writeln!(err, "{}", error_json(error, code));
             return code;
         }
-        let _ = writeln!(err, "hazy: {}: {}", error.status().name(), error.message());
+        // The request id goes on the first line, the one a scheduler's alert quotes.
+        let request_id = error.request_id().map(|id| format!(" (request id {id})")).unwrap_or_default();
+        let _ = writeln!(err, "hazy: {}: {}{request_id}", error.status().name(), error.message());
         if error.http_status() != 0 {
             let _ = writeln!(err, "  http status: {}", error.http_status());
         }
@@ -163,6 +165,7 @@ fn error_json(e: &Error, code: u8) -> Value {
             "oauth_error": e.oauth_error(),
             "field": e.field(),
             "idempotency_key": e.idempotency_key(),
+            "request_id": e.request_id(),
         }
     })
 }

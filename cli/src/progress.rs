@@ -3,6 +3,7 @@
 //! line per state change or 10% step, which reads well in a scheduler's log.
 
 use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use hazy::hub::Job;
@@ -10,6 +11,19 @@ use hazy::JobState;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::output::percent;
+
+/// The bar on screen, if any, so that log lines (`-v`) are printed above it, not through it.
+static BAR: Mutex<Option<ProgressBar>> = Mutex::new(None);
+
+/// Runs `write` (which prints to standard error) with the bar, if one is drawn, cleared and
+/// redrawn below what it printed.
+pub fn above_bar(write: impl FnOnce()) {
+    let bar = BAR.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    match bar {
+        Some(bar) => bar.suspend(write),
+        None => write(),
+    }
+}
 
 pub enum Progress {
     Quiet,
@@ -36,6 +50,7 @@ impl Progress {
         bar.set_message("waiting");
         // Redraws between polls, so the elapsed time keeps moving.
         bar.enable_steady_tick(Duration::from_millis(200));
+        *BAR.lock().unwrap_or_else(|p| p.into_inner()) = Some(bar.clone());
         Progress::Bar(bar)
     }
 
@@ -68,6 +83,7 @@ impl Progress {
     /// Leaves the last drawn state on screen (the bar stays, with its final state).
     pub fn finish(&mut self) {
         if let Progress::Bar(bar) = self {
+            BAR.lock().unwrap_or_else(|p| p.into_inner()).take();
             if !bar.is_finished() {
                 bar.abandon();
                 // indicatif leaves the cursor on the bar's line; the result starts below it.

@@ -74,6 +74,8 @@ pub fn config(global: &Global, inputs: &mut Inputs) -> Result<Config, Error> {
             config.set(key, &secret)?;
         }
     }
+    // -v and --log-file: besides HAZY_LOG and HAZY_LOG_FILE, which the library still reads.
+    config.log_sinks.extend(crate::logs::sink(global.verbose, global.log_file.as_deref())?);
     // The CLI names itself to the Hub unless the caller chose a User-Agent.
     if std::env::var_os("HAZY_USER_AGENT").is_none() {
         config.user_agent = format!("hazy-cli/{} libhazy/{}", env!("CARGO_PKG_VERSION"), hazy::VERSION);

@@ -78,10 +78,15 @@ def test_forbidden_without_the_train_scope(project):
     assert error["status"] == "FORBIDDEN" and error["field"] == "hazy/TrainJob:create"
 
 
-def test_not_found():
+def test_not_found_with_the_request_id():
     run = hazy("job", "get", str(uuid.uuid4()))
     assert run.rc == EXIT["not-found"]
     assert run.err.startswith("hazy: NOT_FOUND: ")
+    assert re.search(r"^hazy: NOT_FOUND: .* \(request id \S+\)$", run.err, re.M), run.err
+    as_json = hazy("--json", "job", "get", str(uuid.uuid4()))
+    assert as_json.rc == EXIT["not-found"]
+    error = json.loads(as_json.err)["error"]
+    assert error["status"] == "NOT_FOUND" and error["request_id"], error
 
 
 def test_validation_local_and_on_the_hub(tmp_path, trained_model):

@@ -26,6 +26,9 @@
  *  - A Client may be shared between threads (as the C client). Job and Options objects are
  *    not synchronised: use one per thread (Jobs are copyable). CancelToken::cancel() may be
  *    called from any thread; give each thread its own copy of the token.
+ *  - A log callback (Options::log_callback) is owned by a std::shared_ptr that every Client
+ *    made from those options (and their Jobs and trace views) keeps until the C client is
+ *    freed; an exception it throws is caught at the C boundary and dropped.
  */
 #ifndef HAZY_HPP
 #define HAZY_HPP
@@ -76,6 +79,17 @@ enum class State : std::int32_t {
     Cancelled = HAZY_STATE_CANCELLED
 };
 
+/// How much a log callback wants to hear; the numbers are those of the C enum hazy_log_level.
+/// Each level includes the ones above it (Info also gets Warn and Error).
+enum class LogLevel : std::int32_t {
+    Off = HAZY_LOG_LEVEL_OFF,      ///< nothing (as a minimum level: no callback)
+    Error = HAZY_LOG_LEVEL_ERROR,  ///< a call failed: its status, message and request id
+    Warn = HAZY_LOG_LEVEL_WARN,    ///< retries, rejected tokens, unsafe settings
+    Info = HAZY_LOG_LEVEL_INFO,    ///< tokens granted, job state changes, TLS and proxy choices
+    Debug = HAZY_LOG_LEVEL_DEBUG,  ///< every HTTP exchange and token request
+    Trace = HAZY_LOG_LEVEL_TRACE   ///< waits and decisions inside the token cache
+};
+
 /// The status's name, e.g. "AUTH". Static storage.
 inline const char *to_string(Status status) noexcept {
     return hazy_status_name(static_cast<std::int32_t>(status));
@@ -86,10 +100,46 @@ inline const char *to_string(State state) noexcept {
     return hazy_state_name(static_cast<std::int32_t>(state));
 }
 
+/// The level's lowercase name, e.g. "debug". Static storage.
+inline const char *to_string(LogLevel level) noexcept {
+    return hazy_log_level_name(static_cast<std::int32_t>(level));
+}
+
+/// One log event, copied out of the library's record (so it may be kept, queued or moved to
+/// another thread). Every string was scrubbed of secrets and tokens by the library. A field
+/// that does not apply to the event is empty (strings), 0 (http_status, attempt) or -1
+/// (delay_ms, elapsed_ms).
+struct LogRecord {
+    LogRecord()
+        : level(LogLevel::Off), event(), message(), method(), url(), request_id(), job_id(),
+          trace_id(), span_id(), http_status(0), attempt(0), delay_ms(-1), elapsed_ms(-1) {}
+    LogLevel level;
+    std::string event;       ///< a stable dotted name, e.g. "token.granted", "http.exchange"
+    std::string message;     ///< for people; never empty
+    std::string method;      ///< the HTTP method of an exchange, e.g. "POST"
+    std::string url;         ///< the exchange's URL, without query string or user info
+    std::string request_id;  ///< the X-Request-ID of the exchange (the server's echo if any)
+    std::string job_id;      ///< the job the event is about
+    std::string trace_id;    ///< the W3C trace id (32 hex digits) of the call
+    std::string span_id;     ///< the span id (16 hex digits) of one HTTP attempt
+    int http_status;         ///< the response's HTTP status; 0 when none
+    std::uint32_t attempt;   ///< the attempt number within the call's retries, from 1; 0 if none
+    std::int64_t delay_ms;   ///< the delay before the next attempt (retries); -1 if none
+    std::int64_t elapsed_ms; ///< how long the exchange or wait took; -1 if not measured
+};
+
+/// Receives the log records of the clients made from the Options it was set on. It is called
+/// on the thread making the event (inside a call, or inside the Client constructor), possibly
+/// on several threads at once: make it thread-safe, and keep it short (the call waits for it).
+/// It must not call a Client (that throws Status::InvalidState). An exception it throws is
+/// caught before it reaches the C library and dropped: logging never fails a call.
+typedef std::function<void(const LogRecord &)> LogCallback;
+
 /// The version of the loaded libhazy, e.g. "0.1.0".
 inline const char *version() noexcept { return hazy_version(); }
 
-/// A failed call. what() is "<STATUS>: <message>"; messages never contain secrets.
+/// A failed call. what() is "<STATUS>: <message>", followed by " (request id <id>)" when
+/// the failure came from an HTTP exchange; messages never contain secrets.
 /// Copying never throws (the detail is shared), as an exception type's copy should.
 /// Status::Closed is thrown as the subclass ClosedError.
 class Error : public std::runtime_error {
@@ -98,10 +148,14 @@ class Error : public std::runtime_error {
           const std::string &oauth_error = std::string(),
           const std::string &oauth_description = std::string(),
           const std::string &field = std::string(),
-          const std::string &idempotency_key = std::string())
-        : std::runtime_error(std::string(to_string(status)) + ": " + message),
+          const std::string &idempotency_key = std::string(),
+          const std::string &request_id = std::string())
+        : std::runtime_error(std::string(to_string(status)) + ": " + message +
+                             (request_id.empty() ? std::string()
+                                                 : " (request id " + request_id + ")")),
           detail_(std::make_shared<Detail>(status, message, http_status, oauth_error,
-                                           oauth_description, field, idempotency_key)) {}
+                                           oauth_description, field, idempotency_key,
+                                           request_id)) {}
 
     /// The status of the failed call (never Status::Ok).
     Status status() const noexcept { return detail_->status; }
@@ -121,13 +175,18 @@ class Error : public std::runtime_error {
     /// other calls. The job may exist on the Hub although the call failed: resubmit with this
     /// key (the train()/generate() overloads taking one) to get it rather than a second job.
     const std::string &idempotency_key() const noexcept { return detail_->idempotency_key; }
+    /// The X-Request-ID of the HTTP exchange that failed (the server's echo if it sent one,
+    /// else the one libhazy sent): quote it to whoever runs the Hub or Keycloak, it finds the
+    /// request in their logs. Empty when the call failed before anything was sent.
+    const std::string &request_id() const noexcept { return detail_->request_id; }
 
   private:
     struct Detail {
         Detail(Status s, const std::string &m, int h, const std::string &oe,
-               const std::string &od, const std::string &f, const std::string &k)
+               const std::string &od, const std::string &f, const std::string &k,
+               const std::string &r)
             : status(s), message(m), http_status(h), oauth_error(oe), oauth_description(od),
-              field(f), idempotency_key(k) {}
+              field(f), idempotency_key(k), request_id(r) {}
         Status status;
         std::string message;
         int http_status;
@@ -135,6 +194,7 @@ class Error : public std::runtime_error {
         std::string oauth_description;
         std::string field;
         std::string idempotency_key;
+        std::string request_id;
     };
     std::shared_ptr<const Detail> detail_;
 };
@@ -229,7 +289,8 @@ inline void check(hazy_status status, hazy_error_t *raw) {
     }
     throw Error(s, message, static_cast<int>(hazy_error_http_status(e)),
                 str(hazy_error_oauth_error(e)), str(hazy_error_oauth_description(e)),
-                str(hazy_error_field(e)), str(hazy_error_idempotency_key(e)));
+                str(hazy_error_field(e)), str(hazy_error_idempotency_key(e)),
+                str(hazy_error_request_id(e)));
 }
 
 /// A std::string as a C argument. An embedded NUL would silently cut the value short in C,
@@ -260,6 +321,47 @@ inline std::uint64_t timeout_ms(std::chrono::milliseconds timeout) {
 struct WaitContext;
 inline std::int32_t progress_trampoline(const hazy_job_t *job, void *userdata) noexcept;
 
+/// The C callback's userdata: the user's function. Owned by a shared_ptr held by the Options
+/// and by every C client made from them (see SharedClientDeleter), so it outlives them all.
+struct LogSink {
+    explicit LogSink(LogCallback f) : callback(std::move(f)) {}
+    LogCallback callback;
+};
+
+/// The C log callback: copies the record into a LogRecord and calls the user's function.
+/// Nothing escapes into the C library: an exception (including bad_alloc while copying) is
+/// swallowed, since a log line cannot be allowed to fail or abort the call it describes.
+inline void log_trampoline(const hazy_log_record_t *record, void *userdata) noexcept {
+    try {
+        const LogSink *sink = static_cast<const LogSink *>(userdata);
+        LogRecord r;
+        r.level = static_cast<LogLevel>(hazy_log_record_level(record));
+        r.event = str(hazy_log_record_event(record));
+        r.message = str(hazy_log_record_message(record));
+        r.method = str(hazy_log_record_method(record));
+        r.url = str(hazy_log_record_url(record));
+        r.request_id = str(hazy_log_record_request_id(record));
+        r.job_id = str(hazy_log_record_job_id(record));
+        r.trace_id = str(hazy_log_record_trace_id(record));
+        r.span_id = str(hazy_log_record_span_id(record));
+        r.http_status = static_cast<int>(hazy_log_record_http_status(record));
+        r.attempt = hazy_log_record_attempt(record);
+        r.delay_ms = hazy_log_record_delay_ms(record);
+        r.elapsed_ms = hazy_log_record_elapsed_ms(record);
+        sink->callback(r);
+    } catch (...) {
+    }
+}
+
+/// Frees a C client shared by a Client, its Jobs and views, then lets go of what the handle
+/// needs while it lives (`keep`: the log sink, or a view's parent handle), so that is released
+/// only after hazy_free.
+struct SharedClientDeleter {
+    explicit SharedClientDeleter(std::shared_ptr<const void> k) : keep(std::move(k)) {}
+    void operator()(hazy_client_t *p) const noexcept { hazy_free(p); }
+    std::shared_ptr<const void> keep;
+};
+
 }  // namespace detail
 
 /// Client settings (option keys as in the C API: "host", "realm", "token_url",
@@ -267,7 +369,7 @@ inline std::int32_t progress_trampoline(const hazy_job_t *job, void *userdata) n
 class Options {
   public:
     /// The library defaults (realm "hazy", 10 s connect timeout, ...).
-    Options() : p_(hazy_options_new()) {
+    Options() : p_(hazy_options_new()), log_sink_() {
         if (!p_) {
             throw std::bad_alloc();
         }
@@ -356,6 +458,28 @@ class Options {
     Options &poll_interval(std::chrono::milliseconds t) {
         return set("poll_interval_ms", detail::timeout_ms(t));
     }
+    /// The W3C trace context (`00-<32 hex>-<16 hex>-<2 hex>`) every call of the client joins
+    /// as a child; "" (the default) starts a new trace per call. Per call: Client::with_traceparent.
+    Options &traceparent(const std::string &value) { return set("traceparent", value); }
+
+    /// Sends the log records at `min_level` and more severe of every Client made from these
+    /// options to `callback` (see LogCallback for the threads it runs on). An empty callback
+    /// or LogLevel::Off removes it. The function is shared, not copied, by those clients:
+    /// it lives as long as the last of them. Independent of HAZY_LOG and HAZY_LOG_FILE.
+    Options &log_callback(LogCallback callback, LogLevel min_level = LogLevel::Info) {
+        hazy_options_t *o = native_checked();
+        std::shared_ptr<detail::LogSink> sink;
+        if (callback && min_level != LogLevel::Off) {
+            sink = std::make_shared<detail::LogSink>(std::move(callback));
+        }
+        hazy_error_t *err = nullptr;
+        const hazy_status st = hazy_options_set_log_callback(
+            o, sink ? &detail::log_trampoline : nullptr, sink.get(),
+            static_cast<std::int32_t>(sink ? min_level : LogLevel::Off), &err);
+        detail::check(st, err);
+        log_sink_ = std::move(sink);
+        return *this;
+    }
 
     /// The C handle (NULL after a move), still owned by this object.
     const hazy_options_t *native() const noexcept { return p_.get(); }
@@ -369,6 +493,8 @@ class Options {
         return p_.get();
     }
     detail::OptionsPtr p_;
+    // The log callback registered in p_ (or null); each Client made from p_ shares it.
+    std::shared_ptr<detail::LogSink> log_sink_;
 };
 
 /// The client_credentials grant (the "API key" is the client secret).
@@ -597,16 +723,18 @@ inline Job &Job::wait_impl(std::chrono::milliseconds timeout, const ProgressCall
 ///
 /// Lifetime: the native client is shared by the Client and the Jobs it made, and freed
 /// (hazy_free) with the last of them, so the destructor frees it unless Jobs still use it.
+/// The log callback of the Options it was made from is released after that hazy_free.
 /// close() ends it at once for all of them, from any thread: waits in progress throw
 /// ClosedError within milliseconds, calls already sending a request finish it, and every
 /// later call (through the Client or its Jobs) throws ClosedError.
 class Client {
   public:
-    /// A client with these settings (copied). No network traffic.
-    explicit Client(const Options &options) : handle_(create(options.native_checked())) {}
+    /// A client with these settings (copied; a log callback is shared). No network traffic.
+    explicit Client(const Options &options)
+        : handle_(create(options.native_checked(), options.log_sink_)) {}
 
     /// A client configured from the HAZY_* environment variables. No network traffic.
-    static Client from_env() { return Client(create(nullptr)); }
+    static Client from_env() { return Client(create(nullptr, nullptr)); }
 
     Client(Client &&) noexcept = default;
     Client &operator=(Client &&) noexcept = default;
@@ -750,6 +878,24 @@ class Client {
     /// nothing to do after a move. The memory is freed as usual, by the last owner.
     void close() noexcept { hazy_client_close(handle_.get()); }
 
+    /// A second Client on the same connection, token cache and log callback whose calls (and
+    /// the Jobs it makes) join the caller's trace: every request carries `traceparent`'s trace
+    /// id (a W3C trace context, `00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`) with a
+    /// new span id per attempt. Use one per incoming request of your own service, for example;
+    /// "" starts a new trace per call. Destroying it frees only the view: this client stays
+    /// open, and stays alive as long as the view does. close() on either closes both.
+    /// Throws Status::InvalidArgument for a malformed traceparent, ClosedError when closed.
+    Client with_traceparent(const std::string &traceparent) const {
+        hazy_client_t *c = native_checked();
+        const char *tp = detail::arg(traceparent, "traceparent");
+        hazy_client_t *out = nullptr;
+        hazy_error_t *err = nullptr;
+        const hazy_status st = hazy_client_with_traceparent(c, tp, &out, &err);
+        detail::ClientPtr view(out);
+        detail::check(st, err);
+        return Client(share(std::move(view), handle_));
+    }
+
     /// The C handle (NULL after a move), still owned by this object and its jobs.
     hazy_client_t *native() const noexcept { return handle_.get(); }
 
@@ -791,14 +937,22 @@ class Client {
 
     explicit Client(std::shared_ptr<hazy_client_t> handle) : handle_(std::move(handle)) {}
 
-    static std::shared_ptr<hazy_client_t> create(const hazy_options_t *options) {
+    static std::shared_ptr<hazy_client_t> create(const hazy_options_t *options,
+                                                 std::shared_ptr<const void> log_sink) {
         hazy_client_t *out = nullptr;
         hazy_error_t *err = nullptr;
         const hazy_status st = hazy_client_new(options, &out, &err);
         detail::ClientPtr client(out);
         detail::check(st, err);
-        // If this throws (bad_alloc), `client` still owns the handle and frees it.
-        return std::shared_ptr<hazy_client_t>(std::move(client));
+        return share(std::move(client), std::move(log_sink));
+    }
+
+    /// The handle as shared by Clients and Jobs; `keep` is released after hazy_free.
+    static std::shared_ptr<hazy_client_t> share(detail::ClientPtr client,
+                                                std::shared_ptr<const void> keep) {
+        // If the control block cannot be allocated, shared_ptr calls the deleter (hazy_free).
+        return std::shared_ptr<hazy_client_t>(client.release(),
+                                              detail::SharedClientDeleter(std::move(keep)));
     }
 
     hazy_client_t *native_checked() const {

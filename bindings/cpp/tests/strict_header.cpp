@@ -5,6 +5,7 @@
 #include "hazy.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,13 @@ int use_everything() {
         .host("http://127.0.0.1:1")
         .realm("hazy")
         .token_url("http://127.0.0.1:1/token")
-        .ca_bundle("");
+        .ca_bundle("")
+        .traceparent("")
+        .log_callback(
+            [](const hazy::LogRecord &r) {
+                (void)(r.event.size() + r.url.size() + static_cast<std::size_t>(r.attempt));
+            },
+            hazy::LogLevel::Debug);
     hazy::Client client(options);
     hazy::CancelToken token;
     token.cancel();
@@ -54,15 +61,19 @@ int use_everything() {
         const std::vector<hazy::Job> jobs = client.jobs("p");
         n += static_cast<int>(models.size() + jobs.size());
         n += static_cast<int>(client.job("j").state());
+        hazy::Client traced = client.with_traceparent(
+            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        n += static_cast<int>(traced.jobs("p").size());
     } catch (const hazy::Error &e) {
         n += e.http_status() + static_cast<int>(e.status()) +
              static_cast<int>(e.message().size() + e.oauth_error().size() +
                               e.oauth_description().size() + e.field().size() +
-                              e.idempotency_key().size());
+                              e.idempotency_key().size() + e.request_id().size());
     }
     client.close();
     n += static_cast<int>(client.token_request_count());
     n += static_cast<int>(std::string(hazy::to_string(hazy::State::Running)).size());
+    n += static_cast<int>(std::string(hazy::to_string(hazy::LogLevel::Trace)).size());
     n += static_cast<int>(std::string(hazy::version()).size());
     return n;
 }

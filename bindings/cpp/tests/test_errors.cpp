@@ -203,3 +203,12 @@ TEST(Errors, StatusMappingAndClosedError) {
         EXPECT_EQ(e.status(), hazy::Status::Closed);
     }
 }
+
+// The X-Request-ID of the failed exchange, to quote to whoever runs the Hub.
+TEST(Errors, FailedCallCarriesTheRequestId) {
+    hazy::Client client = support::client();
+    const hazy::Error e = error_of([&] { (void)client.job("cpp-no-such-job"); });
+    ASSERT_EQ(e.status(), hazy::Status::NotFound) << e.what();
+    EXPECT_FALSE(e.request_id().empty());
+    EXPECT_TRUE(contains(e.what(), " (request id " + e.request_id() + ")")) << e.what();
+}
