@@ -140,7 +140,7 @@ fn log_proxy_choices(log: &Logger, config: &Config) {
                 let shown = format!("{}://{}", proxy.scheme_str().unwrap_or("http"), proxy.authority().map_or("", |a| a.as_str().rsplit('@').next().unwrap_or("")));
                 log.emit(LogLevel::Info, "proxy.chosen", || format!("the {what} is reached through the proxy {shown}"), |r| r.url(&url));
             }
-            None => log.emit(LogLevel::Info, "proxy.none", || format!("the {what} is reached directly (no proxy variable applies)"), |r| r.url(&url)),
+            None => log.emit(LogLevel::Debug, "proxy.none", || format!("the {what} is reached directly (no proxy variable applies)"), |r| r.url(&url)),
         }
     }
 }

@@ -36,16 +36,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link InvalidArgumentException}: C would cut them short.
  *
  * <p><b>Errors.</b> Failed calls throw a {@link HazyException} subclass; its detail comes from
- * the failing call's own error out-parameter, never from thread-local state.
+ * the failing call's own error out-parameter, never from thread-local state; its
+ * {@link HazyException#requestId()} names the failed HTTP exchange.
+ *
+ * <p><b>Logging.</b> libhazy's events go to the {@code java.util.logging} logger
+ * {@code com.hazy}, at the most verbose level it logs when the client is built, or to a
+ * {@link LogListener} ({@link Builder#logListener}). <b>Tracing:</b> every request carries a W3C
+ * {@code traceparent}; {@link #withTraceparent} makes calls join the caller's trace.
  */
 public final class HazyClient implements AutoCloseable {
     private final HazyNative lib;
     private final Handle handle;
     private final Cleaners.Cleanable cleanable;
+    /** For a {@link #withTraceparent} view: the client it was made from, kept reachable by it. */
+    private final HazyClient parent;
 
-    private HazyClient(HazyNative lib, Pointer client) {
+    private HazyClient(HazyNative lib, Pointer client, LogSink sink, HazyClient parent) {
         this.lib = lib;
-        this.handle = new Handle(lib, client);
+        this.parent = parent;
+        this.handle = new Handle(lib, client, sink, parent != null);
         this.cleanable = Cleaners.get().register(this, handle);
     }
 
@@ -134,7 +143,7 @@ public final class HazyClient implements AutoCloseable {
      * @throws ClosedException the client was closed
      */
     public long tokenRequestCount() {
-        if (handle.isClosed()) {
+        if (isClosed()) {
             throw new ClosedException("the client was closed");
         }
         Pointer c = handle.acquire();
@@ -370,6 +379,57 @@ public final class HazyClient implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------
+    // Tracing
+
+    /**
+     * A view of this client whose calls join the caller's trace: every request made through it
+     * (and through the {@link Job}s it returns) carries {@code traceparent}'s trace id, with a new
+     * span id per attempt, and its log events have that {@link LogEvent#traceId()}. Use one per
+     * incoming request of your own service, and close it when done:
+     *
+     * <pre>{@code
+     * try (HazyClient c = client.withTraceparent(request.getHeader("traceparent"))) {
+     *     c.train(project, config);
+     * }
+     * }</pre>
+     *
+     * The view shares this client's connections, token, settings and log destination. Closing
+     * it releases only the view ({@code hazy_free} of the view): this client stays open, and
+     * later calls through the view or its jobs throw {@link ClosedException}. Closing this client
+     * closes its views too. A view keeps this client reachable.
+     *
+     * @param traceparent a W3C trace context, {@code 00-<32 hex trace id>-<16 hex parent id>-<2
+     *        hex flags>}; null or "": a new trace per call
+     * @throws InvalidArgumentException a malformed traceparent
+     * @throws ClosedException the client was closed
+     */
+    public HazyClient withTraceparent(String traceparent) {
+        Args.text(traceparent, "traceparent");
+        Pointer c = handle.acquire();
+        try {
+            PointerByReference out = new PointerByReference();
+            PointerByReference err = new PointerByReference();
+            check(lib, lib.hazy_client_with_traceparent(c, traceparent, out, err), err);
+            Pointer view = out.getValue();
+            LogSink sink = handle.sink;
+            if (sink != null) {
+                sink.retain();
+            }
+            try {
+                return new HazyClient(lib, view, sink, this);
+            } catch (RuntimeException | Error e) {
+                lib.hazy_free(view);
+                if (sink != null) {
+                    sink.release();
+                }
+                throw e;
+            }
+        } finally {
+            handle.release();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
     // Lifecycle
 
     /**
@@ -384,14 +444,17 @@ public final class HazyClient implements AutoCloseable {
         cleanable.clean();
     }
 
-    /** Whether {@link #close()} was called (or the cleaner ran). */
+    /**
+     * Whether {@link #close()} was called (or the cleaner ran); for a {@link #withTraceparent}
+     * view, also whether the client it was made from was closed.
+     */
     public boolean isClosed() {
-        return handle.isClosed();
+        return handle.isClosed() || (parent != null && parent.isClosed());
     }
 
     @Override
     public String toString() {
-        return "HazyClient[" + (isClosed() ? "closed" : "open") + "]";
+        return "HazyClient[" + (isClosed() ? "closed" : "open") + (parent != null ? ", traceparent view" : "") + "]";
     }
 
     /** Whether the native client has been freed (for tests). */
@@ -429,7 +492,8 @@ public final class HazyClient implements AutoCloseable {
         try {
             String message = lib.hazy_error_message(e);
             ex = HazyException.of(s, message, lib.hazy_error_http_status(e) & 0xFFFF,
-                    lib.hazy_error_oauth_error(e), lib.hazy_error_oauth_description(e), lib.hazy_error_field(e), null);
+                    lib.hazy_error_oauth_error(e), lib.hazy_error_oauth_description(e), lib.hazy_error_field(e), null)
+                    .withRequestId(lib.hazy_error_request_id(e));
         } finally {
             lib.hazy_error_free(e);
         }
@@ -463,6 +527,11 @@ public final class HazyClient implements AutoCloseable {
      * enter or inside libhazy. libhazy lets hazy_free run while other threads are inside calls,
      * but no call may start with a freed handle, and only this count tells that a thread is
      * about to. The cleanup action of the cleaner: it must not refer to the HazyClient.
+     *
+     * <p>It holds a reference to the client's {@link LogSink}, given up after hazy_free, so the
+     * sink stays registered as long as the native handle can log. A view's handle
+     * ({@link HazyClient#withTraceparent}) is closed by freeing it alone: hazy_client_close would
+     * close the client it shares.
      */
     static final class Handle implements Runnable {
         /** Native clients freed so far (for tests of close and of the cleaner). */
@@ -470,18 +539,23 @@ public final class HazyClient implements AutoCloseable {
 
         private final HazyNative lib;
         private final Pointer client;
+        final LogSink sink;
+        private final boolean view;
         private int refs = 1;
         private boolean closed;
 
-        Handle(HazyNative lib, Pointer client) {
+        Handle(HazyNative lib, Pointer client, LogSink sink, boolean view) {
             this.lib = lib;
             this.client = client;
+            this.sink = sink;
+            this.view = view;
         }
 
         /** A reference for one call; {@link #release()} must follow. */
         synchronized Pointer acquire() {
-            if (refs == 0) {
-                // Freed: the status libhazy gives every call on a closed client.
+            if (refs == 0 || (view && closed)) {
+                // Freed: the status libhazy gives every call on a closed client. (A closed view
+                // is not closed in libhazy, so it is refused here even while calls are in it.)
                 throw new ClosedException("the client was closed");
             }
             refs++;
@@ -496,6 +570,9 @@ public final class HazyClient implements AutoCloseable {
             if (last) {
                 lib.hazy_free(client);
                 FREED.incrementAndGet();
+                if (sink != null) {
+                    sink.release();
+                }
             }
         }
 
@@ -517,7 +594,9 @@ public final class HazyClient implements AutoCloseable {
                 closed = true;
             }
             // The client's own reference is still held, so the handle is valid here.
-            lib.hazy_client_close(client);
+            if (!view) {
+                lib.hazy_client_close(client);
+            }
             release();
         }
     }
@@ -583,6 +662,8 @@ public final class HazyClient implements AutoCloseable {
 
         private final Map<String, String> options = new LinkedHashMap<String, String>();
         private boolean environment;
+        private LogListener logListener;
+        private LogLevel logListenerLevel;
 
         private Builder() {
         }
@@ -702,6 +783,38 @@ public final class HazyClient implements AutoCloseable {
             return option("retry_max_attempts", Integer.toString(attempts));
         }
 
+        /**
+         * Sends libhazy's log events at {@code minLevel} and more severe to {@code listener}
+         * instead of the {@code java.util.logging} logger {@code com.hazy} (for SLF4J, Log4j,
+         * ...); {@link LogLevel#OFF} turns events off. libhazy is asked only for events at
+         * {@code minLevel}, so a quiet level costs nothing. A null listener goes back to
+         * {@code java.util.logging}. See {@link LogListener} for the thread rules.
+         *
+         * <pre>{@code
+         * org.slf4j.Logger log = LoggerFactory.getLogger("com.hazy");
+         * builder.logListener(log.isDebugEnabled() ? LogLevel.DEBUG : LogLevel.INFO,
+         *         e -> log.info("{}: {}{}", e.event(), e.message(), e.fields()));
+         * }</pre>
+         */
+        public Builder logListener(LogLevel minLevel, LogListener listener) {
+            if (listener != null && minLevel == null) {
+                throw new InvalidArgumentException("minLevel must not be null (LogLevel.OFF turns events off)");
+            }
+            this.logListener = listener;
+            this.logListenerLevel = listener == null ? null : minLevel;
+            return this;
+        }
+
+        /**
+         * The W3C trace context every call joins by default ({@code traceparent} option,
+         * {@code 00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>}); a malformed one fails
+         * {@link #build()} with {@link InvalidArgumentException}. Without it each call starts its
+         * own trace. {@link HazyClient#withTraceparent} sets one per call.
+         */
+        public Builder traceparent(String traceparent) {
+            return option("traceparent", traceparent);
+        }
+
         /** Credentials for {@link HazyClient#authenticate()} (no-argument form). */
         public Builder credentials(Credentials credentials) {
             if (credentials == null) {
@@ -747,6 +860,9 @@ public final class HazyClient implements AutoCloseable {
         public HazyClient build() {
             HazyNative lib = NativeLoader.lib();
             Pointer opts = lib.hazy_options_new();
+            // The sink's reference passes to the client's handle, or is given up here.
+            LogSink sink = LogSink.open(logListener, logListenerLevel);
+            boolean handedOver = false;
             try {
                 PointerByReference err = new PointerByReference();
                 if (environment) {
@@ -755,17 +871,26 @@ public final class HazyClient implements AutoCloseable {
                 for (Map.Entry<String, String> e : options.entrySet()) {
                     check(lib, lib.hazy_options_set(opts, e.getKey(), e.getValue(), err), err);
                 }
+                if (sink != null) {
+                    check(lib, lib.hazy_options_set_log_callback(opts, LogSink.CALLBACK, sink.userdata(),
+                            sink.level().code(), err), err);
+                }
                 PointerByReference out = new PointerByReference();
                 check(lib, lib.hazy_client_new(opts, out, err), err);
                 Pointer client = out.getValue();
                 try {
-                    return new HazyClient(lib, client);
+                    HazyClient c = new HazyClient(lib, client, sink, null);
+                    handedOver = true;
+                    return c;
                 } catch (RuntimeException | Error e) {
                     lib.hazy_free(client);
                     throw e;
                 }
             } finally {
                 lib.hazy_options_free(opts);
+                if (sink != null && !handedOver) {
+                    sink.release();
+                }
             }
         }
 
@@ -784,6 +909,9 @@ public final class HazyClient implements AutoCloseable {
                 String v = e.getValue();
                 sb.append(e.getKey()).append('=')
                         .append(SECRET_KEYS.contains(e.getKey()) ? (v.isEmpty() ? "" : "****") : v);
+            }
+            if (logListener != null) {
+                sb.append(first ? "" : ", ").append("logListener=").append(logListenerLevel);
             }
             return sb.append(']').toString();
         }

@@ -12,6 +12,9 @@ package com.hazy;
  * {@link ForbiddenException}, {@link ValidationException}, {@link NetworkException},
  * {@link ClosedException}, ...); {@link Status#PANIC}, {@link Status#INVALID_STATE} and
  * {@link Status#UNKNOWN} use this class itself. Messages never contain secrets or tokens.
+ *
+ * <p>{@link #requestId()} is the X-Request-ID of the HTTP exchange that failed; the message
+ * names it too. Quote it to whoever runs the Hub or Keycloak: it finds the request in their logs.
  */
 public class HazyException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -23,6 +26,7 @@ public class HazyException extends RuntimeException {
     private final String oauthDescription;
     private final String field;
     private String idempotencyKey; // set once, by the binding, before the exception is thrown
+    private String requestId; // likewise
 
     /**
      * @param status the status (not {@link Status#OK})
@@ -50,6 +54,11 @@ public class HazyException extends RuntimeException {
     }
 
     private static String format(Status status, String detail, int http, String oauthError, String field) {
+        return format(status, detail, http, oauthError, field, null);
+    }
+
+    private static String format(Status status, String detail, int http, String oauthError, String field,
+            String requestId) {
         StringBuilder sb = new StringBuilder();
         sb.append(status == null ? Status.UNKNOWN : status).append(": ").append(detail == null ? "" : detail);
         StringBuilder extra = new StringBuilder();
@@ -62,10 +71,24 @@ public class HazyException extends RuntimeException {
         if (field != null) {
             extra.append(extra.length() > 0 ? ", " : "").append("field ").append(field);
         }
+        if (requestId != null) {
+            extra.append(extra.length() > 0 ? ", " : "").append("request id ").append(requestId);
+        }
         if (extra.length() > 0) {
             sb.append(" (").append(extra).append(')');
         }
         return sb.toString();
+    }
+
+    /**
+     * The message: status, detail, and in parentheses what is known of HTTP status, server error
+     * code, field and request id, e.g. {@code NOT_FOUND: job j-1 not found (HTTP 404, request id
+     * 3f2a...)}.
+     */
+    @Override
+    public String getMessage() {
+        return requestId == null ? super.getMessage()
+                : format(status, detail, httpStatus, oauthError, field, requestId);
     }
 
     /** The status of the failed call. */
@@ -113,6 +136,20 @@ public class HazyException extends RuntimeException {
      */
     public String idempotencyKey() {
         return idempotencyKey;
+    }
+
+    /**
+     * The X-Request-ID of the HTTP exchange that failed: the one the server echoed if it sent
+     * one, else the one libhazy sent; null when the call failed before anything was sent (bad
+     * arguments, a config refused locally, a closed client).
+     */
+    public String requestId() {
+        return requestId;
+    }
+
+    HazyException withRequestId(String id) {
+        this.requestId = id == null || id.isEmpty() ? null : id;
+        return this;
     }
 
     HazyException withIdempotencyKey(String key) {

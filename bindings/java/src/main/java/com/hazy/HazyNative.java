@@ -32,6 +32,11 @@ interface HazyNative extends Library {
         int invoke(Pointer job, Pointer userdata);
     }
 
+    /** {@code typedef void (*hazy_log_fn)(const hazy_log_record_t *record, void *userdata)}. */
+    interface LogFn extends Callback {
+        void invoke(Pointer record, Pointer userdata);
+    }
+
     // cancel tokens
     Pointer hazy_cancel_token_new();
 
@@ -48,12 +53,18 @@ interface HazyNative extends Library {
 
     void hazy_options_free(Pointer options);
 
+    int hazy_options_set_log_callback(Pointer options, LogFn callback, Pointer userdata, int minLevel,
+            PointerByReference error);
+
     // client
     int hazy_client_new(Pointer options, PointerByReference clientOut, PointerByReference error);
 
     void hazy_free(Pointer client);
 
     void hazy_client_close(Pointer client);
+
+    int hazy_client_with_traceparent(Pointer client, String traceparent, PointerByReference viewOut,
+            PointerByReference error);
 
     int hazy_authenticate(Pointer client, PointerByReference error);
 
@@ -84,6 +95,8 @@ interface HazyNative extends Library {
 
     String hazy_error_idempotency_key(Pointer error);
 
+    String hazy_error_request_id(Pointer error);
+
     void hazy_error_free(Pointer error);
 
     // static strings
@@ -94,6 +107,33 @@ interface HazyNative extends Library {
     String hazy_version();
 
     void hazy_string_free(Pointer s);
+
+    // log records (borrowed: valid only during the log callback)
+    int hazy_log_record_level(Pointer record);
+
+    String hazy_log_record_event(Pointer record);
+
+    String hazy_log_record_message(Pointer record);
+
+    String hazy_log_record_method(Pointer record);
+
+    String hazy_log_record_url(Pointer record);
+
+    short hazy_log_record_http_status(Pointer record);
+
+    int hazy_log_record_attempt(Pointer record);
+
+    long hazy_log_record_delay_ms(Pointer record);
+
+    long hazy_log_record_elapsed_ms(Pointer record);
+
+    String hazy_log_record_request_id(Pointer record);
+
+    String hazy_log_record_job_id(Pointer record);
+
+    String hazy_log_record_trace_id(Pointer record);
+
+    String hazy_log_record_span_id(Pointer record);
 
     // jobs
     int hazy_train_with_key(Pointer client, String projectId, String configJson, String idempotencyKey,
