@@ -58,6 +58,16 @@ def client_env(hub, token_url, client_id, secret, job_id=None, lib_dir=None):
     return env
 
 
+# The log callback variants of the libhazy `seq` contender: (contender key, BENCH_LOG level).
+# hazy_bench registers a cheap callback at that level (bench/c/hazy_bench.c, log_record).
+LOG_VARIANTS = (("libhazy-log-error", "error"), ("libhazy-log-debug", "debug"))
+
+
+def log_env(env, level):
+    """env for a libhazy contender whose client has a log callback at `level`."""
+    return dict(env, BENCH_LOG=level)
+
+
 def run_json(argv, env, what):
     """Runs a contender; returns its JSON line. Any failure is a harness failure."""
     try:

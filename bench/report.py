@@ -14,6 +14,60 @@ def _ratio(a, b):
     return lambda r: a(r) / b(r)
 
 
+def _cpu_us(server, who):
+    """Process CPU time per seq call, in microseconds."""
+    return lambda r: r["seq"][server][who]["cpu_s"] / r["seq"][server][who]["calls"] * 1e6
+
+
+def _records_per_call(who):
+    """Log records the contender's callback received per call of its timed loop, both servers."""
+    def value(r):
+        runs = [r["seq"][server][who] for server in sorted(r["seq"])]
+        return sum(run["log_records"] for run in runs) / sum(run["calls"] for run in runs)
+    return value
+
+
+# libhazy `seq` with a log callback (contenders.LOG_VARIANTS) against plain libhazy, which runs
+# in the same round: each ratio is computed per round, then summarised (median of the ratios).
+# Plain libhazy's calls/s on the cheap server is seq_cheap_hazy_calls_per_s above. The goal
+# (>= 0.98 at error, where nothing is logged) is the logging issue's.
+ERR, DBG = "libhazy-log-error", "libhazy-log-debug"
+LOG_FIGURES = [
+    ("seq_cheap_log_error_vs_none", "seq calls/s, cheap server: log callback at error / no callback", ">= 0.98",
+     _ratio(_seq("cheap", ERR), _seq("cheap", "libhazy")), 3),
+    ("seq_sim_log_error_vs_none", "seq calls/s, hub-sim: log callback at error / no callback", ">= 0.98",
+     _ratio(_seq("sim", ERR), _seq("sim", "libhazy")), 3),
+    ("seq_cheap_log_debug_vs_none", "seq calls/s, cheap server: log callback at debug / no callback", "",
+     _ratio(_seq("cheap", DBG), _seq("cheap", "libhazy")), 3),
+    ("seq_sim_log_debug_vs_none", "seq calls/s, hub-sim: log callback at debug / no callback", "",
+     _ratio(_seq("sim", DBG), _seq("sim", "libhazy")), 3),
+    ("seq_cheap_log_error_cpu_vs_none", "seq CPU/call, cheap server: log callback at error / no callback", "",
+     _ratio(_cpu_us("cheap", ERR), _cpu_us("cheap", "libhazy")), 3),
+    ("seq_cheap_log_debug_cpu_vs_none", "seq CPU/call, cheap server: log callback at debug / no callback", "",
+     _ratio(_cpu_us("cheap", DBG), _cpu_us("cheap", "libhazy")), 3),
+    ("seq_cheap_log_error_calls_per_s", "seq calls/s, cheap server: libhazy, log callback at error", "",
+     _seq("cheap", ERR), 0),
+    ("seq_cheap_log_debug_calls_per_s", "seq calls/s, cheap server: libhazy, log callback at debug", "",
+     _seq("cheap", DBG), 0),
+    ("seq_sim_log_none_calls_per_s", "seq calls/s, hub-sim: libhazy, no callback", "",
+     _seq("sim", "libhazy"), 0),
+    ("seq_sim_log_error_calls_per_s", "seq calls/s, hub-sim: libhazy, log callback at error", "",
+     _seq("sim", ERR), 0),
+    ("seq_sim_log_debug_calls_per_s", "seq calls/s, hub-sim: libhazy, log callback at debug", "",
+     _seq("sim", DBG), 0),
+    ("seq_cheap_log_none_cpu_us", "seq CPU µs/call, cheap server: libhazy, no callback", "",
+     _cpu_us("cheap", "libhazy"), 1),
+    ("seq_cheap_log_error_cpu_us", "seq CPU µs/call, cheap server: libhazy, log callback at error", "",
+     _cpu_us("cheap", ERR), 1),
+    ("seq_cheap_log_debug_cpu_us", "seq CPU µs/call, cheap server: libhazy, log callback at debug", "",
+     _cpu_us("cheap", DBG), 1),
+    ("log_records_per_call_error", "log records per seq call: callback at error", "0",
+     _records_per_call(ERR), 3),
+    ("log_records_per_call_debug", "log records per seq call: callback at debug", "1 (one per exchange)",
+     _records_per_call(DBG), 3),
+]
+
+
 # (key, label, goal from issue 12, per-round value, decimals)
 FIGURES = [
     ("seq_cheap_hazy_vs_curl", "seq calls/s, cheap server: libhazy / libcurl", ">= 0.90",
@@ -36,6 +90,7 @@ FIGURES = [
      lambda r: r["seq"]["cheap"]["libhazy"]["csw_per_call"], 2),
     ("csw_per_call_curl", "context switches per seq call: libcurl", "",
      lambda r: r["seq"]["cheap"]["libcurl"]["csw_per_call"], 2),
+    *LOG_FIGURES,
     ("sim_job_vs_health", "hub-sim: authenticated job GET/s / /health GET/s", ">= 0.5",
      lambda r: r["sim_load"]["job"]["requests_per_s"] / r["sim_load"]["health"]["requests_per_s"], 3),
     ("sim_health_per_s", "hub-sim: /health GET/s", "", lambda r: r["sim_load"]["health"]["requests_per_s"], 0),
@@ -77,13 +132,15 @@ FIGURES = [
 OPTIONAL = {"baseline"}
 
 
-def summarise(rounds):
+def summarise(rounds, skipped=()):
+    """skipped: the measurements (keys of a round: seq, threads, ...) that did not run (--only);
+    their figures are left out."""
     out = {}
     for key, label, goal, value, decimals in FIGURES:
         try:
             values = [value(r) for r in rounds]
         except KeyError as missing:
-            if missing.args[0] in OPTIONAL:
+            if missing.args[0] in OPTIONAL or missing.args[0] in skipped:
                 continue
             raise
         # A broken run shows as NaN or infinity; a negative RSS growth is just memory returned.

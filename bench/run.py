@@ -11,6 +11,8 @@ Knobs (flags, or the environment variables in brackets):
   --threads [BENCH_THREADS] 64     --thread-calls [BENCH_THREAD_CALLS] 1000
   --rss-n1/--rss-n2 [BENCH_RSS_N1/N2] 1000/10000
   --load-seconds [BENCH_LOAD_SECONDS] 3   --connections [BENCH_CONNECTIONS] 32 (wrk)
+  --only [BENCH_ONLY] seq,threads,...  run only these measurements (default: all of
+         seq, threads, rss, cold, sim_load); figures of the others are left out
   --smoke: one round of a few hundred calls each, for `make test` (checks the harness only)
 """
 import argparse
@@ -29,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import contenders  # noqa: E402
 import report  # noqa: E402
-from contenders import BenchError, client_env, run_json, run_timed, wrk  # noqa: E402
+from contenders import LOG_VARIANTS, BenchError, client_env, log_env, run_json, run_timed, wrk  # noqa: E402
 
 REPO = contenders.REPO
 RESULTS = REPO / "bench" / "results"
@@ -37,6 +39,8 @@ RESULTS = REPO / "bench" / "results"
 CLIENT_ID, CLIENT_SECRET = os.environ.get("HAZY_TEST_CLIENT_ID", ""), os.environ.get("HAZY_TEST_CLIENT_SECRET", "")
 TRAIN_CONFIG = REPO / "examples" / "training-config.json"
 PROJECT = "bench"
+# What one round measures, in this order (the keys of a round's results; --only picks some).
+MEASUREMENTS = ("seq", "threads", "rss", "cold", "sim_load")
 
 
 def log(msg):
@@ -113,40 +117,55 @@ def baseline(cfg, env, run):
     return {"baseline": lambda: run(alt)}
 
 
+def log_variants(cfg, tools, env):
+    """libhazy `seq` with a log callback at each level of LOG_VARIANTS, run beside plain libhazy
+    in the same rotation, so that each round gives its own ratio to a baseline measured with it."""
+    def seq(level):
+        return lambda: run_json(tools.hazy() + ["seq", str(cfg.n)], log_env(env, level),
+                                f"libhazy seq, log callback at {level}")
+    return {key: seq(level) for key, level in LOG_VARIANTS}
+
+
 def one_round(i, cfg, tools, servers, job_id, token_url, hub, tok):
-    """One round: every measurement once, contenders in an order rotated by the round."""
-    r = {"seq": {}}
-    for server, url in rotate(list(servers.items()), i):
+    """One round: every selected measurement once, contenders in an order rotated by the round."""
+    r = {}
+    seq_servers = rotate(list(servers.items()), i) if "seq" in cfg.only else []
+    for server, url in seq_servers:
         env = client_env(url, token_url, CLIENT_ID, CLIENT_SECRET, job_id, tools.lib_dir)
         runs = {
             "libhazy": lambda: run_json(tools.hazy() + ["seq", str(cfg.n)], env, "libhazy seq"),
+            **log_variants(cfg, tools, env),
             **baseline(cfg, env, lambda e: run_json(tools.hazy() + ["seq", str(cfg.n)], e, "baseline libhazy seq")),
             "libcurl": lambda: run_json(tools.curl() + ["seq", str(cfg.n)], env, "libcurl seq"),
             "go": lambda: run_json(tools.go() + ["-n", str(cfg.n)], env, "Go seq"),
             "python": lambda: run_json(tools.python_client() + [str(cfg.n)], env, "Python seq"),
         }
-        r["seq"][server] = {who: runs[who]() for who in rotate(list(runs), i)}
+        r.setdefault("seq", {})[server] = {who: runs[who]() for who in rotate(list(runs), i)}
 
     env = client_env(servers["cheap"], token_url, CLIENT_ID, CLIENT_SECRET, job_id, tools.lib_dir)
-    threads = [str(cfg.threads), str(cfg.thread_calls)]
-    runs = {"libhazy": lambda: run_json(tools.hazy() + ["threads"] + threads, env, "libhazy threads"),
-            "libcurl": lambda: run_json(tools.curl() + ["threads"] + threads, env, "libcurl threads"),
-            **baseline(cfg, env, lambda e: run_json(tools.hazy() + ["threads"] + threads, e,
-                                                    "baseline libhazy threads"))}
-    r["threads"] = {who: runs[who]() for who in rotate(list(runs), i)}
-    r["rss"] = run_json(tools.hazy() + ["rss", str(cfg.rss_n1), str(cfg.rss_n2)], env, "libhazy rss")
+    if "threads" in cfg.only:
+        threads = [str(cfg.threads), str(cfg.thread_calls)]
+        runs = {"libhazy": lambda: run_json(tools.hazy() + ["threads"] + threads, env, "libhazy threads"),
+                "libcurl": lambda: run_json(tools.curl() + ["threads"] + threads, env, "libcurl threads"),
+                **baseline(cfg, env, lambda e: run_json(tools.hazy() + ["threads"] + threads, e,
+                                                        "baseline libhazy threads"))}
+        r["threads"] = {who: runs[who]() for who in rotate(list(runs), i)}
+    if "rss" in cfg.only:
+        r["rss"] = run_json(tools.hazy() + ["rss", str(cfg.rss_n1), str(cfg.rss_n2)], env, "libhazy rss")
 
     env = client_env(hub, token_url, CLIENT_ID, CLIENT_SECRET, None, tools.lib_dir)
-    cold = [f"{PROJECT}-cold", str(TRAIN_CONFIG)]
-    runs = {"libhazy": lambda: run_timed(tools.hazy() + ["cold"] + cold, env, "libhazy cold start"),
-            "python": lambda: run_timed(tools.python_cold() + cold, env, "Python cold start")}
-    r["cold"] = {who: runs[who]() for who in rotate(list(runs), i)}
+    if "cold" in cfg.only:
+        cold = [f"{PROJECT}-cold", str(TRAIN_CONFIG)]
+        runs = {"libhazy": lambda: run_timed(tools.hazy() + ["cold"] + cold, env, "libhazy cold start"),
+                "python": lambda: run_timed(tools.python_cold() + cold, env, "Python cold start")}
+        r["cold"] = {who: runs[who]() for who in rotate(list(runs), i)}
 
-    load = {"health": lambda: wrk(f"{hub}/api/v1/health", None, cfg.load_seconds, cfg.connections,
-                                  "hub-sim /health"),
-            "job": lambda: wrk(f"{hub}/api/v1/jobs/{job_id}", tok, cfg.load_seconds, cfg.connections,
-                               "hub-sim job GET")}
-    r["sim_load"] = {what: load[what]() for what in rotate(list(load), i)}
+    if "sim_load" in cfg.only:
+        load = {"health": lambda: wrk(f"{hub}/api/v1/health", None, cfg.load_seconds, cfg.connections,
+                                      "hub-sim /health"),
+                "job": lambda: wrk(f"{hub}/api/v1/jobs/{job_id}", tok, cfg.load_seconds, cfg.connections,
+                                   "hub-sim job GET")}
+        r["sim_load"] = {what: load[what]() for what in rotate(list(load), i)}
     return r
 
 
@@ -177,11 +196,18 @@ def parse_args(argv):
     p.add_argument("--lib-dir", required=True, help="directory holding libhazy.so.0")
     p.add_argument("--lib-label", default="", help="what the library is, for the report")
     p.add_argument("--python", default=str(REPO / ".cache" / "bench-venv" / "bin" / "python"))
+    p.add_argument("--only", default=e("BENCH_ONLY", ",".join(MEASUREMENTS)),
+                   help=f"comma-separated measurements to run, of {', '.join(MEASUREMENTS)} (default: all)")
     p.add_argument("--smoke", action="store_true")
     p.add_argument("--baseline-lib-dir", default="",
                    help="another build's libhazy.so.0 to run as the 'baseline' contender (seq and threads)")
     p.add_argument("--baseline-label", default="", help="what the baseline library is, for the report")
     cfg = p.parse_args(argv)
+    only = [m.strip() for m in cfg.only.split(",") if m.strip()]
+    unknown = [m for m in only if m not in MEASUREMENTS]
+    if unknown or not only:
+        p.error(f"--only {cfg.only!r}: choose among {', '.join(MEASUREMENTS)}")
+    cfg.only = [m for m in MEASUREMENTS if m in only]
     if cfg.smoke:
         cfg.rounds, cfg.n, cfg.thread_calls = 1, 300, 5
         cfg.rss_n1, cfg.rss_n2, cfg.load_seconds, cfg.connections = 100, 300, 1, 8
@@ -213,14 +239,16 @@ def main(argv):
         finally:
             cheap.kill()
             cheap.wait()
-    summary = report.summarise(rounds)
+    summary = report.summarise(rounds, [m for m in MEASUREMENTS if m not in cfg.only])
     elapsed = time.monotonic() - t0
     header = (f"libhazy bench, {started:%Y-%m-%d %H:%M} UTC, {machine()}; commit {git_describe()}; "
               f"library {cfg.lib_label or cfg.lib_dir}; "
               + (f"baseline {cfg.baseline_label or cfg.baseline_lib_dir}; " if cfg.baseline_lib_dir else "")
               + f"{cfg.rounds} round(s), N={cfg.n}, "
               f"{cfg.threads}x{cfg.thread_calls} threaded calls, RSS at N1={cfg.rss_n1}/N2={cfg.rss_n2}, "
-              f"wrk {cfg.load_seconds} s x {cfg.connections} connections; took {elapsed:.0f} s")
+              f"wrk {cfg.load_seconds} s x {cfg.connections} connections; "
+              + (f"only {', '.join(cfg.only)}; " if len(cfg.only) < len(MEASUREMENTS) else "")
+              + f"took {elapsed:.0f} s")
     print(report.table(summary, header))
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"{'smoke' if cfg.smoke else 'bench'}-{started:%Y%m%d-%H%M%S}.json"

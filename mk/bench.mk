@@ -1,6 +1,8 @@
-# `make bench`: libhazy against libcurl, Go (net/http + x/oauth2) and Python requests, on the
-# test stack with the release simulator (bench/README.md). `bench-smoke` runs one short round
-# in `make test` so that the harness cannot rot; it judges no figure.
+# `make bench`: libhazy against libcurl, Go (net/http + x/oauth2) and Python requests, and
+# against itself with a log callback at `error` and at `debug`, on the test stack with the
+# release simulator (bench/README.md). BENCH_ARGS="--only seq" runs the sequential calls only.
+# `bench-smoke` runs one short round in `make test` so that the harness cannot rot; it judges
+# no figure.
 
 BENCH_DIR     := $(BUILD)/bench
 BENCH_LIB     := $(BENCH_DIR)/lib-release

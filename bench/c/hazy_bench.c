@@ -7,14 +7,30 @@
  *   hazy_bench rss N1 N2        RSS before the client, after authenticate, after N1 and N2 calls
  *   hazy_bench cold PROJ FILE   authenticate and submit one training job, then exit (timed
  *                               from outside: process start to exit)
+ *
+ * BENCH_LOG=error|warn|info|debug|trace gives the client a log callback at that level (see
+ * log_record below); `seq` then adds "log_level", "log_records" (records during the timed
+ * loop) and "log_empty" (records without event name or message, expected 0) to its JSON.
+ * Unset, empty or "off": no callback, and the client is made from the environment alone
+ * (hazy_client_new(NULL, ...)), as before.
  */
 #include <pthread.h>
 
 #include "common.h"
 #include "hazy.h"
 
+/* Weak, so that this program still loads a libhazy from before the log callback (the
+ * harness's --baseline-lib-dir); BENCH_LOG then fails with a message instead. */
+#pragma weak hazy_options_set_log_callback
+#pragma weak hazy_log_record_event
+#pragma weak hazy_log_record_message
+
 static hazy_client_t *client;
 static const char *job_id;
+
+/* Records the callback received, and those among them with an empty event name or message
+ * (none expected). Updated atomically: a callback may run on several threads at once. */
+static unsigned long log_records, log_empty;
 
 static void die(const char *what, hazy_status status, hazy_error_t *error) {
     fprintf(stderr, "hazy_bench: %s: %s: %s\n", what, hazy_status_name((int32_t)status),
@@ -23,9 +39,63 @@ static void die(const char *what, hazy_status status, hazy_error_t *error) {
     exit(1);
 }
 
+/* What a cheap real callback does: look at the record's event name and message (a real one
+ * would format or queue them) and count it. No I/O, no lock. */
+static void log_record(const hazy_log_record_t *record, void *userdata) {
+    const char *event = hazy_log_record_event(record);
+    const char *message = hazy_log_record_message(record);
+    (void)userdata;
+    __atomic_fetch_add(&log_records, 1, __ATOMIC_RELAXED);
+    if (event[0] == '\0' || message[0] == '\0') {
+        __atomic_fetch_add(&log_empty, 1, __ATOMIC_RELAXED);
+    }
+}
+
+static unsigned long log_count(void) {
+    return __atomic_load_n(&log_records, __ATOMIC_RELAXED);
+}
+
+/* BENCH_LOG as a hazy_log_level; HAZY_LOG_LEVEL_OFF when unset or empty. */
+static hazy_log_level log_level(void) {
+    static const char *const names[] = {"off", "error", "warn", "info", "debug", "trace"};
+    const char *v = getenv("BENCH_LOG");
+    if (v == NULL || v[0] == '\0') {
+        return HAZY_LOG_LEVEL_OFF;
+    }
+    for (int i = 0; i < 6; i++) {
+        if (strcmp(v, names[i]) == 0) {
+            return (hazy_log_level)i;
+        }
+    }
+    fprintf(stderr, "hazy_bench: BENCH_LOG=%s is not one of off, error, warn, info, debug, trace\n", v);
+    exit(2);
+}
+
 static void setup(void) {
     hazy_error_t *error = NULL;
-    hazy_status s = hazy_client_new(NULL, &client, &error);
+    hazy_log_level level = log_level();
+    hazy_status s;
+    if (level == HAZY_LOG_LEVEL_OFF) {
+        s = hazy_client_new(NULL, &client, &error);
+    } else {
+        /* The same settings as hazy_client_new(NULL, ...), plus the callback. */
+        hazy_options_t *options;
+        if (hazy_options_set_log_callback == NULL) {
+            fprintf(stderr, "hazy_bench: BENCH_LOG is set but this libhazy has no log callback\n");
+            exit(2);
+        }
+        options = hazy_options_new();
+        s = hazy_options_load_env(options, &error);
+        if (s != HAZY_STATUS_OK) {
+            die("hazy_options_load_env", s, error);
+        }
+        s = hazy_options_set_log_callback(options, log_record, NULL, (int32_t)level, &error);
+        if (s != HAZY_STATUS_OK) {
+            die("hazy_options_set_log_callback", s, error);
+        }
+        s = hazy_client_new(options, &client, &error);
+        hazy_options_free(options);
+    }
     if (s != HAZY_STATUS_OK) {
         die("hazy_client_new", s, error);
     }
@@ -143,12 +213,20 @@ int main(int argc, char **argv) {
         job_id = bench_env("BENCH_JOB_ID");
         if (strcmp(mode, "seq") == 0) {
             bench_mark a, b;
+            unsigned long records;
+            char extra[128] = "";
             setup();
             get_jobs(1); /* the connection is opened outside the timed loop, as for all */
+            records = log_count();
             a = bench_now();
             get_jobs(bench_arg(argc, argv, 2, 1000));
             b = bench_now();
-            bench_report("seq", bench_arg(argc, argv, 2, 1000), a, b, "");
+            records = log_count() - records;
+            if (log_level() != HAZY_LOG_LEVEL_OFF) {
+                snprintf(extra, sizeof extra, "\"log_level\":\"%s\",\"log_records\":%lu,\"log_empty\":%lu",
+                         getenv("BENCH_LOG"), records, __atomic_load_n(&log_empty, __ATOMIC_RELAXED));
+            }
+            bench_report("seq", bench_arg(argc, argv, 2, 1000), a, b, extra);
             rc = 0;
         } else if (strcmp(mode, "threads") == 0) {
             setup();
