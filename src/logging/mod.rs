@@ -129,7 +129,8 @@ impl Record {
 
     fn scrub(mut self, redactor: &Redactor) -> Record {
         self.message = redactor.scrub(&self.message);
-        for field in [&mut self.method, &mut self.url, &mut self.request_id, &mut self.job_id].into_iter().flatten() {
+        // `method` is always reqwest's own method name: nothing to scrub.
+        for field in [&mut self.url, &mut self.request_id, &mut self.job_id].into_iter().flatten() {
             *field = redactor.scrub(field);
         }
         self
