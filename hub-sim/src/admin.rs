@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -56,6 +56,38 @@ pub async fn list_faults(State(st): State<Arc<AppState>>) -> Response {
 pub async fn clear_faults(State(st): State<Arc<AppState>>) -> StatusCode {
     st.faults.lock().unwrap().clear();
     StatusCode::NO_CONTENT
+}
+
+/// Disarms one fault. Suites share the simulator, so a test that armed a fault without a
+/// count (a `state` fault stays until disarmed) removes only its own.
+pub async fn remove_fault(
+    State(st): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, Problem> {
+    let removed = id
+        .parse::<u64>()
+        .is_ok_and(|id| st.faults.lock().unwrap().remove(id));
+    if removed {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(Problem::not_found("not_found", "no such fault"))
+    }
+}
+
+/// The body of the submission that created a job, exactly as the simulator received it: a
+/// train job's config, a generation job's request. Lets a test prove that a client passed
+/// a config through without rewriting it.
+pub async fn job_config(
+    State(st): State<Arc<AppState>>,
+    Path(job_id): Path<String>,
+) -> Result<Response, Problem> {
+    let body = st
+        .store
+        .lock()
+        .unwrap()
+        .submitted_body(&job_id)
+        .ok_or_else(|| Problem::not_found("job_not_found", "no such job"))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 pub async fn stats(

@@ -37,8 +37,15 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// Whether the token grants `scope`: the scope itself, or the wildcard of its resource,
+    /// as Hazy's tutorial names them ("the `hazy/TrainJob:*` scopes"): `hazy/TrainJob:*`
+    /// grants `hazy/TrainJob:create`, `:read`, `:cancel`. Nothing wider is a wildcard (no
+    /// `hazy/*`, no `*`), and names are otherwise matched whole, never by prefix.
     pub fn has(&self, scope: &str) -> bool {
         self.scopes.contains(scope)
+            || scope
+                .rsplit_once(':')
+                .is_some_and(|(resource, _)| self.scopes.contains(&format!("{resource}:*")))
     }
 
     pub fn require(&self, scope: &str) -> Result<(), Problem> {
@@ -460,6 +467,51 @@ pub(crate) mod tests {
         );
         // A scope is matched whole, never by prefix.
         assert!(!p.has("hazy/TrainJob"));
+    }
+
+    #[tokio::test]
+    async fn a_resource_wildcard_grants_that_resources_actions_only() {
+        let v = verifier().await;
+        let p = v
+            .verify(&sign(&claims("openid hazy/TrainJob:* hazy/Model:read")))
+            .await
+            .unwrap();
+        for action in ["create", "read", "cancel", "some-future-action"] {
+            assert!(
+                p.require(&format!("hazy/TrainJob:{action}")).is_ok(),
+                "{action}"
+            );
+        }
+        assert!(p.has("hazy/Model:read") && !p.has("hazy/Model:write"));
+        // Another resource, even one whose name starts alike, still names its scope.
+        for scope in [
+            "hazy/GenerationJob:create",
+            "hazy/TrainJobX:create",
+            "hazy/Train:create",
+        ] {
+            let denied = p.require(scope).unwrap_err();
+            assert_eq!(
+                (
+                    denied.status.as_u16(),
+                    denied.body.required_scope.as_deref()
+                ),
+                (403, Some(scope))
+            );
+        }
+        // Only a resource's wildcard is one: no `*` or `hazy/*`, and no wildcard action
+        // without a resource.
+        for wide in ["*", "hazy/*", ":*", "hazy/*:*"] {
+            let p = v.verify(&sign(&claims(wide))).await.unwrap();
+            assert!(!p.has("hazy/TrainJob:create"), "{wide}");
+        }
+        let p = v
+            .verify(&sign(&claims("hazy/TrainJob:read")))
+            .await
+            .unwrap();
+        assert!(
+            !p.has("hazy/TrainJob:*"),
+            "a single action does not grant the wildcard"
+        );
     }
 
     #[tokio::test]

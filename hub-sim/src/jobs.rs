@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use axum::body::Bytes;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -92,6 +93,9 @@ pub struct Submission<'a> {
     pub idempotency_key: Option<&'a str>,
     /// The request body as sent, compared on replays.
     pub body: &'a Value,
+    /// The same body's bytes as received, kept so tests can see that a client passed a
+    /// config through unchanged (`GET /_sim/jobs/{id}/config`).
+    pub raw: Bytes,
     pub plan: Plan,
 }
 
@@ -127,6 +131,8 @@ struct JobRecord {
     duration_ms: u64,
     cancelled_ms: Option<u64>,
     plan: Plan,
+    /// The body of the submission that created the job, byte for byte.
+    raw: Bytes,
     /// Train jobs: the id the model gets once the job succeeds.
     new_model_id: Option<String>,
 }
@@ -323,6 +329,12 @@ impl Store {
         self.jobs.get(job_id).map(|j| j.kind)
     }
 
+    /// The bytes of the submission that created the job: a train job's config, or a
+    /// generation job's request. A replay with the same key keeps the original's.
+    pub fn submitted_body(&self, job_id: &str) -> Option<Bytes> {
+        self.jobs.get(job_id).map(|j| j.raw.clone())
+    }
+
     pub fn jobs_total(&self, project_id: Option<&str>) -> usize {
         match project_id {
             Some(p) => self.projects.get(p).map_or(0, |p| p.jobs.len()),
@@ -371,6 +383,7 @@ impl Store {
             cancelled_ms: None,
             new_model_id: (sub.kind == Kind::Train).then(|| uuid::Uuid::new_v4().to_string()),
             plan,
+            raw: sub.raw,
         };
         let view = job.view(now);
         self.projects
@@ -524,6 +537,7 @@ mod tests {
                 subject: "alice",
                 idempotency_key: key,
                 body,
+                raw: Bytes::from(body.to_string()),
                 plan,
             },
             now,
@@ -671,12 +685,36 @@ mod tests {
                 subject: "bob",
                 idempotency_key: Some("k1"),
                 body: &body,
+                raw: Bytes::new(),
                 plan: Plan::default(),
             },
             T0,
         ));
         assert_eq!(s.jobs_total(Some("p1")), 2);
         assert_eq!(s.jobs_total(None), 3);
+    }
+
+    #[test]
+    fn a_job_keeps_the_bytes_of_the_submission_that_created_it() {
+        let mut s = Store::new(1000);
+        let body = json!({"a": 1});
+        let sub = |raw: &'static [u8]| Submission {
+            project_id: "p1",
+            kind: Kind::Train,
+            subject: "alice",
+            idempotency_key: Some("k"),
+            body: &body,
+            raw: Bytes::from_static(raw),
+            plan: Plan::default(),
+        };
+        let job = new_job(s.submit(sub(b"{ \"a\" :\t1 }"), T0));
+        // A JSON-equal replay is the same job, and does not replace what was received.
+        assert!(matches!(
+            s.submit(sub(b"{\"a\":1}"), T0),
+            Ok(Created::Replayed(_))
+        ));
+        assert_eq!(s.submitted_body(&job.id).unwrap(), &b"{ \"a\" :\t1 }"[..]);
+        assert!(s.submitted_body("nope").is_none());
     }
 
     #[test]
@@ -692,6 +730,7 @@ mod tests {
                     subject: "alice",
                     idempotency_key: None,
                     body: &json!({}),
+                    raw: Bytes::from_static(b"{}"),
                     plan: Plan {
                         model_id: Some(model.into()),
                         num_rows: Some(10),

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod faults;
 pub mod jobs;
+pub mod openapi;
 pub mod output;
 pub mod problem;
 pub mod proxy;
@@ -19,7 +20,7 @@ pub mod validate;
 
 use std::sync::{Arc, Mutex};
 
-use axum::routing::{any, get, post, put};
+use axum::routing::{any, delete, get, post, put};
 use axum::{middleware, Router};
 
 pub use config::Config;
@@ -101,10 +102,13 @@ pub fn app(state: Arc<AppState>) -> Router {
                 .get(admin::list_faults)
                 .delete(admin::clear_faults),
         )
+        .route("/_sim/faults/{fault_id}", delete(admin::remove_fault))
+        .route("/_sim/jobs/{job_id}/config", get(admin::job_config))
         .route("/_sim/stats", get(admin::stats))
         .route("/_sim/requests", get(admin::requests))
         .route("/_sim/reset", post(admin::reset));
     api.merge(admin)
+        .merge(openapi::router())
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .with_state(state)

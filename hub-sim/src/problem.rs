@@ -91,7 +91,12 @@ impl Problem {
         let mut p = Problem::new(
             StatusCode::FORBIDDEN,
             "insufficient_scope",
-            format!("the token lacks the scope {scope} required by this operation"),
+            format!(
+                "the token lacks the scope {scope} required by this operation{}",
+                wildcard_of(scope)
+                    .map(|w| format!(" (or {w}, which grants it)"))
+                    .unwrap_or_default()
+            ),
         )
         .with_header(header::WWW_AUTHENTICATE, &challenge);
         p.body.required_scope = Some(scope.to_owned());
@@ -118,6 +123,14 @@ impl Problem {
     pub fn not_found(code: &str, detail: impl Into<String>) -> Self {
         Problem::new(StatusCode::NOT_FOUND, code, detail)
     }
+}
+
+/// The resource wildcard that would also grant `scope` (crate::auth::Principal::has).
+fn wildcard_of(scope: &str) -> Option<String> {
+    scope
+        .rsplit_once(':')
+        .filter(|(resource, action)| !resource.is_empty() && *action != "*")
+        .map(|(resource, _)| format!("{resource}:*"))
 }
 
 /// Machine-readable code for an arbitrary status, used by injected faults.
@@ -192,6 +205,10 @@ mod tests {
             Some("hazy/TrainJob:create")
         );
         assert!(p.body.detail.contains("hazy/TrainJob:create"));
+        assert!(p
+            .body
+            .detail
+            .contains("(or hazy/TrainJob:*, which grants it)"));
         assert_eq!(
             p.header(&header::WWW_AUTHENTICATE).unwrap(),
             "Bearer error=\"insufficient_scope\", scope=\"hazy/TrainJob:create\""

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -84,28 +84,21 @@ async fn create_job(
     let project_id = path_param(path)?;
     principal.require(scope)?;
     let key = idempotency_key(headers)?;
-    let body = read_json(headers, body).await?;
+    let (raw, body) = read_json(headers, body).await?;
     let plan = validate(&body)?;
-    submit(st, &principal, &project_id, kind, key.as_deref(), &body, plan)
-}
-
-fn submit(
-    st: &AppState,
-    principal: &Principal,
-    project_id: &str,
-    kind: Kind,
-    key: Option<&str>,
-    body: &Value,
-    plan: Plan,
-) -> ApiResult {
     let sub = Submission {
-        project_id,
+        project_id: &project_id,
         kind,
         subject: &principal.subject,
-        idempotency_key: key,
-        body,
+        idempotency_key: key.as_deref(),
+        body: &body,
+        raw,
         plan,
     };
+    submit(st, sub)
+}
+
+fn submit(st: &AppState, sub: Submission<'_>) -> ApiResult {
     let now = st.clock.now_ms();
     let result = st.store.lock().unwrap().submit(sub, now);
     match result {
@@ -318,7 +311,8 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
     }
 }
 
-async fn read_json(headers: &HeaderMap, body: Body) -> Result<Value, Problem> {
+/// The body's bytes as received, and their JSON.
+async fn read_json(headers: &HeaderMap, body: Body) -> Result<(Bytes, Value), Problem> {
     if let Some(ct) = headers.get(header::CONTENT_TYPE) {
         let essence = ct
             .to_str()
@@ -345,5 +339,6 @@ async fn read_json(headers: &HeaderMap, body: Body) -> Result<Value, Problem> {
                 format!("request body exceeds {MAX_BODY_BYTES} bytes"),
             )
         })?;
-    validate::parse_json(&bytes)
+    let value = validate::parse_json(&bytes)?;
+    Ok((bytes, value))
 }

@@ -162,11 +162,14 @@ impl Sim {
 const ALL: &str = "hazy/TrainJob:create hazy/TrainJob:read hazy/TrainJob:cancel hazy/Model:read \
                    hazy/GenerationJob:create hazy/GenerationJob:read hazy/GenerationJob:cancel";
 
+/// A training config in the shapes Hazy publishes for `TrainingConfig`.
 fn config(input: &str) -> Value {
     json!({
         "data_schema": {"tables": [{"name": "orders"}]},
-        "data_input": [{"name": "orders", "path": input}],
-        "model_parameters": {"generator_type": "priv_bayes", "epsilon": 1000.0, "n_parents": 3, "n_bins": 100},
+        "data_input": [{"name": "orders", "location": input}],
+        "model_parameters": {
+            "generator": {"generator_type": "priv_bayes", "epsilon": 1000.0, "n_parents": 3, "n_bins": 100}
+        },
         "model_output": "orders.hmf"
     })
 }
@@ -634,7 +637,7 @@ async fn validation_problems() {
 async fn body_limit_and_bad_headers() {
     let sim = start(100).await;
     let t = sim.token(ALL);
-    let huge = json!({"data_schema": {"tables": []}, "data_input": ["x".repeat(2 * 1024 * 1024)]});
+    let huge = json!({"data_schema": {"tables": []}, "data_input": [{"name": "t", "location": "x".repeat(2 * 1024 * 1024)}]});
     let (status, body) = problem(
         sim.post("/api/v1/projects/p1/train-jobs", &t, None, &huge)
             .await
@@ -1084,4 +1087,308 @@ async fn request_log_is_bounded_and_cleared_by_reset() {
         6,
         "sequence numbers are never reused"
     );
+}
+
+/// Posts `body` exactly as given, the way a client that passes a config through does.
+async fn post_raw(
+    sim: &Sim,
+    path: &str,
+    token: &str,
+    body: impl Into<reqwest::Body>,
+) -> reqwest::Response {
+    sim.http
+        .post(sim.url(path))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn job_id(resp: reqwest::Response) -> String {
+    assert!(resp.status().is_success(), "{}", resp.status());
+    resp.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_submitted_bytes_are_served_back_unchanged() {
+    let sim = start(100).await;
+    let t = sim.token(ALL);
+    // Odd whitespace, key order, escapes, numbers a re-serialiser would rewrite, and
+    // members no contract knows.
+    const CONFIG: &[u8] = b"{\r\n\t\"zeta_unknown\" : {\"nested\":[1e3, 1000.0, -0, 12345678901234567890]},\n  \
+        \"data_input\":[ {\"location\":\"s3://b/t.csv\" , \"name\":\"t\"} ],\
+        \"data_schema\"  :{\"tables\":[{\"name\":\"t\\u00e9\"}]}  ,\"model_parameters\":{\"generator\":\
+        {\"epsilon\":1E-3,\"generator_type\":\"priv_bayes\"}}}\n\n";
+    let id = job_id(post_raw(&sim, "/api/v1/projects/raw/train-jobs", &t, CONFIG).await).await;
+    let resp = sim
+        .http
+        .get(sim.url(&format!("/_sim/jobs/{id}/config")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "application/json");
+    assert_eq!(resp.bytes().await.unwrap(), CONFIG);
+
+    // A generation job keeps its request the same way.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let model: Value = sim
+        .get(&format!("/api/v1/jobs/{id}"), &t)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let request = format!(
+        "{{ \"num_rows\":3,\"model_id\" : \"{}\" }}",
+        model["model_id"].as_str().unwrap()
+    );
+    let gen = job_id(
+        post_raw(
+            &sim,
+            "/api/v1/projects/raw/generation-jobs",
+            &t,
+            request.clone(),
+        )
+        .await,
+    )
+    .await;
+    let served = sim
+        .http
+        .get(sim.url(&format!("/_sim/jobs/{gen}/config")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(served.bytes().await.unwrap(), request.as_bytes());
+
+    let (status, body) = problem(
+        sim.http
+            .get(sim.url("/_sim/jobs/no-such-job/config"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (404, Some("job_not_found"))
+    );
+}
+
+#[tokio::test]
+async fn published_shapes_flattened_parameters_and_model_output_objects() {
+    let sim = start(100).await;
+    let t = sim.token(ALL);
+    let path = "/api/v1/projects/shapes/train-jobs";
+    let mut flat = config("s3://b/t.csv");
+    flat["model_parameters"] = json!({"generator_type": "priv_bayes", "epsilon": 1000.0});
+    let (status, p) = problem(sim.post(path, &t, None, &flat).await.unwrap()).await;
+    assert_eq!(
+        (status, p["code"].as_str(), p["field"].as_str()),
+        (
+            422,
+            Some("validation_failed"),
+            Some("model_parameters.generator")
+        )
+    );
+    let detail = p["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with(
+            "generator_type, epsilon under model_parameters belong in model_parameters.generator"
+        ),
+        "{detail}"
+    );
+
+    let mut published = config("s3://b/t.csv");
+    published["model_parameters"]["generator"]["epsilon"] = json!(0.25);
+    published["model_output"] =
+        json!({"type": "s3", "path": "s3://b/models/t.hmf", "a_newer_field": 1});
+    published["data_sources"] = json!([{"id": "raw", "source_type": "s3"}]);
+    published["data_input"][0]["data_source_id"] = json!("raw");
+    published["data_schema"]["custom_handlers"] = json!([
+        {"type": "age", "age_column": "Age", "dob_column": "DoB", "ref_date": "2022-12-25"}
+    ]);
+    let id = job_id(sim.post(path, &t, None, &published).await.unwrap()).await;
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let done: Value = sim
+        .get(&format!("/api/v1/jobs/{id}"), &t)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(done["state"], "succeeded");
+    let models: Value = sim
+        .get("/api/v1/projects/shapes/models", &t)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            &models["items"][0]["generator_type"],
+            &models["items"][0]["epsilon"]
+        ),
+        (&json!("priv_bayes"), &json!(0.25)),
+        "the model's generator comes from model_parameters.generator"
+    );
+}
+
+#[tokio::test]
+async fn a_wildcard_scope_trains_and_forbidden_still_names_the_scope() {
+    let sim = start(100).await;
+    let t = sim.token("openid hazy/TrainJob:* hazy/Model:read");
+    let id = job_id(
+        sim.post(
+            "/api/v1/projects/wild/train-jobs",
+            &t,
+            None,
+            &config("s3://x"),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        sim.get(&format!("/api/v1/jobs/{id}"), &t).await.status(),
+        200
+    );
+    assert_eq!(
+        sim.get("/api/v1/projects/wild/jobs", &t).await.status(),
+        200
+    );
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let done: Value = sim
+        .get(&format!("/api/v1/jobs/{id}"), &t)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(done["state"], "succeeded");
+
+    let resp = sim
+        .post(
+            "/api/v1/projects/wild/generation-jobs",
+            &t,
+            None,
+            &json!({"model_id": done["model_id"], "num_rows": 1}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.headers()["www-authenticate"],
+        "Bearer error=\"insufficient_scope\", scope=\"hazy/GenerationJob:create\""
+    );
+    let (status, p) = problem(resp).await;
+    assert_eq!(
+        (status, p["required_scope"].as_str()),
+        (403, Some("hazy/GenerationJob:create"))
+    );
+    assert!(p["detail"]
+        .as_str()
+        .unwrap()
+        .contains("hazy/GenerationJob:*"));
+}
+
+#[tokio::test]
+async fn a_state_fault_reports_a_raw_state_until_disarmed() {
+    let sim = start(60_000).await;
+    let t = sim.token(ALL);
+    let id = job_id(
+        sim.post(
+            "/api/v1/projects/states/train-jobs",
+            &t,
+            None,
+            &config("s3://x"),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    let job_path = format!("/api/v1/jobs/{id}");
+    let fault = sim
+        .admin(
+            reqwest::Method::POST,
+            "/_sim/faults",
+            Some(
+                json!({"path_prefix": job_path, "method": "GET", "kind": "state",
+                        "state": "SUCCEEDED", "progress": 1.0}),
+            ),
+        )
+        .await;
+    assert!(
+        fault["remaining"].is_null(),
+        "no count: armed until disarmed: {fault}"
+    );
+    for _ in 0..5 {
+        let resp = sim.get(&job_path, &t).await;
+        assert_eq!(resp.status(), 200);
+        let job: Value = resp.json().await.unwrap();
+        assert_eq!(
+            (job["state"].as_str(), job["progress"].as_f64()),
+            (Some("SUCCEEDED"), Some(1.0))
+        );
+        assert_eq!(
+            job["id"],
+            id.as_str(),
+            "the rest of the job is the simulator's"
+        );
+    }
+    // Other paths and methods answer as usual.
+    let listed: Value = sim
+        .get("/api/v1/projects/states/jobs", &t)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["items"][0]["state"], "queued");
+    let fault_path = format!("/_sim/faults/{}", fault["id"]);
+    let removed = sim.http.delete(sim.url(&fault_path)).send().await.unwrap();
+    assert_eq!(removed.status(), 204);
+    let job: Value = sim.get(&job_path, &t).await.json().await.unwrap();
+    assert_eq!(job["state"], "queued");
+    let (status, _) = problem(sim.http.delete(sim.url(&fault_path)).send().await.unwrap()).await;
+    assert_eq!(status, 404);
+
+    // On a page, with a count, and never on an error answer.
+    sim.admin(
+        reqwest::Method::POST,
+        "/_sim/faults",
+        Some(json!({"path_prefix": "/api/v1/projects/states/jobs", "kind": "state", "state": "canceled", "count": 1})),
+    )
+    .await;
+    let listed: Value = sim
+        .get("/api/v1/projects/states/jobs", &t)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["items"][0]["state"], "canceled");
+    let listed: Value = sim
+        .get("/api/v1/projects/states/jobs", &t)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["items"][0]["state"], "queued", "the count ran out");
+    sim.admin(
+        reqwest::Method::POST,
+        "/_sim/faults",
+        Some(json!({"path_prefix": "/api/v1/jobs/missing", "kind": "state", "state": "ARCHIVED", "count": 1})),
+    )
+    .await;
+    let (status, p) = problem(sim.get("/api/v1/jobs/missing", &t).await).await;
+    assert_eq!((status, p["code"].as_str()), (404, Some("job_not_found")));
+
+    let refused = sim
+        .http
+        .post(sim.url("/_sim/faults"))
+        .json(&json!({"path_prefix": "/api/", "kind": "state"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400, "kind state needs state");
 }

@@ -16,10 +16,13 @@ import urllib.request
 
 ADDRESSES = ("HAZY_TEST_KEYCLOAK_URL", "HAZY_TEST_HUB_URL", "HAZY_TEST_TOKEN_URL", "HAZY_TEST_ISSUER")
 
+# In the shapes Hazy publishes for its configurator's TrainingConfig (contract/hub-api.yaml
+# marks which members are Hazy's and which are modelled): the generator nested under
+# model_parameters, data_input a list of DataLocationInput objects, data types as objects.
 MINIMAL_CONFIG = {
-    "data_schema": {"tables": [{"name": "t", "dtypes": {"a": "int"}}]},
+    "data_schema": {"tables": [{"name": "t", "dtypes": [{"type": "int", "col": "a"}]}]},
     "data_input": [{"name": "t", "location": "s3://b/t.csv"}],
-    "model_parameters": {"generator_type": "priv_bayes", "epsilon": 1000.0},
+    "model_parameters": {"generator": {"generator_type": "priv_bayes", "epsilon": 1000.0}},
 }
 
 

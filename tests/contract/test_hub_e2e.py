@@ -25,10 +25,12 @@ pytestmark = pytest.mark.skipif(not (HUB and TOKEN_URL), reason="HAZY_TEST_HUB_U
 CLIENTS = {os.environ[f"HAZY_TEST_{role}CLIENT_ID"]: os.environ[f"HAZY_TEST_{role}CLIENT_SECRET"]
            for role in ("", "NO_TRAIN_", "NO_AUDIENCE_") if f"HAZY_TEST_{role}CLIENT_SECRET" in os.environ}
 
+# Hazy's published TrainingConfig shapes (the contract marks which members are modelled).
 CONFIG = {
     "data_schema": {"tables": [{"name": "orders"}]},
-    "data_input": [{"name": "orders", "path": "s3://bucket/orders.csv"}],
-    "model_parameters": {"generator_type": "priv_bayes", "epsilon": 1000.0, "n_parents": 3, "n_bins": 100},
+    "data_input": [{"name": "orders", "location": "s3://bucket/orders.csv"}],
+    "model_parameters": {"generator": {"generator_type": "priv_bayes", "epsilon": 1000.0, "n_parents": 3,
+                                       "n_bins": 100}},
     "model_output": "orders.hmf",
 }
 
@@ -219,7 +221,7 @@ def test_train_success_creates_model_then_generation(project, sim):
 
 def test_sim_fail_input_fails_halfway(project, sim):
     call("PUT", f"/_sim/projects/{project}", {"job_duration_ms": 300})
-    body = dict(CONFIG, data_input=["sim://fail/orders.csv"])
+    body = dict(CONFIG, data_input=[{"name": "orders", "location": "sim://fail/orders.csv"}])
     job = wait_terminal(submit(project, body=body).json()["id"])
     assert job["state"] == "failed" and job["progress"] == 0.5
     assert job["failure_reason"] == "could not read data input sim://fail/orders.csv"
@@ -243,6 +245,14 @@ def test_validation_names_the_field(project):
     for body, field in cases:
         assert problem(submit(project, body=body), 422, "validation_failed")["field"] == field
     assert problem(submit(project, body=[CONFIG]), 422, "invalid_body")["field"] is None
+    flat = dict(CONFIG, model_parameters={"generator_type": "priv_bayes", "epsilon": 1000.0})
+    p = problem(submit(project, body=flat), 422, "validation_failed")
+    assert p["field"] == "model_parameters.generator" and "belong in model_parameters.generator" in p["detail"]
     stats = call("GET", f"/_sim/stats?project_id={project}")
     if stats.status == 200:
-        assert stats.json()["requests_total"] == 4 and stats.json()["jobs_total"] == 0
+        assert stats.json()["requests_total"] == 5 and stats.json()["jobs_total"] == 0
+
+
+def test_model_output_may_be_an_object(project):
+    body = dict(CONFIG, model_output={"type": "s3", "path": "s3://bucket/models/orders.hmf"})
+    assert submit(project, body=body).status == 201

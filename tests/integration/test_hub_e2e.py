@@ -319,7 +319,7 @@ def test_cancel_token_from_another_thread(api_client, sim, project):
 
 def test_failed_job_reports_the_reason(api_client, sim, project):
     sim.set_job_duration(project, FAST_JOB_MS)
-    job = api_client.train(project, config_json(data_input=[{"name": "t", "path": "sim://fail/x"}]))
+    job = api_client.train(project, config_json(data_input=[{"name": "t", "location": "sim://fail/x"}]))
     with pytest.raises(hz.HazyError) as info:
         api_client.job_wait(job.id, timeout_ms=30000)
     err = info.value
