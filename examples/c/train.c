@@ -64,7 +64,9 @@ static int32_t on_progress(const hazy_job_t *job, void *userdata) {
     int32_t state = (int32_t)hazy_job_state(job);
     int percent = (int)(hazy_job_progress(job) * 100.0 + 0.5);
     if (state != last->state || percent != last->percent) {
-        printf("  %-9s %3d%%\n", hazy_state_name(state), percent);
+        /* A state libhazy does not know is shown in the Hub's own word. */
+        const char *name = state == HAZY_STATE_UNKNOWN ? hazy_job_raw_state(job) : hazy_state_name(state);
+        printf("  %-9s %3d%%\n", name, percent);
         fflush(stdout);
         last->state = state;
         last->percent = percent;
