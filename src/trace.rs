@@ -25,7 +25,7 @@ impl TraceParent {
     pub fn parse(value: &str) -> Result<TraceParent> {
         let bad = || Error::invalid_argument(format!(
             "traceparent '{}' is not a W3C trace context (00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>)",
-            crate::config::truncate(value, 80).escape_default()
+            value.chars().take(80).collect::<String>().escape_default()
         ));
         let parts: Vec<&str> = value.trim().split('-').collect();
         let [version, trace, parent, flags] = parts[..] else { return Err(bad()) };
