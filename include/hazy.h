@@ -373,6 +373,24 @@ hazy_status hazy_access_token(hazy_client_t *client, char **token_out, hazy_erro
 uint64_t hazy_token_request_count(const hazy_client_t *client);
 
 /**
+ * Checks the installation that `options` point at (NULL: the `HAZY_*` environment) step by
+ * step, as the Keycloak tutorial sets it up: the Hub host answers (TLS, proxy), where
+ * Keycloak is served, the realm, the client's grant, the token's audience and scopes, an
+ * authenticated Hub call (listing the jobs of `project`; NULL: "hazy-doctor"), the clocks,
+ * and the Hub's own API description against libhazy's contract. Blocks for a few requests.
+ *
+ * Writes the report to `*report_json_out` as one JSON object (free it with
+ * hazy_string_free): "ok" (no step failed), "status" (OK, or the status name of the first
+ * failed step), "target", and "steps", each with "step", "title", "result" ("pass", "fail"
+ * or "skipped"), "finding", "fix" (the tutorial's step that fixes a failure), "status" and
+ * "details". No secret or token appears in it. Returns HAZY_STATUS_OK whenever the report
+ * was made, whatever it found; HAZY_STATUS_INVALID_ARGUMENT for a NULL `report_json_out`, a
+ * malformed environment variable or a `project` that is not UTF-8; HAZY_STATUS_INVALID_STATE
+ * from inside a log callback.
+ */
+hazy_status hazy_doctor(const hazy_options_t *options, const char *project, char **report_json_out, hazy_error_t **error);
+
+/**
  * The status of the failed call. HAZY_STATUS_INVALID_ARGUMENT when `error` is NULL.
  */
 hazy_status hazy_error_status(const hazy_error_t *error);

@@ -11,6 +11,7 @@ pub mod auth;
 mod cancel;
 mod client;
 mod config;
+pub mod doctor;
 mod error;
 pub mod ffi;
 #[doc(hidden)] pub mod fuzzing;

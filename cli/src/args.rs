@@ -85,6 +85,8 @@ pub enum Command {
     /// Authentication
     #[command(subcommand)]
     Auth(AuthCommand),
+    /// Check the installation step by step and say what to fix
+    Doctor(Doctor),
     /// Submit a training job
     Train(Train),
     /// One job: get, wait for or cancel it
@@ -106,6 +108,14 @@ pub enum Command {
 pub enum AuthCommand {
     /// Authenticate, then print the principal, its scopes and when the token expires (never the token)
     Check,
+}
+
+/// `hazy doctor`: the Keycloak tutorial's setup, checked against the live installation.
+#[derive(Args, Debug)]
+pub struct Doctor {
+    /// Project whose jobs the authenticated Hub call lists
+    #[arg(long, value_name = "ID", default_value = hazy::doctor::DEFAULT_PROJECT)]
+    pub project: String,
 }
 
 #[derive(Subcommand, Debug)]

@@ -33,9 +33,13 @@ pub fn run(global: &Global, command: Command) -> Result<u8, Error> {
     }
     let mut inputs = Inputs::new();
     let config = settings::config(global, &mut inputs)?;
+    // Before a client is made: a configuration that cannot make one is what doctor explains.
+    if let Command::Doctor(args) = &command {
+        return crate::doctor::run(&config, args, out);
+    }
     let mut ctx = Ctx { client: Client::new(config)?, out, quiet: global.quiet, inputs };
     match command {
-        Command::Version => unreachable!("handled above"),
+        Command::Version | Command::Doctor(_) => unreachable!("handled above"),
         Command::Auth(AuthCommand::Check) => auth_check(&ctx),
         Command::Train(t) => train(&mut ctx, t),
         Command::Generate(g) => generate(&mut ctx, g),

@@ -6,6 +6,7 @@
 
 mod args;
 mod commands;
+mod doctor;
 mod duration;
 mod exit;
 mod interrupt;

@@ -109,6 +109,7 @@ pub fn job_json(j: &Job) -> Value {
         "project_id": j.project_id,
         "kind": j.kind.name(),
         "state": j.state.name(),
+        "raw_state": j.raw_state,
         "progress": j.progress,
         "model_id": j.model_id,
         "failure_reason": j.failure_reason,
@@ -125,7 +126,7 @@ fn job_text(j: &Job) -> String {
         j.id,
         j.project_id,
         j.kind.name(),
-        j.state.name(),
+        state_text(j),
         percent(j.progress)
     );
     let optional = [
@@ -142,6 +143,20 @@ fn job_text(j: &Job) -> String {
         }
     }
     text
+}
+
+/// The parsed state, and the Hub's own word when it is not that name (lowercase):
+/// `succeeded (SUCCEEDED)`, `succeeded (completed)`, `unknown (the Hub says 'ARCHIVED')`;
+/// just `running` when the Hub said `running`.
+fn state_text(j: &Job) -> String {
+    let name = j.state.name();
+    if j.raw_state == name {
+        name.to_owned()
+    } else if j.state == hazy::JobState::Unknown {
+        format!("{name} (the Hub says '{}')", j.raw_state)
+    } else {
+        format!("{name} ({})", j.raw_state)
+    }
 }
 
 fn model_json(m: &Model) -> Value {
@@ -168,4 +183,40 @@ fn error_json(e: &Error, code: u8) -> Value {
             "request_id": e.request_id(),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hazy::hub::JobKind;
+    use hazy::JobState;
+
+    fn job(state: JobState, raw: &str) -> Job {
+        Job {
+            id: "j".into(),
+            project_id: "p".into(),
+            kind: JobKind::Train,
+            state,
+            raw_state: raw.into(),
+            progress: 0.5,
+            model_id: None,
+            failure_reason: None,
+            num_rows: None,
+            output_location: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+
+    #[test]
+    fn the_hubs_word_is_shown_when_it_is_not_the_parsed_name() {
+        let line = |j: &Job| job_text(j).lines().find(|l| l.starts_with("state:")).unwrap().to_owned();
+        assert_eq!(line(&job(JobState::Running, "running")), "state:    running");
+        assert_eq!(line(&job(JobState::Running, "Running")), "state:    running (Running)");
+        assert_eq!(line(&job(JobState::Succeeded, "SUCCEEDED")), "state:    succeeded (SUCCEEDED)");
+        assert_eq!(line(&job(JobState::Succeeded, "completed")), "state:    succeeded (completed)");
+        assert_eq!(line(&job(JobState::Unknown, "ARCHIVED")), "state:    unknown (the Hub says 'ARCHIVED')");
+        let json = job_json(&job(JobState::Unknown, "ARCHIVED"));
+        assert_eq!((json["state"].as_str(), json["raw_state"].as_str()), (Some("unknown"), Some("ARCHIVED")));
+    }
 }

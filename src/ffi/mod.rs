@@ -11,6 +11,7 @@
 mod boundary;
 pub mod cancel;
 pub mod client;
+pub mod doctor;
 pub mod error;
 pub mod jobs;
 pub mod lists;
