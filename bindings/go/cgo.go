@@ -113,6 +113,7 @@ func jobStatusFrom(j *C.hazy_job_t) JobStatus {
 		ProjectID:      C.GoString(C.hazy_job_project_id(j)),
 		Kind:           C.GoString(C.hazy_job_kind(j)),
 		State:          State(C.hazy_job_state(j)),
+		RawState:       C.GoString(C.hazy_job_raw_state(j)),
 		Progress:       float64(C.hazy_job_progress(j)),
 		ModelID:        goString(C.hazy_job_model_id(j)),
 		FailureReason:  goString(C.hazy_job_failure_reason(j)),

@@ -42,8 +42,14 @@ type JobStatus struct {
 	ID        string
 	ProjectID string
 	// Kind is "train" or "generate" ("other" for a kind this version does not know).
-	Kind     string
-	State    State
+	Kind string
+	// State is the job's state as libhazy understands it: StateUnknown for a word this
+	// version does not know (RawState has the word).
+	State State
+	// RawState is the job's state exactly as the Hub sent it ("SUCCEEDED", "completed",
+	// "ARCHIVED", ...). States are read in any case and with the usual synonyms, so State is
+	// the one to compare; RawState is for display and for words that give StateUnknown.
+	RawState string
 	Progress float64 // from 0 to 1
 	// ModelID is, for a succeeded train job, the trained model; for a generation job, its
 	// source model; otherwise "".
@@ -275,8 +281,11 @@ func (j *Job) Cancel(ctx context.Context) (JobStatus, error) {
 // It returns the final snapshot and nil when the job succeeded. Otherwise it returns the
 // latest snapshot seen (zero if none) and an error: ErrJobFailed (the message carries the
 // Hub's reason), ErrCancelled (the job was cancelled on the Hub, or ctx was cancelled),
-// ErrTimeout (ctx's deadline), ErrClosed (Close was called, from any goroutine), or any
-// error of Status.
+// ErrTimeout (ctx's deadline), ErrClosed (Close was called, from any goroutine),
+// ErrProtocol with Error.Field "state" (the job stayed in states libhazy does not know,
+// StateUnknown, for the option unknown_state_timeout_ms, default 60000; the message names the
+// Hub's word, and the job is left alone on the Hub), or any error of Status. Every snapshot,
+// those in unknown states included, reaches progress; JobStatus.RawState has the Hub's word.
 //
 // If progress panics, the wait stops and Wait panics again with the same value, on the
 // calling goroutine, once libhazy has returned: a panic never unwinds through the C

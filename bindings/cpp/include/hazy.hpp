@@ -566,7 +566,13 @@ class Job {
     const std::string &project_id() const noexcept { return project_id_; }
     /// "train", "generate" or "other".
     const std::string &kind() const noexcept { return kind_; }
+    /// The state as libhazy understands it: State::Unknown for a word this version does not
+    /// know (raw_state() has the word).
     State state() const noexcept { return state_; }
+    /// The state exactly as the Hub sent it ("SUCCEEDED", "completed", "ARCHIVED", ...).
+    /// States are read in any case and with the usual synonyms, so compare state(); this is
+    /// for display and for words that give State::Unknown.
+    const std::string &raw_state() const noexcept { return raw_state_; }
     /// From 0.0 to 1.0.
     double progress() const noexcept { return progress_; }
     /// A succeeded train job's model, a generation job's source model; empty otherwise.
@@ -610,7 +616,10 @@ class Job {
     /// Blocks until the job succeeds and updates this snapshot. `timeout` zero waits
     /// without limit. Throws hazy::Error: Status::JobFailed (the message carries the Hub's
     /// reason), Status::Cancelled (job cancelled, callback returned false, token cancelled),
-    /// Status::Timeout, ClosedError (Client::close() was called, from any thread), or any
+    /// Status::Timeout, ClosedError (Client::close() was called, from any thread),
+    /// Status::Protocol with field() "state" once the job stayed in states libhazy does not
+    /// know (State::Unknown) for the option unknown_state_timeout_ms (default 60000; the
+    /// message names the Hub's word, and every such snapshot has reached `progress`), or any
     /// status of refresh(); or rethrows what `progress` threw.
     /// Leaving the wait never cancels the job on the Hub: call cancel() for that.
     Job &wait(std::chrono::milliseconds timeout = std::chrono::milliseconds::zero(),
@@ -629,7 +638,7 @@ class Job {
 
     Job(std::shared_ptr<hazy_client_t> client, const hazy_job_t *job)
         : client_(std::move(client)), id_(), project_id_(), kind_(), state_(State::Unknown),
-          progress_(0.0), model_id_(), failure_reason_(), output_location_() {
+          raw_state_(), progress_(0.0), model_id_(), failure_reason_(), output_location_() {
         assign(job);
     }
 
@@ -638,6 +647,7 @@ class Job {
         project_id_ = detail::str(hazy_job_project_id(job));
         kind_ = detail::str(hazy_job_kind(job));
         state_ = static_cast<State>(hazy_job_state(job));
+        raw_state_ = detail::str(hazy_job_raw_state(job));
         progress_ = hazy_job_progress(job);
         model_id_ = detail::str(hazy_job_model_id(job));
         failure_reason_ = detail::str(hazy_job_failure_reason(job));
@@ -659,6 +669,7 @@ class Job {
     std::string project_id_;
     std::string kind_;
     State state_;
+    std::string raw_state_;
     double progress_;
     std::string model_id_;
     std::string failure_reason_;

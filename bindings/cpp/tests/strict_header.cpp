@@ -55,7 +55,7 @@ int use_everything() {
         (void)client.train("p", "{}", "key-1");
         (void)client.generate("p", job.model_id(), 10, std::string(), "key-2");
         n += static_cast<int>(generated.kind().size() + generated.project_id().size() +
-                              generated.failure_reason().size());
+                              generated.failure_reason().size() + generated.raw_state().size());
         n += generated.finished() ? 1 : 0;
         const std::vector<hazy::Model> models = client.models("p");
         const std::vector<hazy::Job> jobs = client.jobs("p");

@@ -157,6 +157,8 @@ interface HazyNative extends Library {
 
     int hazy_job_state(Pointer job);
 
+    String hazy_job_raw_state(Pointer job);
+
     double hazy_job_progress(Pointer job);
 
     String hazy_job_model_id(Pointer job);

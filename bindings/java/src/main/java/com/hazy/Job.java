@@ -14,18 +14,20 @@ public final class Job {
     private final String projectId;
     private final String kind;
     private final JobState state;
+    private final String rawState;
     private final double progress;
     private final String modelId;
     private final String failureReason;
     private final String outputLocation;
 
-    private Job(HazyClient client, String id, String projectId, String kind, JobState state, double progress,
-            String modelId, String failureReason, String outputLocation) {
+    private Job(HazyClient client, String id, String projectId, String kind, JobState state, String rawState,
+            double progress, String modelId, String failureReason, String outputLocation) {
         this.client = client;
         this.id = id;
         this.projectId = projectId;
         this.kind = kind;
         this.state = state;
+        this.rawState = rawState;
         this.progress = progress;
         this.modelId = modelId;
         this.failureReason = failureReason;
@@ -35,8 +37,8 @@ public final class Job {
     /** Copies a native {@code hazy_job_t} (borrowed: the caller frees it). */
     static Job fromNative(HazyNative lib, HazyClient client, Pointer job) {
         return new Job(client, lib.hazy_job_id(job), lib.hazy_job_project_id(job), lib.hazy_job_kind(job),
-                JobState.fromCode(lib.hazy_job_state(job)), lib.hazy_job_progress(job), lib.hazy_job_model_id(job),
-                lib.hazy_job_failure_reason(job), lib.hazy_job_output_location(job));
+                JobState.fromCode(lib.hazy_job_state(job)), lib.hazy_job_raw_state(job), lib.hazy_job_progress(job),
+                lib.hazy_job_model_id(job), lib.hazy_job_failure_reason(job), lib.hazy_job_output_location(job));
     }
 
     /** The job's id. */
@@ -54,9 +56,21 @@ public final class Job {
         return kind;
     }
 
-    /** The state when this snapshot was taken. */
+    /**
+     * The state when this snapshot was taken, as libhazy understands it: {@link JobState#UNKNOWN}
+     * for a word this version does not know ({@link #rawState()} has the word).
+     */
     public JobState state() {
         return state;
+    }
+
+    /**
+     * The state exactly as the Hub sent it ("SUCCEEDED", "completed", "ARCHIVED", ...). States are
+     * read in any case and with the usual synonyms, so compare {@link #state()}; this is for
+     * display and for words that give {@link JobState#UNKNOWN}.
+     */
+    public String rawState() {
+        return rawState;
     }
 
     /** Progress from 0.0 to 1.0 when this snapshot was taken. */
@@ -141,6 +155,11 @@ public final class Job {
      *         thread was interrupted (its interrupt flag stays set; noticed at the next poll)
      * @throws ClosedException the client was closed, from any thread, while waiting or before
      * @throws HazyTimeoutException the timeout passed (the job goes on: see {@link #cancel()})
+     * @throws ProtocolException the job stayed in states libhazy does not know
+     *         ({@link JobState#UNKNOWN}) for the option {@code unknown_state_timeout_ms} (default
+     *         60000): the message names the Hub's word ({@link #rawState()}) and
+     *         {@link HazyException#field()} is {@code state}; the job is left alone on the Hub, and
+     *         every such snapshot has reached the listener. (Also: a Hub answer it cannot read.)
      * @throws HazyException any failure of {@link #refresh()}
      */
     public Job await(Duration timeout, ProgressListener listener, CancellationToken cancellation) {
@@ -150,8 +169,11 @@ public final class Job {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Job[").append(id).append(", project=").append(projectId)
-                .append(", kind=").append(kind).append(", state=").append(state)
-                .append(", progress=").append(Math.round(progress * 100)).append('%');
+                .append(", kind=").append(kind).append(", state=").append(state);
+        if (rawState != null && !rawState.equalsIgnoreCase(state.name())) {
+            sb.append(" (").append(rawState).append(')');
+        }
+        sb.append(", progress=").append(Math.round(progress * 100)).append('%');
         if (modelId != null) {
             sb.append(", model=").append(modelId);
         }
