@@ -275,6 +275,14 @@ static void test_client_arguments(void) {
     char *token = NULL;
     CHECK(c != NULL);
     EXPECT(hazy_client_new(NULL, NULL, &err_), HAZY_STATUS_INVALID_ARGUMENT, "client_out");
+    EXPECT(hazy_doctor(NULL, NULL, NULL, &err_), HAZY_STATUS_INVALID_ARGUMENT, "report_json_out");
+    {
+        char *report = NULL;
+        hazy_options_t *o = hazy_options_new();
+        EXPECT(hazy_doctor(o, BAD_UTF8, &report, &err_), HAZY_STATUS_INVALID_ARGUMENT, "UTF-8");
+        CHECK(report == NULL);
+        hazy_options_free(o);
+    }
     /* NULL client everywhere. */
     EXPECT(hazy_authenticate(NULL, &err_), HAZY_STATUS_INVALID_ARGUMENT, "client");
     EXPECT(hazy_authenticate_client_credentials(NULL, "a", "b", &err_),
