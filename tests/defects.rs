@@ -396,7 +396,7 @@ fn c_client(settings: &[(&str, &str)]) -> *mut hazy_client_t {
 /// Every Hub call of the C API once, each giving (name, status, message).
 unsafe fn every_hub_call(client: *mut hazy_client_t) -> Vec<(&'static str, Status, String)> {
     let s = |t: &str| CString::new(t).unwrap();
-    let (project, id, config) = (s("p1"), s("j1"), s(r#"{"data_schema":{"tables":[{"name":"t"}]},"data_input":["s3://b/t.csv"]}"#));
+    let (project, id, config) = (s("p1"), s("j1"), s(r#"{"data_schema":{"tables":[{"name":"t"}]},"data_input":[{"name":"t","location":"s3://b/t.csv"}]}"#));
     let mut out = Vec::new();
     let mut record = |name, f: &mut dyn FnMut(*mut *mut hazy_error_t) -> Status| {
         let mut err = ptr::null_mut();

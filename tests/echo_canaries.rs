@@ -261,7 +261,7 @@ fn hub_echoes_never_leak_the_token() {
     for status in [400, 401, 403, 404, 409, 418, 422, 500] {
         for pad in pads() {
             *plan.lock().unwrap() = Plan { status, pad, grant_tokens: false };
-            let config = r#"{"data_schema":{"tables":[{"name":"t"}]},"data_input":["s3://b/t.csv"]}"#;
+            let config = r#"{"data_schema":{"tables":[{"name":"t"}]},"data_input":[{"name":"t","location":"s3://b/t.csv"}]}"#;
             let errors = [
                 block_on(client.train("p1", config)).unwrap().unwrap_err(),
                 block_on(client.job("j1")).unwrap().unwrap_err(),

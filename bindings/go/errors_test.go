@@ -182,8 +182,8 @@ func TestValidation(t *testing.T) {
 	}
 
 	// Refused by the Hub (422).
-	_, err := c.Train(ctx, project, `{"data_schema":{"tables":[]},"data_input":[],"model_parameters":{"epsilon":"x"}}`)
-	wantRefused(t, err, ErrValidation, "model_parameters.epsilon", 422, project)
+	_, err := c.Train(ctx, project, `{"data_schema":{"tables":[]},"data_input":[],"model_parameters":{"generator":{"epsilon":"x"}}}`)
+	wantRefused(t, err, ErrValidation, "model_parameters.generator.epsilon", 422, project)
 }
 
 func TestInvalidArgument(t *testing.T) {
@@ -354,7 +354,7 @@ func TestTLSErrors(t *testing.T) {
 func TestJobFailed(t *testing.T) {
 	ctx, c, project := begin(t, time.Minute)
 	setJobDuration(t, project, 300*time.Millisecond)
-	cfg := strings.Replace(minimalConfig, `"location":"s3://b/t.csv"`, `"path":"sim://fail/t.csv"`, 1)
+	cfg := strings.Replace(minimalConfig, `"location":"s3://b/t.csv"`, `"location":"sim://fail/t.csv"`, 1)
 	if cfg == minimalConfig {
 		t.Fatal("the failing config is the minimal one")
 	}

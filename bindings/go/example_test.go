@@ -65,7 +65,7 @@ func ExampleJob_Wait() {
 // Classify errors with errors.Is, read the detail with errors.As.
 func ExampleError() {
 	var client *hazy.Client // from NewClient
-	_, err := client.Train(context.Background(), "my-project", map[string]any{"data_input": []string{}})
+	_, err := client.Train(context.Background(), "my-project", map[string]any{"data_input": []map[string]string{}})
 	var he *hazy.Error
 	switch {
 	case errors.Is(err, hazy.ErrForbidden) && errors.As(err, &he):

@@ -118,8 +118,8 @@ func TestTrainConfigForms(t *testing.T) {
 	ctx, c, project := begin(t, time.Minute)
 
 	type table struct {
-		Name   string            `json:"name"`
-		Dtypes map[string]string `json:"dtypes"`
+		Name   string              `json:"name"`
+		Dtypes []map[string]string `json:"dtypes"`
 	}
 	type config struct {
 		DataSchema struct {
@@ -128,7 +128,7 @@ func TestTrainConfigForms(t *testing.T) {
 		DataInput []map[string]string `json:"data_input"`
 	}
 	var typed config
-	typed.DataSchema.Tables = []table{{Name: "t", Dtypes: map[string]string{"a": "int"}}}
+	typed.DataSchema.Tables = []table{{Name: "t", Dtypes: []map[string]string{{"type": "int", "col": "a"}}}}
 	typed.DataInput = []map[string]string{{"name": "t", "location": "s3://b/t.csv"}}
 	var generic map[string]any
 	if err := json.Unmarshal([]byte(minimalConfig), &generic); err != nil {

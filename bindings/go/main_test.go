@@ -34,9 +34,9 @@ var (
 )
 
 // minimalConfig is the smallest TrainingConfig the Hub accepts.
-const minimalConfig = `{"data_schema":{"tables":[{"name":"t","dtypes":{"a":"int"}}]},` +
+const minimalConfig = `{"data_schema":{"tables":[{"name":"t","dtypes":[{"type":"int","col":"a"}]}]},` +
 	`"data_input":[{"name":"t","location":"s3://b/t.csv"}],` +
-	`"model_parameters":{"generator_type":"priv_bayes","epsilon":1000.0}}`
+	`"model_parameters":{"generator":{"generator_type":"priv_bayes","epsilon":1000.0}}}`
 
 var (
 	hubURL      string // the simulator, the library's host

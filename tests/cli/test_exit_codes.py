@@ -129,7 +129,7 @@ def test_tls_failure_talking_tls_to_a_plain_port():
 
 
 def test_job_failed_prints_the_job_and_its_reason(project, tmp_path):
-    cfg = config_file(tmp_path, data_input=[{"name": "t", "path": "sim://fail/cli"}])
+    cfg = config_file(tmp_path, data_input=[{"name": "t", "location": "sim://fail/cli"}])
     run = hazy("--json", "train", "--project", project, "--config", cfg, "--wait")
     assert run.rc == EXIT["job-failed"]
     job = run.json()

@@ -2,28 +2,16 @@
 training-config shapes, a config reaching the Hub byte for byte, the tutorial's `hazy/TrainJob:*`
 wildcard scope, and the simulator's `state` fault that answers job reads with a raw state."""
 import json
-import os
 import urllib.request
 
 import pytest
 
 import hazy_ctypes as hz
+import stackenv
 from conftest import REALISTIC_CONFIG_PATH, TRAIN_SCOPES, config_json, jwt_claims
 
 FAST_JOB_MS = 300
 SLOW_JOB_MS = 60000
-REALM_FILE = hz.REPO / "tests" / "realm" / "hazy-realm.json"
-
-
-def wildcard_client():
-    """(id, secret) of `api-wildcard`, whose tokens carry `hazy/TrainJob:*` instead of the
-    TrainJob scopes. From tests/stack/stack.py's HAZY_TEST_WILDCARD_* once it exports them,
-    else from the realm file, the one place that holds the test secrets."""
-    env = ("HAZY_TEST_WILDCARD_CLIENT_ID", "HAZY_TEST_WILDCARD_CLIENT_SECRET")
-    if all(v in os.environ for v in env):
-        return os.environ[env[0]], os.environ[env[1]]
-    clients = {c["clientId"]: c for c in json.loads(REALM_FILE.read_text())["clients"]}
-    return "api-wildcard", clients["api-wildcard"]["secret"]
 
 
 def sim_get(sim, path):
@@ -137,7 +125,8 @@ def test_the_example_config_reaches_the_hub_byte_for_byte(api_client, sim, proje
 
 def test_a_token_with_the_trainjob_wildcard_trains(make_client, hub_settings, sim, project):
     c = make_client(hub_settings)
-    c.authenticate_client_credentials(*wildcard_client())
+    # api-wildcard: its tokens carry hazy/TrainJob:* instead of the TrainJob scopes.
+    c.authenticate_client_credentials(*stackenv.client("WILDCARD"))
     scopes = jwt_claims(c.access_token())["scope"].split()
     assert "hazy/TrainJob:*" in scopes and not set(TRAIN_SCOPES) & set(scopes), scopes
 

@@ -33,6 +33,7 @@ CLIENTS = {client: (secret, scopes, audience, lifespan) for (client, secret), sc
     (stackenv.client("SHORT_LIVED"), HAZY, True, 5),
     (stackenv.client("NO_TRAIN"), {"hazy/Model:read"}, True, 300),
     (stackenv.client("NO_AUDIENCE"), HAZY, False, 300),
+    (stackenv.client("WILDCARD"), {"hazy/TrainJob:*", "hazy/Model:read"}, True, 300),
 )}
 NO_SA = stackenv.client("NO_SERVICE_ACCOUNT")
 USER, PASSWORD = stackenv.user()

@@ -131,7 +131,7 @@ def cases():
     add("validation: Hub 422", (hz.VALIDATION,), api[0],
         lambda: _shared(api).train(rel.unique("canary"), json.dumps(
             {"data_schema": {"tables": [{"name": "t"}]}, "data_input": [{"name": "t"}],
-             "model_parameters": {"epsilon": "not a number"}})))
+             "model_parameters": {"generator": {"epsilon": "not a number"}}})))
     add("not found: job", (hz.NOT_FOUND,), api[0],
         lambda: _shared(api).job_get("00000000-0000-4000-8000-000000000000"))
     add("not found: model", (hz.NOT_FOUND,), api[0],

@@ -27,7 +27,7 @@
 #include "hazy.h"
 
 static const char *CONFIG =
-    "{\"data_schema\":{\"tables\":[{\"name\":\"t\"}]},\"data_input\":[\"s3://bucket/t.csv\"]}";
+    "{\"data_schema\":{\"tables\":[{\"name\":\"t\"}]},\"data_input\":[{\"name\":\"t\",\"location\":\"s3://bucket/t.csv\"}]}";
 
 static double now_s(void) {
     struct timespec ts;

@@ -302,6 +302,7 @@ REALM_CLIENTS = {
     "JWT_": "api-jwt",                             # private_key_jwt, RSA key; 10 s tokens
     "JWT_EC_": "api-jwt-ec",                       # private_key_jwt, EC P-256 key
     "X509_": "api-x509",                           # tls_client_auth over Keycloak's HTTPS
+    "WILDCARD_": "api-wildcard",                   # hazy/TrainJob:* instead of the TrainJob scopes
 }
 REALM_USERS = {"": "analyst", "DISABLED_": "disabled-analyst"}
 

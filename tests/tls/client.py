@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 import hazy_ctypes as hz  # noqa: E402
 
 TRAIN_CONFIG = json.dumps({
-    "data_schema": {"tables": [{"name": "t", "dtypes": {"a": "int"}}]},
+    "data_schema": {"tables": [{"name": "t", "dtypes": [{"type": "int", "col": "a"}]}]},
     "data_input": [{"name": "t", "location": "s3://b/t.csv"}],
 })
 

@@ -47,13 +47,13 @@ const char *const kDisabledAnalyst = required("HAZY_TEST_DISABLED_USERNAME");
 const char *const kDisabledPassword = required("HAZY_TEST_DISABLED_PASSWORD");
 
 const char *const kMinimalConfig =
-    R"({"data_schema":{"tables":[{"name":"t","dtypes":{"a":"int"}}]},)"
+    R"({"data_schema":{"tables":[{"name":"t","dtypes":[{"type":"int","col":"a"}]}]},)"
     R"("data_input":[{"name":"t","location":"s3://b/t.csv"}],)"
-    R"("model_parameters":{"generator_type":"priv_bayes","epsilon":1000.0}})";
+    R"("model_parameters":{"generator":{"generator_type":"priv_bayes","epsilon":1000.0}}})";
 const char *const kFailingConfig =
-    R"({"data_schema":{"tables":[{"name":"t","dtypes":{"a":"int"}}]},)"
-    R"("data_input":[{"name":"t","path":"sim://fail/orders.csv"}],)"
-    R"("model_parameters":{"generator_type":"priv_bayes","epsilon":1000.0}})";
+    R"({"data_schema":{"tables":[{"name":"t","dtypes":[{"type":"int","col":"a"}]}]},)"
+    R"("data_input":[{"name":"t","location":"sim://fail/orders.csv"}],)"
+    R"("model_parameters":{"generator":{"generator_type":"priv_bayes","epsilon":1000.0}}})";
 const char *const kConfigWithoutSchema =
     R"({"data_input":[{"name":"t","location":"s3://b/t.csv"}]})";
 

@@ -48,13 +48,13 @@ TEST(Errors, ValidationCheckedLocallyNamesTheField) {
 TEST(Errors, ValidationFromTheHubNamesTheField) {
     hazy::Client client = support::client();
     // Passes the library's local check; the Hub refuses the epsilon.
-    const char *config = R"({"data_schema":{"tables":[{"name":"t","dtypes":{"a":"int"}}]},)"
-                         R"("data_input":[],"model_parameters":{"epsilon":"x"}})";
+    const char *config = R"({"data_schema":{"tables":[{"name":"t","dtypes":[{"type":"int","col":"a"}]}]},)"
+                         R"("data_input":[],"model_parameters":{"generator":{"epsilon":"x"}}})";
     const hazy::Error e =
         error_of([&] { (void)client.train(support::unique_project("val422"), config); });
     EXPECT_EQ(e.status(), hazy::Status::Validation) << e.what();
     EXPECT_EQ(e.http_status(), 422);
-    EXPECT_EQ(e.field(), "model_parameters.epsilon");
+    EXPECT_EQ(e.field(), "model_parameters.generator.epsilon");
 }
 
 TEST(Errors, ClosedPortIsNetwork) {

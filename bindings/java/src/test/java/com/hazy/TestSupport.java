@@ -45,12 +45,12 @@ final class TestSupport {
     static final String DISABLED = env("HAZY_TEST_DISABLED_USERNAME");
     static final String DISABLED_PASSWORD = env("HAZY_TEST_DISABLED_PASSWORD");
 
-    static final String CONFIG = "{\"data_schema\":{\"tables\":[{\"name\":\"t\",\"dtypes\":{\"a\":\"int\"}}]},"
+    static final String CONFIG = "{\"data_schema\":{\"tables\":[{\"name\":\"t\",\"dtypes\":[{\"type\":\"int\",\"col\":\"a\"}]}]},"
             + "\"data_input\":[{\"name\":\"t\",\"location\":\"s3://b/t.csv\"}],"
-            + "\"model_parameters\":{\"generator_type\":\"priv_bayes\",\"epsilon\":1000.0}}";
-    static final String FAILING_CONFIG = "{\"data_schema\":{\"tables\":[{\"name\":\"t\",\"dtypes\":{\"a\":\"int\"}}]},"
-            + "\"data_input\":[{\"name\":\"t\",\"path\":\"sim://fail/disk-full\"}],"
-            + "\"model_parameters\":{\"generator_type\":\"priv_bayes\",\"epsilon\":1000.0}}";
+            + "\"model_parameters\":{\"generator\":{\"generator_type\":\"priv_bayes\",\"epsilon\":1000.0}}}";
+    static final String FAILING_CONFIG = "{\"data_schema\":{\"tables\":[{\"name\":\"t\",\"dtypes\":[{\"type\":\"int\",\"col\":\"a\"}]}]},"
+            + "\"data_input\":[{\"name\":\"t\",\"location\":\"sim://fail/disk-full\"}],"
+            + "\"model_parameters\":{\"generator\":{\"generator_type\":\"priv_bayes\",\"epsilon\":1000.0}}}";
     static final String NO_SCHEMA_CONFIG = "{\"data_input\":[{\"name\":\"t\",\"location\":\"s3://b/t.csv\"}]}";
 
     static String env(String name) {
