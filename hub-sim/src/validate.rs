@@ -151,8 +151,9 @@ fn data_schema(obj: &Map<String, Value>) -> Result<(), Problem> {
 
 /// `List[DataLocationInput]`. Returns the failure a `sim://fail` location scripts.
 ///
-/// A bare location string is still accepted, though Hazy's published type is a list of
-/// objects: the README's C quick start and the reliability suite's stress program send one.
+/// A bare location string is still accepted, as configs written for libhazy before the
+/// published shapes have them, though Hazy's published type is a list of objects; the
+/// contract marks the string form deprecated.
 fn data_input(obj: &Map<String, Value>) -> Result<Option<String>, Problem> {
     let inputs = obj
         .get("data_input")
