@@ -84,7 +84,7 @@ SERVICE_SUITES  :=
 # test also waits for, then 75 s on one core) and the chain of release builds behind the
 # Windows suite; after the stack, Keycloak's release runs, the CLI, Java (two JDKs) and the
 # contract.
-test-unit: $(filter test-fuzz test-windows-capi,$(UNIT_SUITES)) test-rust test-c $(UNIT_SUITES)
+test-unit: $(filter test-dist-fresh-clone test-fuzz test-windows-capi,$(UNIT_SUITES)) test-rust test-c $(UNIT_SUITES)
 
 # Rust unit and in-process tests; tests/header.rs fails when include/hazy.h is stale.
 test-rust: build
@@ -94,7 +94,7 @@ test-c: example
 	$(MAKE) --no-print-directory -C tests/c LIBDIR=$(CURDIR)/$(LIBDIR) INCLUDE=$(CURDIR)/include
 
 # Suites that need Keycloak and the simulator (run under tests/stack/stack.py).
-test-services: $(filter test-dist-fresh-clone test-keycloak-ci test-cli,$(SERVICE_SUITES)) test-java test-contract \
+test-services: $(filter test-keycloak-ci test-cli,$(SERVICE_SUITES)) test-java test-contract \
                test-realm test-c-quickstart test-integration test-cpp test-go $(SERVICE_SUITES)
 
 test-realm:

@@ -16,9 +16,9 @@ DIST_TARBALL  = dist/libhazy-$(DIST_VERSION)-$(1)-linux-gnu.tar.gz
 .PHONY: dist deps-dist $(addprefix dist-,$(DIST_ARCHES)) install test-dist-fresh-clone \
         test-dist-portability test-dist-capi test-dist-aarch64 test-dist-consumers test-dist-e2e
 
-UNIT_SUITES    += test-dist-portability test-dist-capi test-dist-aarch64
-# The fresh clone builds while the service suites mostly wait on the services.
-SERVICE_SUITES += test-dist-fresh-clone
+# The fresh clone's release build runs in the first phase: beside the service suites its load
+# cut schemathesis's time-bounded fuzzing short and slowed valgrind past a job's duration.
+UNIT_SUITES    += test-dist-portability test-dist-capi test-dist-aarch64 test-dist-fresh-clone
 SERVICE_SUITES += test-dist-consumers test-dist-e2e
 
 # package.sh writes dist/SHA256SUMS beside the tarballs.
