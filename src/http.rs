@@ -145,6 +145,17 @@ fn log_proxy_choices(log: &Logger, config: &Config) {
     }
 }
 
+/// The request id of an exchange as the server's logs know it: the `X-Request-ID` the server
+/// answered with (a gateway may set its own), else the one `span` sent.
+pub fn request_id(response: &Response, span: &crate::trace::Span) -> String {
+    response
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|id| !id.is_empty())
+        .map_or_else(|| span.request_id().to_owned(), str::to_owned)
+}
+
 /// Reads a response body, refusing more than `limit` bytes so that a misbehaving server
 /// cannot make the library allocate without bound. A connection lost mid-body is worth a
 /// retry; an oversized body is not, since the server would send the same again.

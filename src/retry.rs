@@ -38,6 +38,11 @@ impl Failure {
     pub fn transient(error: Error, retry_after: Option<Duration>) -> Failure {
         Failure { error, retryable: true, retry_after }
     }
+    /// Tags the error with the request id of the exchange that failed.
+    pub fn with_request_id(mut self, id: &str) -> Failure {
+        self.error = self.error.with_request_id(id);
+        self
+    }
 }
 
 impl From<Error> for Failure {

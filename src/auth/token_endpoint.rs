@@ -160,11 +160,8 @@ impl TokenEndpoint {
             let status = response.status().as_u16();
             let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
             let retry_after = header(RETRY_AFTER.as_str()).as_deref().and_then(parse_retry_after);
-            let request_id = header(http::REQUEST_ID).filter(|id| !id.is_empty()).unwrap_or_else(|| span.request_id().to_owned());
-            let body = http::read_body(response, MAX_TOKEN_BODY, "token endpoint").await.map_err(|mut f| {
-                f.error = f.error.with_request_id(&request_id);
-                f
-            })?;
+            let request_id = http::request_id(&response, &span);
+            let body = http::read_body(response, MAX_TOKEN_BODY, "token endpoint").await.map_err(|f| f.with_request_id(&request_id))?;
             let what = format!("token endpoint {}", self.url);
             let outcome = match http::client_certificate_refusal(status, &body, &what) {
                 Some(error) => Err(error),

@@ -216,11 +216,8 @@ impl Hub {
             let retry_after = header(RETRY_AFTER.as_str()).as_deref().and_then(parse_retry_after);
             let challenge = header(WWW_AUTHENTICATE.as_str());
             // A Hub behind a gateway may answer with its own id: that is the one its logs know.
-            let request_id = header(http::REQUEST_ID).filter(|id| !id.is_empty()).unwrap_or_else(|| span.request_id().to_owned());
-            let body = http::read_body(response, MAX_HUB_BODY, what).await.map_err(|mut f| {
-                f.error = f.error.with_request_id(&request_id);
-                f
-            })?;
+            let request_id = http::request_id(&response, &span);
+            let body = http::read_body(response, MAX_HUB_BODY, what).await.map_err(|f| f.with_request_id(&request_id))?;
             log.emit(LogLevel::Debug, "http.exchange", || format!("{method} {} {status}", url.path()), |r| exchange(r, status, &request_id));
             if status == 401 && !replayed && self.tokens.invalidate(&token) {
                 log.emit(

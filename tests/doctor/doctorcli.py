@@ -2,22 +2,21 @@
 
 Every secret a test hands the doctor, and every token it could have seen, is registered here
 (`watch`); each run's standard output and standard error (with -vv, so libhazy's log lines too)
-are searched for them in every encoding libhazy could leak them in, as tests/reliability/canaries.py
-searches (its `forms`, mirrored below: that module loads the library at import).
+are searched for them in every encoding libhazy could leak them in (tests/common/secret_forms.py, which
+tests/reliability/canaries.py uses too).
 """
-import base64
 import json
 import os
 import re
 import subprocess
 import sys
-import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "common"))
 import stackenv  # noqa: E402,F401  (conftest takes it from here)
+from secret_forms import forms  # noqa: E402
 
 HAZY = Path(os.environ.get("HAZY_CLI_BIN", REPO / "target" / "debug" / "hazy"))
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
@@ -29,21 +28,6 @@ SCANNED = {"runs": 0, "bytes": 0}
 
 def watch(client_id, secret):
     WATCHED.append((client_id, secret))
-
-
-def forms(canary, client_id):
-    """Every encoding of `canary` to search for, as (form name, text, case-insensitive)."""
-    qp = urllib.parse.quote_plus(canary)
-    pct = urllib.parse.quote(canary, safe="")
-    out = [("literal", canary, False), ("form-urlencoded", qp, True), ("percent-encoded", pct, True)]
-    for b64name, enc in (("base64", base64.b64encode), ("base64url", base64.urlsafe_b64encode)):
-        out.append((b64name, enc(canary.encode()).decode().rstrip("="), False))
-        for inner_name, ident, sec in (("raw", client_id, canary), ("form-encoded", urllib.parse.quote_plus(client_id), qp)):
-            full = enc(f"{ident}:{sec}".encode()).decode().rstrip("=")
-            fixed = (len(ident) + 1 + 6) // 3 * 4
-            out.append((f"{b64name}(id:secret, {inner_name})", full, False))
-            out.append((f"{b64name}(id:secret, {inner_name}) prefix", full[:fixed], False))
-    return out + [(f"{n} prefix", t[:6], ci) for n, t, ci in out[:3]]
 
 
 def scan(*texts):

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import rel
 from rel import hz
+from secret_forms import forms
 
 # Six leading characters unique to each canary, so a prefix hit names its canary.
 LONG = "+/=&" * 8 + "x" * 40
@@ -260,25 +261,6 @@ def drive():
     print(json.dumps({"tokens": [c.access_token() for c in _SHARED.values()]}), flush=True)
     for record in LOGGED:
         print(json.dumps({"log": record}), flush=True)
-
-
-def forms(canary, client_id):
-    """Every encoding of `canary` to search for, as (form name, text, case-insensitive)."""
-    qp = urllib.parse.quote_plus(canary)
-    pct = urllib.parse.quote(canary, safe="")
-    out = [("literal", canary, False), ("form-urlencoded", qp, True), ("percent-encoded", pct, True)]
-    for b64name, enc in (("base64", base64.b64encode), ("base64url", base64.urlsafe_b64encode)):
-        out.append((b64name, enc(canary.encode()).decode().rstrip("="), False))
-        for inner_name, ident, sec in (("raw", client_id, canary),
-                                       ("form-encoded", urllib.parse.quote_plus(client_id), qp)):
-            pair = f"{ident}:{sec}".encode()
-            full = enc(pair).decode().rstrip("=")
-            # The prefix of the base64 text that depends only on id, ':' and 6 secret bytes.
-            fixed = (len(ident) + 1 + 6) // 3 * 4
-            out.append((f"{b64name}(id:secret, {inner_name})", full, False))
-            out.append((f"{b64name}(id:secret, {inner_name}) prefix", full[:fixed], False))
-    prefixes = [(f"{n} prefix", t[:6], ci) for n, t, ci in out[:3]]
-    return out + prefixes
 
 
 # The realm's password of `analyst` starts with its user name, which messages name on
