@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use secrecy::SecretString;
 
-use crate::auth::{Clock, Credentials, SystemClock, TokenEndpoint, TokenSource};
+use crate::auth::{AssertionKey, Clock, Credentials, SystemClock, TokenEndpoint, TokenSource};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::hub::{self, Hub, Job, Model};
@@ -51,14 +51,14 @@ impl Client {
         // Without a derivable token endpoint only bearer tokens can work; that is reported
         // when a grant is attempted, not here.
         // A bad key file is reported now, naming the option and path.
-        let assertion_key = config.assertion_key()?.map(Arc::new);
+        let assertion_key = AssertionKey::from_config(&config)?.map(Arc::new);
         let endpoint = TokenEndpoint::from_config(&config, assertion_key).ok();
         let tokens = Arc::new(TokenSource::new(
             http.clone(),
             endpoint,
             clock,
             config.token_refresh_margin,
-            config.configured_credentials(),
+            Credentials::from_config(&config),
         ));
         let hub = match &config.host {
             Some(host) => Some(Hub::new(http.clone(), host, tokens.clone(), RetryPolicy::from_config(&config))?),
@@ -139,7 +139,7 @@ impl Client {
         self.call("authenticate", async {
             self.check_open()?;
             let credentials = credentials
-                .or_else(|| self.inner.config.configured_credentials())
+                .or_else(|| Credentials::from_config(&self.inner.config))
                 .ok_or_else(crate::auth::no_credentials)?;
             self.inner.tokens.authenticate(credentials).await
         })

@@ -34,6 +34,14 @@ struct Detail {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// Cuts caller-provided text before echoing it in a message, on a char boundary.
+pub(crate) fn truncate(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
 const MAX_MESSAGE: usize = 2048;
 
 impl Error {

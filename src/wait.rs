@@ -157,7 +157,7 @@ fn step<F: std::future::Future>(
 /// `unknown_state_timeout_ms` ends the wait rather than have it poll to its timeout, or for
 /// ever without one. PROTOCOL: the Hub said something this version does not understand.
 fn unknown_state(job_id: &str, raw: &str, limit: Duration) -> Error {
-    let raw = crate::config::truncate(raw, 64);
+    let raw = crate::error::truncate(raw, 64);
     Error::new(
         Status::Protocol,
         format!(

@@ -17,6 +17,7 @@
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
+use hazy::auth::Credentials;
 use hazy::{Config, Status, OPTIONS};
 use hazy_fuzz::MAX_MESSAGE_CHARS;
 use libfuzzer_sys::fuzz_target;
@@ -115,7 +116,7 @@ fn check_derived(config: &Config, twin: &Config) {
         }
     }
     // Credentials name the grant and principal, and nothing about the secrets' content.
-    let show = |c: &Config| c.configured_credentials().map(|c| format!("{} {c:?}", c.describe()));
+    let show = |c: &Config| Credentials::from_config(c).map(|c| format!("{} {c:?}", c.describe()));
     assert_eq!(show(config), show(twin), "credentials show a secret's content");
 }
 

@@ -22,7 +22,8 @@ use secrecy::SecretString;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result};
+use crate::config::{ClientAuth, Config};
+use crate::error::{truncate, Error, Result};
 
 /// How long an assertion is valid. Keycloak accepts each `jti` once, so an assertion is made
 /// per request and only has to outlive the request's trip.
@@ -51,6 +52,23 @@ struct Claims<'a> {
 }
 
 impl AssertionKey {
+    /// The private_key_jwt signing key of `config`, loaded and checked once when the client is
+    /// made. None unless `client_auth` is `private_key_jwt`, which needs `client_private_key`.
+    pub fn from_config(config: &Config) -> Result<Option<AssertionKey>> {
+        match (config.client_auth, &config.client_private_key) {
+            (ClientAuth::PrivateKeyJwt, Some(path)) => {
+                AssertionKey::load(path, config.client_assertion_alg.as_deref(), config.client_key_id.clone()).map(Some)
+            }
+            (ClientAuth::PrivateKeyJwt, None) => Err(Error::invalid_argument(
+                "client_auth is private_key_jwt but no client_private_key (HAZY_CLIENT_PRIVATE_KEY) is set",
+            )),
+            (auth, Some(_)) => Err(Error::invalid_argument(format!(
+                "client_private_key is set but client_auth is {auth:?}: set client_auth to private_key_jwt"
+            ))),
+            (_, None) => Ok(None),
+        }
+    }
+
     /// Reads a PEM private key: RSA (PKCS#1 or PKCS#8, 2048 bits or more) or EC P-256/P-384
     /// (PKCS#8). `algorithm` is a JWS name (RS256, PS256, ES256, ...); None picks RS256 for
     /// RSA and the curve's ES algorithm for EC. Errors name the option and path, never the
@@ -158,7 +176,7 @@ fn parse_algorithm(name: &str) -> Result<Algorithm> {
         _ => {
             return Err(Error::invalid_argument(format!(
                 "option 'client_assertion_alg': '{}' is not one of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384",
-                crate::config::truncate(name, 16)
+                truncate(name, 16)
             )))
         }
     };
@@ -338,5 +356,18 @@ mod tests {
         let key = AssertionKey::load(&ec, None, None).unwrap();
         assert!(!format!("{key:?}").contains("PRIVATE"));
         std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn private_key_jwt_needs_its_key_and_the_key_needs_private_key_jwt() {
+        let mut c = Config::default();
+        c.set("client_auth", "private_key_jwt").unwrap();
+        let e = AssertionKey::from_config(&c).unwrap_err();
+        assert!(e.message().contains("client_private_key"), "{e}");
+        c.set("client_auth", "tls_client_auth").unwrap();
+        assert!(AssertionKey::from_config(&c).unwrap().is_none());
+        c.set("client_private_key", "/k.pem").unwrap();
+        let e = AssertionKey::from_config(&c).unwrap_err();
+        assert!(e.message().contains("set client_auth to private_key_jwt"), "{e}");
     }
 }

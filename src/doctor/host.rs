@@ -42,7 +42,7 @@ pub async fn check(http: &Http, config: &Config) -> (Step, Option<Host>) {
         return (Step::fail(ID, TITLE, Status::InvalidArgument, "no Hub host is configured", fixes::no_host()), None);
     };
     let Some(base) = url(config) else {
-        let shown = crate::config::truncate(host, 200);
+        let shown = crate::error::truncate(host, 200);
         return (Step::fail(ID, TITLE, Status::InvalidArgument, format!("host '{shown}' is not an http(s) URL"), fixes::no_host()), None);
     };
     let health = join(&base, &["api", "v1", "health"]);

@@ -191,7 +191,7 @@ fn place(config: &Config) -> Result<Place, Step> {
         Url::parse(text)
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-            .ok_or_else(|| bad(format!("{option} '{}' is not an http(s) URL", crate::config::truncate(text, 200))))
+            .ok_or_else(|| bad(format!("{option} '{}' is not an http(s) URL", crate::error::truncate(text, 200))))
     };
     let (source, realm, configured) = if let Some(token_url) = &config.token_url {
         let mut url = parse(token_url, "token_url")?;

@@ -36,7 +36,7 @@ pub struct Token {
 /// The client step: a grant with the configured credentials (or the configured bearer token).
 pub async fn obtain(config: &Config) -> (Step, Option<Token>) {
     let (id, title) = CLIENT;
-    let Some(credentials) = config.configured_credentials() else {
+    let Some(credentials) = Credentials::from_config(config) else {
         return (Step::fail(id, title, Status::InvalidArgument, "no credentials are configured", fixes::no_credentials()), None);
     };
     let client = match Client::new(config.clone()) {

@@ -38,7 +38,7 @@ impl Hub {
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
             .ok_or_else(|| {
-                let shown = crate::config::truncate(host, 200);
+                let shown = crate::error::truncate(host, 200);
                 Error::invalid_argument(format!("host '{shown}' is not an http(s) URL"))
             })?;
         Ok(Hub { http, base, tokens, retry })
@@ -253,7 +253,7 @@ const MAX_KEY_LEN: usize = 255;
 
 fn check_idempotency_key(key: &str) -> Result<&str> {
     if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        let shown = crate::config::truncate(key, 64);
+        let shown = crate::error::truncate(key, 64);
         return Err(Error::invalid_argument(format!(
             "idempotency key '{}' must be 1 to {MAX_KEY_LEN} printable ASCII characters without spaces",
             shown.escape_default()
