@@ -402,7 +402,8 @@ hazy_status hazy_error_status(const hazy_error_t *error);
 const char *hazy_error_message(const hazy_error_t *error);
 
 /**
- * The HTTP status of the response that caused the error; 0 when there was none.
+ * The HTTP status of the response that caused the error; 0 when there was none (the call
+ * failed before a response, e.g. a network error or a bad argument) or `error` is NULL.
  */
 uint16_t hazy_error_http_status(const hazy_error_t *error);
 
@@ -446,14 +447,14 @@ const char *hazy_error_request_id(const hazy_error_t *error);
 void hazy_error_free(hazy_error_t *error);
 
 /**
- * The status's name without prefix, e.g. "AUTH". Static: never free it. "UNKNOWN" for a
- * value that is not a status.
+ * The name of a `hazy_status` without its prefix, e.g. "AUTH" for HAZY_STATUS_AUTH: for
+ * logs and messages. Static: never free it. "UNKNOWN" for a value that is not a status.
  */
 const char *hazy_status_name(int32_t status);
 
 /**
- * The job state's name, e.g. "running"; "unknown" for a value that is not a state. Static:
- * never free it.
+ * The name of a `hazy_state` in lower case, e.g. "running" for HAZY_STATE_RUNNING;
+ * "unknown" for a value that is not a state. Static: never free it.
  */
 const char *hazy_state_name(int32_t state);
 
@@ -500,7 +501,8 @@ hazy_status hazy_train_with_key(hazy_client_t *client, const char *project_id, c
 /**
  * Submits a generation job from trained model `model_id`: `num_rows` rows (0 = not given)
  * and/or `config_json`, a generation config as a JSON object (NULL = not given); at least
- * one of them. Idempotent and retried like hazy_train. Writes the job to `*job_out`.
+ * one of them. Idempotent and retried like hazy_train. Writes the job to `*job_out` (free it
+ * with hazy_job_free); hazy_job_wait waits for the rows.
  * Statuses as for hazy_train; HAZY_STATUS_NOT_FOUND for an unknown model.
  */
 hazy_status hazy_generate(hazy_client_t *client, const char *project_id, const char *model_id, uint64_t num_rows, const char *config_json, hazy_job_t **job_out, hazy_error_t **error);
@@ -512,7 +514,8 @@ hazy_status hazy_generate(hazy_client_t *client, const char *project_id, const c
 hazy_status hazy_generate_with_key(hazy_client_t *client, const char *project_id, const char *model_id, uint64_t num_rows, const char *config_json, const char *idempotency_key, hazy_job_t **job_out, hazy_error_t **error);
 
 /**
- * Fetches the current state of job `job_id` into `*job_out`. Statuses as for hazy_train;
+ * Fetches the current state of job `job_id` into `*job_out` (a snapshot: it does not change
+ * as the job runs; free it with hazy_job_free). Statuses as for hazy_train;
  * HAZY_STATUS_NOT_FOUND for an unknown job.
  */
 hazy_status hazy_job_get(hazy_client_t *client, const char *job_id, hazy_job_t **job_out, hazy_error_t **error);
@@ -550,8 +553,8 @@ const char *hazy_job_id(const hazy_job_t *job);
 const char *hazy_job_project_id(const hazy_job_t *job);
 
 /**
- * "train" or "generate" ("other" for a kind this version does not know). Borrowed; ""
- * when `job` is NULL.
+ * The job's kind: "train" or "generate" ("other" for a kind this version does not know).
+ * Borrowed; "" when `job` is NULL.
  */
 const char *hazy_job_kind(const hazy_job_t *job);
 
@@ -597,8 +600,9 @@ const char *hazy_job_output_location(const hazy_job_t *job);
 void hazy_job_free(hazy_job_t *job);
 
 /**
- * Lists every job of `project_id` (all pages), oldest first, into `*list_out`. Statuses as
- * for hazy_job_get.
+ * Lists every job of `project_id` (all pages), oldest first, into `*list_out` (free it with
+ * hazy_job_list_free; read it with hazy_job_list_len and hazy_job_list_get). Statuses as for
+ * hazy_job_get.
  */
 hazy_status hazy_jobs_list(hazy_client_t *client, const char *project_id, hazy_job_list_t **list_out, hazy_error_t **error);
 
@@ -618,8 +622,9 @@ const hazy_job_t *hazy_job_list_get(const hazy_job_list_t *list, size_t index);
 void hazy_job_list_free(hazy_job_list_t *list);
 
 /**
- * Lists every trained model of `project_id` (all pages) into `*list_out`. Statuses as for
- * hazy_job_get.
+ * Lists every trained model of `project_id` (all pages) into `*list_out` (free it with
+ * hazy_model_list_free; read it with hazy_model_list_len and hazy_model_list_get). Statuses
+ * as for hazy_job_get.
  */
 hazy_status hazy_models_list(hazy_client_t *client, const char *project_id, hazy_model_list_t **list_out, hazy_error_t **error);
 
@@ -675,7 +680,8 @@ double hazy_model_epsilon(const hazy_model_t *model);
 hazy_status hazy_options_set_log_callback(hazy_options_t *options, hazy_log_fn callback, void *userdata, int32_t min_level, hazy_error_t **error);
 
 /**
- * The level's lowercase name ("error" ... "trace", "off"); "unknown" otherwise. Static.
+ * The name of a `hazy_log_level` in lower case: "off", "error", "warn", "info", "debug" or
+ * "trace"; "unknown" for a value that is not a level. Static: never free it.
  */
 const char *hazy_log_level_name(int32_t level);
 

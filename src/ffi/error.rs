@@ -73,7 +73,8 @@ pub unsafe extern "C" fn hazy_error_message(error: *const hazy_error_t) -> *cons
     guard_value(c"".as_ptr(), || unsafe { error.as_ref() }.map_or(c"".as_ptr(), |e| e.message.as_ptr()))
 }
 
-/// The HTTP status of the response that caused the error; 0 when there was none.
+/// The HTTP status of the response that caused the error; 0 when there was none (the call
+/// failed before a response, e.g. a network error or a bad argument) or `error` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_error_http_status(error: *const hazy_error_t) -> u16 {
     // SAFETY: NULL or a live object this library handed out (the header's contract).
@@ -131,8 +132,8 @@ pub unsafe extern "C" fn hazy_error_free(error: *mut hazy_error_t) {
     guard_value((), || unsafe { free_box(error) })
 }
 
-/// The status's name without prefix, e.g. "AUTH". Static: never free it. "UNKNOWN" for a
-/// value that is not a status.
+/// The name of a `hazy_status` without its prefix, e.g. "AUTH" for HAZY_STATUS_AUTH: for
+/// logs and messages. Static: never free it. "UNKNOWN" for a value that is not a status.
 #[no_mangle]
 pub extern "C" fn hazy_status_name(status: i32) -> *const c_char {
     guard_value(c"UNKNOWN".as_ptr(), || {
@@ -140,8 +141,8 @@ pub extern "C" fn hazy_status_name(status: i32) -> *const c_char {
     })
 }
 
-/// The job state's name, e.g. "running"; "unknown" for a value that is not a state. Static:
-/// never free it.
+/// The name of a `hazy_state` in lower case, e.g. "running" for HAZY_STATE_RUNNING;
+/// "unknown" for a value that is not a state. Static: never free it.
 #[no_mangle]
 pub extern "C" fn hazy_state_name(state: i32) -> *const c_char {
     guard_value(c"unknown".as_ptr(), || {

@@ -133,7 +133,8 @@ pub unsafe extern "C" fn hazy_train_with_key(
 
 /// Submits a generation job from trained model `model_id`: `num_rows` rows (0 = not given)
 /// and/or `config_json`, a generation config as a JSON object (NULL = not given); at least
-/// one of them. Idempotent and retried like hazy_train. Writes the job to `*job_out`.
+/// one of them. Idempotent and retried like hazy_train. Writes the job to `*job_out` (free it
+/// with hazy_job_free); hazy_job_wait waits for the rows.
 /// Statuses as for hazy_train; HAZY_STATUS_NOT_FOUND for an unknown model.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_generate(
@@ -175,7 +176,8 @@ pub unsafe extern "C" fn hazy_generate_with_key(
     })
 }
 
-/// Fetches the current state of job `job_id` into `*job_out`. Statuses as for hazy_train;
+/// Fetches the current state of job `job_id` into `*job_out` (a snapshot: it does not change
+/// as the job runs; free it with hazy_job_free). Statuses as for hazy_train;
 /// HAZY_STATUS_NOT_FOUND for an unknown job.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_job_get(
@@ -272,8 +274,8 @@ pub unsafe extern "C" fn hazy_job_project_id(job: *const hazy_job_t) -> *const c
     guard_value(c"".as_ptr(), || self::job(job).map_or(c"".as_ptr(), |j| j.project_id.as_ptr()))
 }
 
-/// "train" or "generate" ("other" for a kind this version does not know). Borrowed; ""
-/// when `job` is NULL.
+/// The job's kind: "train" or "generate" ("other" for a kind this version does not know).
+/// Borrowed; "" when `job` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_job_kind(job: *const hazy_job_t) -> *const c_char {
     guard_value(c"".as_ptr(), || self::job(job).map_or(c"".as_ptr(), |j| j.kind.as_ptr()))

@@ -77,8 +77,9 @@ fn item<T>(items: Option<&Vec<T>>, index: usize) -> *const T {
     items.and_then(|items| items.get(index)).map_or(std::ptr::null(), |i| i as *const T)
 }
 
-/// Lists every job of `project_id` (all pages), oldest first, into `*list_out`. Statuses as
-/// for hazy_job_get.
+/// Lists every job of `project_id` (all pages), oldest first, into `*list_out` (free it with
+/// hazy_job_list_free; read it with hazy_job_list_len and hazy_job_list_get). Statuses as for
+/// hazy_job_get.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_jobs_list(
     client: *mut hazy_client_t,
@@ -112,8 +113,9 @@ pub unsafe extern "C" fn hazy_job_list_free(list: *mut hazy_job_list_t) {
     guard_value((), || unsafe { free_box(list) })
 }
 
-/// Lists every trained model of `project_id` (all pages) into `*list_out`. Statuses as for
-/// hazy_job_get.
+/// Lists every trained model of `project_id` (all pages) into `*list_out` (free it with
+/// hazy_model_list_free; read it with hazy_model_list_len and hazy_model_list_get). Statuses
+/// as for hazy_job_get.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_models_list(
     client: *mut hazy_client_t,

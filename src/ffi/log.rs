@@ -133,7 +133,8 @@ pub unsafe extern "C" fn hazy_options_set_log_callback(
     })
 }
 
-/// The level's lowercase name ("error" ... "trace", "off"); "unknown" otherwise. Static.
+/// The name of a `hazy_log_level` in lower case: "off", "error", "warn", "info", "debug" or
+/// "trace"; "unknown" for a value that is not a level. Static: never free it.
 #[no_mangle]
 pub extern "C" fn hazy_log_level_name(level: i32) -> *const c_char {
     static NAMES: [&std::ffi::CStr; 6] = [c"off", c"error", c"warn", c"info", c"debug", c"trace"];
