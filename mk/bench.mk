@@ -12,11 +12,9 @@ BENCH_GO_ENV  := GOMODCACHE=$(CURDIR)/.cache/go-mod GOFLAGS=-mod=readonly
 # LD_LIBRARY_PATH, so the same binaries serve both.
 BENCH_LINK    ?= $(LIBDIR)
 
-SERVICE_SUITES += bench-smoke
-
 .PHONY: bench bench-release bench-tools bench-smoke
 
-bench: deps bench-release
+bench: deps bench-release ## the benchmarks (release build; docs/performance.md)
 	$(MAKE) --no-print-directory bench-tools BENCH_LINK=$(BENCH_LIB)
 	$(PYTHON) tests/stack/stack.py run --sim-bin target/release/hazy-hub-sim -- \
 	    $(PYTHON) bench/run.py --lib-dir $(BENCH_LIB) --lib-label target/release/libhazy.so $(BENCH_ARGS)
@@ -34,6 +32,6 @@ bench-tools:
 	$(CC) $(BENCH_CFLAGS) bench/c/curl_bench.c $$(pkg-config --cflags --libs libcurl) -lpthread -o $(BENCH_DIR)/curl_bench
 	cd bench/go && $(BENCH_GO_ENV) go build -o $(CURDIR)/$(BENCH_DIR)/ ./cmd/...
 
-bench-smoke: build
+bench-smoke: build ## the benchmarks once each, as a smoke test
 	$(MAKE) --no-print-directory bench-tools
 	$(PYTHON) bench/run.py --smoke --lib-dir $(LIBDIR) --lib-label "$(LIBDIR) (debug)"

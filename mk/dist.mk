@@ -16,13 +16,8 @@ DIST_TARBALL  = dist/libhazy-$(DIST_VERSION)-$(1)-linux-gnu.tar.gz
 .PHONY: dist deps-dist $(addprefix dist-,$(DIST_ARCHES)) install test-dist-fresh-clone \
         test-dist-portability test-dist-capi test-dist-aarch64 test-dist-consumers test-dist-e2e
 
-# The fresh clone's release build runs in the first phase: beside the service suites its load
-# cut schemathesis's time-bounded fuzzing short and slowed valgrind past a job's duration.
-UNIT_SUITES    += test-dist-portability test-dist-capi test-dist-aarch64 test-dist-fresh-clone
-SERVICE_SUITES += test-dist-consumers test-dist-e2e
-
 # package.sh writes dist/SHA256SUMS beside the tarballs.
-dist: $(addprefix dist-,$(DIST_ARCHES))
+dist: $(addprefix dist-,$(DIST_ARCHES)) ## release tarballs (glibc 2.17, x86_64 and aarch64) and the Windows zip in dist/
 	@ls -l dist
 
 # The build toolchain (tests/deps.d/dist.sh: zig and cargo-zigbuild into .cache/zigbuild, the
@@ -42,11 +37,11 @@ ifdef DIST_ONE_AT_A_TIME
 dist-aarch64: | dist-x86_64
 endif
 
-# The tree the host's tarball was made from: lib/ and include/ (and bin/ once there is one).
+# The tree the host's tarball was made from: bin/, lib/, include/ and share/man/man3/.
 # Files are replaced, not overwritten in place: a running program may have the old library mapped.
-install: dist-$(HOST_ARCH)
+install: dist-$(HOST_ARCH) ## install the release build into PREFIX (default /usr/local)
 	install -d $(DESTDIR)$(PREFIX)
-	cd $(call DIST_TREE,$(HOST_ARCH)) && for d in bin lib include; do \
+	cd $(call DIST_TREE,$(HOST_ARCH)) && for d in bin lib include share; do \
 	    [ ! -d $$d ] || cp -RP --preserve=mode --remove-destination $$d $(DESTDIR)$(PREFIX)/ || exit 1; done
 	@echo "installed libhazy $(DIST_VERSION) (release, $(HOST_ARCH)) into $(DESTDIR)$(PREFIX)"
 
@@ -54,23 +49,23 @@ install: dist-$(HOST_ARCH)
 # `make dist` just built, never a stale copy.
 test-java: dist
 
-test-dist-portability: $(addprefix dist-,$(DIST_ARCHES))
+test-dist-portability: $(addprefix dist-,$(DIST_ARCHES)) ## the tarballs: glibc floor, SONAME, exports, file list
 	$(PYTHON) tests/dist/check_portability.py $(foreach a,$(DIST_ARCHES),$(call DIST_TARBALL,$(a)))
 
 # Each test waits only for the tarball it unpacks, so that it can start while the other
 # architectures still build (make test runs suites side by side).
-test-dist-capi: dist-$(HOST_ARCH)
+test-dist-capi: dist-$(HOST_ARCH) ## the C API test against the x86_64 release tarball
 	bash tests/dist/capi.sh $(call DIST_TARBALL,$(HOST_ARCH))
 
-test-dist-aarch64: dist-aarch64
+test-dist-aarch64: dist-aarch64 ## the C API test against the aarch64 tarball under qemu
 	bash tests/dist/capi.sh --qemu $(call DIST_TARBALL,aarch64)
 
-test-dist-consumers: dist-$(HOST_ARCH)
+test-dist-consumers: dist-$(HOST_ARCH) ## pkg-config and CMake consumers of the installed tarball
 	bash tests/dist/consumers.sh $(call DIST_TARBALL,$(HOST_ARCH))
 
-test-dist-e2e: dist-$(HOST_ARCH)
+test-dist-e2e: dist-$(HOST_ARCH) ## the release CLI and library end to end
 	bash tests/dist/e2e.sh $(call DIST_TARBALL,$(HOST_ARCH))
 
 # `make install` in a copy of this tree with no .cache/, build/ or target/, as a fresh clone.
-test-dist-fresh-clone:
+test-dist-fresh-clone: ## make install and make dist from a fresh clone
 	bash tests/dist/fresh_clone.sh

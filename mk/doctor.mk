@@ -6,12 +6,10 @@
 #   make test-doctor     (in `make test`) every diagnosis, the simulator's contract, the canary scan
 #   make contract-json   regenerate contract/hub-api.json (the simulator serves it) from the YAML
 
-SERVICE_SUITES += test-doctor
-
 .PHONY: test-doctor contract-json
 
-test-doctor: build
+test-doctor: build ## hazy doctor against the stack and its broken variants
 	$(PYTHON) -m pytest -q tests/doctor
 
-contract-json:
+contract-json: ## regenerate contract/hub-api.json from the YAML contract
 	$(PYTHON) tests/doctor/contract_json.py --write

@@ -9,7 +9,6 @@
 #                    (README, "How long it takes")
 #   make fuzz        every target for FUZZ_LONG_SECONDS, growing a corpus kept in build/fuzz
 
-UNIT_SUITES += test-fuzz
 FUZZ_SECONDS      ?= 15
 FUZZ_LONG_SECONDS ?= 600
 FUZZ_TARGETS      ?=
@@ -24,9 +23,9 @@ FUZZ_TARGETS      ?=
 fuzz-build:
 	cd fuzz && PATH="$(CURDIR)/.cache/tools/bin:$$PATH" $(CARGO) +nightly fuzz build --dev
 
-test-fuzz: fuzz-build
+test-fuzz: fuzz-build ## each fuzz target for FUZZ_SECONDS (15)
 	@rm -rf $(BUILD)/fuzz/scratch
 	HAZY_FUZZ_PROFILE=dev bash fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz/scratch $(FUZZ_TARGETS)
 
-fuzz: deps
+fuzz: deps ## each fuzz target for FUZZ_LONG_SECONDS (600), corpus kept in build/fuzz
 	bash fuzz/run.sh $(FUZZ_LONG_SECONDS) $(BUILD)/fuzz/corpus $(FUZZ_TARGETS)

@@ -15,15 +15,13 @@
 
 KEYCLOAK_MATRIX := $(PYTHON) tests/keycloak_matrix/run.py --sim-bin $(TARGET)/hazy-hub-sim
 
-SERVICE_SUITES += test-keycloak-ci
-
 .PHONY: test-keycloak-matrix test-keycloak-ci keycloak-matrix-deps
 
 keycloak-matrix-deps:
 	@HAZY_KEYCLOAK_MATRIX_FETCH=all bash tests/ensure-deps.sh
 
-test-keycloak-matrix: keycloak-matrix-deps build
+test-keycloak-matrix: keycloak-matrix-deps build ## the Keycloak suite against every release 21 to 26
 	$(KEYCLOAK_MATRIX) all
 
-test-keycloak-ci: build
+test-keycloak-ci: build ## the oldest and newest Keycloak releases
 	$(KEYCLOAK_MATRIX) ci

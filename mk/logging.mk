@@ -6,8 +6,6 @@
 
 LOG_EVENTS := $(BUILD)/tests/log_events
 
-SERVICE_SUITES += test-logging
-
 .PHONY: test-logging
 
 $(LOG_EVENTS): tests/logging/log_events.c tests/common/json_string.h include/hazy.h $(LIBDIR)/libhazy.so
@@ -15,5 +13,5 @@ $(LOG_EVENTS): tests/logging/log_events.c tests/common/json_string.h include/haz
 	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic -g -pthread -Iinclude -Itests/common $< -L$(LIBDIR) -lhazy \
 	    -Wl,-rpath,$(CURDIR)/$(LIBDIR) -o $@
 
-test-logging: build $(LOG_EVENTS)
+test-logging: build $(LOG_EVENTS) ## log callback events and trace ids against the stack
 	$(PYTHON) tests/logging/run.py $(LOG_EVENTS)

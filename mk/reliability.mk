@@ -7,7 +7,6 @@
 #
 # The other defects of issue 10 have in-process regression tests in tests/defects.rs (test-rust).
 
-SERVICE_SUITES += test-reliability
 REL_DIR     := tests/reliability
 REL_STRESS  := $(BUILD)/tests/rel_stress
 # RSS growth allowed after warm-up, in KiB; a leak of 8 bytes per call over 576,000 calls
@@ -25,8 +24,7 @@ $(REL_STRESS): $(REL_DIR)/stress.c include/hazy.h $(LIBDIR)/libhazy.so
 	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic -g -O1 -pthread -Iinclude $< -L$(LIBDIR) -lhazy \
 	    -Wl,-rpath,$(CURDIR)/$(LIBDIR) -o $@
 
-test-reliability: reliability-faults reliability-restart reliability-canaries reliability-stress
-
+test-reliability: reliability-faults reliability-restart reliability-canaries reliability-stress ## faults, restarts, secret canaries and stress
 reliability-faults: build
 	cd $(REL_DIR) && $(PYTHON) faults.py
 
@@ -40,5 +38,5 @@ reliability-stress: build $(REL_STRESS)
 	$(REL_STRESS) calls $(REL_THREADS) $(REL_CALLS) $(REL_RSS_KIB)
 	$(REL_STRESS) cycles $(REL_CYCLES) $(REL_RSS_KIB)
 
-stress: build
+stress: build ## the stress test, ten times longer
 	$(STACK) $(MAKE) --no-print-directory reliability-stress REL_CALLS=10000 REL_CYCLES=1000

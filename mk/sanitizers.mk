@@ -2,15 +2,14 @@
 # ASan+UBSan here; the C++ suite runs under ASan+UBSan in test-cpp (bindings/cpp/tests is built
 # with -fsanitize=address,undefined) and under valgrind here.
 #
-#   make test-c-asan        (in `make test`) tests/c/test_capi.c with AddressSanitizer and
-#                           UndefinedBehaviorSanitizer, twice: against the library as built
-#                           (build/lib), and against a libhazy whose Rust code is itself
-#                           ASan-instrumented, so that a bad access inside the library is caught
-#                           where it happens. That library is the fuzz build's (mk/fuzz.mk): cargo
-#                           builds every crate type of libhazy for the fuzz targets, the cdylib
-#                           included, with ASan (and libFuzzer's coverage hooks, which the ASan
-#                           runtime answers when no fuzzer is linked), so one nightly ASan build
-#                           of the dependencies serves both suites
+#   make test-c-asan-rust   (in `make test`) tests/c/test_capi.c with AddressSanitizer and
+#                           UndefinedBehaviorSanitizer against a libhazy whose Rust code is
+#                           itself ASan-instrumented, so that a bad access inside the library is
+#                           caught where it happens, and one in the C test too. That library is the
+#                           fuzz build's (mk/fuzz.mk): cargo builds every crate type of libhazy for
+#                           the fuzz targets, the cdylib included, with ASan (and libFuzzer's
+#                           coverage hooks, which the ASan runtime answers when no fuzzer is
+#                           linked), so one nightly ASan build of the dependencies serves both
 #   make test-cpp-valgrind  (in `make test`, under the stack) the C++ binding's GoogleTest suite
 #                           (C++17) built without sanitizers, under valgrind: no memory error,
 #                           no definite leak (close-time bounds loosened to 2 s, as for tests/c)
@@ -18,9 +17,6 @@
 #   make miri               the same, and the library's unit tests that need no socket (Miri
 #                           builds the library's dependencies a second time for them: about
 #                           2 CPU-minutes, which make test leaves out)
-
-UNIT_SUITES += test-c-asan test-miri
-SERVICE_SUITES += test-cpp-valgrind
 
 SAN_DIR    := $(BUILD)/sanitizers
 SAN_TRIPLE := x86_64-unknown-linux-gnu
@@ -32,9 +28,7 @@ SAN_ENV    := ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1:check_
 # The instrumented library, staged under its SONAME as `make build` stages the normal one.
 ASAN_LIB   := $(SAN_DIR)/rust/lib
 
-.PHONY: test-c-asan test-c-asan-lib test-c-asan-rust test-cpp-valgrind test-miri
-
-test-c-asan: test-c-asan-lib test-c-asan-rust
+.PHONY: test-c-asan-rust test-cpp-valgrind test-miri
 
 # The test program is linked by SONAME; the rpath picks which libhazy.so it loads.
 $(SAN_DIR)/%/test_capi: tests/c/test_capi.c include/hazy.h
@@ -42,18 +36,12 @@ $(SAN_DIR)/%/test_capi: tests/c/test_capi.c include/hazy.h
 	$(CC) -std=c99 -Wall -Wextra -Werror -pedantic -g -O1 $(SAN_FLAGS) -Iinclude $< \
 	    -L$(LIBDIR_$*) -lhazy -Wl,-rpath,$(CURDIR)/$(LIBDIR_$*) -o $@
 
-LIBDIR_lib  := $(LIBDIR)
 LIBDIR_rust := $(ASAN_LIB)
-
-test-c-asan-lib: build
-	@rm -f $(SAN_DIR)/lib/test_capi
-	$(MAKE) --no-print-directory $(SAN_DIR)/lib/test_capi
-	$(SAN_ENV) $(SAN_DIR)/lib/test_capi
 
 # Unoptimised, as make test's fuzz targets are (mk/fuzz.mk).
 ASAN_RUST_SO := fuzz/target/$(SAN_TRIPLE)/debug/deps/libhazy.so
 
-test-c-asan-rust: fuzz-build
+test-c-asan-rust: fuzz-build ## the C API test with ASan+UBSan, Rust included
 	@test -f $(ASAN_RUST_SO) || { echo "test-c-asan-rust: the fuzz build made no $(ASAN_RUST_SO)"; exit 1; }
 	@mkdir -p $(ASAN_LIB)
 	@cp -f $(ASAN_RUST_SO) $(ASAN_LIB)/.libhazy.so.tmp && mv -f $(ASAN_LIB)/.libhazy.so.tmp $(ASAN_LIB)/libhazy.so.$(MAJOR)
@@ -67,7 +55,7 @@ CPP_VG_DIR := $(BUILD)/cpp-valgrind
 CPP_VG     := valgrind --quiet --error-exitcode=99 --leak-check=full \
               --errors-for-leak-kinds=definite --show-leak-kinds=definite
 
-test-cpp-valgrind: build
+test-cpp-valgrind: build ## the C++ lifetime tests under valgrind
 	cmake -S bindings/cpp/tests -B $(CPP_VG_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHAZY_ROOT=$(CURDIR) \
 	    -DHAZY_LIB_DIR=$(CURDIR)/$(LIBDIR) -DHAZY_SANITIZE=OFF >/dev/null
 	cmake --build $(CPP_VG_DIR) --target hazy_cpp_tests_cxx17
@@ -93,9 +81,9 @@ MIRI_ENV  := MIRIFLAGS="-Zmiri-disable-isolation"
 
 .PHONY: miri
 
-test-miri:
+test-miri: ## the C ABI boundary under Miri
 	cd fuzz && $(MIRI_ENV) $(CARGO) +nightly miri test -p hazy-ffi-miri
 
-miri: deps
+miri: deps ## Miri over the ABI boundary and the unit tests that need no socket
 	cd fuzz && $(MIRI_ENV) $(CARGO) +nightly miri test -p hazy-ffi-miri
 	$(MIRI_ENV) $(CARGO) +nightly miri test --locked -p hazy --lib -- $(MIRI_FAST) $(MIRI_SLOW)

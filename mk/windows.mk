@@ -10,13 +10,10 @@ WIN_ZIP := dist/libhazy-$(DIST_VERSION)-x86_64-windows-gnu.zip
 
 .PHONY: deps-windows dist-windows test-windows-dll test-windows-capi test-windows-services
 
-UNIT_SUITES    += test-windows-dll test-windows-capi
-SERVICE_SUITES += test-windows-services
-
 dist: dist-windows
 
 ifdef DIST_ONE_AT_A_TIME
-dist-windows: | dist-aarch64
+dist-windows: | dist-aarch64 ## the Windows DLL zip
 endif
 
 # mingw-w64, zip and the Rust target (tests/deps.d/windows.sh), installed on first use like
@@ -28,11 +25,11 @@ dist-windows: deps-windows
 	bash scripts/dist/windows-build.sh
 	bash scripts/dist/windows-package.sh
 
-test-windows-dll: dist-windows
+test-windows-dll: dist-windows ## the DLL: exports, imports, version resource
 	$(PYTHON) tests/windows/check_dll.py $(WIN_ZIP)
 
-test-windows-capi: dist-windows
+test-windows-capi: dist-windows ## the C API test under Wine
 	$(PYTHON) tests/windows/capi.py $(WIN_ZIP)
 
-test-windows-services: dist-windows
+test-windows-services: dist-windows ## the Windows build against the stack, under Wine
 	$(PYTHON) tests/windows/services.py $(WIN_ZIP)

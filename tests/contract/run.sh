@@ -22,11 +22,12 @@
 # suites. Not less: at 60 s beside them, one operation's fuzzing phase was cut by the limit,
 # which the verdict counts as a skipped (so failed) phase.
 #
-# A skipped test counts as a failing one here. verdict.py reads the tools' JSON/NDJSON/JUnit
-# reports (not their terminal output) and fails the run on any skipped operation, phase,
-# scenario or pytest test; the last line says what ran, e.g.
+# A skipped test counts as a failing one here. verdict.py reads schemathesis's JSON/NDJSON
+# reports and tests/common/verdict.py pytest's JUnit XML (not their terminal output); either
+# fails the run on any skipped operation, phase, scenario or pytest test; the last line says
+# what ran, e.g.
 #   contract: schemathesis 7/7 operations, ...; 2156 checked requests + 12 auth probes, 0 failed,
-#   0 skipped; pytest 14 passed, 0 failed, 0 skipped
+#   0 skipped; pytest: 14 passed, 0 failed, 0 skipped
 # The one "skipped" figure schemathesis itself still prints ("Test cases: ... 12 skipped") is
 # inherent to its ignored_auth check and not a skipped test: once per operation, after a 2xx to
 # an authenticated request, ignored_auth resends that request without the token and with an
@@ -110,6 +111,6 @@ st_summary="$("$PY" "$HERE/verdict.py" schemathesis "$reports/schemathesis-run.j
 # -- 3. what schemathesis cannot check --------------------------------------------------
 echo "[contract] pytest: tokens, idempotency, lifecycle"
 "$PY" -m pytest -q -rs -p no:cacheprovider --junitxml "$reports/pytest-junit.xml" "$HERE"
-py_summary="$("$PY" "$HERE/verdict.py" pytest "$reports/pytest-junit.xml")"
+py_summary="$("$PY" "$HERE/../common/verdict.py" pytest "$reports/pytest-junit.xml")"
 
 echo "contract: $st_summary; $py_summary"

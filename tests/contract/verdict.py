@@ -1,7 +1,6 @@
 """Verdict of a contract run, from the tools' machine-readable reports (not their terminal output).
 
     verdict.py schemathesis RUN_JSON EVENTS_NDJSON   (schemathesis --report json,ndjson)
-    verdict.py pytest JUNIT_XML                      (pytest --junitxml)
 
 Prints one summary fragment on stdout for run.sh's last line; explanations go to stderr.
 Exits 1 when anything was skipped, failed or errored: this project counts a skipped test as a
@@ -28,7 +27,6 @@ reason) and their number is reported; any other skipped scenario fails.
 import collections
 import json
 import sys
-import xml.etree.ElementTree as ET
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 
@@ -126,26 +124,7 @@ def schemathesis(run_json, events_ndjson):
     )
 
 
-def pytest(junit_xml):
-    root = ET.parse(junit_xml).getroot()
-    suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
-    total = sum(int(s.get("tests", 0)) for s in suites)
-    failed = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
-    skipped = sum(int(s.get("skipped", 0)) for s in suites)
-    problems = []
-    for case in root.iter("testcase"):
-        for sk in case.iter("skipped"):
-            problems.append(f"pytest skipped {case.get('name')}: {sk.get('message')}")
-    if failed:
-        problems.append(f"pytest: {failed} failed")
-    if total == 0:
-        problems.append("pytest ran no tests")
-    if problems:
-        fail(problems)
-    print(f"pytest {total - failed - skipped} passed, {failed} failed, {skipped} skipped")
-
-
 if __name__ == "__main__":
-    if len(sys.argv) < 3 or sys.argv[1] not in ("schemathesis", "pytest"):
+    if len(sys.argv) < 3 or sys.argv[1] != "schemathesis":
         sys.exit(__doc__)
-    globals()[sys.argv[1]](*sys.argv[2:])
+    schemathesis(*sys.argv[2:])
