@@ -107,7 +107,11 @@ def check_tree(check, label, root, version):
     major = version.split(".")[0]
     expected = [f"lib/libhazy.so.{version}", "lib/libhazy.a", "bin/hazy", "include/hazy.h", "include/hazy.hpp",
                 "lib/pkgconfig/hazy.pc", "lib/cmake/Hazy/HazyConfig.cmake",
-                "lib/cmake/Hazy/HazyConfigVersion.cmake", "README.md", "LICENSE"]
+                "lib/cmake/Hazy/HazyConfigVersion.cmake", "README.md", "LICENSE"] + [
+                    # a man page per C function and libhazy.3, as committed in docs/reference/man3
+                    f"share/man/man3/{page}" for page in sorted(os.listdir(os.path.join(
+                        os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "reference", "man3")))
+                    if page.endswith(".3")]
     missing = [p for p in expected if not os.path.isfile(os.path.join(root, p))]
     check("files", f"{label}: holds {len(expected)} files", not missing,
           "missing " + ", ".join(missing) if missing else "")

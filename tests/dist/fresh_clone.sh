@@ -71,6 +71,9 @@ sections=$(readelf -W -S "$so")
 ! grep -E '\s\.(debug_[a-z_]+|symtab)\s' <<<"$sections" || fail "$so carries debug info or a symbol table"
 grep -q '\.gnu_debuglink' <<<"$sections" || fail "$so has no .gnu_debuglink: not packaged by scripts/dist/package.sh"
 readelf -d "$so" | grep -q 'SONAME.*\[libhazy\.so\.0\]' || fail "$so has not the SONAME libhazy.so.0"
+# The man pages (docs/reference/man3, shipped under share/man/man3): man finds a function's page.
+[ "$(man -M "$prefix/share/man" -w hazy_train 2>&1)" = "$prefix/share/man/man3/hazy_train.3" ] \
+    || fail "man -M $prefix/share/man -w hazy_train does not find share/man/man3/hazy_train.3"
 
 step "a C program built with pkg-config against the installed tree"
 cat >"$copy/app.c" <<'C'
