@@ -1,7 +1,7 @@
 """Helpers of the `hazy` command-line suite: running the binary (target/debug/hazy, built by
 `make build`) against the real Keycloak and Hub simulator that tests/stack/stack.py started
 (their addresses come in HAZY_TEST_* variables), the simulator's test controls, and the
-README's exit-code table, which every test reads its expected codes from."""
+exit-code table of docs/cli.md, which every test reads its expected codes from."""
 import json
 import os
 import re
@@ -17,7 +17,7 @@ import stackenv  # noqa: E402
 from stackenv import MINIMAL_CONFIG, Sim  # noqa: E402,F401  (the suite imports Sim from here)
 
 HAZY = Path(os.environ.get("HAZY_CLI_BIN", REPO / "target" / "debug" / "hazy"))
-README = REPO / "README.md"
+CLI_DOC = REPO / "docs" / "cli.md"  # the CLI's documentation: its -h output and exit-code table
 TRAINING_CONFIG = REPO / "examples" / "training-config.json"
 REQUIRED_ENV = ("HAZY_TEST_HUB_URL", "HAZY_TEST_KEYCLOAK_URL", "HAZY_TEST_SIM_ADMIN_URL", "HAZY_TEST_CLIENT_SECRET")
 
@@ -30,16 +30,16 @@ ALL_SECRETS = tuple(SECRETS.values()) + (WRONG_SECRET,)
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.")
 
 
-# ---------------------------------------------------------------- the README's exit codes
+# ---------------------------------------------------------------- the documented exit codes
 
 
 def readme_section() -> str:
-    text = README.read_text()
-    return text.split("\n## Command-line tool\n", 1)[1].split("\n## ", 1)[0]
+    """docs/cli.md, the CLI's documentation (it moved there from the top-level README)."""
+    return CLI_DOC.read_text()
 
 
 def readme_exit_codes() -> list:
-    """Rows of the README's exit-code table: (code, name, statuses, meaning)."""
+    """Rows of the exit-code table of docs/cli.md: (code, name, statuses, meaning)."""
     rows = []
     for line in readme_section().splitlines():
         m = re.match(r"^\| (\d+) \| `([a-z-]+)` \| ([^|]*) \| ([^|]*) \|$", line)
