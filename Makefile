@@ -40,9 +40,11 @@ build: ## the library (debug), the simulator and the CLI, in build/lib
 	     -e 's|@VERSION@|$(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)|' \
 	     hazy.pc.in > $(LIBDIR)/pkgconfig/hazy.pc
 
-# Regenerates include/hazy.h from the Rust sources (commit the result).
-header: ## regenerate include/hazy.h from the Rust sources
+# Regenerates include/hazy.h from the Rust sources, and the C API reference (docs/reference/,
+# a page per function) from the header; commit both.
+header: ## regenerate include/hazy.h from the Rust sources, and docs/reference/ from it
 	HAZY_WRITE_HEADER=1 $(CARGO) build --locked
+	$(PYTHON) scripts/docs/reference.py
 
 example: build ## the C example, build/examples/hazy_train
 	@mkdir -p $(BUILD)/examples
@@ -128,9 +130,10 @@ help: ## this list
 # Each mk/*.mk holds one feature's targets: its suites' recipes, its tools, its dependencies.
 -include $(sort $(wildcard mk/*.mk))
 
-# Rust unit and in-process tests; tests/header.rs fails when include/hazy.h is stale.
+# Rust unit and in-process tests; tests/header.rs fails when include/hazy.h is stale. The
+# verdict comes from libtest's JUnit reports, like every other suite's.
 test-rust: build ## cargo test over the workspace
-	$(CARGO) test --workspace --locked
+	$(PYTHON) tests/common/cargo_junit.py $(BUILD)/reports/rust --workspace --locked
 
 # The C API test under valgrind (and its lifetime test under ASan too); test-c-native runs
 # the same programs without any checker, for make check.

@@ -2,7 +2,7 @@
 # by scripts/docs/reference.py into docs/reference/ (Markdown) and docs/reference/man3/ (man
 # pages, shipped under share/man/man3 by the tarball and make install). The pages are committed.
 #
-#   make reference        regenerate docs/reference/ after `make header` (commit the result)
+#   make reference        regenerate docs/reference/ alone (`make header` runs it too; commit)
 #   make test-reference   every hazy_* symbol of build/lib/libhazy.so and every prototype of
 #                         hazy.h has its pages, they are up to date (--check), and every man page
 #                         renders without a groff warning
