@@ -192,7 +192,7 @@ public class HazyException extends RuntimeException {
             case UNKNOWN:
                 return new HazyException(status, detail, httpStatus, oauthError, oauthDescription, field, cause);
             default:
-                // Every status is listed above: a new one must be mapped (StatusHeaderTest checks).
+                // Every status is listed above: a new one must be mapped (ErrorStatusTest checks).
                 throw new AssertionError("status " + status + " has no exception mapping");
         }
     }

@@ -20,25 +20,22 @@ public final class Job {
     private final String failureReason;
     private final String outputLocation;
 
-    private Job(HazyClient client, String id, String projectId, String kind, JobState state, String rawState,
-            double progress, String modelId, String failureReason, String outputLocation) {
+    private Job(HazyNative lib, HazyClient client, Pointer job) {
         this.client = client;
-        this.id = id;
-        this.projectId = projectId;
-        this.kind = kind;
-        this.state = state;
-        this.rawState = rawState;
-        this.progress = progress;
-        this.modelId = modelId;
-        this.failureReason = failureReason;
-        this.outputLocation = outputLocation;
+        this.id = lib.hazy_job_id(job);
+        this.projectId = lib.hazy_job_project_id(job);
+        this.kind = lib.hazy_job_kind(job);
+        this.state = JobState.fromCode(lib.hazy_job_state(job));
+        this.rawState = lib.hazy_job_raw_state(job);
+        this.progress = lib.hazy_job_progress(job);
+        this.modelId = lib.hazy_job_model_id(job);
+        this.failureReason = lib.hazy_job_failure_reason(job);
+        this.outputLocation = lib.hazy_job_output_location(job);
     }
 
     /** Copies a native {@code hazy_job_t} (borrowed: the caller frees it). */
     static Job fromNative(HazyNative lib, HazyClient client, Pointer job) {
-        return new Job(client, lib.hazy_job_id(job), lib.hazy_job_project_id(job), lib.hazy_job_kind(job),
-                JobState.fromCode(lib.hazy_job_state(job)), lib.hazy_job_raw_state(job), lib.hazy_job_progress(job),
-                lib.hazy_job_model_id(job), lib.hazy_job_failure_reason(job), lib.hazy_job_output_location(job));
+        return new Job(lib, client, job);
     }
 
     /** The job's id. */

@@ -1,29 +1,29 @@
 package com.hazy;
 
-/** The state of a job on the Hub: mirrors the C enum {@code hazy_state}, with the same numbers. */
+/**
+ * The state of a job on the Hub: mirrors the C enum {@code hazy_state}, in the same order: a
+ * constant's position is its C number ({@link #code()}). A test checks every number against the
+ * loaded library's {@code hazy_state_name}.
+ */
 public enum JobState {
     /** The Hub reported a state this version of the library does not know. */
-    UNKNOWN(0),
+    UNKNOWN,
     /** Accepted, not started. */
-    QUEUED(1),
+    QUEUED,
     /** Running; progress grows from 0 to 1. */
-    RUNNING(2),
+    RUNNING,
     /** Finished; a train job has a model id. */
-    SUCCEEDED(3),
+    SUCCEEDED,
     /** Finished with an error; the job carries the Hub's failure reason. */
-    FAILED(4),
+    FAILED,
     /** Cancelled before it finished. */
-    CANCELLED(5);
+    CANCELLED;
 
-    private final int code;
-
-    JobState(int code) {
-        this.code = code;
-    }
+    private static final JobState[] VALUES = values();
 
     /** The number of the C enum value ({@code HAZY_STATE_*}). */
     public int code() {
-        return code;
+        return ordinal();
     }
 
     /** True for {@link #SUCCEEDED}, {@link #FAILED} and {@link #CANCELLED}. */
@@ -33,11 +33,6 @@ public enum JobState {
 
     /** The state with C number {@code code}, or {@link #UNKNOWN}. */
     public static JobState fromCode(int code) {
-        for (JobState s : values()) {
-            if (s.code == code) {
-                return s;
-            }
-        }
-        return UNKNOWN;
+        return code >= 0 && code < VALUES.length ? VALUES[code] : UNKNOWN;
     }
 }

@@ -1,5 +1,7 @@
 package com.hazy;
 
+import com.sun.jna.Pointer;
+
 /**
  * One log event of libhazy, copied from the native record: immutable and thread-safe. Every
  * string has been scrubbed of secrets and tokens by libhazy. Absent fields are null (strings),
@@ -20,30 +22,24 @@ public final class LogEvent {
     private final String traceId;
     private final String spanId;
 
-    LogEvent(LogLevel level, String event, String message, String method, String url, int httpStatus, int attempt,
-            long delayMs, long elapsedMs, String requestId, String jobId, String traceId, String spanId) {
-        this.level = level;
-        this.event = event == null ? "" : event;
-        this.message = message == null ? "" : message;
-        this.method = method;
-        this.url = url;
-        this.httpStatus = httpStatus;
-        this.attempt = attempt;
-        this.delayMs = delayMs;
-        this.elapsedMs = elapsedMs;
-        this.requestId = requestId;
-        this.jobId = jobId;
-        this.traceId = traceId;
-        this.spanId = spanId;
+    private LogEvent(HazyNative lib, Pointer r) {
+        this.level = LogLevel.fromCode(lib.hazy_log_record_level(r));
+        this.event = orEmpty(lib.hazy_log_record_event(r));
+        this.message = orEmpty(lib.hazy_log_record_message(r));
+        this.method = lib.hazy_log_record_method(r);
+        this.url = lib.hazy_log_record_url(r);
+        this.httpStatus = lib.hazy_log_record_http_status(r) & 0xFFFF;
+        this.attempt = lib.hazy_log_record_attempt(r);
+        this.delayMs = lib.hazy_log_record_delay_ms(r);
+        this.elapsedMs = lib.hazy_log_record_elapsed_ms(r);
+        this.requestId = lib.hazy_log_record_request_id(r);
+        this.jobId = lib.hazy_log_record_job_id(r);
+        this.traceId = lib.hazy_log_record_trace_id(r);
+        this.spanId = lib.hazy_log_record_span_id(r);
     }
 
-    /** Copies the native {@code hazy_log_record_t} (valid only during the callback). */
-    static LogEvent fromNative(HazyNative lib, com.sun.jna.Pointer r) {
-        return new LogEvent(LogLevel.fromCode(lib.hazy_log_record_level(r)), lib.hazy_log_record_event(r),
-                lib.hazy_log_record_message(r), lib.hazy_log_record_method(r), lib.hazy_log_record_url(r),
-                lib.hazy_log_record_http_status(r) & 0xFFFF, lib.hazy_log_record_attempt(r),
-                lib.hazy_log_record_delay_ms(r), lib.hazy_log_record_elapsed_ms(r), lib.hazy_log_record_request_id(r),
-                lib.hazy_log_record_job_id(r), lib.hazy_log_record_trace_id(r), lib.hazy_log_record_span_id(r));
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     /** The event's level (never {@link LogLevel#OFF}). */
@@ -154,5 +150,10 @@ public final class LogEvent {
     @Override
     public String toString() {
         return level + " " + event + ": " + message + fields();
+    }
+
+    /** Copies the native {@code hazy_log_record_t} (valid only during the callback). */
+    static LogEvent fromNative(HazyNative lib, Pointer r) {
+        return new LogEvent(lib, r);
     }
 }

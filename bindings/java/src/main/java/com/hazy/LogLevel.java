@@ -3,40 +3,40 @@ package com.hazy;
 import java.util.logging.Level;
 
 /**
- * The level of a libhazy log event ({@code hazy_log_level} of the C API, with its numbers), and
- * the {@code java.util.logging} level it is logged at.
+ * The level of a libhazy log event ({@code hazy_log_level} of the C API, in its order: a
+ * constant's position is its C number), and the {@code java.util.logging} level it is logged at.
+ * A test checks every number against the loaded library's {@code hazy_log_level_name}.
  */
 public enum LogLevel {
     /** Nothing: only as a minimum level, to turn events off. */
-    OFF(0, Level.OFF),
+    OFF(Level.OFF),
     /** A call failed: its status, message and request id. Logged as {@link Level#SEVERE}. */
-    ERROR(1, Level.SEVERE),
+    ERROR(Level.SEVERE),
     /**
      * Something went wrong and the library coped: a retry, a rejected token, an unsafe setting.
      * Logged as {@link Level#WARNING}.
      */
-    WARN(2, Level.WARNING),
+    WARN(Level.WARNING),
     /**
      * What a call did: tokens granted, 401 replays, job state changes, TLS and proxy choices.
      * Logged as {@link Level#INFO}.
      */
-    INFO(3, Level.INFO),
+    INFO(Level.INFO),
     /** Every HTTP exchange and token request. Logged as {@link Level#FINE}. */
-    DEBUG(4, Level.FINE),
+    DEBUG(Level.FINE),
     /** Waits and decisions inside the token cache. Logged as {@link Level#FINER}. */
-    TRACE(5, Level.FINER);
+    TRACE(Level.FINER);
 
-    private final int code;
+    private static final LogLevel[] VALUES = values();
     private final Level julLevel;
 
-    LogLevel(int code, Level julLevel) {
-        this.code = code;
+    LogLevel(Level julLevel) {
         this.julLevel = julLevel;
     }
 
     /** The C value ({@code HAZY_LOG_LEVEL_*}). */
     public int code() {
-        return code;
+        return ordinal();
     }
 
     /** The {@code java.util.logging} level events of this level are logged at. */
@@ -46,11 +46,6 @@ public enum LogLevel {
 
     /** The level of a C value; {@link #OFF} for an unknown one. */
     static LogLevel fromCode(int code) {
-        for (LogLevel l : values()) {
-            if (l.code == code) {
-                return l;
-            }
-        }
-        return OFF;
+        return code >= 0 && code < VALUES.length ? VALUES[code] : OFF;
     }
 }

@@ -12,18 +12,17 @@ public final class Model {
     private final String generatorType;
     private final double epsilon;
 
-    private Model(String id, String projectId, String trainJobId, String generatorType, double epsilon) {
-        this.id = id;
-        this.projectId = projectId;
-        this.trainJobId = trainJobId;
-        this.generatorType = generatorType;
-        this.epsilon = epsilon;
+    private Model(HazyNative lib, Pointer model) {
+        this.id = lib.hazy_model_id(model);
+        this.projectId = lib.hazy_model_project_id(model);
+        this.trainJobId = lib.hazy_model_train_job_id(model);
+        this.generatorType = lib.hazy_model_generator_type(model);
+        this.epsilon = lib.hazy_model_epsilon(model);
     }
 
     /** Copies a native {@code hazy_model_t} (borrowed). */
     static Model fromNative(HazyNative lib, Pointer model) {
-        return new Model(lib.hazy_model_id(model), lib.hazy_model_project_id(model),
-                lib.hazy_model_train_job_id(model), lib.hazy_model_generator_type(model), lib.hazy_model_epsilon(model));
+        return new Model(lib, model);
     }
 
     /** The model's id. */

@@ -1,9 +1,11 @@
 package com.hazy;
 
 /**
- * The outcome of a libhazy call: mirrors the C enum {@code hazy_status}, with the same numbers
- * and names (a test parses include/hazy.h and fails when a {@code HAZY_STATUS_*} is missing
- * here, differs in number, or has no exception mapping).
+ * The outcome of a libhazy call: mirrors the C enum {@code hazy_status}, with the same names, in
+ * the same order: a constant's position is its C number ({@link #code()}), so no number is
+ * written here twice. A test asks the loaded library for the name of every number until it
+ * answers "UNKNOWN" ({@code hazy_status_name}), and fails when a status is missing here, named
+ * or placed differently, or has no exception mapping.
  *
  * <p>Every {@link HazyException} carries one (never {@link #OK}). The subclasses of
  * {@link HazyException} correspond to these values, so callers can either catch the subclass
@@ -11,58 +13,52 @@ package com.hazy;
  */
 public enum Status {
     /** Success (never carried by an exception). */
-    OK(0),
+    OK,
     /** A required argument was null or empty, a string was not valid, or an option was unknown or malformed. Nothing was sent. */
-    INVALID_ARGUMENT(1),
+    INVALID_ARGUMENT,
     /** Keycloak rejected the credentials, or the Hub still rejected the token after one refresh. */
-    AUTH(2),
+    AUTH,
     /** The token lacks a scope or audience the operation needs (HTTP 403 or {@code invalid_scope}). */
-    FORBIDDEN(3),
+    FORBIDDEN,
     /** The project, job, model or realm does not exist (HTTP 404). */
-    NOT_FOUND(4),
+    NOT_FOUND,
     /** The request content was refused: invalid training config (checked locally first) or HTTP 400/422. */
-    VALIDATION(5),
+    VALIDATION,
     /** The server could not be reached or the connection broke. */
-    NETWORK(6),
+    NETWORK,
     /** A connect, request or wait deadline passed. */
-    TIMEOUT(7),
+    TIMEOUT,
     /** The TLS handshake failed (untrusted certificate, name mismatch, protocol). */
-    TLS(8),
+    TLS,
     /** The server failed or refused service (HTTP 5xx or 429) after retries ran out. */
-    SERVER(9),
+    SERVER,
     /** The server answered something the library does not understand. */
-    PROTOCOL(10),
+    PROTOCOL,
     /** The wait was cancelled (cancellation token, progress listener, interrupt) or the job was cancelled on the Hub. */
-    CANCELLED(11),
+    CANCELLED,
     /** The job ended in state failed; the message carries the Hub's reason. */
-    JOB_FAILED(12),
+    JOB_FAILED,
     /** A bug inside libhazy was caught at the boundary; the process is intact. */
-    PANIC(13),
+    PANIC,
     /** The call cannot be made in this context (inside a libhazy runtime thread, or after fork()). */
-    INVALID_STATE(14),
+    INVALID_STATE,
     /** The client was closed ({@link HazyClient#close()}): waits in progress end with it, and so does every later call. */
-    CLOSED(15),
-    /** A status number this version of the binding does not know (a newer libhazy). */
-    UNKNOWN(-1);
+    CLOSED,
+    /**
+     * A status number this version of the binding does not know (a newer libhazy). Not a C
+     * value: it stays last, after the C enum's values.
+     */
+    UNKNOWN;
 
-    private final int code;
-
-    Status(int code) {
-        this.code = code;
-    }
+    private static final Status[] VALUES = values();
 
     /** The number of the C enum value ({@code HAZY_STATUS_*}); -1 for {@link #UNKNOWN}. */
     public int code() {
-        return code;
+        return this == UNKNOWN ? -1 : ordinal();
     }
 
     /** The status with C number {@code code}, or {@link #UNKNOWN}. */
     public static Status fromCode(int code) {
-        for (Status s : values()) {
-            if (s.code == code && s != UNKNOWN) {
-                return s;
-            }
-        }
-        return UNKNOWN;
+        return code >= 0 && code < UNKNOWN.ordinal() ? VALUES[code] : UNKNOWN;
     }
 }

@@ -1,88 +1,63 @@
 package com.hazy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.Arrays;
+import java.nio.file.Paths;
 
-/** Every grant against the real Keycloak, and every way authentication fails. */
+/**
+ * Each kind of {@link Credentials}, and the builder's private_key_jwt, reaches the library
+ * intact: one authentication each against the real Keycloak. The grants themselves, and every
+ * way Keycloak or the Hub refuses them, are tested once through the C API
+ * (tests/integration/test_keycloak_auth.py, test_private_key_jwt.py, test_hub_e2e.py).
+ */
 class AuthenticationTest {
 
-    private static void assertJwt(String token) {
-        assertEquals(3, token.split("\\.").length, "a JWT has three parts");
+    /** Authenticates {@code c} (with {@code creds}, or its configured credentials if null) and makes one Hub call. */
+    private static void authenticateAndCall(HazyClient c, Credentials creds) {
+        if (creds == null) {
+            c.authenticate();
+        } else {
+            c.authenticate(creds);
+        }
+        assertEquals(3, c.accessToken().split("\\.").length, "a JWT has three parts");
+        assertEquals(0, c.listJobs(TestSupport.project()).size());
     }
 
     @Test
-    void clientCredentials() {
+    void everyKindOfCredentialsAuthenticates() {
         try (HazyClient c = TestSupport.builder().build()) {
             assertEquals(0, c.tokenRequestCount());
-            c.authenticate(Credentials.clientCredentials(TestSupport.API_ID, TestSupport.API_SECRET));
-            assertEquals(1, c.tokenRequestCount());
-            assertJwt(c.accessToken());
-            assertEquals(1, c.tokenRequestCount(), "the token is cached");
-            assertEquals(0, c.listJobs(TestSupport.project()).size());
-        }
-    }
+            authenticateAndCall(c, Credentials.clientCredentials(TestSupport.API_ID, TestSupport.API_SECRET));
+            assertEquals(1, c.tokenRequestCount(), "one token request, the token cached");
 
-    @Test
-    void passwordGrant() {
-        try (HazyClient c = TestSupport.builder().build()) {
-            c.authenticate(Credentials.password(TestSupport.API_ID, TestSupport.API_SECRET, TestSupport.ANALYST,
-                    TestSupport.ANALYST_PASSWORD));
-            assertJwt(c.accessToken());
-            assertEquals(0, c.listModels(TestSupport.project()).size());
+            authenticateAndCall(c, Credentials.password(TestSupport.API_ID, TestSupport.API_SECRET,
+                    TestSupport.ANALYST, TestSupport.ANALYST_PASSWORD));
+            assertEquals(2, c.tokenRequestCount());
         }
-    }
-
-    @Test
-    void bearerTokenFromElsewhere() {
         String token;
         try (HazyClient issuer = TestSupport.client()) {
             token = issuer.accessToken();
         }
         try (HazyClient c = TestSupport.builder().build()) {
-            c.authenticate(Credentials.bearer(token));
-            assertEquals(0, c.listJobs(TestSupport.project()).size());
+            authenticateAndCall(c, Credentials.bearer(token));
             assertEquals(0, c.tokenRequestCount(), "a bearer token needs no token request");
             assertEquals(token, c.accessToken());
         }
-    }
-
-    @Test
-    void invalidBearerTokenIsRejectedByTheHub() {
-        try (HazyClient c = TestSupport.builder().build()) {
-            c.authenticate(Credentials.bearer("not-a-real-token"));
-            AuthenticationException e = assertThrows(AuthenticationException.class,
-                    () -> c.listJobs(TestSupport.project()));
-            assertEquals(401, e.httpStatus());
-        }
-    }
-
-    @Test
-    void configuredCredentialsThroughTheBuilder() {
-        try (HazyClient c = TestSupport.builder()
-                .credentials(Credentials.password(TestSupport.API_ID, TestSupport.API_SECRET, TestSupport.ANALYST,
-                        TestSupport.ANALYST_PASSWORD))
-                .build()) {
-            c.authenticate();
+        // Credentials given to the builder, used by authenticate().
+        try (HazyClient c = TestSupport.builder().credentials(Credentials.password(TestSupport.API_ID,
+                TestSupport.API_SECRET, TestSupport.ANALYST, TestSupport.ANALYST_PASSWORD)).build()) {
+            authenticateAndCall(c, null);
             assertEquals(1, c.tokenRequestCount());
         }
-    }
-
-    @Test
-    void explicitTokenUrlAndAuthUrl() {
-        try (HazyClient c = TestSupport.builder().tokenUrl(TestSupport.tokenUrl()).build()) {
-            c.authenticate(Credentials.clientCredentials(TestSupport.API_ID, TestSupport.API_SECRET));
-            assertJwt(c.accessToken());
-        }
-        try (HazyClient c = TestSupport.builder().authUrl(TestSupport.keycloakUrl()).realm("hazy").build()) {
-            c.authenticate(Credentials.clientCredentials(TestSupport.API_ID, TestSupport.API_SECRET));
-            assertJwt(c.accessToken());
+        // private_key_jwt: Keycloak checks the assertion's audience against its own URL, so talk
+        // to it directly, not through the simulator's /auth proxy.
+        try (HazyClient c = TestSupport.builder().authUrl(TestSupport.keycloakUrl())
+                .privateKeyJwt(TestSupport.env("HAZY_TEST_JWT_CLIENT_ID"),
+                        Paths.get(TestSupport.env("HAZY_TEST_JWT_PRIVATE_KEY"))).build()) {
+            authenticateAndCall(c, null);
         }
     }
 
@@ -96,88 +71,6 @@ class AuthenticationTest {
             assertThrows(InvalidArgumentException.class,
                     () -> c.authenticate(Credentials.clientCredentials("", TestSupport.API_SECRET)));
             assertThrows(InvalidArgumentException.class, () -> c.authenticate(Credentials.bearer(null)));
-        }
-    }
-
-    @Test
-    void wrongSecretIsAuthWithKeycloaksError() {
-        try (HazyClient c = TestSupport.builder().build()) {
-            AuthenticationException e = assertThrows(AuthenticationException.class,
-                    () -> c.authenticate(Credentials.clientCredentials(TestSupport.API_ID, "wrong-secret")));
-            assertEquals(Status.AUTH, e.status());
-            assertTrue(Arrays.asList("unauthorized_client", "invalid_client").contains(e.oauthError()), e.toString());
-            assertEquals(401, e.httpStatus(), e.toString());
-        }
-    }
-
-    @Test
-    void wrongPasswordAndDisabledUserAreAuth() {
-        try (HazyClient c = TestSupport.builder().build()) {
-            AuthenticationException wrong = assertThrows(AuthenticationException.class,
-                    () -> c.authenticate(Credentials.password(TestSupport.API_ID, TestSupport.API_SECRET,
-                            TestSupport.ANALYST, "wrong-password")));
-            assertEquals("invalid_grant", wrong.oauthError(), wrong.toString());
-            AuthenticationException disabled = assertThrows(AuthenticationException.class,
-                    () -> c.authenticate(Credentials.password(TestSupport.API_ID, TestSupport.API_SECRET,
-                            TestSupport.DISABLED, TestSupport.DISABLED_PASSWORD)));
-            assertEquals(Status.AUTH, disabled.status());
-        }
-    }
-
-    @Test
-    void clientWithoutServiceAccountIsAuth() {
-        try (HazyClient c = TestSupport.builder().build()) {
-            AuthenticationException e = assertThrows(AuthenticationException.class,
-                    () -> c.authenticate(Credentials.clientCredentials(TestSupport.NOSA_ID, TestSupport.NOSA_SECRET)));
-            assertTrue(e.oauthError() != null, e.toString());
-        }
-    }
-
-    @Test
-    void tokenWithoutTheHubAudienceIsRejectedByTheHub() {
-        try (HazyClient c = TestSupport.builder().build()) {
-            c.authenticate(Credentials.clientCredentials(TestSupport.NOAUD_ID, TestSupport.NOAUD_SECRET));
-            AuthenticationException e = assertThrows(AuthenticationException.class,
-                    () -> c.train(TestSupport.project(), TestSupport.CONFIG));
-            assertEquals(401, e.httpStatus(), e.toString());
-        }
-    }
-
-    @Test
-    void unknownRealmIsNotFound() {
-        try (HazyClient c = TestSupport.builder().realm("no-such-realm").build()) {
-            NotFoundException e = assertThrows(NotFoundException.class,
-                    () -> c.authenticate(Credentials.clientCredentials(TestSupport.API_ID, TestSupport.API_SECRET)));
-            assertEquals(Status.NOT_FOUND, e.status());
-            assertEquals(404, e.httpStatus());
-        }
-    }
-
-    @Test
-    void closedPortIsNetwork() throws Exception {
-        try (HazyClient c = HazyClient.builder().host("http://127.0.0.1:" + TestSupport.closedPort())
-                .retryMaxAttempts(1).build()) {
-            NetworkException e = assertThrows(NetworkException.class,
-                    () -> c.authenticate(Credentials.clientCredentials(TestSupport.API_ID, TestSupport.API_SECRET)));
-            assertEquals(Status.NETWORK, e.status());
-            assertEquals(0, e.httpStatus());
-        }
-    }
-
-    @Test
-    void shortLivedTokensAreRenewedUnderneath() throws Exception {
-        // api-short-lived tokens live 5 s; calls keep working across several lifetimes.
-        try (HazyClient c = TestSupport.builder().build()) {
-            c.authenticate(Credentials.clientCredentials(TestSupport.SHORT_ID, TestSupport.SHORT_SECRET));
-            String first = c.accessToken();
-            String project = TestSupport.project();
-            long end = System.nanoTime() + Duration.ofSeconds(7).toNanos();
-            while (System.nanoTime() < end) {
-                c.listJobs(project);
-                Thread.sleep(500);
-            }
-            assertTrue(c.tokenRequestCount() >= 2, "renewed: " + c.tokenRequestCount());
-            assertNotEquals(first, c.accessToken());
         }
     }
 }

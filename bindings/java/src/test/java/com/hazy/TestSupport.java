@@ -15,9 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The test environment: the HAZY_TEST_* variables set by tests/stack/stack.py (a real Keycloak
@@ -32,24 +32,11 @@ final class TestSupport {
     // that tests/stack/stack.py exports: no secret is repeated here.
     static final String API_ID = env("HAZY_TEST_CLIENT_ID");
     static final String API_SECRET = env("HAZY_TEST_CLIENT_SECRET");
-    static final String SHORT_ID = env("HAZY_TEST_SHORT_LIVED_CLIENT_ID");
-    static final String SHORT_SECRET = env("HAZY_TEST_SHORT_LIVED_CLIENT_SECRET");
-    static final String NOTRAIN_ID = env("HAZY_TEST_NO_TRAIN_CLIENT_ID");
-    static final String NOTRAIN_SECRET = env("HAZY_TEST_NO_TRAIN_CLIENT_SECRET");
-    static final String NOAUD_ID = env("HAZY_TEST_NO_AUDIENCE_CLIENT_ID");
-    static final String NOAUD_SECRET = env("HAZY_TEST_NO_AUDIENCE_CLIENT_SECRET");
-    static final String NOSA_ID = env("HAZY_TEST_NO_SERVICE_ACCOUNT_CLIENT_ID");
-    static final String NOSA_SECRET = env("HAZY_TEST_NO_SERVICE_ACCOUNT_CLIENT_SECRET");
     static final String ANALYST = env("HAZY_TEST_USERNAME");
     static final String ANALYST_PASSWORD = env("HAZY_TEST_PASSWORD");
-    static final String DISABLED = env("HAZY_TEST_DISABLED_USERNAME");
-    static final String DISABLED_PASSWORD = env("HAZY_TEST_DISABLED_PASSWORD");
 
     static final String CONFIG = "{\"data_schema\":{\"tables\":[{\"name\":\"t\",\"dtypes\":[{\"type\":\"int\",\"col\":\"a\"}]}]},"
             + "\"data_input\":[{\"name\":\"t\",\"location\":\"s3://b/t.csv\"}],"
-            + "\"model_parameters\":{\"generator\":{\"generator_type\":\"priv_bayes\",\"epsilon\":1000.0}}}";
-    static final String FAILING_CONFIG = "{\"data_schema\":{\"tables\":[{\"name\":\"t\",\"dtypes\":[{\"type\":\"int\",\"col\":\"a\"}]}]},"
-            + "\"data_input\":[{\"name\":\"t\",\"location\":\"sim://fail/disk-full\"}],"
             + "\"model_parameters\":{\"generator\":{\"generator_type\":\"priv_bayes\",\"epsilon\":1000.0}}}";
     static final String NO_SCHEMA_CONFIG = "{\"data_input\":[{\"name\":\"t\",\"location\":\"s3://b/t.csv\"}]}";
 
@@ -99,6 +86,19 @@ final class TestSupport {
         return c;
     }
 
+    /** Runs {@code job.await(timeout, listener, token)} on {@code pool}: the future holds what it threw, or null. */
+    static Future<Throwable> awaitInBackground(ExecutorService pool, final Job job, final Duration timeout,
+            final ProgressListener listener, final CancellationToken token) {
+        return pool.submit(() -> {
+            try {
+                job.await(timeout, listener, token);
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+    }
+
     /** A port nothing listens on. */
     static int closedPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -132,29 +132,6 @@ final class TestSupport {
     /** Jobs of {@code project} created from now on take {@code ms} milliseconds. */
     static void jobDuration(String project, long ms) throws IOException {
         http("PUT", "/_sim/projects/" + project, "{\"job_duration_ms\":" + ms + "}");
-    }
-
-    /** Adds a fault to the simulator (see contract/hub-api.yaml). */
-    static void fault(String json) throws IOException {
-        http("POST", "/_sim/faults", json);
-    }
-
-    /** The simulator's {@code jobs_total} for a project. */
-    static long simJobsTotal(String project) throws IOException {
-        return jsonLong(http("GET", "/_sim/stats?project_id=" + project, null), "jobs_total");
-    }
-
-    /** The simulator's {@code requests_total} for a project. */
-    static long simRequestsTotal(String project) throws IOException {
-        return jsonLong(http("GET", "/_sim/stats?project_id=" + project, null), "requests_total");
-    }
-
-    static long jsonLong(String json, String key) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*(\\d+)").matcher(json);
-        if (!m.find()) {
-            throw new AssertionError("no " + key + " in " + json);
-        }
-        return Long.parseLong(m.group(1));
     }
 
     static String readAll(InputStream in) throws IOException {
