@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Tests of the Go binding: gofmt, go vet, go test -race (end to end against Keycloak and the
-# Hub simulator), and the same tests again built with -tags hazydebug, which runs the garbage
-# collector around every libhazy call. The tests also build and run examples/go.
+# Tests of the Go binding: gofmt, go vet (with and without -tags hazydebug), and the suite run
+# once, with -race and -tags hazydebug (a garbage collection around every libhazy call), against
+# Keycloak and the Hub simulator. The tests also build and run examples/go. The verdict comes
+# from go test -json (tests/common/verdict.py), the readable output is printed as it runs.
 #
 # Run from anywhere, after `make build`, inside the test stack (it sets HAZY_TEST_*):
 #   python3 tests/stack/stack.py run --sim-bin target/debug/hazy-hub-sim -- bash bindings/go/run-tests.sh
@@ -50,36 +51,30 @@ go vet -tags hazydebug ./...
 (cd "$repo/examples/go" && go vet ./...)
 log "go vet: clean"
 
-# --- tests ---------------------------------------------------------------------------------
-status=0
-passed=0 failed=0 skipped=0
-run_tests() { # run_tests LABEL GO-TEST-ARGS...
-    local label="$1" out rc
-    shift
-    out="$(mktemp)"
-    log "go test $* ($label)"
-    set +e
-    go test -race -count=1 -v "$@" ./... 2>&1 | tee "$out"
-    rc="${PIPESTATUS[0]}"
-    set -e
-    local p f s
-    p="$(grep -c -- '--- PASS' "$out" || true)"
-    f="$(grep -c -- '--- FAIL' "$out" || true)"
-    s="$(grep -c -- '--- SKIP' "$out" || true)"
-    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-    log "$label: $p passed, $f failed, $s skipped (go test exit $rc)"
-    if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ] || [ "$s" -ne 0 ] || [ "$p" -eq 0 ]; then
-        status=1
-    fi
-    rm -f "$out"
-}
-run_tests "race"
+# --- tests: once, race detector and GC around every libhazy call ------------------------------
+tags=(-tags hazydebug)
+label="race, GC around every libhazy call"
 if [ "${HAZY_GO_CGOCHECK2:-}" = 1 ]; then
     # Also check every pointer store at run time (rebuilds the standard library once: slow).
-    GOEXPERIMENT=cgocheck2 run_tests "race, GC around every libhazy call, cgocheck2" -tags hazydebug
-else
-    run_tests "race, GC around every libhazy call" -tags hazydebug
+    export GOEXPERIMENT=cgocheck2
+    label="$label, cgocheck2"
 fi
-
-echo "go: $passed passed, $failed failed, $skipped skipped"
+report="$(mktemp --suffix=.json)"
+trap 'rm -f "$report"' EXIT
+log "go test -race ${tags[*]} ($label)"
+set +e
+# The JSON events go to the report; their text (go test -v's output) to the terminal.
+go test -race -count=1 -json "${tags[@]}" ./... | tee "$report" | python3 -u -c '
+import json, sys
+for line in sys.stdin:
+    try:
+        sys.stdout.write(json.loads(line).get("Output", ""))
+    except ValueError:
+        sys.stdout.write(line)
+'
+rc="${PIPESTATUS[0]}"
+set -e
+status=0
+python3 "$repo/tests/common/verdict.py" go "$report" || status=1
+[ "$rc" -eq 0 ] || { log "go test exited with $rc"; status=1; }
 exit "$status"
