@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 use crate::faults::FaultSpec;
 use crate::problem::Problem;
 use crate::requests::Filter;
+use crate::state::AppState;
 use crate::stats::Scope;
-use crate::AppState;
 
 fn bad(detail: impl Into<String>) -> Problem {
     Problem::new(StatusCode::BAD_REQUEST, "invalid_body", detail)

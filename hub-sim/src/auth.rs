@@ -92,7 +92,7 @@ pub struct Verifier {
 
 impl Verifier {
     pub fn new(issuer: &str, audience: &str, jwks_url: &str, leeway_s: u64) -> Self {
-        let http = crate::http_client_builder()
+        let http = crate::http_client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(10))

@@ -3,21 +3,14 @@
 //! state vocabulary this project does not know, so waits can be tested
 //! against a Hub that speaks differently.
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use axum::body::Body;
-use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::problem::{code_for_status, Problem};
-use crate::requests::{Outcome, Seq, REQUEST_ID};
-use crate::server::ConnAbort;
-use crate::AppState;
+use crate::problem::Problem;
+use crate::requests::REQUEST_ID;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -162,70 +155,9 @@ impl Faults {
     }
 }
 
-pub async fn inject(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let fault = state
-        .faults
-        .lock()
-        .unwrap()
-        .take(req.method().as_str(), req.uri().path());
-    let Some(fault) = fault else {
-        return next.run(req).await;
-    };
-    match fault.kind {
-        FaultKind::Status => {
-            let status = StatusCode::from_u16(fault.status.unwrap_or(503))
-                .unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-            let mut p = Problem::new(
-                status,
-                code_for_status(status),
-                format!("simulated fault: {status}"),
-            );
-            let retry = fault
-                .retry_after_s
-                .or(matches!(status.as_u16(), 429 | 503).then_some(1));
-            if let Some(s) = retry {
-                p = p.with_retry_after(s);
-            }
-            with_request_id(p.into_response(), fault.request_id.as_deref())
-        }
-        FaultKind::Latency => {
-            let resp = next.run(req).await;
-            tokio::time::sleep(Duration::from_millis(fault.latency_ms.unwrap_or(0))).await;
-            with_request_id(resp, fault.request_id.as_deref())
-        }
-        FaultKind::State => {
-            let resp = next.run(req).await;
-            let state = fault.state.as_deref().unwrap_or_default();
-            let resp = with_state(resp, state, fault.progress).await;
-            with_request_id(resp, fault.request_id.as_deref())
-        }
-        FaultKind::Drop => {
-            let Some(abort) = req.extensions().get::<ConnAbort>().cloned() else {
-                return Problem::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal_error",
-                    "drop needs a real connection",
-                )
-                .into_response();
-            };
-            let seq = req.extensions().get::<Seq>().copied();
-            // Let the handler finish (a submission creates its job), then
-            // throw the response away with the connection.
-            drop(next.run(req).await);
-            // Before the reset: a client that sees it may ask /_sim/requests at once,
-            // before this future is dropped and the entry would be completed anyway.
-            if let Some(Seq(seq)) = seq {
-                state.requests.lock().unwrap().finish(seq, Outcome::Dropped);
-            }
-            abort.abort();
-            std::future::pending().await
-        }
-    }
-}
-
 /// Rewrites the `state` (and `progress`) of the job a successful answer carries, or of each
 /// job of a page. Anything else, errors included, passes through unchanged.
-async fn with_state(resp: Response, state: &str, progress: Option<f64>) -> Response {
+pub(crate) async fn with_state(resp: Response, state: &str, progress: Option<f64>) -> Response {
     if !resp.status().is_success() {
         return resp;
     }
@@ -262,7 +194,7 @@ fn rewrite_state(value: &mut Value, state: &str, progress: Option<f64>) {
     }
 }
 
-fn with_request_id(mut resp: Response, id: Option<&str>) -> Response {
+pub(crate) fn with_request_id(mut resp: Response, id: Option<&str>) -> Response {
     // `add` admitted only visible ASCII, so the value always parses.
     if let Some(v) = id.and_then(|id| HeaderValue::from_str(id).ok()) {
         resp.headers_mut().insert(REQUEST_ID, v);

@@ -286,7 +286,9 @@ pub struct Store {
 }
 
 impl Store {
-    pub fn new(default_duration_ms: u64) -> Self {
+    /// A store whose jobs take `default_duration_ms` and whose generation jobs that name no
+    /// location are given one under `output_root`.
+    pub fn new(default_duration_ms: u64, output_root: String) -> Self {
         Store {
             default_duration_ms,
             seq: 0,
@@ -294,12 +296,15 @@ impl Store {
             models: HashMap::new(),
             projects: HashMap::new(),
             idempotency: HashMap::new(),
-            output_root: crate::output::default_root(),
+            output_root,
         }
     }
 
     pub fn reset(&mut self) {
-        *self = Store::new(self.default_duration_ms);
+        *self = Store::new(
+            self.default_duration_ms,
+            std::mem::take(&mut self.output_root),
+        );
     }
 
     fn next_seq(&mut self) -> u64 {
@@ -521,6 +526,8 @@ mod tests {
     use serde_json::json;
 
     const T0: u64 = 1_700_000_000_000;
+    /// The parent of the locations given to generation jobs that name none.
+    const ROOT: &str = "file:///hub-sim-test/generated";
 
     fn train(
         store: &mut Store,
@@ -553,7 +560,7 @@ mod tests {
 
     #[test]
     fn train_job_runs_through_states_and_produces_model() {
-        let mut s = Store::new(1000);
+        let mut s = Store::new(1000, ROOT.to_owned());
         let plan = Plan {
             generator_type: Some("priv_bayes".into()),
             epsilon: Some(1000.0),
@@ -597,7 +604,7 @@ mod tests {
 
     #[test]
     fn model_appears_without_anyone_reading_the_job() {
-        let mut s = Store::new(1000);
+        let mut s = Store::new(1000, ROOT.to_owned());
         new_job(train(&mut s, "p1", None, &json!({}), Plan::default(), T0));
         assert_eq!(s.list_models("p1", 0, 20, T0 + 5000).items.len(), 1);
         assert!(s.list_models("other", 0, 20, T0 + 5000).items.is_empty());
@@ -605,7 +612,7 @@ mod tests {
 
     #[test]
     fn scripted_failure_happens_halfway_and_creates_no_model() {
-        let mut s = Store::new(1000);
+        let mut s = Store::new(1000, ROOT.to_owned());
         let plan = Plan {
             failure_reason: Some("could not read data input sim://fail/x".into()),
             ..Plan::default()
@@ -626,7 +633,7 @@ mod tests {
 
     #[test]
     fn cancel_freezes_progress_and_is_idempotent() {
-        let mut s = Store::new(1000);
+        let mut s = Store::new(1000, ROOT.to_owned());
         let job = new_job(train(&mut s, "p1", None, &json!({}), Plan::default(), T0));
         let c = s.cancel(&job.id, T0 + 325).unwrap();
         assert_eq!((c.state, c.progress), (State::Cancelled, 0.25));
@@ -647,7 +654,7 @@ mod tests {
 
     #[test]
     fn idempotency_replays_original_and_rejects_other_body() {
-        let mut s = Store::new(1000);
+        let mut s = Store::new(1000, ROOT.to_owned());
         let body = json!({"data_input": ["a"]});
         let first = new_job(train(&mut s, "p1", Some("k1"), &body, Plan::default(), T0));
         let again = train(
@@ -696,7 +703,7 @@ mod tests {
 
     #[test]
     fn a_job_keeps_the_bytes_of_the_submission_that_created_it() {
-        let mut s = Store::new(1000);
+        let mut s = Store::new(1000, ROOT.to_owned());
         let body = json!({"a": 1});
         let sub = |raw: &'static [u8]| Submission {
             project_id: "p1",
@@ -719,7 +726,7 @@ mod tests {
 
     #[test]
     fn generation_needs_a_model_of_the_same_project() {
-        let mut s = Store::new(0);
+        let mut s = Store::new(0, ROOT.to_owned());
         let train_job = new_job(train(&mut s, "p1", None, &json!({}), Plan::default(), T0));
         let model_id = s.get_job(&train_job.id, T0).unwrap().model_id.unwrap();
         let gen = |s: &mut Store, project: &str, model: &str| {
@@ -762,7 +769,7 @@ mod tests {
 
     #[test]
     fn pagination_and_kind_filter() {
-        let mut s = Store::new(1000);
+        let mut s = Store::new(1000, ROOT.to_owned());
         let ids: Vec<String> = (0..5)
             .map(|i| {
                 new_job(train(
@@ -810,7 +817,7 @@ mod tests {
 
     #[test]
     fn per_project_duration_override_applies_to_new_jobs() {
-        let mut s = Store::new(1000);
+        let mut s = Store::new(1000, ROOT.to_owned());
         s.set_job_duration("fast", Some(0));
         let j = new_job(train(&mut s, "fast", None, &json!({}), Plan::default(), T0));
         assert_eq!(j.state, State::Succeeded);

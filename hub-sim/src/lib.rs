@@ -6,7 +6,9 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod faults;
+pub mod http_client;
 pub mod jobs;
+pub mod layers;
 pub mod openapi;
 pub mod output;
 pub mod problem;
@@ -14,50 +16,19 @@ pub mod proxy;
 pub mod requests;
 pub mod routes;
 pub mod server;
+pub mod state;
 pub mod stats;
 pub mod token_cache;
 pub mod validate;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::routing::{any, delete, get, post, put};
 use axum::{middleware, Router};
 
 pub use config::Config;
-
-pub struct AppState {
-    pub config: Config,
-    pub clock: clock::Clock,
-    pub verifier: auth::Verifier,
-    pub store: Mutex<jobs::Store>,
-    pub faults: Mutex<faults::Faults>,
-    pub stats: Mutex<stats::Stats>,
-    pub requests: Mutex<requests::RequestLog>,
-    pub proxy: Option<proxy::Proxy>,
-}
-
-impl AppState {
-    pub fn new(config: Config) -> Arc<Self> {
-        // One clock for jobs and token expiry, so tests can move both at once.
-        let clock = clock::Clock::new();
-        Arc::new(AppState {
-            verifier: auth::Verifier::new(
-                &config.issuer,
-                &config.audience,
-                &config.jwks_url,
-                config.leeway_s,
-            )
-            .with_clock(clock.clone()),
-            clock,
-            store: Mutex::new(jobs::Store::new(config.job_duration_ms)),
-            faults: Mutex::new(faults::Faults::default()),
-            stats: Mutex::new(stats::Stats::default()),
-            requests: Mutex::new(requests::RequestLog::new(config.request_log_capacity)),
-            proxy: config.keycloak_url.as_deref().map(proxy::Proxy::new),
-            config,
-        })
-    }
-}
+pub use http_client::builder as http_client_builder;
+pub use state::AppState;
 
 pub fn app(state: Arc<AppState>) -> Router {
     let mut api = Router::new()
@@ -77,10 +48,11 @@ pub fn app(state: Arc<AppState>) -> Router {
         )
         .route("/api/v1/jobs/{job_id}", get(routes::get_job))
         .route("/api/v1/jobs/{job_id}/cancel", post(routes::cancel_job));
-    if state.proxy.is_some() {
+    if let Some(proxy) = &state.proxy {
+        let forward = any(proxy::forward).with_state(proxy.clone());
         api = api
-            .route("/auth", any(proxy::forward))
-            .route("/auth/{*rest}", any(proxy::forward));
+            .route("/auth", forward.clone())
+            .route("/auth/{*rest}", forward);
     }
     // route_layer: these run only for matched routes, where the route
     // template is known. Stats wrap faults so faulted requests are counted, logged and
@@ -88,11 +60,11 @@ pub fn app(state: Arc<AppState>) -> Router {
     let api = api
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
-            faults::inject,
+            layers::inject,
         ))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
-            stats::observe,
+            layers::observe,
         ));
     let admin = Router::new()
         .route("/_sim/projects/{project_id}", put(admin::put_project))
@@ -143,12 +115,4 @@ fn write_port_file(path: &std::path::Path, port: u16) -> std::io::Result<()> {
     tmp.push(format!(".tmp{}", std::process::id()));
     std::fs::write(&tmp, format!("{port}\n"))?;
     std::fs::rename(&tmp, path)
-}
-
-/// A reqwest client builder for plain-HTTP calls to Keycloak on loopback. Installs the ring
-/// provider first: in a workspace build reqwest gets libhazy's TLS features and panics
-/// without a provider, even for http:// URLs.
-pub fn http_client_builder() -> reqwest::ClientBuilder {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder().no_proxy()
 }

@@ -10,8 +10,7 @@ use axum::http::{header, HeaderMap, HeaderName, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
 use crate::problem::Problem;
-use crate::routes::MAX_BODY_BYTES;
-use crate::AppState;
+use crate::server::MAX_BODY_BYTES;
 
 pub struct Proxy {
     /// Keycloak base including its relative path, e.g. `http://127.0.0.1:8080/auth`.
@@ -21,7 +20,7 @@ pub struct Proxy {
 
 impl Proxy {
     pub fn new(base: &str) -> Self {
-        let http = crate::http_client_builder()
+        let http = crate::http_client::builder()
             // Redirects belong to the browser, not to us.
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(5))
@@ -65,17 +64,14 @@ fn is_hop_by_hop(name: &HeaderName, connection: &HeaderMap) -> bool {
     HOP.contains(&name.as_str()) || listed || name == header::HOST || name == header::CONTENT_LENGTH
 }
 
+/// Passes a request under `/auth` on to Keycloak and its answer back.
 pub async fn forward(
-    State(st): State<Arc<AppState>>,
+    State(proxy): State<Arc<Proxy>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let Some(proxy) = st.proxy.as_ref() else {
-        return Problem::not_found("not_found", "no Keycloak is configured behind /auth")
-            .into_response();
-    };
     let Ok(body) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
         return Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -5,12 +5,9 @@
 //! back over unauthenticated HTTP must never hold a token.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
 
 use axum::http::{header, HeaderMap, HeaderName};
 use serde::{Serialize, Serializer};
-
-use crate::AppState;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");
@@ -182,45 +179,6 @@ impl RequestLog {
 /// its outcome before it resets the connection.
 #[derive(Debug, Clone, Copy)]
 pub struct Seq(pub u64);
-
-/// Completes an entry; if dropped unfinished, the request's future was dropped without an
-/// answer, which the access log also calls `dropped`.
-pub struct Pending {
-    state: Arc<AppState>,
-    seq: u64,
-    done: bool,
-}
-
-impl Pending {
-    pub fn new(state: Arc<AppState>, seq: u64) -> Self {
-        Pending {
-            state,
-            seq,
-            done: false,
-        }
-    }
-
-    pub fn finish(mut self, status: u16) {
-        self.done = true;
-        self.record(Outcome::Answered(status));
-    }
-
-    fn record(&self, outcome: Outcome) {
-        self.state
-            .requests
-            .lock()
-            .unwrap()
-            .finish(self.seq, outcome);
-    }
-}
-
-impl Drop for Pending {
-    fn drop(&mut self) {
-        if !self.done {
-            self.record(Outcome::Dropped);
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -14,7 +14,9 @@ use serde_json::{json, Value};
 use crate::auth::Principal;
 use crate::jobs::{CreateError, Created, JobView, Kind, Plan, Store, Submission};
 use crate::problem::Problem;
-use crate::{output, validate, AppState};
+use crate::server::MAX_BODY_BYTES;
+use crate::state::AppState;
+use crate::{output, validate};
 
 pub mod scopes {
     pub const TRAIN_CREATE: &str = "hazy/TrainJob:create";
@@ -27,7 +29,6 @@ pub mod scopes {
 }
 
 pub const API_VERSION: &str = "1";
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 type ApiResult = Result<Response, Problem>;

@@ -18,6 +18,10 @@ use tower::ServiceExt;
 
 use crate::requests::{header_text, REQUEST_ID};
 
+/// The largest request body the simulator reads, for its API and for what it passes on to
+/// Keycloak.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
 /// Lets a request ask for its connection to be reset instead of answered.
 #[derive(Clone, Default)]
 pub struct ConnAbort(Arc<Notify>);

@@ -6,15 +6,6 @@
 
 use std::collections::BTreeMap;
 use std::collections::HashMap;
-use std::sync::Arc;
-
-use axum::extract::{FromRequestParts, MatchedPath, RawPathParams, Request, State};
-use axum::http::header;
-use axum::middleware::Next;
-use axum::response::Response;
-
-use crate::requests::{Pending, Seq, REQUEST_ID};
-use crate::AppState;
 
 #[derive(Debug, Default)]
 pub struct Stats {
@@ -63,72 +54,6 @@ impl Stats {
     pub fn clear(&mut self) {
         *self = Stats::default();
     }
-}
-
-/// Counts and logs the request before anything can reject it, so 401s, 422s and injected
-/// faults show up too, then echoes its `X-Request-ID` on whatever answers it.
-pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let (mut parts, body) = req.into_parts();
-    let template = parts
-        .extensions
-        .get::<MatchedPath>()
-        .map(|m| m.as_str().to_owned());
-    let Some(template) = template else {
-        return next.run(Request::from_parts(parts, body)).await;
-    };
-    let project = match RawPathParams::from_request_parts(&mut parts, &state).await {
-        Ok(params) => {
-            let mut project = None;
-            for (name, value) in params.iter() {
-                match name {
-                    "project_id" => project = Some(value.to_owned()),
-                    "job_id" => {
-                        project = state
-                            .store
-                            .lock()
-                            .unwrap()
-                            .job_project(value)
-                            .map(str::to_owned)
-                    }
-                    _ => {}
-                }
-            }
-            project
-        }
-        Err(_) => None,
-    };
-    let route = format!("{} {}", parts.method, template);
-    let user_agent = parts
-        .headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok());
-    state
-        .stats
-        .lock()
-        .unwrap()
-        .record(project.as_deref(), user_agent, &route);
-    let seq = state.requests.lock().unwrap().begin(
-        parts.method.as_str(),
-        parts.uri.path(),
-        &route,
-        &parts.headers,
-        project.as_deref(),
-    );
-    parts.extensions.insert(Seq(seq));
-    let pending = Pending::new(state.clone(), seq);
-    // Answers under /auth are Keycloak's, passed through as it sent them.
-    let echo = if template.starts_with("/api/") {
-        parts.headers.get(&REQUEST_ID).cloned()
-    } else {
-        None
-    };
-    let mut resp = next.run(Request::from_parts(parts, body)).await;
-    if let Some(id) = echo {
-        // A fault's `request_id` is already there: the server's own id wins.
-        resp.headers_mut().entry(REQUEST_ID).or_insert(id);
-    }
-    pending.finish(resp.status().as_u16());
-    resp
 }
 
 #[cfg(test)]
