@@ -19,37 +19,10 @@ from typing import Callable, Optional
 REPO = Path(__file__).resolve().parents[2]
 LIB_PATH = Path(os.environ.get("HAZY_TEST_LIB", REPO / "build" / "lib" / "libhazy.so"))
 
-# Statuses (ABI numbers, include/hazy.h; test_header_table.py checks them against it).
-OK = 0
-INVALID_ARGUMENT = 1
-AUTH = 2
-FORBIDDEN = 3
-NOT_FOUND = 4
-VALIDATION = 5
-NETWORK = 6
-TIMEOUT = 7
-TLS = 8
-SERVER = 9
-PROTOCOL = 10
-CANCELLED = 11
-JOB_FAILED = 12
-PANIC = 13
-INVALID_STATE = 14
-CLOSED = 15
-
-# Job states.
-STATE_UNKNOWN = 0
-STATE_QUEUED = 1
-STATE_RUNNING = 2
-STATE_SUCCEEDED = 3
-STATE_FAILED = 4
-STATE_CANCELLED = 5
-
 # int32_t (*hazy_progress_fn)(const hazy_job_t *job, void *userdata)
 PROGRESS_FN = CFUNCTYPE(c_int32, c_void_p, c_void_p)
 # void (*hazy_log_fn)(const hazy_log_record_t *record, void *userdata)
 LOG_FN = CFUNCTYPE(None, c_void_p, c_void_p)
-LOG_TRACE = 5
 
 
 OUT_PTR = POINTER(c_void_p)  # out-parameters: hazy_x_t **, hazy_error_t **, char **
@@ -151,6 +124,27 @@ def _load():
 LIB = _load()
 
 
+def _enum(name_of, unknown: bytes, first: int = 0) -> dict:
+    """{NAME: number} of a C enum, asked of the library: the names it gives 0, 1, 2, ... until
+    it answers `unknown` (from `first` on: hazy_state_name(0) is "unknown" itself)."""
+    table, code = {}, 0
+    while code < first or name_of(code) != unknown:
+        table[name_of(code).decode().upper()] = code
+        code += 1
+    return table
+
+
+# The C enums, numbered by the library itself (no number is written here): STATUSES gives the
+# module constants OK, INVALID_ARGUMENT, AUTH, ...; STATES gives STATE_UNKNOWN, STATE_QUEUED, ...;
+# LOG_LEVELS gives LOG_OFF, LOG_ERROR, ... LOG_TRACE. A status added in Rust is here at once.
+STATUSES = _enum(LIB.hazy_status_name, b"UNKNOWN")
+STATES = _enum(LIB.hazy_state_name, b"unknown", first=1)
+LOG_LEVELS = _enum(LIB.hazy_log_level_name, b"unknown")
+globals().update(STATUSES)
+globals().update({"STATE_" + name: code for name, code in STATES.items()})
+globals().update({"LOG_" + name: code for name, code in LOG_LEVELS.items()})
+
+
 def _s(b: Optional[bytes]) -> Optional[str]:
     return None if b is None else b.decode("utf-8")
 
@@ -215,7 +209,7 @@ def error_from(status: int, err: c_void_p) -> HazyError:
 
 
 def check(status: int, err: c_void_p):
-    if status != OK:
+    if status != STATUSES["OK"]:
         exc = error_from(status, err)
         if exc.status != status:
             raise AssertionError(f"returned status {status} but the error object says {exc.status}: {exc}")
@@ -299,9 +293,26 @@ def log_record(ptr) -> dict:
     return out
 
 
-class Options:
+class _Owned:
+    """A native object the wrapper owns: close() frees it with `_free`; a context manager."""
+    _free = None
+
+    def close(self):
+        self._free(self.ptr)
+        self.ptr = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Options(_Owned):
+    _free = staticmethod(LIB.hazy_options_free)
+
     def __init__(self, settings: Optional[dict] = None, load_env: bool = False,
-                 log: Optional[Callable[[dict], None]] = None, log_level: int = LOG_TRACE):
+                 log: Optional[Callable[[dict], None]] = None, log_level: Optional[int] = None):
         self.ptr = LIB.hazy_options_new()
         assert self.ptr, "hazy_options_new returned NULL"
         self.log_fn = None
@@ -312,23 +323,16 @@ class Options:
         if log is not None:
             # The callback object must outlive every client made from these options.
             self.log_fn = LOG_FN(lambda record, _userdata: log(log_record(record)))
-            call(LIB.hazy_options_set_log_callback, self.ptr, self.log_fn, None, log_level)
+            level = LOG_LEVELS["TRACE"] if log_level is None else log_level
+            call(LIB.hazy_options_set_log_callback, self.ptr, self.log_fn, None, level)
 
     def set(self, key, value):
         call(LIB.hazy_options_set, self.ptr, _b(key), _b(value))
 
-    def close(self):
-        LIB.hazy_options_free(self.ptr)
-        self.ptr = None
 
-    def __enter__(self):
-        return self
+class CancelToken(_Owned):
+    _free = staticmethod(LIB.hazy_cancel_token_free)
 
-    def __exit__(self, *exc):
-        self.close()
-
-
-class CancelToken:
     def __init__(self):
         self.ptr = LIB.hazy_cancel_token_new()
         assert self.ptr, "hazy_cancel_token_new returned NULL"
@@ -336,20 +340,11 @@ class CancelToken:
     def cancel(self):
         LIB.hazy_cancel_token_cancel(self.ptr)
 
-    def close(self):
-        LIB.hazy_cancel_token_free(self.ptr)
-        self.ptr = None
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-
-class Client:
+class Client(_Owned):
     """A hazy_client_t. `settings` is a dict of options; None reads the HAZY_* environment
     (hazy_client_new(NULL, ...))."""
+    _free = staticmethod(LIB.hazy_free)
 
     def __init__(self, settings: Optional[dict] = None, load_env: bool = False,
                  log: Optional[Callable[[dict], None]] = None):
@@ -365,20 +360,10 @@ class Client:
         assert out, "hazy_client_new returned OK without a client"
         self.ptr = out
 
-    def close(self):
-        LIB.hazy_free(self.ptr)
-        self.ptr = None
-
     def close_native(self):
         """hazy_client_close: ends waits in progress; later calls fail with CLOSED. The handle
         stays valid until close()."""
         LIB.hazy_client_close(self.ptr)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     # -- authentication
 
@@ -469,24 +454,21 @@ class Client:
         assert out, "hazy_job_wait returned OK without a job"
         return Job.take(out)
 
-    def jobs_list(self, project_id) -> list:
+    def _list(self, kind, project_id, from_ptr) -> list:
+        """hazy_{kind}s_list, copied item by item (hazy_{kind}_list_get) and freed."""
         out = c_void_p()
-        call(LIB.hazy_jobs_list, self.ptr, _b(project_id), byref(out))
+        call(getattr(LIB, f"hazy_{kind}s_list"), self.ptr, _b(project_id), byref(out))
+        get = getattr(LIB, f"hazy_{kind}_list_get")
         try:
-            n = LIB.hazy_job_list_len(out)
-            jobs = [Job.from_ptr(LIB.hazy_job_list_get(out, i)) for i in range(n)]
-            assert not LIB.hazy_job_list_get(out, n), "hazy_job_list_get past the end is not NULL"
-            return jobs
+            n = getattr(LIB, f"hazy_{kind}_list_len")(out)
+            items = [from_ptr(get(out, i)) for i in range(n)]
+            assert not get(out, n), f"hazy_{kind}_list_get past the end is not NULL"
+            return items
         finally:
-            LIB.hazy_job_list_free(out)
+            getattr(LIB, f"hazy_{kind}_list_free")(out)
+
+    def jobs_list(self, project_id) -> list:
+        return self._list("job", project_id, Job.from_ptr)
 
     def models_list(self, project_id) -> list:
-        out = c_void_p()
-        call(LIB.hazy_models_list, self.ptr, _b(project_id), byref(out))
-        try:
-            n = LIB.hazy_model_list_len(out)
-            models = [Model.from_ptr(LIB.hazy_model_list_get(out, i)) for i in range(n)]
-            assert not LIB.hazy_model_list_get(out, n), "hazy_model_list_get past the end is not NULL"
-            return models
-        finally:
-            LIB.hazy_model_list_free(out)
+        return self._list("model", project_id, Model.from_ptr)
