@@ -49,18 +49,47 @@ type ClientCredentials struct {
 	Secret string
 }
 
+// cArgs copies the string arguments of one call into C memory: the first that cannot be
+// copied (a NUL byte) sets err, and release frees them all, wiping the secrets first.
+type cArgs struct {
+	op   string
+	err  error
+	made []*C.char
+	wipe []bool
+}
+
+func (a *cArgs) add(what, s string, secret bool) *C.char {
+	if a.err != nil {
+		return nil
+	}
+	p, err := cString(a.op, what, s)
+	if err != nil {
+		a.err = err
+		return nil
+	}
+	a.made, a.wipe = append(a.made, p), append(a.wipe, secret)
+	return p
+}
+
+func (a *cArgs) release() {
+	for i, p := range a.made {
+		if a.wipe[i] {
+			freeSecret(p)
+		} else {
+			freeCString(p)
+		}
+	}
+}
+
 func (cc ClientCredentials) authenticate(ctx context.Context, c *Client) error {
 	const op = "authenticate"
-	id, err := cString(op, "client ID", cc.ID)
-	if err != nil {
-		return err
+	args := cArgs{op: op}
+	defer args.release()
+	id := args.add("client ID", cc.ID, false)
+	secret := args.add("client secret", cc.Secret, true)
+	if args.err != nil {
+		return args.err
 	}
-	defer freeCString(id)
-	secret, err := cString(op, "client secret", cc.Secret)
-	if err != nil {
-		return err
-	}
-	defer freeSecret(secret)
 	return c.call(ctx, op, func(p *C.hazy_client_t, e **C.hazy_error_t) C.hazy_status {
 		return C.hazy_authenticate_client_credentials(p, id, secret, e)
 	})
@@ -98,28 +127,18 @@ type Password struct {
 
 func (pw Password) authenticate(ctx context.Context, c *Client) error {
 	const op = "authenticate"
-	id, err := cString(op, "client ID", pw.ClientID)
-	if err != nil {
-		return err
-	}
-	defer freeCString(id)
+	args := cArgs{op: op}
+	defer args.release()
+	id := args.add("client ID", pw.ClientID, false)
 	var secret *C.char // NULL for a public client
 	if pw.ClientSecret != "" {
-		if secret, err = cString(op, "client secret", pw.ClientSecret); err != nil {
-			return err
-		}
-		defer freeSecret(secret)
+		secret = args.add("client secret", pw.ClientSecret, true)
 	}
-	user, err := cString(op, "username", pw.Username)
-	if err != nil {
-		return err
+	user := args.add("username", pw.Username, false)
+	pass := args.add("password", pw.Password, true)
+	if args.err != nil {
+		return args.err
 	}
-	defer freeCString(user)
-	pass, err := cString(op, "password", pw.Password)
-	if err != nil {
-		return err
-	}
-	defer freeSecret(pass)
 	return c.call(ctx, op, func(p *C.hazy_client_t, e **C.hazy_error_t) C.hazy_status {
 		return C.hazy_authenticate_password(p, id, secret, user, pass, e)
 	})

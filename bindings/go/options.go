@@ -44,8 +44,15 @@ func (s *settings) millis(key string, d time.Duration) {
 // traceparent.
 // An unknown key or a malformed value makes NewClient fail with ErrInvalidArgument.
 // An empty value clears an optional setting.
-func WithOption(key, value string) Option {
-	return func(s *settings) { s.set(key, value) }
+func WithOption(key, value string) Option { return withOptions(key, value) }
+
+// withOptions sets several options: keys and values in turn.
+func withOptions(keysAndValues ...string) Option {
+	return func(s *settings) {
+		for i := 0; i+1 < len(keysAndValues); i += 2 {
+			s.set(keysAndValues[i], keysAndValues[i+1])
+		}
+	}
 }
 
 // WithHost sets the Hub's base URL (useful with NewClientFromEnv; NewClient takes it as
@@ -65,10 +72,7 @@ func WithTokenURL(url string) Option { return WithOption("token_url", url) }
 // WithClientCredentials stores a client id and secret in the client, for
 // Authenticate(ctx, nil). Passing ClientCredentials to Authenticate is equivalent.
 func WithClientCredentials(id, secret string) Option {
-	return func(s *settings) {
-		s.set("client_id", id)
-		s.set("client_secret", secret)
-	}
+	return withOptions("client_id", id, "client_secret", secret)
 }
 
 // WithPrivateKeyJWT makes the client authenticate to Keycloak with a JWT signed by its
@@ -79,11 +83,7 @@ func WithClientCredentials(id, secret string) Option {
 // the path but never the key. Combine with WithOption("username", ...) and
 // WithOption("password", ...) for the password grant.
 func WithPrivateKeyJWT(clientID, keyPath string) Option {
-	return func(s *settings) {
-		s.set("client_id", clientID)
-		s.set("client_auth", "private_key_jwt")
-		s.set("client_private_key", keyPath)
-	}
+	return withOptions("client_id", clientID, "client_auth", "private_key_jwt", "client_private_key", keyPath)
 }
 
 // WithClientKeyID sets the "kid" header of private_key_jwt assertions, for a client whose
@@ -100,10 +100,7 @@ func WithClientAssertionAlgorithm(alg string) Option { return WithOption("client
 // certificate (and any intermediates), keyPath its PEM private key. A server that requires a
 // certificate and gets none fails calls with ErrTLS.
 func WithClientCertificate(certPath, keyPath string) Option {
-	return func(s *settings) {
-		s.set("client_cert", certPath)
-		s.set("client_key", keyPath)
-	}
+	return withOptions("client_cert", certPath, "client_key", keyPath)
 }
 
 // WithAudience sets the "audience" parameter of the password grant.
