@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use secrecy::SecretString;
+use tokio_util::sync::CancellationToken;
 
 use crate::auth::{AssertionKey, Clock, Credentials, SystemClock, TokenEndpoint, TokenSource};
 use crate::config::Config;
@@ -13,7 +14,6 @@ use crate::error::{Error, Result};
 use crate::hub::{self, Hub, Job, Model};
 use crate::retry::RetryPolicy;
 use crate::status::Status;
-use crate::cancel::CancelToken;
 use crate::http::Http;
 use crate::logging::{LogLevel, Logger};
 use crate::trace::{self, TraceParent};
@@ -36,7 +36,7 @@ struct Inner {
     tokens: Arc<TokenSource>,
     hub: Option<Hub>,
     /// Fired by [`Client::close`]; waits race it.
-    closed: CancelToken,
+    closed: CancellationToken,
 }
 
 impl Client {
@@ -65,7 +65,7 @@ impl Client {
             None => None,
         };
         let parent = config.traceparent;
-        Ok(Client { inner: Arc::new(Inner { config, http, pid, tokens, hub, closed: CancelToken::new() }), parent })
+        Ok(Client { inner: Arc::new(Inner { config, http, pid, tokens, hub, closed: CancellationToken::new() }), parent })
     }
 
     /// This client, with calls joining `parent`'s trace instead of the configured one: for a

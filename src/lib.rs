@@ -8,7 +8,6 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod auth;
-mod cancel;
 mod client;
 mod config;
 pub mod doctor;
@@ -26,7 +25,8 @@ mod tls;
 pub mod trace;
 mod wait;
 
-pub use cancel::CancelToken;
+/// Cancels waits ([`WaitOptions::cancel`]) from any thread; clones share the flag.
+pub use tokio_util::sync::CancellationToken as CancelToken;
 pub use client::Client;
 pub use config::{ClientAuth, Config, OPTIONS};
 pub use error::{Error, Result};

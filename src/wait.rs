@@ -6,7 +6,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::cancel::CancelToken;
+use tokio_util::sync::CancellationToken;
+
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::hub::Job;
@@ -18,7 +19,7 @@ use crate::status::{JobState, Status};
 pub struct WaitOptions {
     /// None waits without limit.
     pub timeout: Option<Duration>,
-    pub cancel: Option<CancelToken>,
+    pub cancel: Option<CancellationToken>,
 }
 
 enum Step<T> {

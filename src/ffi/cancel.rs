@@ -1,19 +1,20 @@
 //! `hazy_cancel_token_t`: cancels a hazy_job_wait from another thread.
 
+use tokio_util::sync::CancellationToken;
+
 use super::boundary::{free_box, guard_value};
-use crate::cancel::CancelToken;
 
 /// A cancellation flag shared between a waiting thread and the thread that cancels.
 /// Thread-safe.
 pub struct hazy_cancel_token_t {
-    pub(crate) token: CancelToken,
+    pub(crate) token: CancellationToken,
 }
 
 /// Creates a token that is not cancelled. Never returns NULL. Free with
 /// hazy_cancel_token_free once no wait uses it.
 #[no_mangle]
 pub extern "C" fn hazy_cancel_token_new() -> *mut hazy_cancel_token_t {
-    Box::into_raw(Box::new(hazy_cancel_token_t { token: CancelToken::new() }))
+    Box::into_raw(Box::new(hazy_cancel_token_t { token: CancellationToken::new() }))
 }
 
 /// Cancels: every hazy_job_wait using this token returns HAZY_STATUS_CANCELLED promptly
