@@ -3,6 +3,8 @@
 use std::ffi::{c_char, CString};
 use std::ptr;
 
+use zeroize::Zeroize;
+
 use super::boundary::{c_ptr, c_string, catch, free_box, guard_value};
 use crate::error::{Error, Result};
 use crate::status::{JobState, Status};
@@ -172,9 +174,8 @@ pub unsafe extern "C" fn hazy_string_free(s: *mut c_char) {
         if !s.is_null() {
             // SAFETY: a non-NULL string came from CString::into_raw in this library and is freed once (the header's contract).
             let owned = unsafe { CString::from_raw(s) };
-            let mut bytes = owned.into_bytes();
-            // SAFETY: each byte belongs to the string being wiped, which nothing else references.
-            bytes.iter_mut().for_each(|b| unsafe { std::ptr::write_volatile(b, 0) });
+            // The whole allocation is wiped, then freed.
+            owned.into_bytes().zeroize();
         }
     })
 }
