@@ -273,9 +273,9 @@ pub(crate) fn interpret(status: u16, body: &[u8], credentials: &Credentials, url
         // Keycloak answers an unknown realm with 404 and a body that may or may not look
         // like an OAuth error; either way the endpoint is not there.
         let (code, description) = match &parsed {
-            Some(body) => (
-                body.error.as_deref().map(|c| redactor.server_text(c, MAX_CODE)),
-                body.error_description.as_deref().map(|d| redactor.scrub(d)),
+            Some(answer) => (
+                answer.error.as_deref().map(|c| redactor.server_text(c, MAX_CODE)),
+                answer.error_description.as_deref().map(|d| redactor.scrub(d)),
             ),
             None => (None, None),
         };
@@ -290,7 +290,7 @@ pub(crate) fn interpret(status: u16, body: &[u8], credentials: &Credentials, url
         return Err(oauth_error(status, code, error_description.as_deref(), &who, redactor));
     }
     match (status, parsed) {
-        (200..=299, Some(body)) => grant(body, status, &who, redactor),
+        (200..=299, Some(answer)) => grant(answer, status, &who, redactor),
         (200..=299, None) => Err(Error::protocol(format!(
             "token endpoint {url} answered {status} with a body that is not a token response"
         ))
@@ -333,15 +333,15 @@ fn oauth_error(status: u16, code: &str, description: Option<&str>, who: &str, re
         .with_oauth(Some(code.to_owned()), description.map(|d| redactor.scrub(d)))
 }
 
-fn grant(body: TokenBody, status: u16, who: &str, redactor: &Redactor) -> Result<Grant> {
-    let access_token = match body.access_token {
+fn grant(answer: TokenBody, status: u16, who: &str, redactor: &Redactor) -> Result<Grant> {
+    let access_token = match answer.access_token {
         Some(token) if !token.is_empty() => token,
         _ => {
             return Err(Error::protocol(format!("token response for {who} has no access_token"))
                 .with_http_status(status))
         }
     };
-    if let Some(kind) = &body.token_type {
+    if let Some(kind) = &answer.token_type {
         if !kind.eq_ignore_ascii_case("bearer") {
             let kind = redactor.server_text(kind, MAX_CODE);
             return Err(Error::protocol(format!("token response has unsupported token_type '{kind}'"))
@@ -351,7 +351,7 @@ fn grant(body: TokenBody, status: u16, who: &str, redactor: &Redactor) -> Result
     // A token goes into an Authorization header and through C strings: a NUL, a control
     // character or a space (all legal in JSON) would be cut short or refused later, far from
     // the cause. Refuse it here, naming neither token.
-    for (name, token) in [("access_token", Some(&access_token)), ("refresh_token", body.refresh_token.as_ref())] {
+    for (name, token) in [("access_token", Some(&access_token)), ("refresh_token", answer.refresh_token.as_ref())] {
         if token.is_some_and(|t| !is_token_text(t)) {
             return Err(Error::protocol(format!(
                 "token response for {who} has a {name} with characters a token cannot contain"
@@ -361,9 +361,9 @@ fn grant(body: TokenBody, status: u16, who: &str, redactor: &Redactor) -> Result
     }
     Ok(Grant {
         access_token: access_token.into(),
-        expires_in: body.expires_in.map(Duration::from_secs),
-        refresh_token: body.refresh_token.filter(|t| !t.is_empty()).map(Into::into),
-        refresh_expires_in: body.refresh_expires_in.filter(|&s| s > 0).map(Duration::from_secs),
+        expires_in: answer.expires_in.map(Duration::from_secs),
+        refresh_token: answer.refresh_token.filter(|t| !t.is_empty()).map(Into::into),
+        refresh_expires_in: answer.refresh_expires_in.filter(|&s| s > 0).map(Duration::from_secs),
     })
 }
 

@@ -21,7 +21,7 @@ use crate::retry::{parse_retry_after, retry, Failure, RetryPolicy};
 use crate::trace;
 
 /// Lists are paged by the Hub; a few MiB per page is far more than any real page.
-const MAX_HUB_BODY: usize = 8 * 1024 * 1024;
+const MAX_RESPONSE_BODY: usize = 8 * 1024 * 1024;
 /// A Hub that keeps handing out page tokens is broken; stop rather than loop for ever.
 const MAX_PAGES: usize = 10_000;
 
@@ -71,42 +71,42 @@ impl Hub {
         key: Option<&str>,
     ) -> Result<Job> {
         let what = format!("submit a generation job for model '{model_id}' in project '{project}'");
-        let mut body = json!({ "model_id": model_id });
+        let mut request = json!({ "model_id": model_id });
         if let Some(rows) = num_rows {
-            body["num_rows"] = json!(rows);
+            request["num_rows"] = json!(rows);
         }
         if let Some(config) = config {
-            body["config"] = config;
+            request["config"] = config;
         }
-        let body = serde_json::to_vec(&body).expect("a JSON value always serializes");
-        self.submit(&paths::submit_generation_job(project), body, key, &what).await
+        let request_body = serde_json::to_vec(&request).expect("a JSON value always serializes");
+        self.submit(&paths::submit_generation_job(project), request_body, key, &what).await
     }
 
     /// A submission carries one `Idempotency-Key` for all of its retries, so a retry after a
     /// lost response returns the job the first attempt created instead of a second one. The
     /// caller may supply the key, so that a rerun in a new process does the same; a failure
     /// carries the key either way, since the Hub may have created the job after all.
-    async fn submit(&self, path: &HubPath, body: Vec<u8>, key: Option<&str>, what: &str) -> Result<Job> {
+    async fn submit(&self, path: &HubPath, request_body: Vec<u8>, key: Option<&str>, what: &str) -> Result<Job> {
         let key = match key {
             Some(key) => check_idempotency_key(key)?.to_owned(),
             None => uuid::Uuid::new_v4().to_string(),
         };
-        let result = self.call(Method::POST, path, Some(body), Some(&key), what).await;
+        let result = self.call(Method::POST, path, Some(request_body), Some(&key), what).await;
         result
-            .and_then(|body| parse::<WireJob>(&body, what).map(Job::from))
+            .and_then(|response_body| parse::<WireJob>(&response_body, what).map(Job::from))
             .map_err(|e| e.with_idempotency_key(&key))
     }
 
     pub async fn job(&self, job_id: &str) -> Result<Job> {
         let what = format!("get job '{job_id}'");
-        let body = self.call(Method::GET, &paths::job(job_id), None, None, &what).await?;
-        parse::<WireJob>(&body, &what).map(Job::from)
+        let response_body = self.call(Method::GET, &paths::job(job_id), None, None, &what).await?;
+        parse::<WireJob>(&response_body, &what).map(Job::from)
     }
 
     pub async fn cancel_job(&self, job_id: &str) -> Result<Job> {
         let what = format!("cancel job '{job_id}'");
-        let body = self.call(Method::POST, &paths::cancel_job(job_id), None, None, &what).await?;
-        parse::<WireJob>(&body, &what).map(Job::from)
+        let response_body = self.call(Method::POST, &paths::cancel_job(job_id), None, None, &what).await?;
+        parse::<WireJob>(&response_body, &what).map(Job::from)
     }
 
     pub async fn list_jobs(&self, project: &str) -> Result<Vec<Job>> {
@@ -122,8 +122,8 @@ impl Hub {
 
     pub async fn health(&self) -> Result<serde_json::Value> {
         let what = "check the Hub's health";
-        let body = self.call(Method::GET, &paths::health(), None, None, what).await?;
-        parse(&body, what)
+        let response_body = self.call(Method::GET, &paths::health(), None, None, what).await?;
+        parse(&response_body, what)
     }
 
     async fn all_pages<T: DeserializeOwned>(
@@ -134,8 +134,8 @@ impl Hub {
         let mut items = Vec::new();
         let mut token: Option<String> = None;
         for _ in 0..MAX_PAGES {
-            let body = self.call(Method::GET, &page(token.as_deref()), None, None, what).await?;
-            let next: Page<T> = parse(&body, what)?;
+            let response_body = self.call(Method::GET, &page(token.as_deref()), None, None, what).await?;
+            let next: Page<T> = parse(&response_body, what)?;
             items.extend(next.items);
             match next.next_page_token.filter(|t| !t.is_empty()) {
                 Some(t) if Some(&t) == token.as_ref() => {
@@ -154,12 +154,12 @@ impl Hub {
         &self,
         method: Method,
         path: &HubPath,
-        body: Option<Vec<u8>>,
+        request_body: Option<Vec<u8>>,
         idempotency_key: Option<&str>,
         what: &str,
     ) -> Result<Vec<u8>> {
         let url = self.url(path);
-        let attempt = |number| self.attempt(number, &method, &url, path.scope, body.as_deref(), idempotency_key, what);
+        let attempt = |number| self.attempt(number, &method, &url, path.scope, request_body.as_deref(), idempotency_key, what);
         let result = retry(self.retry, self.http.log(), what, attempt).await;
         result.map_err(|e| e.redact(&self.tokens.redactor()))
     }
@@ -173,7 +173,7 @@ impl Hub {
         method: &Method,
         url: &Url,
         scope: &str,
-        body: Option<&[u8]>,
+        request_body: Option<&[u8]>,
         idempotency_key: Option<&str>,
         what: &str,
     ) -> std::result::Result<Vec<u8>, Failure> {
@@ -196,8 +196,8 @@ impl Hub {
             if let Some(key) = idempotency_key {
                 request = request.header("Idempotency-Key", key);
             }
-            if let Some(body) = body {
-                request = request.header(CONTENT_TYPE, "application/json").body(body.to_vec());
+            if let Some(request_body) = request_body {
+                request = request.header(CONTENT_TYPE, "application/json").body(request_body.to_vec());
             }
             let started = std::time::Instant::now();
             let exchange = |r: crate::logging::Record, status: u16, request_id: &str| {
@@ -217,7 +217,7 @@ impl Hub {
             let challenge = header(WWW_AUTHENTICATE.as_str());
             // A Hub behind a gateway may answer with its own id: that is the one its logs know.
             let request_id = http::request_id(&response, &span);
-            let body = http::read_body(response, MAX_HUB_BODY, what).await.map_err(|f| f.with_request_id(&request_id))?;
+            let response_body = http::read_body(response, MAX_RESPONSE_BODY, what).await.map_err(|f| f.with_request_id(&request_id))?;
             log.emit(LogLevel::Debug, "http.exchange", || format!("{method} {} {status}", url.path()), |r| exchange(r, status, &request_id));
             if status == 401 && !replayed && self.tokens.invalidate(&token) {
                 log.emit(
@@ -230,14 +230,14 @@ impl Hub {
                 continue;
             }
             if (200..300).contains(&status) {
-                return Ok(body);
+                return Ok(response_body);
             }
-            if let Some(error) = http::client_certificate_refusal(status, &body, &format!("cannot {what}")) {
+            if let Some(error) = http::client_certificate_refusal(status, &response_body, &format!("cannot {what}")) {
                 return Err(Failure::permanent(error.with_request_id(&request_id)));
             }
             let mut redactor = self.tokens.redactor();
             redactor.add_secret(token.expose_secret());
-            let error = hub_error(status, challenge.as_deref(), &body, what, scope, &redactor).with_request_id(&request_id);
+            let error = hub_error(status, challenge.as_deref(), &response_body, what, scope, &redactor).with_request_id(&request_id);
             return Err(if status == 429 || status >= 500 {
                 Failure::transient(error, retry_after)
             } else {
@@ -262,13 +262,13 @@ fn check_idempotency_key(key: &str) -> Result<&str> {
     Ok(key)
 }
 
-pub(crate) fn parse<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T> {
+pub(crate) fn parse<T: DeserializeOwned>(response_body: &[u8], what: &str) -> Result<T> {
     // Every answer of the contract is a JSON object; serde's derived structs would also read
     // an array, field by field, as one (found by the hub_response fuzz target).
-    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+    if response_body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(Error::protocol(format!("{what}: the Hub's answer is not a JSON object")));
     }
-    serde_json::from_slice(body)
+    serde_json::from_slice(response_body)
         .map_err(|e| Error::protocol(format!("{what}: the Hub's answer is not the expected JSON: {e}")))
 }
 
