@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the optimised library for one architecture against glibc 2.17 with cargo-zigbuild:
 #   scripts/dist/build.sh x86_64|aarch64   ->  target/<arch>-unknown-linux-gnu/release/libhazy.{so,a}
-# The release profile in Cargo.toml (LTO, one codegen unit, panic=unwind) applies.
+# The release profile in Cargo.toml (no LTO, one codegen unit, panic=unwind) applies.
 # HAZY_DIST_GLIBC sets the glibc floor (default 2.17); empty means zig's default, which is only
 # useful to prove that the portability checks catch a library built without the floor.
 # Zig and cargo-zigbuild come from .cache/zigbuild (tests/deps.d/dist.sh: `make deps-dist`, which

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures the release library (x86_64, glibc 2.17, fat LTO) at opt-level 3, "s" and "z", to
+# Measures the release library (x86_64, glibc 2.17, no LTO) at opt-level 3, "s" and "z", to
 # choose the level in Cargo.toml by numbers: the stripped size, and the project's benchmark
 # client (bench/c/hazy_bench.c, as `make bench` uses it) against the Hub simulator:
 #   seq N   CPU and wall time per hazy_job_get over N sequential calls (one client);

@@ -2,7 +2,7 @@
 # Builds the optimised Windows library with Debian's mingw-w64 (`make deps-windows`, which
 # `make dist-windows` runs first; tests/deps.d/windows.sh):
 #   scripts/dist/windows-build.sh  ->  target/x86_64-pc-windows-gnu/release/{hazy.dll,libhazy.dll.a,libhazy.a}
-# The release profile in Cargo.toml (fat LTO, one codegen unit, panic=unwind) applies. Rust's
+# The release profile in Cargo.toml (no LTO, one codegen unit, panic=unwind) applies. Rust's
 # windows-gnu target links the MinGW runtime (libgcc, libwinpthread) statically, so the DLL
 # needs only system DLLs; tests/windows/check_dll.sh proves it from the import table.
 set -euo pipefail
