@@ -38,17 +38,7 @@ static double seconds_now(void) {
 
 #include "hazy.h"
 
-static int passed, failed;
-
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (cond) {                                                                  \
-            passed++;                                                                \
-        } else {                                                                     \
-            failed++;                                                                \
-            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);          \
-        }                                                                            \
-    } while (0)
+#include "../common/check.h"
 
 /* Checks a status and that the error names `needle`; frees the error. */
 static void expect(hazy_status got, hazy_status want, hazy_error_t *err, const char *needle,
@@ -107,6 +97,17 @@ static hazy_client_t *offline_client(void) {
     }
     hazy_options_free(o);
     return c;
+}
+
+/* A string of `length` copies of `fill` (malloc'ed), opened with `first` and closed with `last`
+ * unless those are 0. */
+static char *huge_string(size_t length, char fill, char first, char last) {
+    char *s = (char *)malloc(length + 1);
+    memset(s, fill, length);
+    if (first) s[0] = first;
+    if (last) s[length - 1] = last;
+    s[length] = '\0';
+    return s;
 }
 
 static const char *VALID_CONFIG = "{\"data_schema\":{\"tables\":[]},\"data_input\":[]}";
@@ -251,9 +252,7 @@ static void test_options(void) {
     /* A NULL value clears an optional setting. */
     CHECK(hazy_options_set(o, "scope", NULL, NULL) == HAZY_STATUS_OK);
     /* A 32 MiB value is taken and quoted back at most in part. */
-    huge = (char *)malloc(32u << 20);
-    memset(huge, 'a', (32u << 20) - 1);
-    huge[(32u << 20) - 1] = '\0';
+    huge = huge_string((32u << 20) - 1, 'a', 0, 0);
     CHECK(hazy_options_set(o, "host", huge, NULL) == HAZY_STATUS_OK);
     {
         hazy_client_t *c = NULL;
@@ -343,30 +342,21 @@ static void test_client_arguments(void) {
 static void test_config_validation_happens_before_the_network(void) {
     hazy_client_t *c = offline_client();
     hazy_job_t *job = NULL;
-    size_t big = (17u << 20);
-    char *huge = (char *)malloc(big);
+    char *huge = huge_string((17u << 20) - 1, ' ', '{', '}');
     hazy_error_t *err = NULL;
-    /* The host is unreachable: anything but VALIDATION would mean a request was tried. */
-    EXPECT(hazy_train(c, "p", "{\"data_input\":[]}", &job, &err_), HAZY_STATUS_VALIDATION,
-           "data_schema");
-    EXPECT(hazy_train(c, "p", "{\"data_schema\":{\"tables\":[]}}", &job, &err_),
-           HAZY_STATUS_VALIDATION, "data_input");
-    EXPECT(hazy_train(c, "p", "[1,2,3]", &job, &err_), HAZY_STATUS_VALIDATION, "object");
-    EXPECT(hazy_train(c, "p", "{not json", &job, &err_), HAZY_STATUS_VALIDATION, "JSON");
+    /* The host is unreachable: anything but VALIDATION would mean a request was tried. The
+     * missing fields, non-JSON and non-object configs are tested against the real stack, where
+     * the simulator shows nothing was sent (tests/integration/test_hub_e2e.py). */
     CHECK(hazy_train(c, "p", "{\"data_schema\":7,\"data_input\":[]}", &job, &err) ==
           HAZY_STATUS_VALIDATION);
     CHECK(err != NULL && strcmp(hazy_error_field(err), "data_schema") == 0);
     hazy_error_free(err);
-    memset(huge, ' ', big - 1);
-    huge[0] = '{';
-    huge[big - 2] = '}';
-    huge[big - 1] = '\0';
     EXPECT(hazy_train(c, "p", huge, &job, &err_), HAZY_STATUS_VALIDATION, "limit");
+    free(huge);
     EXPECT(hazy_generate(c, "p", "m", 0, NULL, &job, &err_), HAZY_STATUS_VALIDATION,
            "num_rows");
     EXPECT(hazy_generate(c, "p", "m", 0, "[]", &job, &err_), HAZY_STATUS_VALIDATION, "object");
     CHECK(job == NULL);
-    free(huge);
     hazy_free(c);
 }
 

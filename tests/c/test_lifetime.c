@@ -18,20 +18,9 @@
 
 #include "hazy.h"
 
-static int passed, failed;
-static double worst_ms;
+#include "../common/check.h"
 
-#define CHECK(cond, ...)                                                             \
-    do {                                                                             \
-        if (cond) {                                                                  \
-            passed++;                                                                \
-        } else {                                                                     \
-            failed++;                                                                \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);          \
-            fprintf(stderr, __VA_ARGS__);                                            \
-            fputc('\n', stderr);                                                     \
-        }                                                                            \
-    } while (0)
+static double worst_ms;
 
 /* How long the server takes to answer, and so how long each call stays in flight. */
 #define ANSWER_DELAY_MS 150
@@ -187,11 +176,11 @@ static void close_during_calls(unsigned port, int use_free, double bound_ms) {
         hazy_job_t *job = NULL;
         hazy_error_t *err = NULL;
         hazy_status st = hazy_job_get(client, "job-1", &job, &err);
-        CHECK(st == HAZY_STATUS_CLOSED && job == NULL, "%s: a later get returned %s",
+        CHECK_MSG(st == HAZY_STATUS_CLOSED && job == NULL, "%s: a later get returned %s",
               how, hazy_status_name(st));
         hazy_error_free(err);
         st = hazy_authenticate(client, &err);
-        CHECK(st == HAZY_STATUS_CLOSED, "%s: a later authenticate returned %s", how,
+        CHECK_MSG(st == HAZY_STATUS_CLOSED, "%s: a later authenticate returned %s", how,
               hazy_status_name(st));
         hazy_error_free(err);
         hazy_client_close(client); /* idempotent */
@@ -200,14 +189,14 @@ static void close_during_calls(unsigned port, int use_free, double bound_ms) {
         pthread_join(threads[i], NULL);
         double after = calls[i].returned_ms - closed_at;
         if (calls[i].wait) {
-            CHECK(calls[i].status == HAZY_STATUS_CLOSED, "%s: a wait returned %s", how,
+            CHECK_MSG(calls[i].status == HAZY_STATUS_CLOSED, "%s: a wait returned %s", how,
                   hazy_status_name(calls[i].status));
-            CHECK(after < bound_ms, "%s: a wait returned %.1f ms after the close (bound %.0f ms)",
+            CHECK_MSG(after < bound_ms, "%s: a wait returned %.1f ms after the close (bound %.0f ms)",
                   how, after, bound_ms);
             if (after > worst_ms) worst_ms = after;
         } else {
             /* A get in flight finishes its request. */
-            CHECK(calls[i].status == HAZY_STATUS_OK, "%s: a get in flight returned %s", how,
+            CHECK_MSG(calls[i].status == HAZY_STATUS_OK, "%s: a get in flight returned %s", how,
                   hazy_status_name(calls[i].status));
         }
     }

@@ -7,7 +7,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from hazycli import EXIT, HAZY, REQUIRED_ENV, TRAINING_CONFIG, Sim, hazy, stackenv  # noqa: E402
+from hazycli import EXIT, HAZY, REQUIRED_ENV, TRAINING_CONFIG, hazy, stackenv  # noqa: E402
+from stack_fixtures import project_fixture, sim  # noqa: E402,F401  (fixtures: pytest finds them by name)
 
 
 def pytest_configure(config):
@@ -16,15 +17,7 @@ def pytest_configure(config):
         raise pytest.UsageError(f"{HAZY} is missing: run `make build` first")
 
 
-@pytest.fixture(scope="session")
-def sim():
-    return Sim()
-
-
-@pytest.fixture
-def project():
-    """A project id no other test (or suite sharing the simulator) uses."""
-    return f"cli-{uuid.uuid4()}"
+project = project_fixture("cli")
 
 
 @pytest.fixture(scope="session")

@@ -100,17 +100,6 @@ def test_cancel_then_wait_reports_cancelled(project, sim):
     assert json.loads(waited.err.splitlines()[-1])["error"]["status"] == "CANCELLED"
 
 
-def test_same_idempotency_key_gives_the_same_job(project, sim, tmp_path):
-    key = f"nightly-{project}"
-    cfg = config_file(tmp_path)
-    first = hazy("--json", "train", "--project", project, "--config", cfg, "--idempotency-key", key)
-    second = hazy("--json", "train", "--project", project, "--config", cfg, "--idempotency-key", key, "--wait")
-    assert first.rc == second.rc == EXIT["success"], (first.err, second.err)
-    assert first.json()["id"] == second.json()["id"]
-    assert second.json()["state"] == "succeeded"
-    assert sim.stats(project)["jobs_total"] == 1
-
-
 def test_a_rerun_after_a_lost_response_gets_the_job_the_hub_created(project, sim, tmp_path):
     """The scheduler's case: the Hub created the job but the answer never came back. The error
     names the key; rerunning with it returns that job, not a second one."""

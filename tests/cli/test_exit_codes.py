@@ -62,6 +62,7 @@ def test_bad_input_is_usage_with_the_status_name(tmp_path):
 
 
 def test_auth_failure_with_a_wrong_secret():
+    # hazycli.hazy checks every output for WRONG_SECRET too: it is not echoed, in text or JSON.
     run = hazy("auth", "check", env=base_env(secret=WRONG_SECRET))
     assert run.rc == EXIT["auth"]
     assert run.err.startswith("hazy: AUTH: client_credentials grant for client 'api' was rejected")

@@ -17,6 +17,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent / "common")]
 import hazy_ctypes as hz  # noqa: E402
 import stackenv  # noqa: E402
 from stackenv import MINIMAL_CONFIG, Sim, config_json  # noqa: E402,F401  (tests import them from here)
+from stack_fixtures import project_fixture, sim  # noqa: E402,F401  (fixtures: pytest finds them by name)
 
 # The realm's test principals (tests/realm/hazy-realm.json), as tests/stack/stack.py exports them.
 SECRETS = stackenv.client_secrets()
@@ -80,15 +81,7 @@ def token_url(env):
     return env["HAZY_TEST_TOKEN_URL"]
 
 
-@pytest.fixture(scope="session")
-def sim():
-    return Sim()
-
-
-@pytest.fixture
-def project():
-    """A project id no other test (or suite sharing the simulator) uses."""
-    return f"py-{uuid.uuid4()}"
+project = project_fixture("py")
 
 
 @pytest.fixture

@@ -18,8 +18,7 @@ static int32_t snapshot(const hazy_job_t *job, void *userdata) {
     (void)userdata;
     printf("{\"snapshot\":true,\"state\":");
     json_string(hazy_state_name(hazy_job_state(job)));
-    printf(",\"raw_state\":");
-    json_string(hazy_job_raw_state(job));
+    json_field("raw_state", hazy_job_raw_state(job));
     printf("}\n");
     fflush(stdout);
     return 0;
@@ -50,10 +49,8 @@ int main(int argc, char **argv) {
     st = hazy_job_wait(client, hazy_job_id(job), 30000, snapshot, NULL, NULL, &done, &err);
     printf("{\"result\":");
     json_string(hazy_status_name(st));
-    printf(",\"message\":");
-    json_string(err ? hazy_error_message(err) : NULL);
-    printf(",\"field\":");
-    json_string(err ? hazy_error_field(err) : NULL);
+    json_field("message", err ? hazy_error_message(err) : NULL);
+    json_field("field", err ? hazy_error_field(err) : NULL);
     printf("}\n");
     hazy_error_free(err);
     hazy_job_free(done);

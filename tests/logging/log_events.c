@@ -83,32 +83,22 @@ static void capture(const hazy_log_record_t *r, void *userdata) {
     }
 }
 
+/* The names of record_t's texts, in their order there. */
+static const char *const TEXT_FIELDS[] = {"event", "message", "method", "url", "request_id", "job_id", "trace_id", "span_id"};
+
 static void print_records(void) {
     pthread_mutex_lock(&records_lock);
     for (size_t i = 0; i < n_records; i++) {
         record_t *c = &records[i];
+        char *texts[] = {c->event, c->message, c->method, c->url, c->request_id, c->job_id, c->trace_id, c->span_id};
         printf("{\"record\":true,\"level\":");
         json_string(hazy_log_level_name(c->level));
-        printf(",\"event\":");
-        json_string(c->event);
-        printf(",\"message\":");
-        json_string(c->message);
-        printf(",\"method\":");
-        json_string(c->method);
-        printf(",\"url\":");
-        json_string(c->url);
-        printf(",\"request_id\":");
-        json_string(c->request_id);
-        printf(",\"job_id\":");
-        json_string(c->job_id);
-        printf(",\"trace_id\":");
-        json_string(c->trace_id);
-        printf(",\"span_id\":");
-        json_string(c->span_id);
+        for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
+            json_field(TEXT_FIELDS[t], texts[t]);
+            free(texts[t]);
+        }
         printf(",\"http_status\":%d,\"attempt\":%u,\"delay_ms\":%lld,\"elapsed_ms\":%lld,\"slow_thread\":%s}\n",
                c->http_status, c->attempt, c->delay_ms, c->elapsed_ms, c->slow_thread ? "true" : "false");
-        free(c->event); free(c->message); free(c->method); free(c->url);
-        free(c->request_id); free(c->job_id); free(c->trace_id); free(c->span_id);
     }
     n_records = 0;
     pthread_mutex_unlock(&records_lock);
@@ -117,14 +107,10 @@ static void print_records(void) {
 static void print_result(const char *what, hazy_status st, hazy_error_t *err, const hazy_job_t *job) {
     printf("{\"result\":");
     json_string(what);
-    printf(",\"status\":");
-    json_string(hazy_status_name(st));
-    printf(",\"request_id\":");
-    json_string(err ? hazy_error_request_id(err) : NULL);
-    printf(",\"message\":");
-    json_string(err ? hazy_error_message(err) : NULL);
-    printf(",\"job_id\":");
-    json_string(job ? hazy_job_id(job) : NULL);
+    json_field("status", hazy_status_name(st));
+    json_field("request_id", err ? hazy_error_request_id(err) : NULL);
+    json_field("message", err ? hazy_error_message(err) : NULL);
+    json_field("job_id", job ? hazy_job_id(job) : NULL);
     printf("}\n");
     fflush(stdout);
 }

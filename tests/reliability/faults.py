@@ -4,7 +4,9 @@
     python3 tests/stack/stack.py run --sim-bin target/debug/hazy-hub-sim -- \
         python3 tests/reliability/faults.py [-k NAME] [--submissions N]
 
-Each case is a function below; the last line is `faults: N passed, M failed`. Hub faults come
+Each case is a function below; the last line is `faults: N passed, M failed`. This suite owns
+the Hub's retry behaviours (Retry-After, drops, the retry budget, latency) and Keycloak
+outages; tests/SCENARIOS.md names the owner of every other behaviour. Hub faults come
 from the simulator's /_sim/faults; Keycloak outages and a silent token endpoint from
 netfaults.py. Every case uses its own project id, so the simulator's per-project stats count
 only that case's requests and jobs.
@@ -65,15 +67,12 @@ def case_keycloak_down_then_up():
     fwd.stop()
 
 
-def case_token_endpoint_hangs():
+def case_token_endpoint_hangs_past_the_elapsed_budget():
+    """With retries, the whole call is bounded by retry_max_elapsed_ms + one timeout. (One
+    attempt against a silent server, and the attempt cap: tests/integration/test_keycloak_auth.py.)"""
     silent = Silent()
     url = f"http://127.0.0.1:{silent.port}/auth/realms/hazy/protocol/openid-connect/token"
     try:
-        with rel.client(token_url=url, request_timeout_ms=1000, retry_max_attempts=1) as c:
-            (st, e), took = elapsed(rel.status_of, c.authenticate)
-            expect(st == hz.TIMEOUT, f"silent token endpoint gave {hz.status_name(st)}: {e}")
-            expect(0.9 <= took <= 2.5, f"TIMEOUT after {took:.2f} s with request_timeout_ms=1000")
-        # With retries, the whole call is still bounded by retry_max_elapsed_ms + one timeout.
         with rel.client(token_url=url, request_timeout_ms=500, retry_max_attempts=10,
                         retry_max_elapsed_ms=1500, **FAST_RETRY) as c:
             (st, e), took = elapsed(rel.status_of, c.authenticate)
@@ -105,7 +104,7 @@ def _status_then_ok(status, retry_after):
     rel.fault(rel.train_path(project), "status", method="POST", status=status, retry_after_s=retry_after)
     with rel.client(**FAST_RETRY) as c:
         job, took = elapsed(c.train, project, rel.CONFIG)
-    expect(took >= retry_after - 0.05, f"{status}: retried after {took:.2f} s, Retry-After {retry_after} s")
+    expect(retry_after - 0.05 <= took < retry_after + 3.0, f"{status}: retried after {took:.2f} s, Retry-After {retry_after} s")
     expect(post_count(project) == 2, f"{status}: {post_count(project)} POSTs, expected 2")
     one_job(project, job.id)
 
@@ -122,9 +121,11 @@ def case_hub_503_until_retries_run_out():
     project = rel.unique("hub503x")
     rel.fault(rel.train_path(project), "status", method="POST", status=503, retry_after_s=0, count=3)
     with rel.client(retry_max_attempts=3, **FAST_RETRY) as c:
-        st, e = rel.status_of(c.train, project, rel.CONFIG)
+        (st, e), took = elapsed(rel.status_of, c.train, project, rel.CONFIG)
     expect(st == hz.SERVER and e.http_status == 503, f"503 x3 gave {hz.status_name(st)}: {e}")
+    expect(post_count(project) == 3, f"{post_count(project)} POSTs for retry_max_attempts=3")
     expect(rel.stats(project)["jobs_total"] == 0, "a 503 created a job")
+    expect(took < 3.0, f"SERVER after {took:.2f} s")
 
 
 # -- drops and latency
@@ -146,23 +147,6 @@ def case_drop_reads():
         got = c.job_get(job.id)
     expect(got.id == job.id, f"job_get after 3 drops returned {got}")
     expect(rel.faults_on(rel.job_path(job.id)) == [], "the drops were not all used")
-
-
-def case_drop_every_attempt_then_rerun_with_key():
-    """Every attempt dropped: NETWORK, but the job exists. The error names the key; a new client
-    (as after a restart) reruns with it and gets that same job."""
-    project = rel.unique("dropall")
-    rel.fault(rel.train_path(project), "drop", method="POST", count=3)
-    with rel.client(retry_max_attempts=3, **FAST_RETRY) as c:
-        sub = rel.train_with_key(c, project)
-    expect(sub.status == hz.NETWORK, f"all attempts dropped gave {hz.status_name(sub.status)}")
-    expect(sub.key, "the error does not carry the idempotency key")
-    orphan = [j.id for j in rel.client().jobs_list(project)]
-    expect(len(orphan) == 1, f"after the drops the Hub has {orphan}")
-    with rel.client() as fresh:
-        again = rel.train_with_key(fresh, project, key=sub.key)
-    expect(again.ok and again.job.id == orphan[0], f"rerun with the key gave {again.status} {again.job}")
-    one_job(project, orphan[0])
 
 
 def case_caller_key_generate_under_drops():

@@ -13,6 +13,16 @@ def _listen(port=0):
     return s
 
 
+def _shut(s):
+    """shutdown() then close(): on Linux, close() alone leaves a socket that another thread is
+    blocked in accept() (or recv()) on still open."""
+    try:
+        s.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    s.close()
+
+
 class Forwarder:
     """Forwards 127.0.0.1:port to target. stop() closes the listener and every forwarded
     connection (so a pooled keep-alive connection cannot hide the outage); start() listens on
@@ -32,20 +42,10 @@ class Forwarder:
         return self
 
     def stop(self):
-        # shutdown() first: on Linux, close() alone leaves a socket that another thread is
-        # blocked in accept() on still listening.
-        try:
-            self.listener.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.listener.close()
+        _shut(self.listener)
         with self.lock:
             for c in self.conns:
-                try:
-                    c.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                c.close()
+                _shut(c)
             self.conns.clear()
 
     def _accept(self, listener):
@@ -102,10 +102,6 @@ class Silent:
             self.held.append(c)  # kept open, never read from or written to
 
     def close(self):
-        try:
-            self.listener.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.listener.close()
+        _shut(self.listener)
         for c in self.held:
             c.close()
