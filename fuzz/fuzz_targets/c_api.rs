@@ -1,5 +1,5 @@
-//! A C-level libFuzzer harness: scripts of calls to the exported functions, declared here as
-//! a C program sees them in `hazy.h` (statuses as plain `int32_t`) and linked by symbol, with
+//! A C-level libFuzzer harness: scripts of calls to the exported functions, called through the
+//! crate (`hazy::ffi`, the definitions `hazy.h` is generated from) as a C program calls them, with
 //! arbitrary byte strings (invalid UTF-8, empty, huge), NULL for any pointer argument and for
 //! the error out-parameter, every option key, and the planted canary secrets. There is no
 //! server: every client is pointed at a closed port on 127.0.0.1, so calls that reach the
@@ -22,7 +22,7 @@
 //!   NETWORK failure; no other call carries one.
 #![no_main]
 
-use std::ffi::{c_char, c_void, CStr, CString};
+use std::ffi::{c_char, CStr, CString};
 use std::net::TcpListener;
 use std::ptr::{self, NonNull};
 use std::sync::OnceLock;
@@ -30,121 +30,28 @@ use std::sync::OnceLock;
 use hazy_fuzz::*;
 use libfuzzer_sys::fuzz_target;
 
-// The library's Rust code must be linked in for the symbols below to resolve.
-extern crate hazy;
+// The exported functions themselves, through the crate: the compiler checks every call
+// against the definitions that cbindgen writes hazy.h from, where a hand-written extern block
+// could drift from them unnoticed.
+use hazy::ffi::cancel::*;
+use hazy::ffi::client::*;
+use hazy::ffi::error::*;
+use hazy::ffi::jobs::*;
+use hazy::ffi::lists::*;
+use hazy::ffi::options::*;
+use hazy::Status;
 
-#[repr(C)]
-struct Opaque([u8; 0]);
-type Options = Opaque;
-type Client = Opaque;
-type HazyError = Opaque;
-type Job = Opaque;
-type JobList = Opaque;
-type ModelList = Opaque;
-type CancelToken = Opaque;
-type ProgressFn = Option<unsafe extern "C" fn(*const Job, *mut c_void) -> i32>;
+type Options = hazy::ffi::hazy_options_t;
+type Client = hazy::ffi::hazy_client_t;
+type HazyError = hazy::ffi::hazy_error_t;
+type Job = hazy::ffi::hazy_job_t;
+type JobList = hazy::ffi::hazy_job_list_t;
+type ModelList = hazy::ffi::hazy_model_list_t;
 
-extern "C" {
-    fn hazy_options_new() -> *mut Options;
-    fn hazy_options_set(o: *mut Options, key: *const c_char, value: *const c_char, e: *mut *mut HazyError) -> i32;
-    fn hazy_options_load_env(o: *mut Options, e: *mut *mut HazyError) -> i32;
-    fn hazy_options_free(o: *mut Options);
-    fn hazy_client_new(o: *const Options, out: *mut *mut Client, e: *mut *mut HazyError) -> i32;
-    fn hazy_free(c: *mut Client);
-    fn hazy_client_close(c: *mut Client);
-    fn hazy_authenticate(c: *mut Client, e: *mut *mut HazyError) -> i32;
-    fn hazy_authenticate_client_credentials(
-        c: *mut Client,
-        id: *const c_char,
-        secret: *const c_char,
-        e: *mut *mut HazyError,
-    ) -> i32;
-    fn hazy_authenticate_password(
-        c: *mut Client,
-        id: *const c_char,
-        secret: *const c_char,
-        user: *const c_char,
-        password: *const c_char,
-        e: *mut *mut HazyError,
-    ) -> i32;
-    fn hazy_authenticate_bearer(c: *mut Client, token: *const c_char, e: *mut *mut HazyError) -> i32;
-    fn hazy_access_token(c: *mut Client, out: *mut *mut c_char, e: *mut *mut HazyError) -> i32;
-    fn hazy_token_request_count(c: *const Client) -> u64;
-    fn hazy_error_status(e: *const HazyError) -> i32;
-    fn hazy_error_message(e: *const HazyError) -> *const c_char;
-    fn hazy_error_http_status(e: *const HazyError) -> u16;
-    fn hazy_error_oauth_error(e: *const HazyError) -> *const c_char;
-    fn hazy_error_oauth_description(e: *const HazyError) -> *const c_char;
-    fn hazy_error_field(e: *const HazyError) -> *const c_char;
-    fn hazy_error_free(e: *mut HazyError);
-    fn hazy_status_name(status: i32) -> *const c_char;
-    fn hazy_state_name(state: i32) -> *const c_char;
-    fn hazy_version() -> *const c_char;
-    fn hazy_string_free(s: *mut c_char);
-    fn hazy_train(c: *mut Client, project: *const c_char, config: *const c_char, out: *mut *mut Job, e: *mut *mut HazyError) -> i32;
-    fn hazy_train_with_key(
-        c: *mut Client,
-        project: *const c_char,
-        config: *const c_char,
-        key: *const c_char,
-        out: *mut *mut Job,
-        e: *mut *mut HazyError,
-    ) -> i32;
-    fn hazy_generate_with_key(
-        c: *mut Client,
-        project: *const c_char,
-        model: *const c_char,
-        rows: u64,
-        config: *const c_char,
-        key: *const c_char,
-        out: *mut *mut Job,
-        e: *mut *mut HazyError,
-    ) -> i32;
-    fn hazy_error_idempotency_key(e: *const HazyError) -> *const c_char;
-    fn hazy_error_request_id(e: *const HazyError) -> *const c_char;
-    fn hazy_generate(
-        c: *mut Client,
-        project: *const c_char,
-        model: *const c_char,
-        rows: u64,
-        config: *const c_char,
-        out: *mut *mut Job,
-        e: *mut *mut HazyError,
-    ) -> i32;
-    fn hazy_job_get(c: *mut Client, id: *const c_char, out: *mut *mut Job, e: *mut *mut HazyError) -> i32;
-    fn hazy_job_cancel(c: *mut Client, id: *const c_char, out: *mut *mut Job, e: *mut *mut HazyError) -> i32;
-    fn hazy_job_wait(
-        c: *mut Client,
-        id: *const c_char,
-        timeout_ms: u64,
-        progress: ProgressFn,
-        userdata: *mut c_void,
-        cancel: *const CancelToken,
-        out: *mut *mut Job,
-        e: *mut *mut HazyError,
-    ) -> i32;
-    fn hazy_job_id(j: *const Job) -> *const c_char;
-    fn hazy_job_kind(j: *const Job) -> *const c_char;
-    fn hazy_job_model_id(j: *const Job) -> *const c_char;
-    fn hazy_job_output_location(j: *const Job) -> *const c_char;
-    fn hazy_job_progress(j: *const Job) -> f64;
-    fn hazy_job_free(j: *mut Job);
-    fn hazy_jobs_list(c: *mut Client, project: *const c_char, out: *mut *mut JobList, e: *mut *mut HazyError) -> i32;
-    fn hazy_job_list_len(l: *const JobList) -> usize;
-    fn hazy_job_list_get(l: *const JobList, i: usize) -> *const Job;
-    fn hazy_job_list_free(l: *mut JobList);
-    fn hazy_models_list(c: *mut Client, project: *const c_char, out: *mut *mut ModelList, e: *mut *mut HazyError) -> i32;
-    fn hazy_model_list_len(l: *const ModelList) -> usize;
-    fn hazy_model_list_free(l: *mut ModelList);
-    fn hazy_cancel_token_new() -> *mut CancelToken;
-    fn hazy_cancel_token_cancel(t: *const CancelToken);
-    fn hazy_cancel_token_free(t: *mut CancelToken);
-}
-
-const OK: i32 = 0;
-const NETWORK: i32 = 6;
-const PANIC: i32 = 13;
-const CLOSED: i32 = hazy::Status::Closed as i32;
+const OK: Status = Status::Ok;
+const NETWORK: Status = Status::Network;
+const PANIC: Status = Status::Panic;
+const CLOSED: Status = Status::Closed;
 /// Statuses are numbered from 0 without gaps; the header's enum is checked against the
 /// library by tests/header.rs.
 const LAST_STATUS: i32 = hazy::Status::ALL.len() as i32 - 1;
@@ -220,7 +127,7 @@ impl Script {
         planted.extend(forms(PASSWORD, None));
         planted.extend(forms(ACCESS_TOKEN, None));
         planted.sort_by_key(|(f, _)| std::cmp::Reverse(f.len()));
-        let options = unsafe { hazy_options_new() };
+        let options = hazy_options_new();
         assert!(!options.is_null());
         Script {
             options,
@@ -240,11 +147,12 @@ impl Script {
     }
 
     /// Checks one call's status and error object, then frees the error.
-    unsafe fn check(&self, call: &str, status: i32, error: *mut HazyError, asked: bool) {
-        assert!((0..=LAST_STATUS).contains(&status), "{call}: status {status} is not documented");
+    unsafe fn check(&self, call: &str, status: Status, error: *mut HazyError, asked: bool) {
+        let code = status as i32;
+        assert!((0..=LAST_STATUS).contains(&code), "{call}: status {code} is not documented");
         assert_ne!(status, PANIC, "{call}: a panic inside libhazy");
-        let name = text(hazy_status_name(status), "status name").unwrap();
-        assert_ne!(name, "UNKNOWN", "{call}: status {status}");
+        let name = text(hazy_status_name(code), "status name").unwrap();
+        assert_ne!(name, "UNKNOWN", "{call}: status {code}");
         if self.on_client && self.closed && !self.client.is_null() {
             assert_ne!(status, OK, "{call} succeeded on a closed client");
         }
@@ -341,7 +249,7 @@ impl Script {
         call: &str,
         asked: bool,
         networked: bool,
-        f: impl FnOnce(*mut *mut Job, *mut *mut HazyError) -> i32,
+        f: impl FnOnce(*mut *mut Job, *mut *mut HazyError) -> Status,
     ) {
         let mut job = NonNull::<Job>::dangling().as_ptr();
         let mut error = ptr::null_mut();
