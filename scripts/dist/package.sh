@@ -42,6 +42,10 @@ $release/hazy                              bin/hazy                             
 for page in docs/reference/man3/*.3; do
     FILES+="$page share/man/man3/${page##*/} 0644"$'\n'
 done
+# docs/ beside the README, whose links point into it (Markdown only: the man pages are above).
+for page in docs/*.md docs/reference/*.md; do
+    FILES+="$page $page 0644"$'\n'
+done
 
 for f in "$release/libhazy.so" "$release/libhazy.a"; do
     [ -f "$f" ] || { echo "package.sh: $f is missing: scripts/dist/build.sh $arch" >&2; exit 1; }

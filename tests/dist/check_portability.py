@@ -111,7 +111,11 @@ def check_tree(check, label, root, version):
                     # a man page per C function and libhazy.3, as committed in docs/reference/man3
                     f"share/man/man3/{page}" for page in sorted(os.listdir(os.path.join(
                         os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "reference", "man3")))
-                    if page.endswith(".3")]
+                    if page.endswith(".3")] + [
+                    # the docs the README links to
+                    f"docs/{page}" for page in sorted(os.listdir(os.path.join(
+                        os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs")))
+                    if page.endswith(".md")]
     missing = [p for p in expected if not os.path.isfile(os.path.join(root, p))]
     check("files", f"{label}: holds {len(expected)} files", not missing,
           "missing " + ", ".join(missing) if missing else "")
