@@ -10,9 +10,10 @@
 #                           the fuzz targets, the cdylib included, with ASan (and libFuzzer's
 #                           coverage hooks, which the ASan runtime answers when no fuzzer is
 #                           linked), so one nightly ASan build of the dependencies serves both
-#   make test-cpp-valgrind  (in `make test`, under the stack) the C++ binding's GoogleTest suite
-#                           (C++17) built without sanitizers, under valgrind: no memory error,
-#                           no definite leak (close-time bounds loosened to 2 s, as for tests/c)
+#   make test-cpp-valgrind  (in `make test`, under the stack) the lifetime tests of the C++
+#                           binding's GoogleTest suite, built without sanitizers, under valgrind:
+#                           no memory error, no definite leak (close-time bounds loosened to
+#                           2 s, as for tests/c)
 #   make test-miri          (in `make test`) the C ABI's boundary: the tests in fuzz/miri
 #   make miri               the same, and the library's unit tests that need no socket (Miri
 #                           builds the library's dependencies a second time for them: about
@@ -50,21 +51,24 @@ test-c-asan-rust: fuzz-build ## the C API test with ASan+UBSan, Rust included
 	$(MAKE) --no-print-directory $(SAN_DIR)/rust/test_capi
 	$(SAN_ENV) $(SAN_DIR)/rust/test_capi
 
-# The same valgrind settings as tests/c. Skipped tests fail the run.
-CPP_VG_DIR := $(BUILD)/cpp-valgrind
-CPP_VG     := valgrind --quiet --error-exitcode=99 --leak-check=full \
-              --errors-for-leak-kinds=definite --show-leak-kinds=definite
+# The same valgrind settings as tests/c. Only the lifetime tests (moves, jobs that outlive their
+# client, close() while other threads are inside calls) run here; the whole suite runs once, under
+# ASan+UBSan, in test-cpp. The verdict comes from gtest's XML report (tests/common/verdict.py):
+# a failed or skipped test, or none, fails the run, and so does a valgrind error (exit 99).
+CPP_VG_DIR    := $(BUILD)/cpp-valgrind
+CPP_VG        := valgrind --quiet --error-exitcode=99 --leak-check=full \
+                 --errors-for-leak-kinds=definite --show-leak-kinds=definite
+CPP_VG_FILTER := Lifetime.*
 
 test-cpp-valgrind: build ## the C++ lifetime tests under valgrind
 	cmake -S bindings/cpp/tests -B $(CPP_VG_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHAZY_ROOT=$(CURDIR) \
 	    -DHAZY_LIB_DIR=$(CURDIR)/$(LIBDIR) -DHAZY_SANITIZE=OFF >/dev/null
-	cmake --build $(CPP_VG_DIR) --target hazy_cpp_tests_cxx17
-	@status=0; HAZY_TEST_CLOSE_BOUND_MS=2000 $(CPP_VG) $(CPP_VG_DIR)/hazy_cpp_tests_cxx17 --gtest_brief=1 >$(CPP_VG_DIR)/run.log 2>&1 || status=$$?; \
-	    cat $(CPP_VG_DIR)/run.log; \
-	    if grep -q '^\[  SKIPPED \]' $(CPP_VG_DIR)/run.log; then echo "cpp-valgrind: skipped tests count as failures"; status=1; fi; \
-	    passed=$$(sed -n 's/^\[  PASSED  \] \([0-9]*\) tests*\./\1/p' $(CPP_VG_DIR)/run.log); \
-	    failed=$$(sed -n 's/^\[  FAILED  \] \([0-9]*\) tests*, listed below.*/\1/p' $(CPP_VG_DIR)/run.log); \
-	    echo "cpp-valgrind: $${passed:-0} passed, $${failed:-0} failed, exit $$status (99: a valgrind error)"; \
+	cmake --build $(CPP_VG_DIR) --target hazy_cpp_tests
+	@rm -f $(CPP_VG_DIR)/report.xml; status=0; \
+	    HAZY_TEST_CLOSE_BOUND_MS=2000 $(CPP_VG) $(CPP_VG_DIR)/hazy_cpp_tests --gtest_brief=1 \
+	        --gtest_filter='$(CPP_VG_FILTER)' --gtest_output=xml:$(CPP_VG_DIR)/report.xml || status=$$?; \
+	    [ $$status -ne 99 ] || echo "cpp-valgrind: valgrind found a memory error or a definite leak"; \
+	    $(PYTHON) tests/common/verdict.py cpp-valgrind $(CPP_VG_DIR)/report.xml || status=1; \
 	    exit $$status
 
 # Miri runs what needs no socket and no HTTP client (rustls with ring and the root store

@@ -6,16 +6,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace support {
 
 namespace {
-
-const char kJob[] =
-    R"({"id":"job-1","project_id":"p1","kind":"train","state":"running","progress":0.5})";
 
 // Waits up to 50 ms for `fd` to be readable (so loops can notice a stop).
 bool readable(int fd) {
@@ -26,11 +26,31 @@ bool readable(int fd) {
     return ::poll(&p, 1, 50) > 0;
 }
 
+// The length of the request at the start of `buffer` (head and Content-Length body); 0 while
+// it is incomplete.
+std::size_t request_length(const std::string &buffer) {
+    const std::size_t head_end = buffer.find("\r\n\r\n");
+    if (head_end == std::string::npos) {
+        return 0;
+    }
+    std::string head = buffer.substr(0, head_end);
+    for (std::size_t i = 0; i < head.size(); ++i) {
+        head[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(head[i])));
+    }
+    const std::size_t field = head.find("\r\ncontent-length:");
+    const std::size_t body =
+        field == std::string::npos ? 0 : std::strtoul(head.c_str() + field + 17, nullptr, 10);
+    return buffer.size() >= head_end + 4 + body ? head_end + 4 + body : 0;
+}
+
 }  // namespace
 
-SlowJobServer::SlowJobServer(std::chrono::milliseconds delay)
-    : delay_(delay), listener_(::socket(AF_INET, SOCK_STREAM, 0)), port_(0), stop_(false),
-      requests_(0), mutex_(), connections_(), acceptor_() {
+const char *const LocalServer::kRunningJob =
+    R"({"id":"job-1","project_id":"p1","kind":"train","state":"running","progress":0.5})";
+
+LocalServer::LocalServer(std::chrono::milliseconds delay, std::string body)
+    : delay_(delay), body_(std::move(body)), listener_(::socket(AF_INET, SOCK_STREAM, 0)),
+      port_(0), stop_(false), requests_(0), mutex_(), connections_(), received_(), acceptor_() {
     sockaddr_in addr;
     std::memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
@@ -46,10 +66,10 @@ SlowJobServer::SlowJobServer(std::chrono::milliseconds delay)
         throw std::runtime_error("slow server: " + why);
     }
     port_ = ntohs(addr.sin_port);
-    acceptor_ = std::thread(&SlowJobServer::accept_loop, this);
+    acceptor_ = std::thread(&LocalServer::accept_loop, this);
 }
 
-SlowJobServer::~SlowJobServer() {
+LocalServer::~LocalServer() {
     stop_ = true;
     acceptor_.join();
     for (std::thread &t : connections_) {
@@ -58,7 +78,12 @@ SlowJobServer::~SlowJobServer() {
     ::close(listener_);
 }
 
-bool SlowJobServer::sleep_unless_stopped(std::chrono::milliseconds d) const {
+std::vector<std::string> LocalServer::received() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return received_;
+}
+
+bool LocalServer::sleep_unless_stopped(std::chrono::milliseconds d) const {
     const auto until = std::chrono::steady_clock::now() + d;
     while (std::chrono::steady_clock::now() < until) {
         if (stop_) {
@@ -69,7 +94,7 @@ bool SlowJobServer::sleep_unless_stopped(std::chrono::milliseconds d) const {
     return true;
 }
 
-void SlowJobServer::accept_loop() {
+void LocalServer::accept_loop() {
     while (!stop_) {
         if (!readable(listener_)) {
             continue;
@@ -77,13 +102,13 @@ void SlowJobServer::accept_loop() {
         const int fd = ::accept(listener_, nullptr, nullptr);
         if (fd >= 0) {
             std::lock_guard<std::mutex> lock(mutex_);
-            connections_.emplace_back(&SlowJobServer::serve, this, fd);
+            connections_.emplace_back(&LocalServer::serve, this, fd);
         }
     }
 }
 
-// Keep-alive: answers each request head (GETs only, no body) until the peer closes or stop.
-void SlowJobServer::serve(int fd) {
+// Keep-alive: answers each request until the peer closes or stop.
+void LocalServer::serve(int fd) {
     std::string buffer;
     char chunk[4096];
     while (!stop_) {
@@ -95,19 +120,22 @@ void SlowJobServer::serve(int fd) {
             break;
         }
         buffer.append(chunk, static_cast<std::size_t>(n));
-        std::size_t end;
+        std::size_t length;
         bool open = true;
-        while (open && (end = buffer.find("\r\n\r\n")) != std::string::npos) {
-            buffer.erase(0, end + 4);
+        while (open && (length = request_length(buffer)) != 0) {
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                received_.push_back(buffer.substr(0, length));
+            }
+            buffer.erase(0, length);
             ++requests_;
             if (!sleep_unless_stopped(delay_)) {
                 open = false;
                 break;
             }
-            const std::string body = kJob;
             const std::string reply =
                 "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: " +
-                std::to_string(body.size()) + "\r\n\r\n" + body;
+                std::to_string(body_.size()) + "\r\n\r\n" + body_;
             open = ::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL) ==
                    static_cast<ssize_t>(reply.size());
         }

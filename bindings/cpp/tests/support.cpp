@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -33,30 +32,13 @@ const char *required(const char *name) {
 
 const char *const kApiId = required("HAZY_TEST_CLIENT_ID");
 const char *const kApiSecret = required("HAZY_TEST_CLIENT_SECRET");
-const char *const kShortLivedId = required("HAZY_TEST_SHORT_LIVED_CLIENT_ID");
-const char *const kShortLivedSecret = required("HAZY_TEST_SHORT_LIVED_CLIENT_SECRET");
-const char *const kNoTrainId = required("HAZY_TEST_NO_TRAIN_CLIENT_ID");
-const char *const kNoTrainSecret = required("HAZY_TEST_NO_TRAIN_CLIENT_SECRET");
-const char *const kNoAudienceId = required("HAZY_TEST_NO_AUDIENCE_CLIENT_ID");
-const char *const kNoAudienceSecret = required("HAZY_TEST_NO_AUDIENCE_CLIENT_SECRET");
-const char *const kNoServiceAccountId = required("HAZY_TEST_NO_SERVICE_ACCOUNT_CLIENT_ID");
-const char *const kNoServiceAccountSecret = required("HAZY_TEST_NO_SERVICE_ACCOUNT_CLIENT_SECRET");
 const char *const kAnalyst = required("HAZY_TEST_USERNAME");
 const char *const kAnalystPassword = required("HAZY_TEST_PASSWORD");
-const char *const kDisabledAnalyst = required("HAZY_TEST_DISABLED_USERNAME");
-const char *const kDisabledPassword = required("HAZY_TEST_DISABLED_PASSWORD");
 
 const char *const kMinimalConfig =
     R"({"data_schema":{"tables":[{"name":"t","dtypes":[{"type":"int","col":"a"}]}]},)"
     R"("data_input":[{"name":"t","location":"s3://b/t.csv"}],)"
     R"("model_parameters":{"generator":{"generator_type":"priv_bayes","epsilon":1000.0}}})";
-const char *const kFailingConfig =
-    R"({"data_schema":{"tables":[{"name":"t","dtypes":[{"type":"int","col":"a"}]}]},)"
-    R"("data_input":[{"name":"t","location":"sim://fail/orders.csv"}],)"
-    R"("model_parameters":{"generator":{"generator_type":"priv_bayes","epsilon":1000.0}}})";
-const char *const kConfigWithoutSchema =
-    R"({"data_input":[{"name":"t","location":"s3://b/t.csv"}]})";
-
 std::string env(const char *name) {
     const char *value = std::getenv(name);
     if (value == nullptr || *value == '\0') {
@@ -268,66 +250,6 @@ int closed_port() {
         throw std::runtime_error(std::string("bind: ") + std::strerror(errno));
     }
     return ntohs(addr.sin_port);  // closed again when `fd` goes: nothing listens there
-}
-
-FakeServer::FakeServer(std::string response)
-    : response_(std::move(response)), listener_(::socket(AF_INET, SOCK_STREAM, 0)), port_(0),
-      stop_(false), connections_(0), thread_() {
-    if (listener_ < 0) {
-        throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
-    }
-    sockaddr_in addr;
-    std::memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (::bind(listener_, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 ||
-        ::listen(listener_, 16) != 0 ||
-        ::getsockname(listener_, reinterpret_cast<sockaddr *>(&addr), &len) != 0) {
-        ::close(listener_);
-        throw std::runtime_error(std::string("bind/listen: ") + std::strerror(errno));
-    }
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread(&FakeServer::serve, this);
-}
-
-FakeServer::~FakeServer() {
-    stop_ = true;
-    thread_.join();
-    ::close(listener_);
-}
-
-void FakeServer::serve() {
-    while (!stop_) {
-        pollfd p;
-        p.fd = listener_;
-        p.events = POLLIN;
-        p.revents = 0;
-        if (::poll(&p, 1, 50) <= 0) {
-            continue;
-        }
-        Fd conn(::accept(listener_, nullptr, nullptr));
-        if (conn.get() < 0) {
-            continue;
-        }
-        ++connections_;
-        // Read what arrives within a moment (a request head, or a TLS ClientHello), answer,
-        // and close.
-        char buf[4096];
-        pollfd c;
-        c.fd = conn.get();
-        c.events = POLLIN;
-        c.revents = 0;
-        if (::poll(&c, 1, 2000) > 0) {
-            (void)::recv(conn.get(), buf, sizeof buf, 0);
-        }
-        try {
-            send_all(conn.get(), response_);
-        } catch (const std::exception &) {
-            // The client went away; nothing to do.
-        }
-        ::shutdown(conn.get(), SHUT_RDWR);
-    }
 }
 
 }  // namespace support

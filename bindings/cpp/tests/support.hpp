@@ -1,11 +1,9 @@
 // Helpers for the C++ binding's tests: the stack's environment, fixture credentials, unique
-// project ids, the simulator's admin endpoints over plain HTTP, and a tiny fake server.
+// project ids, and the simulator's admin endpoints over plain HTTP.
 #ifndef HAZY_CPP_TESTS_SUPPORT_HPP
 #define HAZY_CPP_TESTS_SUPPORT_HPP
 
-#include <atomic>
 #include <string>
-#include <thread>
 
 #include "hazy.hpp"
 
@@ -14,24 +12,11 @@ namespace support {
 // Fixture clients and users of realm `hazy` (tests/realm/hazy-realm.json).
 extern const char *const kApiId;
 extern const char *const kApiSecret;
-extern const char *const kShortLivedId;
-extern const char *const kShortLivedSecret;
-extern const char *const kNoTrainId;
-extern const char *const kNoTrainSecret;
-extern const char *const kNoAudienceId;
-extern const char *const kNoAudienceSecret;
-extern const char *const kNoServiceAccountId;
-extern const char *const kNoServiceAccountSecret;
 extern const char *const kAnalyst;
 extern const char *const kAnalystPassword;
-extern const char *const kDisabledAnalyst;
-extern const char *const kDisabledPassword;
 
-// A minimal valid TrainingConfig, one whose input makes the job fail, and one without the
-// required data_schema.
+// A minimal valid TrainingConfig.
 extern const char *const kMinimalConfig;
-extern const char *const kFailingConfig;
-extern const char *const kConfigWithoutSchema;
 
 // A required environment variable; throws (failing the test, never skipping it) when unset.
 std::string env(const char *name);
@@ -63,27 +48,6 @@ hazy::Client client();
 
 // A local TCP port with nothing listening on it.
 int closed_port();
-
-// A server on 127.0.0.1 that answers every connection with `response` (raw bytes) after
-// reading the request head, until destroyed.
-class FakeServer {
-  public:
-    explicit FakeServer(std::string response);
-    ~FakeServer();
-    FakeServer(const FakeServer &) = delete;
-    FakeServer &operator=(const FakeServer &) = delete;
-    int port() const { return port_; }
-    int connections() const { return connections_.load(); }
-
-  private:
-    void serve();
-    std::string response_;
-    int listener_;
-    int port_;
-    std::atomic<bool> stop_;
-    std::atomic<int> connections_;
-    std::thread thread_;
-};
 
 }  // namespace support
 

@@ -1,13 +1,20 @@
-// Authentication against the real Keycloak (through the simulator's /auth proxy), and every
-// way it fails.
+// How each kind of credentials and each credential option reaches the token endpoint: a
+// stand-in for Keycloak (support::LocalServer) keeps the requests it is sent. What Keycloak
+// does with them (grants, refusals, refresh, expiry, private_key_jwt, scopes, audiences) is
+// tested once, in tests/token_lifecycle.rs and tests/integration/test_keycloak_auth.py,
+// test_private_key_jwt.py and test_hub_e2e.py; the one authentication against the real
+// Keycloak is in Jobs.HappyPath.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <string>
-#include <thread>
+#include <utility>
+#include <vector>
 
 #include "hazy.hpp"
+#include "slow_server.hpp"
 #include "support.hpp"
 #include "test_helpers.hpp"
 
@@ -16,216 +23,136 @@ using support::error_of;
 
 namespace {
 
-hazy::Client fresh_client() { return hazy::Client(support::options()); }
+const std::string kToken = "cpp-fake-token";
 
-// Secrets must never appear in what an error says.
-void expect_no_secret(const hazy::Error &e, const std::string &secret) {
-    EXPECT_FALSE(contains(e.what(), secret)) << e.what();
-    EXPECT_FALSE(contains(e.oauth_description(), secret)) << e.oauth_description();
+// Keycloak's answer to a token request.
+const std::string kTokenResponse =
+    R"({"access_token":")" + kToken + R"(","token_type":"Bearer","expires_in":300})";
+
+// The value of `key` in the form-encoded body of `request`, decoded; "<absent>" without it.
+std::string form_value(const std::string &request, const std::string &key) {
+    const std::size_t start = request.find("\r\n\r\n");
+    const std::string body = start == std::string::npos ? std::string() : request.substr(start + 4);
+    std::size_t pos = 0;
+    while (pos <= body.size()) {
+        std::size_t end = body.find('&', pos);
+        if (end == std::string::npos) {
+            end = body.size();
+        }
+        const std::string pair = body.substr(pos, end - pos);
+        if (pair.compare(0, key.size() + 1, key + "=") == 0) {
+            std::string value;
+            for (std::size_t i = key.size() + 1; i < pair.size(); ++i) {
+                if (pair[i] == '+') {
+                    value += ' ';
+                } else if (pair[i] == '%' && i + 2 < pair.size()) {
+                    value += static_cast<char>(std::strtol(pair.substr(i + 1, 2).c_str(), nullptr, 16));
+                    i += 2;
+                } else {
+                    value += pair[i];
+                }
+            }
+            return value;
+        }
+        pos = end + 1;
+    }
+    return "<absent>";
+}
+
+// Authenticates a client made from `options` (its token URL the server's, unless set) with
+// `authenticate`, checks that it made one token request and holds the token granted, and
+// returns that request.
+template <typename F>
+std::string token_request(support::LocalServer &server, hazy::Options options, F authenticate) {
+    const std::size_t before = server.received().size();
+    hazy::Client client(options);
+    authenticate(client);
+    EXPECT_EQ(client.token_request_count(), 1u);
+    EXPECT_EQ(client.access_token(), kToken);
+    const std::vector<std::string> requests = server.received();
+    EXPECT_EQ(requests.size(), before + 1);
+    return requests.back();
+}
+
+hazy::Options token_options(const support::LocalServer &server) {
+    hazy::Options options;
+    options.host(server.url()).token_url(server.url() + "/token");
+    return options;
 }
 
 }  // namespace
 
-TEST(Auth, ClientCredentialsGrantGivesAToken) {
-    hazy::Client client = fresh_client();
-    client.authenticate(hazy::ClientCredentials(support::kApiId, support::kApiSecret));
-    EXPECT_EQ(client.token_request_count(), 1u);
-    const std::string token = client.access_token();
-    // A JWT: three base64url parts.
-    ASSERT_FALSE(token.empty());
-    EXPECT_EQ(std::count(token.begin(), token.end(), '.'), 2) << "not a JWT";
-    EXPECT_EQ(client.access_token(), token);  // cached: no new token request
-    EXPECT_EQ(client.token_request_count(), 1u);
-    EXPECT_TRUE(client.models(support::unique_project("cc")).empty());
-}
+TEST(Auth, CredentialsReachTheTokenEndpoint) {
+    support::LocalServer server(std::chrono::milliseconds(0), kTokenResponse);
+    // Non-ASCII values cross the C boundary as UTF-8.
+    const std::string id = "cpp-client-\xc3\xa9", secret = "s3cret-\xc3\xbc";
+    const std::string user = "analyst-\xc3\xb8", pass = "p\xc3\xa4ssword";
 
-TEST(Auth, PasswordGrantWithConfidentialClient) {
-    hazy::Client client = fresh_client();
-    client.authenticate(hazy::Password(support::kApiId, support::kApiSecret, support::kAnalyst,
-                                       support::kAnalystPassword));
-    EXPECT_EQ(client.token_request_count(), 1u);
-    EXPECT_TRUE(client.models(support::unique_project("pw")).empty());
-}
-
-TEST(Auth, ConfiguredCredentialsFromOptions) {
-    hazy::Options options = support::options();
-    options.set("client_id", support::kApiId).set("client_secret", support::kApiSecret);
-    hazy::Client client(options);
-    client.authenticate();
-    EXPECT_EQ(client.token_request_count(), 1u);
-    EXPECT_TRUE(client.models(support::unique_project("cfg")).empty());
-}
-
-TEST(Auth, ConfiguredPasswordGrantFromOptions) {
-    hazy::Options options = support::options();
-    options.set("client_id", support::kApiId)
-        .set("client_secret", support::kApiSecret)
-        .set("username", support::kAnalyst)
-        .set("password", support::kAnalystPassword);
-    hazy::Client client(options);
-    client.authenticate();
-    EXPECT_TRUE(client.models(support::unique_project("cfgpw")).empty());
-}
-
-TEST(Auth, BearerTokenFromElsewhere) {
-    hazy::Client issuer = support::client();
-    const std::string token = issuer.access_token();
-    hazy::Client client = fresh_client();
-    client.authenticate(hazy::BearerToken(token));
-    EXPECT_TRUE(client.models(support::unique_project("bearer")).empty());
-    EXPECT_EQ(client.token_request_count(), 0u);  // it never asked Keycloak
-    EXPECT_EQ(client.access_token(), token);
-}
-
-TEST(Auth, GarbageBearerTokenIsRejectedByTheHub) {
-    hazy::Client client = fresh_client();
-    client.authenticate(hazy::BearerToken("not-a-token"));  // no network traffic yet
-    const hazy::Error e = error_of([&] { (void)client.models(support::unique_project("junk")); });
-    EXPECT_EQ(e.status(), hazy::Status::Auth) << e.what();
-    EXPECT_EQ(e.http_status(), 401);
-    expect_no_secret(e, "not-a-token");
-}
-
-TEST(Auth, WrongClientSecretIsAuthWithTheOAuthError) {
-    hazy::Client client = fresh_client();
-    const std::string wrong = "wrong-Sup3r-S3cret-9999";
-    const hazy::Error e = error_of(
-        [&] { client.authenticate(hazy::ClientCredentials(support::kApiId, wrong)); });
-    EXPECT_EQ(e.status(), hazy::Status::Auth) << e.what();
-    EXPECT_TRUE(e.http_status() == 400 || e.http_status() == 401) << e.http_status();
-    EXPECT_TRUE(e.oauth_error() == "unauthorized_client" || e.oauth_error() == "invalid_client")
-        << e.oauth_error();
-    EXPECT_TRUE(contains(e.what(), e.message()));
-    expect_no_secret(e, wrong);
-    EXPECT_EQ(client.token_request_count(), 1u);
-}
-
-TEST(Auth, UnknownClientIsAuth) {
-    hazy::Client client = fresh_client();
-    const hazy::Error e = error_of(
-        [&] { client.authenticate(hazy::ClientCredentials("cpp-no-such-client", "x")); });
-    EXPECT_EQ(e.status(), hazy::Status::Auth) << e.what();
-    EXPECT_FALSE(e.oauth_error().empty());
-}
-
-TEST(Auth, WrongPasswordIsAuthWithInvalidGrant) {
-    hazy::Client client = fresh_client();
-    const std::string wrong = "wrong-Passw0rd!";
-    const hazy::Error e = error_of([&] {
-        client.authenticate(
-            hazy::Password(support::kApiId, support::kApiSecret, support::kAnalyst, wrong));
+    std::string r = token_request(server, token_options(server), [&](hazy::Client &c) {
+        c.authenticate(hazy::ClientCredentials(id, secret));
     });
-    EXPECT_EQ(e.status(), hazy::Status::Auth) << e.what();
-    EXPECT_EQ(e.oauth_error(), "invalid_grant");
-    EXPECT_EQ(e.http_status(), 400);  // RFC 6749 section 5.2: invalid_grant is a 400
-    expect_no_secret(e, wrong);
-}
+    EXPECT_EQ(form_value(r, "grant_type"), "client_credentials") << r;
+    EXPECT_EQ(form_value(r, "client_id"), id) << r;
+    EXPECT_EQ(form_value(r, "client_secret"), secret) << r;
 
-TEST(Auth, DisabledUserIsAuth) {
-    hazy::Client client = fresh_client();
-    const hazy::Error e = error_of([&] {
-        client.authenticate(hazy::Password(support::kApiId, support::kApiSecret,
-                                           support::kDisabledAnalyst, support::kDisabledPassword));
+    r = token_request(server, token_options(server), [&](hazy::Client &c) {
+        c.authenticate(hazy::Password(id, secret, user, pass));
     });
-    EXPECT_EQ(e.status(), hazy::Status::Auth) << e.what();
-    EXPECT_FALSE(e.oauth_error().empty());
-    expect_no_secret(e, support::kDisabledPassword);
-}
+    EXPECT_EQ(form_value(r, "grant_type"), "password") << r;
+    EXPECT_EQ(form_value(r, "client_secret"), secret) << r;
+    EXPECT_EQ(form_value(r, "username"), user) << r;
+    EXPECT_EQ(form_value(r, "password"), pass) << r;
 
-TEST(Auth, ConfidentialClientWithoutSecretIsAuth) {
-    // The three-argument Password is for public clients: no client secret is sent.
-    hazy::Client client = fresh_client();
-    const hazy::Error e = error_of([&] {
-        client.authenticate(
-            hazy::Password(support::kApiId, support::kAnalyst, support::kAnalystPassword));
+    r = token_request(server, token_options(server), [&](hazy::Client &c) {
+        c.authenticate(hazy::Password(id, user, pass));  // a public client
     });
-    EXPECT_EQ(e.status(), hazy::Status::Auth) << e.what();
-    expect_no_secret(e, support::kAnalystPassword);
-}
+    EXPECT_EQ(form_value(r, "client_id"), id) << r;
+    EXPECT_EQ(form_value(r, "username"), user) << r;
+    EXPECT_EQ(form_value(r, "client_secret"), "<absent>") << r;
 
-TEST(Auth, ClientWithoutServiceAccountIsAuth) {
-    hazy::Client client = fresh_client();
-    const hazy::Error e = error_of([&] {
-        client.authenticate(hazy::ClientCredentials(support::kNoServiceAccountId,
-                                                    support::kNoServiceAccountSecret));
+    // Credentials configured through options, for authenticate().
+    hazy::Options configured = token_options(server);
+    configured.set("client_id", id).set("client_secret", secret);
+    r = token_request(server, std::move(configured), [](hazy::Client &c) { c.authenticate(); });
+    EXPECT_EQ(form_value(r, "grant_type"), "client_credentials") << r;
+    EXPECT_EQ(form_value(r, "client_secret"), secret) << r;
+
+    // The token endpoint under auth_url() and realm().
+    hazy::Options located;
+    located.host(server.url()).auth_url(server.url()).realm("cpp-realm");
+    r = token_request(server, std::move(located), [&](hazy::Client &c) {
+        c.authenticate(hazy::ClientCredentials(id, secret));
     });
-    EXPECT_EQ(e.status(), hazy::Status::Auth) << e.what();
-    EXPECT_FALSE(e.oauth_error().empty());
-    expect_no_secret(e, support::kNoServiceAccountSecret);
+    const std::string line = "POST /realms/cpp-realm/protocol/openid-connect/token ";
+    EXPECT_EQ(r.compare(0, line.size(), line), 0) << r;
 }
 
-TEST(Auth, TokenWithoutHubAudienceIsRejectedByTheHub) {
-    hazy::Client client = fresh_client();
-    client.authenticate(
-        hazy::ClientCredentials(support::kNoAudienceId, support::kNoAudienceSecret));
-    const hazy::Error e = error_of([&] { (void)client.models(support::unique_project("noaud")); });
-    EXPECT_EQ(e.status(), hazy::Status::Auth) << e.what();
-    EXPECT_EQ(e.http_status(), 401);
+// private_key_jwt() signs an assertion with the key in the file instead of sending a secret;
+// an unreadable file is refused when the client is made, naming the path.
+TEST(Auth, PrivateKeyJwtOption) {
+    support::LocalServer server(std::chrono::milliseconds(0), kTokenResponse);
+    hazy::Options options = token_options(server);
+    options.private_key_jwt("cpp-jwt-client", support::env("HAZY_TEST_JWT_PRIVATE_KEY"));
+    const std::string r = token_request(server, std::move(options), [](hazy::Client &c) { c.authenticate(); });
+    EXPECT_EQ(form_value(r, "client_assertion_type"),
+              "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") << r;
+    EXPECT_EQ(form_value(r, "client_secret"), "<absent>") << r;
+    const std::string assertion = form_value(r, "client_assertion");
+    EXPECT_EQ(std::count(assertion.begin(), assertion.end(), '.'), 2) << "not a JWT: " << assertion;
+
+    hazy::Options missing = token_options(server);
+    missing.private_key_jwt("cpp-jwt-client", "/nonexistent/cpp-key.pem");
+    const hazy::Error e = error_of([&] { hazy::Client client(missing); });
+    EXPECT_EQ(e.status(), hazy::Status::InvalidArgument) << e.what();
+    EXPECT_TRUE(contains(e.message(), "/nonexistent/cpp-key.pem")) << e.what();
 }
 
-TEST(Auth, MissingScopeIsForbiddenNamingTheScope) {
-    hazy::Client client = fresh_client();
-    client.authenticate(hazy::ClientCredentials(support::kNoTrainId, support::kNoTrainSecret));
-    const std::string project = support::unique_project("notrain");
-    const hazy::Error e =
-        error_of([&] { (void)client.train(project, support::kMinimalConfig); });
-    EXPECT_EQ(e.status(), hazy::Status::Forbidden) << e.what();
-    EXPECT_EQ(e.http_status(), 403);
-    EXPECT_EQ(e.field(), "hazy/TrainJob:create");
-    EXPECT_EQ(support::json_number(support::stats(project), "jobs_total"), 0);
-}
-
-TEST(Auth, UnknownRealmIsNotFound) {
-    hazy::Options options = support::options();
-    options.realm("cpp-no-such-realm");
-    hazy::Client client(options);
-    const hazy::Error e = error_of(
-        [&] { client.authenticate(hazy::ClientCredentials(support::kApiId, support::kApiSecret)); });
-    EXPECT_EQ(e.status(), hazy::Status::NotFound) << e.what();
-    EXPECT_EQ(e.http_status(), 404);
-}
-
-TEST(Auth, ExplicitTokenUrlOfTheRealKeycloak) {
-    hazy::Options options = support::options();
-    options.token_url(support::token_url());
-    hazy::Client client(options);
-    client.authenticate(hazy::ClientCredentials(support::kApiId, support::kApiSecret));
-    EXPECT_TRUE(client.models(support::unique_project("tokenurl")).empty());
-}
-
-TEST(Auth, ShortLivedTokenIsRenewedBeforeItExpires) {
-    hazy::Client client = fresh_client();
-    client.authenticate(
-        hazy::ClientCredentials(support::kShortLivedId, support::kShortLivedSecret));
-    const std::string first = client.access_token();
-    // Tokens live 5 s; the refresh margin is at most half the lifetime, so after 3 s the
-    // library must fetch a new one.
-    std::this_thread::sleep_for(std::chrono::milliseconds(3000));
-    const std::string second = client.access_token();
-    EXPECT_NE(first, second);
-    EXPECT_EQ(client.token_request_count(), 2u);
-    EXPECT_TRUE(client.models(support::unique_project("short")).empty());
-}
-
-// private_key_jwt with the key the test stack made for the realm's Signed JWT client
-// (tests/stack/signed_jwt.py); an unregistered key is Status::Auth with Keycloak's error.
-// Behaviour is tested in depth once, by tests/integration/test_private_key_jwt.py.
-TEST(Auth, PrivateKeyJwtFromOptions) {
-    const std::string id = support::env("HAZY_TEST_JWT_CLIENT_ID");
-    // Keycloak checks the assertion's audience against its own URL: talk to it directly, not
-    // through the simulator's /auth proxy.
-    hazy::Options options = support::options();
-    options.auth_url(support::keycloak_url())
-        .private_key_jwt(id, support::env("HAZY_TEST_JWT_PRIVATE_KEY"));
-    hazy::Client client(options);
-    client.authenticate();
-    EXPECT_TRUE(client.models(support::unique_project("jwt")).empty());
-
-    hazy::Options wrong = support::options();
-    wrong.auth_url(support::keycloak_url())
-        .private_key_jwt(id, support::env("HAZY_TEST_JWT_EC_PRIVATE_KEY"));
-    hazy::Client refused(wrong);
-    const hazy::Error e = error_of([&] { refused.authenticate(); });
-    EXPECT_EQ(e.status(), hazy::Status::Auth) << e.what();
-    EXPECT_FALSE(e.oauth_error().empty()) << e.what();
+// A bearer token is used as given, with no token request.
+TEST(Auth, BearerTokenIsUsedAsGiven) {
+    support::LocalServer server(std::chrono::milliseconds(0), kTokenResponse);
+    hazy::Client client(token_options(server));
+    client.authenticate(hazy::BearerToken("given.bearer.token"));
+    EXPECT_EQ(client.access_token(), "given.bearer.token");
+    EXPECT_EQ(client.token_request_count(), 0u);
+    EXPECT_TRUE(server.received().empty());
 }

@@ -1,5 +1,8 @@
-// Jobs end to end on the Hub simulator: train, wait (progress, timeout, cancellation,
-// callbacks that stop, throw or call back in), status, cancel, models, generate, lists.
+// Jobs through the wrapper: the one happy path against the stack (authenticate, train, wait,
+// then lists, models and generation, every field marshalled), and this layer's own parts of a
+// wait: durations, the CancelToken, callbacks that stop, throw or call back in. The Hub's
+// rules for jobs (cancel, failure, timeouts, unknown jobs and models, config validation) are
+// tested once, in tests/*.rs and tests/integration/test_hub_e2e.py.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -28,6 +31,11 @@ std::string project_with_duration(const std::string &tag, long long duration_ms)
     return project;
 }
 
+// A job of a fresh project that runs for a minute on the simulator.
+hazy::Job long_job(hazy::Client &client, const std::string &tag) {
+    return client.train(project_with_duration(tag, 60000), support::kMinimalConfig);
+}
+
 bool finished(hazy::State s) {
     return s == hazy::State::Succeeded || s == hazy::State::Failed ||
            s == hazy::State::Cancelled;
@@ -39,8 +47,8 @@ struct Boom : std::runtime_error {
 
 }  // namespace
 
-TEST(Jobs, TrainAndWaitFollowsProgressToAModel) {
-    hazy::Client client = support::client();
+TEST(Jobs, HappyPath) {
+    hazy::Client client = support::client();  // authenticated by the real Keycloak
     const std::string project = project_with_duration("train", 800);
     hazy::Job job = client.train(project, support::kMinimalConfig);
     EXPECT_FALSE(job.id().empty());
@@ -64,6 +72,7 @@ TEST(Jobs, TrainAndWaitFollowsProgressToAModel) {
     EXPECT_DOUBLE_EQ(job.progress(), 1.0);
     EXPECT_FALSE(job.model_id().empty());
     EXPECT_TRUE(job.failure_reason().empty());
+    EXPECT_FALSE(job.raw_state().empty());
 
     ASSERT_GE(states.size(), 2u) << "a job of 800 ms polled every 50 ms";
     EXPECT_EQ(states.back(), hazy::State::Succeeded);
@@ -78,13 +87,10 @@ TEST(Jobs, TrainAndWaitFollowsProgressToAModel) {
             EXPECT_FALSE(finished(states[i]));
         }
     }
-}
-
-TEST(Jobs, ModelsJobsAndGetAfterTraining) {
-    hazy::Client client = support::client();
-    const std::string project = project_with_duration("models", 300);
-    hazy::Job job = client.train(project, support::kMinimalConfig);
-    job.wait(kGenerous);
+    // A wait on a finished job returns at once, after one call of the callback.
+    int calls = 0;
+    job.wait(kGenerous, [&](const hazy::Job &) { return ++calls > 0; });
+    EXPECT_EQ(calls, 1);
 
     const std::vector<hazy::Model> models = client.models(project);
     ASSERT_EQ(models.size(), 1u);
@@ -93,96 +99,41 @@ TEST(Jobs, ModelsJobsAndGetAfterTraining) {
     EXPECT_EQ(models[0].train_job_id, job.id());
     EXPECT_EQ(models[0].generator_type, "priv_bayes");
     EXPECT_DOUBLE_EQ(models[0].epsilon, 1000.0);
-
-    const std::vector<hazy::Job> jobs = client.jobs(project);
-    ASSERT_EQ(jobs.size(), 1u);
-    EXPECT_EQ(jobs[0].id(), job.id());
-    EXPECT_EQ(jobs[0].state(), hazy::State::Succeeded);
-    EXPECT_EQ(jobs[0].model_id(), job.model_id());
-
     const hazy::Job fetched = client.job(job.id());
     EXPECT_EQ(fetched.id(), job.id());
     EXPECT_EQ(fetched.kind(), "train");
     EXPECT_EQ(fetched.state(), hazy::State::Succeeded);
 
-    EXPECT_TRUE(client.models(support::unique_project("empty")).empty());
-    EXPECT_TRUE(client.jobs(support::unique_project("empty")).empty());
-}
-
-TEST(Jobs, GenerateFromATrainedModel) {
-    hazy::Client client = support::client();
-    const std::string project = project_with_duration("gen", 300);
-    hazy::Job train = client.train(project, support::kMinimalConfig);
-    train.wait(kGenerous);
-
-    hazy::Job rows = client.generate(project, train.model_id(), 100);
+    // Generation, by rows and by a config.
+    hazy::Job rows = client.generate(project, job.model_id(), 100);
     EXPECT_EQ(rows.kind(), "generate");
-    EXPECT_EQ(rows.model_id(), train.model_id());  // a generation job's source model
+    EXPECT_EQ(rows.model_id(), job.model_id());  // a generation job's source model
     rows.wait(kGenerous);
     EXPECT_EQ(rows.state(), hazy::State::Succeeded);
-
-    EXPECT_EQ(train.output_location(), "");  // a train job writes no rows
+    EXPECT_EQ(job.output_location(), "");  // a train job writes no rows
     hazy::Job configured = client.generate(
-        project, train.model_id(), 0, R"({"num_rows":5,"output_location":"s3://b/out/"})");
+        project, job.model_id(), 0, R"({"num_rows":5,"output_location":"s3://b/out/"})");
     EXPECT_EQ(configured.output_location(), "s3://b/out/");
-    configured.wait(kGenerous);
-    EXPECT_EQ(configured.state(), hazy::State::Succeeded);
-    EXPECT_EQ(client.jobs(project).size(), 3u);
+
+    const std::vector<hazy::Job> jobs = client.jobs(project);
+    ASSERT_EQ(jobs.size(), 3u);
+    EXPECT_EQ(jobs[0].id(), job.id());
+    EXPECT_EQ(jobs[0].model_id(), job.model_id());
+    EXPECT_TRUE(client.models(support::unique_project("empty")).empty());
+    EXPECT_TRUE(client.jobs(support::unique_project("empty")).empty());
+    EXPECT_EQ(client.token_request_count(), 1u);
 }
 
-TEST(Jobs, GenerateNeedsRowsOrConfig) {
+// wait()'s duration reaches the C call in milliseconds; a negative one is refused.
+TEST(Jobs, WaitTimeoutIsADuration) {
     hazy::Client client = support::client();
-    const std::string project = support::unique_project("gen0");
-    const hazy::Error e = error_of([&] { (void)client.generate(project, "some-model", 0); });
-    EXPECT_EQ(e.status(), hazy::Status::Validation) << e.what();
-    EXPECT_EQ(e.field(), "num_rows");
-    EXPECT_EQ(e.http_status(), 0) << "checked before any request";
-}
-
-TEST(Jobs, GenerateFromUnknownModelIsNotFound) {
-    hazy::Client client = support::client();
-    const hazy::Error e = error_of([&] {
-        (void)client.generate(support::unique_project("gen404"), "cpp-no-such-model", 10);
-    });
-    EXPECT_EQ(e.status(), hazy::Status::NotFound) << e.what();
-    EXPECT_EQ(e.http_status(), 404);
-}
-
-TEST(Jobs, RefreshThenCancelOnTheHub) {
-    hazy::Client client = support::client();
-    const std::string project = project_with_duration("cancel", 60000);
-    hazy::Job job = client.train(project, support::kMinimalConfig);
-    const hazy::State now = job.refresh();
-    EXPECT_TRUE(now == hazy::State::Queued || now == hazy::State::Running) << hazy::to_string(now);
-    EXPECT_EQ(job.state(), now);
-
-    job.cancel();
-    EXPECT_EQ(job.state(), hazy::State::Cancelled);
-    EXPECT_EQ(job.refresh(), hazy::State::Cancelled);
-    job.cancel();  // idempotent
-    EXPECT_EQ(job.state(), hazy::State::Cancelled);
-
-    const hazy::Error e = error_of([&] { job.wait(kGenerous); });
-    EXPECT_EQ(e.status(), hazy::Status::Cancelled) << e.what();
-}
-
-TEST(Jobs, WaitTimesOut) {
-    hazy::Client client = support::client();
-    const std::string project = project_with_duration("timeout", 60000);
-    hazy::Job job = client.train(project, support::kMinimalConfig);
+    hazy::Job job = long_job(client, "timeout");
     const auto start = std::chrono::steady_clock::now();
     const hazy::Error e = error_of([&] { job.wait(std::chrono::milliseconds(300)); });
     const long long took = elapsed_ms(start);
     EXPECT_EQ(e.status(), hazy::Status::Timeout) << e.what();
     EXPECT_GE(took, 250);
     EXPECT_LT(took, 10000);
-    EXPECT_FALSE(finished(job.refresh())) << "leaving a wait must not cancel the job";
-    job.cancel();
-}
-
-TEST(Jobs, NegativeTimeoutIsInvalidArgument) {
-    hazy::Client client = support::client();
-    hazy::Job job = client.train(project_with_duration("neg", 60000), support::kMinimalConfig);
     EXPECT_EQ(error_of([&] { job.wait(std::chrono::milliseconds(-1)); }).status(),
               hazy::Status::InvalidArgument);
     job.cancel();
@@ -190,8 +141,7 @@ TEST(Jobs, NegativeTimeoutIsInvalidArgument) {
 
 TEST(Jobs, CancelTokenFromAnotherThreadEndsTheWait) {
     hazy::Client client = support::client();
-    const std::string project = project_with_duration("token", 60000);
-    hazy::Job job = client.train(project, support::kMinimalConfig);
+    hazy::Job job = long_job(client, "token");
     hazy::CancelToken token;
     std::atomic<int> calls(0);
     const auto start = std::chrono::steady_clock::now();
@@ -221,8 +171,7 @@ TEST(Jobs, CancelTokenFromAnotherThreadEndsTheWait) {
 
 TEST(Jobs, CallbackReturningFalseStopsTheWait) {
     hazy::Client client = support::client();
-    const std::string project = project_with_duration("stop", 60000);
-    hazy::Job job = client.train(project, support::kMinimalConfig);
+    hazy::Job job = long_job(client, "stop");
     int calls = 0;
     const hazy::Error e = error_of([&] {
         job.wait(kGenerous, [&](const hazy::Job &) {
@@ -238,8 +187,7 @@ TEST(Jobs, CallbackReturningFalseStopsTheWait) {
 
 TEST(Jobs, ExceptionFromTheCallbackComesOutOfWaitUnchanged) {
     hazy::Client client = support::client();
-    const std::string project = project_with_duration("throw", 60000);
-    hazy::Job job = client.train(project, support::kMinimalConfig);
+    hazy::Job job = long_job(client, "throw");
     int calls = 0;
     const auto start = std::chrono::steady_clock::now();
     try {
@@ -257,13 +205,13 @@ TEST(Jobs, ExceptionFromTheCallbackComesOutOfWaitUnchanged) {
     EXPECT_LT(elapsed_ms(start), 10000);
     // The process, the client and the job are intact; the job still runs on the Hub.
     EXPECT_FALSE(finished(job.refresh()));
-    EXPECT_TRUE(client.models(project).empty());
+    EXPECT_TRUE(client.models(job.project_id()).empty());
     job.cancel();
 }
 
 TEST(Jobs, NonStandardExceptionFromTheCallbackIsRethrown) {
     hazy::Client client = support::client();
-    hazy::Job job = client.train(project_with_duration("throw42", 60000), support::kMinimalConfig);
+    hazy::Job job = long_job(client, "throw42");
     bool caught = false;
     try {
         job.wait(kGenerous, [](const hazy::Job &) -> bool { throw 42; });
@@ -276,8 +224,8 @@ TEST(Jobs, NonStandardExceptionFromTheCallbackIsRethrown) {
 
 TEST(Jobs, CallbackMayCallTheLibrary) {
     hazy::Client client = support::client();
-    const std::string project = project_with_duration("nested", 60000);
-    hazy::Job job = client.train(project, support::kMinimalConfig);
+    hazy::Job job = long_job(client, "nested");
+    const std::string project = job.project_id();
     int calls = 0;
     hazy::State seen_inside = hazy::State::Unknown;
     const hazy::Error e = error_of([&] {
@@ -318,7 +266,7 @@ TEST(Jobs, CallbackMayRefreshTheJobBeingWaitedOn) {
 
 TEST(Jobs, HazyErrorFromANestedCallInTheCallbackIsRethrown) {
     hazy::Client client = support::client();
-    hazy::Job job = client.train(project_with_duration("nested404", 60000), support::kMinimalConfig);
+    hazy::Job job = long_job(client, "nested404");
     const hazy::Error e = error_of([&] {
         job.wait(kGenerous, [&](const hazy::Job &) {
             (void)client.job("cpp-no-such-job");  // throws NotFound inside the callback
@@ -327,43 +275,6 @@ TEST(Jobs, HazyErrorFromANestedCallInTheCallbackIsRethrown) {
     });
     EXPECT_EQ(e.status(), hazy::Status::NotFound) << e.what();
     job.cancel();
-}
-
-TEST(Jobs, FailedJobIsJobFailedWithTheHubsReason) {
-    hazy::Client client = support::client();
-    const std::string project = project_with_duration("fail", 400);
-    hazy::Job job = client.train(project, support::kFailingConfig);
-    const hazy::Error e = error_of([&] { job.wait(kGenerous); });
-    EXPECT_EQ(e.status(), hazy::Status::JobFailed) << e.what();
-    EXPECT_TRUE(contains(e.message(), "sim://fail")) << e.what();
-    EXPECT_EQ(job.refresh(), hazy::State::Failed);
-    EXPECT_TRUE(contains(job.failure_reason(), "sim://fail")) << job.failure_reason();
-    EXPECT_TRUE(job.model_id().empty());
-    EXPECT_TRUE(client.models(project).empty());
-}
-
-TEST(Jobs, WaitOnAFinishedJobReturnsAtOnce) {
-    hazy::Client client = support::client();
-    const std::string project = project_with_duration("done", 200);
-    hazy::Job job = client.train(project, support::kMinimalConfig);
-    job.wait(kGenerous);
-    const std::string model = job.model_id();
-    const auto start = std::chrono::steady_clock::now();
-    int calls = 0;
-    job.wait(kGenerous, [&](const hazy::Job &) {
-        ++calls;
-        return true;
-    });
-    EXPECT_EQ(calls, 1);
-    EXPECT_LT(elapsed_ms(start), 5000);
-    EXPECT_EQ(job.model_id(), model);
-}
-
-TEST(Jobs, UnknownJobIsNotFound) {
-    hazy::Client client = support::client();
-    const hazy::Error e = error_of([&] { (void)client.job("cpp-no-such-job"); });
-    EXPECT_EQ(e.status(), hazy::Status::NotFound) << e.what();
-    EXPECT_EQ(e.http_status(), 404);
 }
 
 // The key overloads send the caller's Idempotency-Key (the Hub's replay rules are tested in

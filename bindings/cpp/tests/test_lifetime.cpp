@@ -126,7 +126,7 @@ TEST(Lifetime, OneClientSharedByThreads) {
 namespace {
 
 // A client of the slow server, with a token given (no Keycloak) and fast polling.
-hazy::Client slow_client(const support::SlowJobServer &server) {
+hazy::Client slow_client(const support::LocalServer &server) {
     hazy::Options options;
     options.host(server.url()).set("access_token", "lifetime-test-token");
     options.poll_interval(std::chrono::milliseconds(20));
@@ -140,7 +140,7 @@ hazy::Client slow_client(const support::SlowJobServer &server) {
 // call, through the Client or a Job, throws ClosedError. ASan checks the memory throughout.
 TEST(Lifetime, CloseEndsWaitsInOtherThreads) {
     const std::chrono::milliseconds delay(300);
-    support::SlowJobServer server(delay);
+    support::LocalServer server(delay);
     hazy::Client client = slow_client(server);
     const hazy::Job job = client.job("job-1");  // one request, before the threads start
     const int kGetters = 3;
@@ -221,7 +221,7 @@ TEST(Lifetime, CloseEndsWaitsInOtherThreads) {
 // The destructor of the last owner frees a closed client; a moved-from client's close() is a
 // no-op.
 TEST(Lifetime, CloseThenDestroyAndMovedFromClose) {
-    support::SlowJobServer server(std::chrono::milliseconds(0));
+    support::LocalServer server(std::chrono::milliseconds(0));
     hazy::Client a = slow_client(server);
     hazy::Client b(std::move(a));
     a.close();  // NOLINT: moved-from on purpose; nothing to close
