@@ -209,38 +209,21 @@ class ClosedError : public Error {
 
 namespace detail {
 
-struct ErrorDeleter {
-    void operator()(hazy_error_t *p) const noexcept { hazy_error_free(p); }
+/// A std::unique_ptr deleter that calls the C function `Free`.
+template <typename T, void (*Free)(T *)>
+struct CDeleter {
+    void operator()(T *p) const noexcept { Free(p); }
 };
-struct OptionsDeleter {
-    void operator()(hazy_options_t *p) const noexcept { hazy_options_free(p); }
-};
-struct ClientDeleter {
-    void operator()(hazy_client_t *p) const noexcept { hazy_free(p); }
-};
-struct JobDeleter {
-    void operator()(hazy_job_t *p) const noexcept { hazy_job_free(p); }
-};
-struct JobListDeleter {
-    void operator()(hazy_job_list_t *p) const noexcept { hazy_job_list_free(p); }
-};
-struct ModelListDeleter {
-    void operator()(hazy_model_list_t *p) const noexcept { hazy_model_list_free(p); }
-};
-struct CancelTokenDeleter {
-    void operator()(hazy_cancel_token_t *p) const noexcept { hazy_cancel_token_free(p); }
-};
-struct StringDeleter {
-    void operator()(char *p) const noexcept { hazy_string_free(p); }
-};
+typedef CDeleter<hazy_cancel_token_t, hazy_cancel_token_free> CancelTokenDeleter;
 
-typedef std::unique_ptr<hazy_error_t, ErrorDeleter> ErrorPtr;
-typedef std::unique_ptr<hazy_options_t, OptionsDeleter> OptionsPtr;
-typedef std::unique_ptr<hazy_client_t, ClientDeleter> ClientPtr;
-typedef std::unique_ptr<hazy_job_t, JobDeleter> JobPtr;
-typedef std::unique_ptr<hazy_job_list_t, JobListDeleter> JobListPtr;
-typedef std::unique_ptr<hazy_model_list_t, ModelListDeleter> ModelListPtr;
-typedef std::unique_ptr<char, StringDeleter> StringPtr;
+typedef std::unique_ptr<hazy_error_t, CDeleter<hazy_error_t, hazy_error_free> > ErrorPtr;
+typedef std::unique_ptr<hazy_options_t, CDeleter<hazy_options_t, hazy_options_free> > OptionsPtr;
+typedef std::unique_ptr<hazy_client_t, CDeleter<hazy_client_t, hazy_free> > ClientPtr;
+typedef std::unique_ptr<hazy_job_t, CDeleter<hazy_job_t, hazy_job_free> > JobPtr;
+typedef std::unique_ptr<hazy_job_list_t, CDeleter<hazy_job_list_t, hazy_job_list_free> > JobListPtr;
+typedef std::unique_ptr<hazy_model_list_t, CDeleter<hazy_model_list_t, hazy_model_list_free> >
+    ModelListPtr;
+typedef std::unique_ptr<char, CDeleter<char, hazy_string_free> > StringPtr;
 
 /// A borrowed C string as std::string; NULL becomes "".
 inline std::string str(const char *s) { return s != nullptr ? std::string(s) : std::string(); }
