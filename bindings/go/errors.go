@@ -13,8 +13,8 @@ import (
 )
 
 // Status classifies a failure. The constants are bound to libhazy's hazy_status values in
-// hazy.h by cgo, so they cannot drift from the header; TestStatusTableMatchesHeader fails
-// when hazy.h gains a status that this package does not map.
+// hazy.h by cgo, so they cannot drift from the header; TestEveryStatusMapsToItsSentinel fails
+// when the library gains a status that this package does not map.
 type Status int32
 
 // The statuses. StatusOK never appears in an Error.
@@ -69,7 +69,7 @@ var (
 )
 
 // sentinels maps each error status to its sentinel; a status missing here fails
-// TestStatusTableMatchesHeader.
+// TestEveryStatusMapsToItsSentinel.
 var sentinels = map[Status]error{
 	StatusInvalidArgument: ErrInvalidArgument, StatusAuth: ErrAuth, StatusForbidden: ErrForbidden,
 	StatusNotFound: ErrNotFound, StatusValidation: ErrValidation, StatusNetwork: ErrNetwork,
