@@ -1,8 +1,12 @@
 //! The client: configuration, its HTTP connection pools, one token cache and the Hub API,
 //! shared by every thread that holds it.
+//!
+//! Closing drops the heavy part (pools, token cache, Hub client: [`Open`]) at once; what is left
+//! until the last clone goes is the configuration without its secrets, the logger and flags.
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Instant;
 
 use secrecy::SecretString;
@@ -28,15 +32,57 @@ pub struct Client {
 }
 
 struct Inner {
+    /// The configuration without its secrets (client_secret, password, access_token): those
+    /// went into [`Open`], so that close drops them.
     config: Config,
-    http: Arc<Http>,
+    /// The client's logger: outlives close, for the calls that end after it.
+    log: Arc<Logger>,
     /// The process that created the client: its connection pool belongs to that process's
     /// runtime and is unusable in a forked child.
     pid: u32,
-    tokens: Arc<TokenSource>,
-    hub: Option<Hub>,
+    /// Token endpoint requests sent, counted by the token cache; still readable after close.
+    token_requests: Arc<AtomicU64>,
     /// Fired by [`Client::close`]; waits race it.
     closed: CancellationToken,
+    /// The heavy state, None once closed. A call holds its own reference for its length, so
+    /// close never frees what a call in progress uses: the last reference frees it.
+    open: RwLock<Option<Arc<Open>>>,
+}
+
+/// What [`Client::close`] drops: the token cache and its credentials (secrecy's `SecretString`,
+/// wiped when dropped), the Hub client, and with them (their only owners) the connection
+/// pools, one per calling thread.
+struct Open {
+    tokens: Arc<TokenSource>,
+    hub: Option<Hub>,
+    /// The configured credentials, for [`Client::authenticate`] without any.
+    configured: Option<Credentials>,
+    /// Declared last, so dropped after all the above.
+    _released: Released,
+}
+
+/// Finishes dropping [`Open`], once its fields are gone.
+struct Released(Arc<Logger>);
+
+impl Drop for Released {
+    fn drop(&mut self) {
+        // The logger kept every form of the tokens to scrub records with; nothing is left to
+        // scrub once the last call using them is gone.
+        self.0.set_secrets(crate::redact::Redactor::new());
+        // The pools are gone, but their connections' tasks sit on the runtimes of the threads
+        // that opened them: let those tasks end and free their sockets and buffers.
+        crate::runtime::release_tasks();
+    }
+}
+
+/// A call's reference to the Hub client of an open client.
+struct HubRef(Arc<Open>);
+
+impl std::ops::Deref for HubRef {
+    type Target = Hub;
+    fn deref(&self) -> &Hub {
+        self.0.hub.as_ref().expect("checked by Client::hub")
+    }
 }
 
 impl Client {
@@ -65,7 +111,22 @@ impl Client {
             None => None,
         };
         let parent = config.traceparent;
-        Ok(Client { inner: Arc::new(Inner { config, http, pid, tokens, hub, closed: CancellationToken::new() }), parent })
+        let configured = Credentials::from_config(&config);
+        let mut config = config;
+        // Kept until the last clone goes, so without what close must drop.
+        config.client_secret = None;
+        config.password = None;
+        config.access_token = None;
+        let log = http.shared_log();
+        let inner = Inner {
+            config,
+            log: log.clone(),
+            pid,
+            token_requests: tokens.request_counter(),
+            closed: CancellationToken::new(),
+            open: RwLock::new(Some(Arc::new(Open { tokens, hub, configured, _released: Released(log) }))),
+        };
+        Ok(Client { inner: Arc::new(inner), parent })
     }
 
     /// This client, with calls joining `parent`'s trace instead of the configured one: for a
@@ -76,7 +137,7 @@ impl Client {
 
     /// The client's logger (its sinks and their levels).
     pub fn log(&self) -> &Logger {
-        self.inner.http.log()
+        &self.inner.log
     }
 
     /// Runs one public call: in its own trace, with a failure logged at `error` level with
@@ -101,9 +162,21 @@ impl Client {
 
     /// Closes the client, for every clone: waits in progress end with [`Status::Closed`], and
     /// so does every later call. Calls already sending a request finish it, so a submission
-    /// is never cut off halfway. Idempotent.
+    /// is never cut off halfway; none of them gets a token any more. Idempotent and
+    /// thread-safe.
+    ///
+    /// The connection pools, the token cache with its credentials and tokens (wiped) and the
+    /// Hub client are dropped now, or, if calls are in progress, when the last of them returns.
+    /// Idle connections then end, freeing their buffers, on every libhazy runtime not busy
+    /// with a call (a busy one ends them itself as it runs).
     pub fn close(&self) {
+        // First the flag, then the state: a call that saw the client open and then finds the
+        // state gone reports CLOSED just the same.
         self.inner.closed.cancel();
+        let open = self.inner.open.write().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(open) = open {
+            open.tokens.close();
+        }
     }
 
     pub fn is_closed(&self) -> bool {
@@ -115,11 +188,12 @@ impl Client {
         self.inner.closed.cancelled().await
     }
 
-    fn check_open(&self) -> Result<()> {
+    /// The open state, held for the length of a call; CLOSED once the client is closed.
+    fn open(&self) -> Result<Arc<Open>> {
         if self.is_closed() {
             return Err(closed_error());
         }
-        Ok(())
+        self.inner.open.read().unwrap_or_else(PoisonError::into_inner).clone().ok_or_else(closed_error)
     }
 
     /// Fails in a forked child that inherited this client.
@@ -137,35 +211,32 @@ impl Client {
     /// token. Later calls refresh it as needed.
     pub async fn authenticate(&self, credentials: Option<Credentials>) -> Result<()> {
         self.call("authenticate", async {
-            self.check_open()?;
+            let open = self.open()?;
             let credentials = credentials
-                .or_else(|| Credentials::from_config(&self.inner.config))
+                .or_else(|| open.configured.clone())
                 .ok_or_else(crate::auth::no_credentials)?;
-            self.inner.tokens.authenticate(credentials).await
+            open.tokens.authenticate(credentials).await
         })
         .await
     }
 
     /// A currently valid access token, refreshed first if due.
     pub async fn access_token(&self) -> Result<SecretString> {
-        self.call("get an access token", async {
-            self.check_open()?;
-            self.inner.tokens.token().await
-        })
+        self.call("get an access token", async { self.open()?.tokens.token().await })
         .await
     }
 
     /// How many requests the client has sent to the token endpoint.
     pub fn token_requests(&self) -> u64 {
-        self.inner.tokens.token_requests()
+        self.inner.token_requests.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    fn hub(&self) -> Result<&Hub> {
-        self.check_open()?;
-        self.inner
-            .hub
-            .as_ref()
-            .ok_or_else(|| Error::invalid_argument("no Hub host configured: set host (HAZY_HUB_HOST)"))
+    fn hub(&self) -> Result<HubRef> {
+        let open = self.open()?;
+        if open.hub.is_none() {
+            return Err(Error::invalid_argument("no Hub host configured: set host (HAZY_HUB_HOST)"));
+        }
+        Ok(HubRef(open))
     }
 
     /// Submits a training job after checking the config locally (nothing is sent when the

@@ -28,7 +28,8 @@ pub const TRACEPARENT: &str = "traceparent";
 /// that only runs while thread A is inside a call. Futures polled outside libhazy's runtimes
 /// (a Rust program's own tokio runtime) share one further pool.
 pub struct Http {
-    log: Logger,
+    /// Shared with the client, which keeps it after close drops this.
+    log: std::sync::Arc<Logger>,
     settings: Settings,
     shared: reqwest::Client,
     per_thread: ThreadLocal<RefCell<Option<(u64, reqwest::Client)>>>,
@@ -49,7 +50,7 @@ impl Http {
     pub fn new(config: &Config) -> Result<Http> {
         let mut sinks = config.log_sinks.clone();
         sinks.extend(crate::logging::from_env());
-        let log = Logger::new(sinks);
+        let log = std::sync::Arc::new(Logger::new(sinks));
         let extra_roots = match &config.ca_bundle {
             Some(path) => {
                 let roots = tls::read_ca_bundle(path)?;
@@ -87,6 +88,11 @@ impl Http {
     /// The client's logger, shared by the token source and the Hub.
     pub fn log(&self) -> &Logger {
         &self.log
+    }
+
+    /// The logger, for a holder that outlives this (a closed client).
+    pub fn shared_log(&self) -> std::sync::Arc<Logger> {
+        self.log.clone()
     }
 
     /// The pool for the runtime driving the current thread.

@@ -9,10 +9,16 @@
 //! Each runtime has a generation number, unique in the process, so that per-thread state kept
 //! elsewhere (the HTTP connection pools in [`crate::http`]) can tell a runtime it was made for
 //! from a later one on a reused thread id or in a forked child.
+//!
+//! A connection's task stays on the runtime that opened it, which runs only while its thread
+//! is inside a call. So when a client closes, the tasks of its dropped pools would keep their
+//! sockets and buffers until each thread's next call: [`release_tasks`] runs every idle
+//! runtime of the process for a moment, from the closing thread, so that they end now.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use tokio::runtime::{Builder, Runtime};
 
@@ -22,10 +28,23 @@ use crate::status::Status;
 struct Local {
     pid: u32,
     generation: u64,
-    runtime: Runtime,
+    /// Shared only with [`release_tasks`] on another thread, for the moment it runs it.
+    runtime: Arc<Runtime>,
 }
 
 static GENERATIONS: AtomicU64 = AtomicU64::new(1);
+
+/// Every libhazy runtime made in this process (with the process that made it, since a forked
+/// child inherits the list but not the runtimes' threads), for [`release_tasks`].
+static RUNTIMES: Mutex<Vec<(u32, Weak<Runtime>)>> = Mutex::new(Vec::new());
+
+/// How many times [`release_tasks`] was asked for: a call during which it changed releases
+/// tasks when it ends, since it could not be done from inside the call.
+static RELEASES: AtomicU64 = AtomicU64::new(0);
+
+/// Runs of the runtime's scheduler [`release_tasks`] gives each runtime: a connection whose
+/// pool is gone ends in its first; the rest cover a shutdown that needs a second look.
+const RELEASE_ROUNDS: usize = 4;
 
 thread_local! {
     static LOCAL: RefCell<Option<Local>> = const { RefCell::new(None) };
@@ -74,12 +93,66 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
         }
         if slot.is_none() {
             let generation = GENERATIONS.fetch_add(1, Ordering::Relaxed);
-            *slot = Some(Local { pid, generation, runtime: build()? });
+            let runtime = Arc::new(build()?);
+            register(pid, &runtime);
+            *slot = Some(Local { pid, generation, runtime });
         }
         let local = slot.as_ref().expect("set above");
-        let _entered = Entered::new(local.generation);
-        Ok(local.runtime.block_on(future))
+        let releases = RELEASES.load(Ordering::SeqCst);
+        let output = {
+            let _entered = Entered::new(local.generation);
+            local.runtime.block_on(future)
+        };
+        if RELEASES.load(Ordering::SeqCst) != releases {
+            // A client closed during the call, perhaps dropping its pools only as the call
+            // ended: this thread is outside the runtime again and can run them.
+            run_idle_runtimes();
+        }
+        Ok(output)
     })
+}
+
+fn register(pid: u32, runtime: &Arc<Runtime>) {
+    let mut all = RUNTIMES.lock().unwrap_or_else(PoisonError::into_inner);
+    all.retain(|(made_by, weak)| *made_by == pid && weak.strong_count() > 0);
+    all.push((pid, Arc::downgrade(runtime)));
+}
+
+/// Lets the tasks of connections whose pool was dropped end, on every libhazy runtime of the
+/// process that no thread is running (those that are running end theirs themselves), freeing
+/// their sockets and buffers now rather than at their thread's next call. Called when a
+/// client's pools are dropped. From inside a runtime it cannot run others; the libhazy call
+/// in progress on this thread then does it as it returns.
+pub fn release_tasks() {
+    RELEASES.fetch_add(1, Ordering::SeqCst);
+    // Not inside a runtime, and not so late in the thread's exit that tokio's thread-locals
+    // are gone (a client dropped by a thread-local destructor or an atexit handler).
+    if tokio::runtime::Handle::try_current().is_err_and(|e| e.is_missing_context()) {
+        run_idle_runtimes();
+    }
+}
+
+fn run_idle_runtimes() {
+    let pid = std::process::id();
+    let runtimes: Vec<Arc<Runtime>> = RUNTIMES
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .filter(|(made_by, _)| *made_by == pid)
+        .filter_map(|(_, weak)| weak.upgrade())
+        .collect();
+    for runtime in runtimes {
+        // A runtime another thread is running is not taken from it: then this only waits out
+        // the rounds, which do not depend on the scheduler.
+        // Nothing here should panic; if a task does, the close that got here still succeeds.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            runtime.block_on(async {
+                for _ in 0..RELEASE_ROUNDS {
+                    tokio::task::yield_now().await;
+                }
+            })
+        }));
+    }
 }
 
 /// Marks the thread as inside `block_on` until dropped, also when the future panics.

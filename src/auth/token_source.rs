@@ -1,7 +1,7 @@
 //! The token cache of one client: serves a valid token, refreshes it before it expires, and
 //! makes sure that however many threads ask at once, one token request is in flight.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -39,7 +39,9 @@ pub struct TokenSource {
     state: Mutex<State>,
     /// Held by whoever is talking to the token endpoint: the single flight.
     refresh: tokio::sync::Mutex<()>,
-    requests: AtomicU64,
+    requests: Arc<AtomicU64>,
+    /// Set by [`TokenSource::close`]: no token is handed out or cached any more.
+    closed: AtomicBool,
 }
 
 enum Lookup {
@@ -71,7 +73,8 @@ impl TokenSource {
             margin,
             state: Mutex::new(state),
             refresh: tokio::sync::Mutex::new(()),
-            requests: AtomicU64::new(0),
+            requests: Arc::new(AtomicU64::new(0)),
+            closed: AtomicBool::new(false),
         };
         source.share_secrets_with_log();
         source
@@ -91,6 +94,28 @@ impl TokenSource {
         self.requests.load(Ordering::Relaxed)
     }
 
+    /// The counter behind [`TokenSource::token_requests`], for a reader that outlives this.
+    pub(crate) fn request_counter(&self) -> Arc<AtomicU64> {
+        self.requests.clone()
+    }
+
+    /// Closes the cache (its client was closed): from now on every request for a token, and
+    /// every authentication, fails with CLOSED, and a token request in flight is not cached.
+    /// The credentials and tokens stay until the source is dropped, which wipes them
+    /// (`SecretString` zeroizes), so that the calls still finishing can scrub them from what
+    /// servers echo.
+    pub fn close(&self) {
+        let _state = self.lock();
+        self.closed.store(true, Ordering::SeqCst);
+    }
+
+    fn check_open(&self) -> Result<()> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(crate::client::closed_error());
+        }
+        Ok(())
+    }
+
     /// Replaces the credentials and, except for a bearer token, fetches a token right away so
     /// that bad credentials are reported here rather than on the first Hub call.
     pub async fn authenticate(&self, credentials: Credentials) -> Result<()> {
@@ -105,6 +130,9 @@ impl TokenSource {
         let _flight = self.refresh.lock().await;
         {
             let mut state = self.lock();
+            if self.closed.load(Ordering::SeqCst) {
+                return Err(crate::client::closed_error());
+            }
             state.token = None;
             state.credentials = Some(credentials.clone());
         }
@@ -120,6 +148,7 @@ impl TokenSource {
     /// A token valid now. Waits only when there is no valid token: while a refresh of a
     /// still-valid token is in flight, other callers get the current one.
     pub async fn token(&self) -> Result<SecretString> {
+        self.check_open()?;
         match self.lookup() {
             Lookup::Fresh(token) => return Ok(token),
             Lookup::Stale(token) => match self.refresh.try_lock() {
@@ -191,6 +220,8 @@ impl TokenSource {
 
     /// Called with the single-flight lock held.
     async fn refresh_locked(&self) -> Result<SecretString> {
+        // Closed while this caller waited for the single flight.
+        self.check_open()?;
         // Whoever held the lock before us may have refreshed already.
         if let Lookup::Fresh(token) = self.lookup() {
             return Ok(token);
@@ -245,7 +276,15 @@ impl TokenSource {
             None => endpoint.request(&http, log, GrantRequest::Primary(credentials), &count).await,
         }?;
         let access = grant.access_token.clone();
-        self.lock().token = Some(self.cache(grant, requested_at));
+        {
+            let mut state = self.lock();
+            // Closed while the request was in flight: the token is not kept (it is wiped as
+            // `grant` and `access` drop) and the caller gets CLOSED.
+            if self.closed.load(Ordering::SeqCst) {
+                return Err(crate::client::closed_error());
+            }
+            state.token = Some(self.cache(grant, requested_at));
+        }
         self.share_secrets_with_log();
         Ok(access)
     }

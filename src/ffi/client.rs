@@ -21,6 +21,8 @@ use crate::status::Status;
 /// The handle is reference-counted: the caller's reference (released by hazy_free) and one
 /// per call in progress. So hazy_free while another thread is inside a call is safe: that
 /// call ends (a wait with HAZY_STATUS_CLOSED) and the memory goes with the last reference.
+/// Bindings need no count of their own: hazy_client_close releases everything heavy at once,
+/// and hazy_free (from a finalizer, say) frees what little is left.
 pub struct hazy_client_t {
     pub(crate) client: Client,
     /// A handle from hazy_client_with_traceparent: hazy_free releases it without closing the
@@ -85,10 +87,12 @@ pub unsafe extern "C" fn hazy_client_new(
     })
 }
 
-/// Closes the client (as hazy_client_close) and releases the caller's reference to it. NULL
-/// does nothing. Safe while other threads are inside calls on the client: their waits end
-/// with HAZY_STATUS_CLOSED, other calls finish, and the memory is freed when the last one
-/// returns. No call may *start* with the handle once hazy_free has returned.
+/// Closes the client (as hazy_client_close) and releases the caller's reference to it: the
+/// only function that frees the handle. NULL does nothing. Safe while other threads are inside
+/// calls on the client: their waits end with HAZY_STATUS_CLOSED, other calls finish, and the
+/// memory is freed when the last one returns. No call may *start* with the handle once
+/// hazy_free has returned. On a handle from hazy_client_with_traceparent it releases only that
+/// handle and closes nothing.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_free(client: *mut hazy_client_t) {
     guard_value((), || {
@@ -138,10 +142,21 @@ pub unsafe extern "C" fn hazy_client_with_traceparent(
     })
 }
 
-/// Closes the client without freeing it: every hazy_job_wait in progress on it returns
-/// HAZY_STATUS_CLOSED promptly (within milliseconds), calls already sending a request finish
-/// it, and every later call returns HAZY_STATUS_CLOSED. Idempotent; callable from any thread;
-/// NULL does nothing. Free the client with hazy_free as usual.
+/// Closes the client without freeing the handle: every hazy_job_wait in progress on it
+/// returns HAZY_STATUS_CLOSED promptly (within milliseconds), calls already sending a request
+/// finish it (none of them gets a new token), and every later call on it, or on a handle from
+/// hazy_client_with_traceparent sharing it, returns HAZY_STATUS_CLOSED.
+///
+/// Close releases the client's resources at once: its HTTP connection pools (one per calling
+/// thread) and their connections, the token cache (access and refresh tokens, and the
+/// credentials from the options or hazy_authenticate_*, all wiped), and the Hub client. When
+/// calls are still in progress on other threads, they are released as the last of them
+/// returns, so a call racing close never uses freed state. The handle itself, the settings without their
+/// secrets, and the log sinks stay until hazy_free, which remains necessary and is the only
+/// function that frees the handle. hazy_token_request_count keeps working.
+///
+/// Idempotent; callable from any thread, concurrently with any call on the client, including
+/// another hazy_client_close; NULL does nothing.
 #[no_mangle]
 pub unsafe extern "C" fn hazy_client_close(client: *mut hazy_client_t) {
     guard_value((), || {
