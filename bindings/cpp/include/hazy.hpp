@@ -715,12 +715,15 @@ inline Job &Job::wait_impl(std::chrono::milliseconds timeout, const ProgressCall
 /// (by reference). A moved-from Client may only be destroyed or assigned to; any other
 /// call throws Status::InvalidState.
 ///
-/// Lifetime: the native client is shared by the Client and the Jobs it made, and freed
-/// (hazy_free) with the last of them, so the destructor frees it unless Jobs still use it.
+/// Lifetime: the native handle is shared by the Client and the Jobs it made, and freed
+/// (hazy_free) with the last of them, so the destructor frees it unless Jobs still use it;
+/// that ownership is all the counting there is (libhazy itself counts the calls in progress).
 /// The log callback of the Options it was made from is released after that hazy_free.
-/// close() ends it at once for all of them, from any thread: waits in progress throw
+/// close() ends the client at once for all of them, from any thread: waits in progress throw
 /// ClosedError within milliseconds, calls already sending a request finish it, and every
-/// later call (through the Client or its Jobs) throws ClosedError.
+/// later call (through the Client or its Jobs) throws ClosedError. It also releases at once
+/// the connections, tokens and credentials (wiped) and the rest of the native state, however
+/// many Jobs still hold the handle; what they keep alive is only the small handle itself.
 class Client {
   public:
     /// A client with these settings (copied; a log callback is shared). No network traffic.
@@ -868,8 +871,10 @@ class Client {
     }
 
     /// Closes the client for it and its Jobs (hazy_client_close): waits in progress in any
-    /// thread throw ClosedError promptly, and so does every later call. Idempotent; thread-safe;
-    /// nothing to do after a move. The memory is freed as usual, by the last owner.
+    /// thread throw ClosedError promptly, and so does every later call. Its connections,
+    /// tokens and credentials are released at once (as the last call in progress returns, if
+    /// any). Idempotent; thread-safe; nothing to do after a move. The handle is freed as usual,
+    /// by the last owner.
     void close() noexcept { hazy_client_close(handle_.get()); }
 
     /// A second Client on the same connection, token cache and log callback whose calls (and
