@@ -32,7 +32,7 @@ ASAN_LIB   := $(SAN_DIR)/rust/lib
 .PHONY: test-c-asan-rust test-cpp-valgrind test-miri
 
 # The test program is linked by SONAME; the rpath picks which libhazy.so it loads.
-$(SAN_DIR)/%/test_capi: tests/c/test_capi.c include/hazy.h
+$(SAN_DIR)/%/test_capi: tests/c/test_capi.c tests/common/check.h include/hazy.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=c99 -Wall -Wextra -Werror -pedantic -g -O1 $(SAN_FLAGS) -Iinclude $< \
 	    -L$(LIBDIR_$*) -lhazy -Wl,-rpath,$(CURDIR)/$(LIBDIR_$*) -o $@
