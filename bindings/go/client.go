@@ -18,15 +18,14 @@ import (
 // NewClientFromEnv and share it: it is safe for concurrent use by any number of goroutines,
 // and one client makes a single token request however many goroutines need one.
 //
-// Close releases it. A Client that becomes unreachable without Close is closed by a
-// finalizer, but do not rely on that: finalizers may run late or never.
+// Close releases its connections, tokens and credentials. A Client that becomes unreachable
+// without Close is closed by a finalizer, but do not rely on that: finalizers may run late
+// or never.
 type Client struct {
-	ptr *C.hazy_client_t // set once; freed (hazy_free) when refs drops to 0
-	// refs is 1 for the open client plus 1 per call about to enter or inside libhazy. The
-	// header allows hazy_free while other threads are inside calls, but no call may start
-	// with a freed handle, and only this count can tell that a goroutine is about to.
-	// It drops to 0 only after Close, and never rises again.
-	refs   atomic.Int64
+	// ptr is set once and freed (hazy_free) only by the finalizer. Close does not free it
+	// (hazy_client_close releases everything heavy), so no call can find it freed: every
+	// call keeps its Client reachable (runtime.KeepAlive) until it returns.
+	ptr    *C.hazy_client_t
 	closed atomic.Bool
 	// logHandle is the cgo.Handle of the WithLogger sink that libhazy passes to the log
 	// callback (0 without a logger). It is deleted with the native client, not by Close:
@@ -95,19 +94,24 @@ func openClient(opts []Option, fromEnv bool) (*Client, error) {
 	}
 	debugCollect()
 	c := &Client{ptr: ptr, logHandle: logHandle}
-	c.refs.Store(1)
+	// go.mod's Go 1.22 predates runtime.AddCleanup.
 	runtime.SetFinalizer(c, finalizeClient)
 	return c, nil
 }
 
-// finalized counts clients closed by their finalizer (read by tests).
+// finalized counts clients freed by their finalizer (read by tests).
 var finalized atomic.Int64
 
-// finalizeClient closes a client that became unreachable without Close. Nothing can be
-// using it then: every call keeps its Client reachable (runtime.KeepAlive) until it returns.
+// finalizeClient frees the native client (closing it first if Close was not called) once
+// the Client is unreachable. Nothing can be using it then: every call keeps its Client
+// reachable (runtime.KeepAlive) until it returns. After hazy_free returns libhazy calls
+// the log callback no more, so the logger's handle goes too.
 func finalizeClient(c *Client) {
 	finalized.Add(1)
-	c.Close()
+	C.hazy_free(c.ptr)
+	if c.logHandle != 0 {
+		c.logHandle.Delete()
+	}
 }
 
 func setOption(copts *C.hazy_options_t, key, value string) error {
@@ -128,25 +132,28 @@ func setOption(copts *C.hazy_options_t, key, value string) error {
 
 // Close closes the client: libhazy ends every Job.Wait in progress on it (they return an
 // error matching ErrClosed within milliseconds), calls already sending a request finish it,
-// and every later call returns an error matching ErrClosed; none crashes. Close does not
-// wait for the calls in progress: the native client is freed (hazy_free) when the last of
-// them returns, or at once if there is none. It is idempotent and safe to call from any
-// goroutine, also from a progress function.
+// and every later call returns an error matching ErrClosed; none crashes. Close releases at
+// once (hazy_client_close) the client's connections, its tokens and credentials (wiped) and
+// the rest of its native state, or, for calls still in progress, as the last of them
+// returns; it does not wait for them. What little is left is freed (hazy_free) by the
+// finalizer. It is idempotent and safe to call from any goroutine, also from a progress
+// function.
 func (c *Client) Close() error {
 	if c == nil || !c.closed.CompareAndSwap(false, true) {
 		return nil
 	}
-	runtime.SetFinalizer(c, nil)
-	// The client's own reference is still held here, so the handle is valid.
 	C.hazy_client_close(c.ptr)
-	c.release()
+	runtime.KeepAlive(c)
 	return nil
 }
 
-// acquire checks the context, then takes a reference to the native client for one call;
-// release must follow. It fails only once the handle is freed; a call on a client that is
-// closed but not yet freed gets HAZY_STATUS_CLOSED from libhazy itself.
-func (c *Client) acquire(ctx context.Context, op string) (*C.hazy_client_t, error) {
+// enter checks the client and the context before a call made with ctx, and returns the
+// handle to call with; leave must follow, and the caller keeps c reachable until then
+// (leave uses it). When ctx carries a trace context (ContextWithTraceparent), it returns a
+// view of the native client whose requests join that trace (hazy_client_with_traceparent),
+// else the client itself. A call on a client closed meanwhile gets HAZY_STATUS_CLOSED from
+// libhazy itself.
+func (c *Client) enter(ctx context.Context, op string) (*C.hazy_client_t, error) {
 	if c == nil {
 		return nil, invalidArgument(op, "nil *hazy.Client")
 	}
@@ -156,62 +163,35 @@ func (c *Client) acquire(ctx context.Context, op string) (*C.hazy_client_t, erro
 	if ctx.Err() != nil {
 		return nil, contextError(op, ctx)
 	}
-	for {
-		n := c.refs.Load()
-		if n == 0 {
-			return nil, closedError(op)
-		}
-		if c.refs.CompareAndSwap(n, n+1) {
-			return c.ptr, nil
-		}
-	}
-}
-
-// release gives back a reference; the last one frees the native client, after which
-// libhazy calls its log callback no more, and then the logger's handle.
-func (c *Client) release() {
-	if c.refs.Add(-1) == 0 {
-		C.hazy_free(c.ptr)
-		if c.logHandle != 0 {
-			c.logHandle.Delete()
-		}
-	}
-}
-
-// enter is acquire for a call made with ctx. When ctx carries a trace context
-// (ContextWithTraceparent), it returns a view of the native client whose requests join that
-// trace (hazy_client_with_traceparent), else the client itself. leave must follow.
-func (c *Client) enter(ctx context.Context, op string) (*C.hazy_client_t, error) {
-	ptr, err := c.acquire(ctx, op)
-	if err != nil {
-		return nil, err
+	if c.closed.Load() {
+		return nil, closedError(op)
 	}
 	tp, ok := TraceparentFromContext(ctx)
 	if !ok {
-		return ptr, nil
+		return c.ptr, nil
 	}
 	ctp, err := cString(op, "traceparent", tp)
 	if err != nil {
-		c.release()
 		return nil, err
 	}
 	defer freeCString(ctp)
 	var view *C.hazy_client_t
 	var cerr *C.hazy_error_t
-	if err := takeError(op, C.hazy_client_with_traceparent(ptr, ctp, &view, &cerr), cerr); err != nil {
-		c.release()
+	st := C.hazy_client_with_traceparent(c.ptr, ctp, &view, &cerr)
+	runtime.KeepAlive(c)
+	if err := takeError(op, st, cerr); err != nil {
 		return nil, err
 	}
 	return view, nil
 }
 
 // leave ends what enter began: it frees the view, if ptr is one (which releases only the
-// view, not the client), and gives back the reference.
+// view, not the client).
 func (c *Client) leave(ptr *C.hazy_client_t) {
 	if ptr != c.ptr {
 		C.hazy_free(ptr)
 	}
-	c.release()
+	runtime.KeepAlive(c)
 }
 
 // call runs one blocking libhazy call that a context cannot interrupt once it has started:
@@ -272,12 +252,7 @@ func (c *Client) TokenRequestCount() uint64 {
 	if c == nil || c.closed.Load() {
 		return 0
 	}
-	ptr, err := c.acquire(context.Background(), "token request count")
-	if err != nil {
-		return 0
-	}
-	defer c.release()
-	n := uint64(C.hazy_token_request_count(ptr))
+	n := uint64(C.hazy_token_request_count(c.ptr))
 	runtime.KeepAlive(c)
 	return n
 }

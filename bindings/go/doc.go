@@ -36,8 +36,10 @@
 // Close closes the client in libhazy (hazy_client_close): the Waits in progress return an
 // error matching ErrClosed within milliseconds, calls already sending a request finish it,
 // and every later call returns an error matching ErrClosed; none crashes. Close does not
-// block: the native client is freed as the last call in progress returns. A finalizer
-// closes a Client that was dropped without Close, as a safety net only.
+// block: the client's connections, tokens and credentials are released at once, or as the
+// last call in progress returns. A finalizer frees the native client (hazy_free) once the
+// Client is unreachable, closing it first if it was dropped without Close, as a safety net
+// only.
 //
 // # Contexts
 //

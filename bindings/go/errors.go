@@ -173,8 +173,8 @@ func contextError(op string, ctx context.Context) *Error {
 	return &Error{Op: op, Status: status, Message: wrapped.Error(), err: wrapped}
 }
 
-// closedError is the error of a call on a Client whose native handle is already freed; it is
-// the error libhazy gives for a call on a closed client.
+// closedError is the error of a call on a Client closed before the call began; it is the
+// error libhazy gives for a call on a closed client.
 func closedError(op string) error {
 	return &Error{Op: op, Status: StatusClosed, Message: "the client was closed"}
 }
