@@ -12,7 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -20,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Create one with {@link #builder()} or {@link #fromEnvironment()}, {@link #authenticate}
  * it, then {@link #train} models and follow the {@link Job}s. Close it when done
- * ({@code try}-with-resources); a client that becomes unreachable without being closed is freed
- * by a cleaner, but do not rely on that.
+ * ({@code try}-with-resources); a client that becomes unreachable without being closed is closed
+ * and freed by a cleaner, but do not rely on that.
  *
  * <p><b>Threads.</b> A client is safe to share between threads, platform or virtual: share one
  * per application. Calls block the calling thread (a virtual thread stays pinned to its carrier
@@ -29,8 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * progress listener included; it closes the client in libhazy ({@code hazy_client_close}):
  * waits in progress end with {@link ClosedException} within milliseconds, calls already sending
  * a request finish it, and every later call throws {@link ClosedException} (earlier versions
- * threw {@link IllegalStateException}). The native client is freed ({@code hazy_free}) as the
- * last call in progress returns.
+ * threw {@link IllegalStateException}). Closing releases the client's connections, tokens and
+ * credentials at once (or, for calls still in progress, as the last of them returns); the small
+ * native handle that remains is freed ({@code hazy_free}) by a cleaner once the client is
+ * unreachable.
  *
  * <p><b>Strings</b> with an embedded NUL character are refused with
  * {@link InvalidArgumentException}: C would cut them short.
@@ -47,7 +53,13 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class HazyClient implements AutoCloseable {
     private final HazyNative lib;
     private final Handle handle;
-    private final Cleaners.Cleanable cleanable;
+    /**
+     * Written after every native call (on Java 8, which has no
+     * {@code Reference.reachabilityFence}): the write keeps this client reachable, so its
+     * cleaner cannot free the handle while a call made with it may still be starting.
+     */
+    @SuppressWarnings("unused")
+    private volatile boolean reached;
     /** For a {@link #withTraceparent} view: the client it was made from, kept reachable by it. */
     private final HazyClient parent;
 
@@ -55,7 +67,40 @@ public final class HazyClient implements AutoCloseable {
         this.lib = lib;
         this.parent = parent;
         this.handle = new Handle(lib, client, sink, parent != null);
-        this.cleanable = Cleaners.get().register(this, handle);
+        Cleaners.get().register(this, handle);
+    }
+
+    /** {@code Reference.reachabilityFence(Object)} on Java 9+, null on Java 8. */
+    private static final MethodHandle REACHABILITY_FENCE = reachabilityFence();
+
+    private static MethodHandle reachabilityFence() {
+        try {
+            return MethodHandles.publicLookup().findStatic(java.lang.ref.Reference.class, "reachabilityFence",
+                    MethodType.methodType(void.class, Object.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The native handle for one call, which {@link #keepAlive()} must follow. */
+    private Pointer enter() {
+        return handle.pointer();
+    }
+
+    /**
+     * Keeps this client reachable until here: the native handle is freed only by the cleaner,
+     * once the client is unreachable, and a call may not start with a freed handle.
+     */
+    private void keepAlive() {
+        if (REACHABILITY_FENCE != null) {
+            try {
+                REACHABILITY_FENCE.invokeExact((Object) this);
+                return;
+            } catch (Throwable t) {
+                // fall through to the Java 8 fence
+            }
+        }
+        reached = true;
     }
 
     /** A builder for explicit settings. */
@@ -84,12 +129,12 @@ public final class HazyClient implements AutoCloseable {
      * @throws AuthenticationException Keycloak rejected them ({@link HazyException#oauthError()})
      */
     public void authenticate() {
-        Pointer c = handle.acquire();
+        Pointer c = enter();
         try {
             PointerByReference err = new PointerByReference();
             check(lib, lib.hazy_authenticate(c, err), err);
         } finally {
-            handle.release();
+            keepAlive();
         }
     }
 
@@ -107,12 +152,12 @@ public final class HazyClient implements AutoCloseable {
         if (credentials == null) {
             throw new InvalidArgumentException("credentials must not be null");
         }
-        Pointer c = handle.acquire();
+        Pointer c = enter();
         try {
             PointerByReference err = new PointerByReference();
             check(lib, credentials.authenticate(lib, c, err), err);
         } finally {
-            handle.release();
+            keepAlive();
         }
     }
 
@@ -121,7 +166,7 @@ public final class HazyClient implements AutoCloseable {
      * yourself. Treat it as a secret.
      */
     public String accessToken() {
-        Pointer c = handle.acquire();
+        Pointer c = enter();
         try {
             PointerByReference out = new PointerByReference();
             PointerByReference err = new PointerByReference();
@@ -133,7 +178,7 @@ public final class HazyClient implements AutoCloseable {
                 lib.hazy_string_free(s);
             }
         } finally {
-            handle.release();
+            keepAlive();
         }
     }
 
@@ -146,11 +191,11 @@ public final class HazyClient implements AutoCloseable {
         if (isClosed()) {
             throw new ClosedException("the client was closed");
         }
-        Pointer c = handle.acquire();
+        Pointer c = enter();
         try {
             return lib.hazy_token_request_count(c);
         } finally {
-            handle.release();
+            keepAlive();
         }
     }
 
@@ -261,7 +306,7 @@ public final class HazyClient implements AutoCloseable {
      * it wrote. A submission's error carries the Idempotency-Key it used.
      */
     private Job job(boolean submission, JobCall call) {
-        Pointer c = handle.acquire();
+        Pointer c = enter();
         try {
             PointerByReference out = new PointerByReference();
             PointerByReference err = new PointerByReference();
@@ -273,7 +318,7 @@ public final class HazyClient implements AutoCloseable {
             }
             return takeJob(out.getValue());
         } finally {
-            handle.release();
+            keepAlive();
         }
     }
 
@@ -290,7 +335,7 @@ public final class HazyClient implements AutoCloseable {
         if (Thread.currentThread().isInterrupted()) {
             throw new CancelledException("interrupted before waiting for job " + jobId);
         }
-        Pointer c = handle.acquire();
+        Pointer c = enter();
         Pointer token = lib.hazy_cancel_token_new();
         Wait wait = new Wait(this, listener);
         long waitId = NEXT_WAIT.getAndIncrement();
@@ -323,7 +368,7 @@ public final class HazyClient implements AutoCloseable {
             }
             lib.hazy_cancel_token_free(token);
             WAITS.remove(waitId);
-            handle.release();
+            keepAlive();
         }
     }
 
@@ -333,7 +378,7 @@ public final class HazyClient implements AutoCloseable {
     /** Every job of {@code projectId}, oldest first. */
     public List<Job> listJobs(String projectId) {
         Args.text(projectId, "projectId");
-        Pointer c = handle.acquire();
+        Pointer c = enter();
         try {
             PointerByReference out = new PointerByReference();
             PointerByReference err = new PointerByReference();
@@ -350,14 +395,14 @@ public final class HazyClient implements AutoCloseable {
                 lib.hazy_job_list_free(list);
             }
         } finally {
-            handle.release();
+            keepAlive();
         }
     }
 
     /** Every trained model of {@code projectId}. */
     public List<Model> listModels(String projectId) {
         Args.text(projectId, "projectId");
-        Pointer c = handle.acquire();
+        Pointer c = enter();
         try {
             PointerByReference out = new PointerByReference();
             PointerByReference err = new PointerByReference();
@@ -374,7 +419,7 @@ public final class HazyClient implements AutoCloseable {
                 lib.hazy_model_list_free(list);
             }
         } finally {
-            handle.release();
+            keepAlive();
         }
     }
 
@@ -405,7 +450,7 @@ public final class HazyClient implements AutoCloseable {
      */
     public HazyClient withTraceparent(String traceparent) {
         Args.text(traceparent, "traceparent");
-        Pointer c = handle.acquire();
+        Pointer c = enter();
         try {
             PointerByReference out = new PointerByReference();
             PointerByReference err = new PointerByReference();
@@ -425,7 +470,7 @@ public final class HazyClient implements AutoCloseable {
                 throw e;
             }
         } finally {
-            handle.release();
+            keepAlive();
         }
     }
 
@@ -436,12 +481,15 @@ public final class HazyClient implements AutoCloseable {
      * Closes the client ({@code hazy_client_close}). Idempotent; callable from any thread, also
      * from a progress listener; it does not wait for the calls in progress. Waits in progress
      * end with {@link ClosedException} within milliseconds, calls already sending a request
-     * finish it, and every later call throws {@link ClosedException}. The native client is freed
-     * ({@code hazy_free}) as the last call in progress returns.
+     * finish it, and every later call throws {@link ClosedException}. libhazy releases the
+     * client's connections, tokens and credentials (wiped) at once, or as the last call in
+     * progress returns; the native handle itself is freed ({@code hazy_free}) by the cleaner.
+     * For a {@link #withTraceparent} view it closes only the view.
      */
     @Override
     public void close() {
-        cleanable.clean();
+        handle.close();
+        keepAlive();
     }
 
     /**
@@ -457,7 +505,7 @@ public final class HazyClient implements AutoCloseable {
         return "HazyClient[" + (isClosed() ? "closed" : "open") + (parent != null ? ", traceparent view" : "") + "]";
     }
 
-    /** Whether the native client has been freed (for tests). */
+    /** Whether the native handle has been freed, which only the cleaner does (for tests). */
     boolean nativeFreed() {
         return handle.isFreed();
     }
@@ -523,26 +571,27 @@ public final class HazyClient implements AutoCloseable {
     }
 
     /**
-     * The native client and its references: one for the open client plus one per call about to
-     * enter or inside libhazy. libhazy lets hazy_free run while other threads are inside calls,
-     * but no call may start with a freed handle, and only this count tells that a thread is
-     * about to. The cleanup action of the cleaner: it must not refer to the HazyClient.
+     * The native client: the cleanup action of the cleaner, so it must not refer to the
+     * HazyClient. libhazy counts the references of calls in progress itself, so this keeps no
+     * count: {@link #close()} closes the client in libhazy, which releases its resources, and
+     * the cleaner frees the handle ({@code hazy_free}) once the HazyClient is unreachable, when
+     * no call can be starting with it.
      *
      * <p>It holds a reference to the client's {@link LogSink}, given up after hazy_free, so the
      * sink stays registered as long as the native handle can log. A view's handle
-     * ({@link HazyClient#withTraceparent}) is closed by freeing it alone: hazy_client_close would
-     * close the client it shares.
+     * ({@link HazyClient#withTraceparent}) is closed here only: hazy_client_close would close the
+     * client it shares.
      */
     static final class Handle implements Runnable {
-        /** Native clients freed so far (for tests of close and of the cleaner). */
+        /** Native clients freed so far (for tests of the cleaner). */
         static final AtomicLong FREED = new AtomicLong();
 
         private final HazyNative lib;
         private final Pointer client;
         final LogSink sink;
         private final boolean view;
-        private int refs = 1;
-        private boolean closed;
+        private final AtomicBoolean closed = new AtomicBoolean();
+        private final AtomicBoolean freed = new AtomicBoolean();
 
         Handle(HazyNative lib, Pointer client, LogSink sink, boolean view) {
             this.lib = lib;
@@ -551,53 +600,41 @@ public final class HazyClient implements AutoCloseable {
             this.view = view;
         }
 
-        /** A reference for one call; {@link #release()} must follow. */
-        synchronized Pointer acquire() {
-            if (refs == 0 || (view && closed)) {
-                // Freed: the status libhazy gives every call on a closed client. (A closed view
-                // is not closed in libhazy, so it is refused here even while calls are in it.)
+        /** The handle for one call, refused once closed: the status libhazy gives it then. */
+        Pointer pointer() {
+            if (closed.get()) {
                 throw new ClosedException("the client was closed");
             }
-            refs++;
             return client;
         }
 
-        void release() {
-            boolean last;
-            synchronized (this) {
-                last = --refs == 0;
-            }
-            if (last) {
-                lib.hazy_free(client);
-                FREED.incrementAndGet();
-                if (sink != null) {
-                    sink.release();
-                }
-            }
-        }
-
-        synchronized boolean isClosed() {
-            return closed;
-        }
-
-        synchronized boolean isFreed() {
-            return refs == 0;
-        }
-
-        /** close(), run at most once (by HazyClient.close or by the cleaner). */
-        @Override
-        public void run() {
-            synchronized (this) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-            }
-            // The client's own reference is still held, so the handle is valid here.
-            if (!view) {
+        /** close(): the first call closes the client in libhazy (not for a view). */
+        void close() {
+            if (closed.compareAndSet(false, true) && !view) {
                 lib.hazy_client_close(client);
             }
-            release();
+        }
+
+        boolean isClosed() {
+            return closed.get();
+        }
+
+        boolean isFreed() {
+            return freed.get();
+        }
+
+        /** The cleaner's action: hazy_free, which also closes a client never closed. */
+        @Override
+        public void run() {
+            if (!freed.compareAndSet(false, true)) {
+                return;
+            }
+            closed.set(true);
+            lib.hazy_free(client);
+            FREED.incrementAndGet();
+            if (sink != null) {
+                sink.release();
+            }
         }
     }
 
