@@ -191,9 +191,9 @@ impl Client {
     /// The open state, held for the length of a call; CLOSED once the client is closed.
     fn open(&self) -> Result<Arc<Open>> {
         if self.is_closed() {
-            return Err(closed_error());
+            return Err(Error::closed());
         }
-        self.inner.open.read().unwrap_or_else(PoisonError::into_inner).clone().ok_or_else(closed_error)
+        self.inner.open.read().unwrap_or_else(PoisonError::into_inner).clone().ok_or_else(Error::closed)
     }
 
     /// Fails in a forked child that inherited this client.
@@ -304,8 +304,4 @@ impl Client {
         })
         .await
     }
-}
-
-pub(crate) fn closed_error() -> Error {
-    Error::new(Status::Closed, "the client was closed")
 }

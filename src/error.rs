@@ -45,6 +45,11 @@ pub(crate) fn truncate(s: &str, max: usize) -> &str {
 const MAX_MESSAGE: usize = 2048;
 
 impl Error {
+    /// What every call of a closed client returns, whichever layer notices the close first.
+    pub(crate) fn closed() -> Error {
+        Error::new(Status::Closed, "the client was closed")
+    }
+
     pub fn new(status: Status, message: impl Into<String>) -> Error {
         let mut message = message.into();
         // Messages quote caller input (ids, URLs); a megabyte-long id must not make a

@@ -69,7 +69,7 @@ fn wait(
                 return Err(cancelled(job_id));
             }
             Step::TimedOut => return Err(timed_out(job_id, last.as_ref(), options)),
-            Step::Closed => return Err(crate::client::closed_error()),
+            Step::Closed => return Err(Error::closed()),
         };
         *polled = true;
         let log = client.log();
@@ -119,7 +119,7 @@ fn wait(
             Step::Done(()) => {}
             Step::Cancelled => return Err(cancelled(job_id)),
             Step::TimedOut => return Err(timed_out(job_id, last.as_ref(), options)),
-            Step::Closed => return Err(crate::client::closed_error()),
+            Step::Closed => return Err(Error::closed()),
         }
     }
 }

@@ -111,7 +111,7 @@ impl TokenSource {
 
     fn check_open(&self) -> Result<()> {
         if self.closed.load(Ordering::SeqCst) {
-            return Err(crate::client::closed_error());
+            return Err(Error::closed());
         }
         Ok(())
     }
@@ -131,7 +131,7 @@ impl TokenSource {
         {
             let mut state = self.lock();
             if self.closed.load(Ordering::SeqCst) {
-                return Err(crate::client::closed_error());
+                return Err(Error::closed());
             }
             state.token = None;
             state.credentials = Some(credentials.clone());
@@ -281,7 +281,7 @@ impl TokenSource {
             // Closed while the request was in flight: the token is not kept (it is wiped as
             // `grant` and `access` drop) and the caller gets CLOSED.
             if self.closed.load(Ordering::SeqCst) {
-                return Err(crate::client::closed_error());
+                return Err(Error::closed());
             }
             state.token = Some(self.cache(grant, requested_at));
         }

@@ -133,7 +133,7 @@ pub unsafe extern "C" fn hazy_client_with_traceparent(
             _ => None,
         };
         if c.is_closed() {
-            return Err(crate::client::closed_error());
+            return Err(Error::closed());
         }
         let view = hazy_client_t { client: c.with_traceparent(parent), view: true };
         // SAFETY: view_out was checked non-NULL above; the caller gives a writable slot.
