@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 
 def test_binaries(cargo_args):
     out = subprocess.run(["cargo", "test", "--no-run", "--message-format=json", *cargo_args],
-                         check=True, stdout=subprocess.PIPE, text=True).stdout
+                         check=True, stdout=subprocess.PIPE, text=True, close_fds=False).stdout
     for line in out.splitlines():
         msg = json.loads(line) if line.startswith("{") else {}
         if msg.get("reason") == "compiler-artifact" and msg.get("profile", {}).get("test") \
@@ -48,7 +48,7 @@ def main(argv):
             failed_any = True
             print(f"[rust] {name} failed; its output:", flush=True)
             subprocess.run([exe], cwd=Path(manifest).parent)
-    doc = subprocess.run(["cargo", "test", "--doc", "--quiet", *cargo_args])
+    doc = subprocess.run(["cargo", "test", "--doc", "--quiet", *cargo_args], close_fds=False)
     verdict = subprocess.run([sys.executable, str(HERE / "verdict.py"), "rust",
                               *map(str, sorted(reports.glob("*.xml")))])
     return 1 if failed_any or doc.returncode or verdict.returncode else 0
