@@ -16,11 +16,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# make passes its jobserver only to recipes it knows run make, so cargo would find MAKEFLAGS
+# naming descriptors it does not have, and warn; it schedules its own jobs instead.
+CARGO_ENV = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "CARGO_MAKEFLAGS")}
 
 
 def test_binaries(cargo_args):
     out = subprocess.run(["cargo", "test", "--no-run", "--message-format=json", *cargo_args],
-                         check=True, stdout=subprocess.PIPE, text=True, close_fds=False).stdout
+                         check=True, stdout=subprocess.PIPE, text=True, env=CARGO_ENV).stdout
     for line in out.splitlines():
         msg = json.loads(line) if line.startswith("{") else {}
         if msg.get("reason") == "compiler-artifact" and msg.get("profile", {}).get("test") \
@@ -48,7 +51,7 @@ def main(argv):
             failed_any = True
             print(f"[rust] {name} failed; its output:", flush=True)
             subprocess.run([exe], cwd=Path(manifest).parent)
-    doc = subprocess.run(["cargo", "test", "--doc", "--quiet", *cargo_args], close_fds=False)
+    doc = subprocess.run(["cargo", "test", "--doc", "--quiet", *cargo_args], env=CARGO_ENV)
     verdict = subprocess.run([sys.executable, str(HERE / "verdict.py"), "rust",
                               *map(str, sorted(reports.glob("*.xml")))])
     return 1 if failed_any or doc.returncode or verdict.returncode else 0
