@@ -122,10 +122,15 @@ nightly: deps ## long fuzzing, the full Keycloak matrix and Miri (hours, not for
 	$(MAKE) --no-print-directory test-keycloak-matrix
 	$(MAKE) --no-print-directory miri
 
+# The tiers and the demo first, then every other target with a `## ` description, by name.
+HELP_FIRST := demo check test nightly
 help: ## this list
 	@echo "libhazy: make TARGET (docs/testing.md explains the tiers)"
 	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sort -u | \
-	    awk -F':.*## ' '{ printf "  %-24s %s\n", $$1, $$2 }'
+	    awk -F':.*## ' -v first="$(HELP_FIRST)" ' \
+	        BEGIN { n = split(first, order, " "); for (i = 1; i <= n; i++) rank[order[i]] = i } \
+	        { line = sprintf("  %-24s %s", $$1, $$2); if ($$1 in rank) top[rank[$$1]] = line; else rest[++m] = line } \
+	        END { for (i = 1; i <= n; i++) print top[i]; print ""; for (i = 1; i <= m; i++) print rest[i] }'
 
 # Each mk/*.mk holds one feature's targets: its suites' recipes, its tools, its dependencies.
 -include $(sort $(wildcard mk/*.mk))
