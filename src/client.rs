@@ -93,6 +93,7 @@ impl Client {
     /// As `new`, with the clock the token cache uses to decide expiry (tests move it by hand).
     pub fn with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Client> {
         let pid = std::process::id();
+        config.check_secret_files()?;
         let http = Arc::new(Http::new(&config)?);
         // Without a derivable token endpoint only bearer tokens can work; that is reported
         // when a grant is attempted, not here.

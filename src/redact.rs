@@ -88,6 +88,11 @@ impl Redactor {
         self.push(vec![raw, encoded]);
     }
 
+    /// Adds every form `other` knows.
+    pub fn extend(&mut self, other: Redactor) {
+        self.push(other.needles);
+    }
+
     fn push(&mut self, forms: Vec<String>) {
         for form in forms {
             if form.len() >= MIN_SECRET_LEN && !self.needles.contains(&form) {

@@ -319,9 +319,9 @@ fn close_leaves_no_token_reachable() {
     let client = Client::new(config).unwrap();
     let credentials = Credentials::Password {
         client_id: "api".to_owned(),
-        client_secret: Some(SecretString::from(SECRET.to_owned())),
+        client_secret: Some(SecretString::from(SECRET.to_owned()).into()),
         username: "analyst".to_owned(),
-        password: SecretString::from(PASSWORD.to_owned()),
+        password: SecretString::from(PASSWORD.to_owned()).into(),
     };
     block_on(client.authenticate(Some(credentials))).unwrap().unwrap();
     let token = block_on(client.access_token()).unwrap().unwrap();

@@ -227,6 +227,61 @@ fn token_endpoint_echoes_never_leak_a_secret_in_any_form() {
     println!("token endpoint: {tried} echoed errors, 0 canaries found (and none in {logged} log records)");
 }
 
+/// The same echoes with the client secret and the password read from files (one others can
+/// read, so the permissions warning is logged too), and the file options' own error paths: a
+/// missing file, and a secret set both ways.
+#[test]
+fn secret_file_contents_never_leak() {
+    let plan: Shared = Arc::new(Mutex::new(Plan { status: 400, pad: 0, grant_tokens: false }));
+    let base = serve_echo(plan.clone());
+    let dir = std::env::temp_dir().join(format!("hazy-canary-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let secret_file = dir.join("client-secret");
+    let password_file = dir.join("password");
+    std::fs::write(&secret_file, format!("{SECRET}\n")).unwrap();
+    std::fs::write(&password_file, format!("{PASSWORD}\r\n")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let files = |auth: &str| {
+        let mut c = config(&base, "api", auth);
+        c.set("client_secret", "").unwrap();
+        c.set("client_secret_file", secret_file.to_str().unwrap()).unwrap();
+        c.set("username", "ana").unwrap();
+        c.set("password_file", password_file.to_str().unwrap()).unwrap();
+        c
+    };
+    let mut tried = 0;
+    for auth in ["post", "basic"] {
+        let client = Client::new(files(auth)).unwrap();
+        for status in [400, 401, 500] {
+            for pad in pads() {
+                *plan.lock().unwrap() = Plan { status, pad, grant_tokens: false };
+                let e = block_on(client.authenticate(None)).unwrap().unwrap_err();
+                tried += 1;
+                let text = readable(&e);
+                assert!(leaks(&text, "api").is_empty(), "{auth} {status} pad {pad}: {text}");
+            }
+        }
+    }
+    // A file gone at grant time: its path is named, no content.
+    let client = Client::new(files("post")).unwrap();
+    std::fs::rename(&password_file, dir.join("moved")).unwrap();
+    let e = block_on(client.authenticate(None)).unwrap().unwrap_err();
+    assert!(e.message().contains("password_file"), "{}", e.message());
+    assert!(leaks(&readable(&e), "api").is_empty(), "{}", readable(&e));
+    // A secret given both ways.
+    let mut both = files("post");
+    both.set("client_secret", SECRET).unwrap();
+    let e = Client::new(both).err().expect("a secret and its file together are refused");
+    assert!(leaks(&readable(&e), "api").is_empty(), "{}", readable(&e));
+    let _ = std::fs::remove_dir_all(&dir);
+    let logged = assert_logs_clean("api");
+    println!("secret files: {tried} echoed errors and 2 file errors, 0 canaries found (and none in {logged} log records)");
+}
+
 #[test]
 fn refresh_token_echoes_never_leak() {
     let plan: Shared = Arc::new(Mutex::new(Plan { status: 400, pad: 0, grant_tokens: true }));

@@ -159,6 +159,60 @@ fn the_hub_401_drops_the_token_and_replays_once() {
     assert_eq!(server.count(), 2);
 }
 
+fn secret_file(name: &str, content: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("hazy-lifecycle-{}-{name}", std::process::id()));
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+#[test]
+fn a_client_secret_file_is_read_again_at_each_renewal() {
+    let server = TokenServer::new(60);
+    let base = serve(server.clone(), None);
+    let clock = Arc::new(ManualClock::new());
+    let path = secret_file("client-secret", "first-secret-1234\n");
+    let mut c = config(&base);
+    c.set("client_secret", "").unwrap();
+    c.set("client_secret_file", path.to_str().unwrap()).unwrap();
+    let client = Client::with_clock(c, clock.clone()).unwrap();
+    token(&client).unwrap();
+    std::fs::write(&path, "second-secret-5678\r\n").unwrap();
+    token(&client).unwrap();
+    assert_eq!(server.count(), 1, "a fresh token is served without reading the file");
+    clock.advance(Duration::from_secs(45));
+    token(&client).unwrap();
+    let secrets: Vec<String> = server.forms.lock().unwrap().iter().map(|f| f["client_secret"].clone()).collect();
+    assert_eq!(secrets, ["first-secret-1234", "second-secret-5678"]);
+    std::fs::remove_file(&path).unwrap();
+    clock.advance(Duration::from_secs(120));
+    let e = token(&client).unwrap_err();
+    assert_eq!(e.status(), Status::InvalidArgument);
+    assert!(e.message().contains("client_secret_file") && e.message().contains(path.to_str().unwrap()), "{}", e.message());
+}
+
+#[test]
+fn an_access_token_file_is_read_again_when_the_hub_rejects_the_token() {
+    let server = TokenServer::new(300);
+    let hub = HubServer::new(|_, auth, _| {
+        if auth == "Bearer old-token-1" {
+            (401, r#"{"code":"invalid_token"}"#.into())
+        } else {
+            (200, r#"{"items":[],"next_page_token":null}"#.into())
+        }
+    });
+    let base = serve(server.clone(), Some(hub.clone()));
+    let path = secret_file("access-token", "old-token-1\n");
+    let mut c = config(&base);
+    c.set("access_token_file", path.to_str().unwrap()).unwrap();
+    let client = Client::new(c).unwrap();
+    assert_eq!(token(&client).unwrap(), "old-token-1");
+    std::fs::write(&path, "new-token-2\n").unwrap();
+    assert!(block_on(client.list_jobs("p1")).unwrap().unwrap().is_empty());
+    assert_eq!(hub.tokens(), ["Bearer old-token-1", "Bearer new-token-2"]);
+    assert_eq!(server.count(), 0, "a bearer token is never exchanged");
+    std::fs::remove_file(&path).unwrap();
+}
+
 #[test]
 fn submissions_retry_5xx_under_one_idempotency_key() {
     let server = TokenServer::new(300);

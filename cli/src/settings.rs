@@ -63,6 +63,9 @@ pub fn config(global: &Global, inputs: &mut Inputs) -> Result<Config, Error> {
             config.set(key, value).map_err(|e| Error::invalid_argument(format!("--{}: {}", key.replace('_', "-"), e.message())))?;
         }
     }
+    // A file becomes the library's `*_file` option, read again at every grant, so a secret
+    // rotated on disk is picked up by a long wait; `-` (standard input) can be read only once.
+    // Either replaces the secret's variable, as flags do.
     let files = [
         ("client_secret", "client secret", &global.client_secret_file),
         ("password", "password", &global.password_file),
@@ -70,8 +73,18 @@ pub fn config(global: &Global, inputs: &mut Inputs) -> Result<Config, Error> {
     ];
     for (key, what, path) in files {
         if let Some(path) = path {
-            let secret = inputs.read_secret(what, path)?;
-            config.set(key, &secret)?;
+            let file_key = format!("{key}_file");
+            if path.as_os_str() == "-" {
+                let secret = inputs.read_secret(what, path)?;
+                config.set(&file_key, "")?;
+                config.set(key, &secret)?;
+            } else {
+                let path = path.to_str().ok_or_else(|| {
+                    Error::invalid_argument(format!("--{}: the path '{}' is not UTF-8", file_key.replace('_', "-"), path.display()))
+                })?;
+                config.set(key, "")?;
+                config.set(&file_key, path)?;
+            }
         }
     }
     // -v and --log-file: besides HAZY_LOG and HAZY_LOG_FILE, which the library still reads.

@@ -1,52 +1,100 @@
 //! The ways a caller proves who it is.
 
+use std::collections::HashSet;
+use std::path::PathBuf;
+
 use secrecy::{ExposeSecret, SecretString};
 
+use super::secret::Secret;
 use crate::config::Config;
+use crate::error::Result;
+use crate::logging::Logger;
 use crate::redact::Redactor;
 
-/// Credentials for the token endpoint, or a token obtained elsewhere. `Debug` redacts secrets.
+/// Credentials for the token endpoint, or a token obtained elsewhere. Each secret is a value
+/// or a file read again for every grant ([`Credentials::load`]). `Debug` redacts secrets.
 #[derive(Clone, Debug)]
 pub enum Credentials {
     /// The client_credentials grant: the client secret is the tutorial's "API key". No secret
     /// with private_key_jwt or tls_client_auth, where a key or certificate stands in for it.
-    ClientCredentials { client_id: String, client_secret: Option<SecretString> },
+    ClientCredentials { client_id: String, client_secret: Option<Secret> },
     /// The password grant of the tutorial's code. The secret is absent for public clients.
     Password {
         client_id: String,
-        client_secret: Option<SecretString>,
+        client_secret: Option<Secret>,
         username: String,
-        password: SecretString,
+        password: Secret,
     },
     /// A bearer token obtained elsewhere (the tutorial's `api_key=token`); it cannot be
-    /// refreshed.
-    Bearer(SecretString),
+    /// refreshed, but a token file is read again when the Hub rejects the token.
+    Bearer(Secret),
+}
+
+/// A secret option or its `*_file` twin, whichever is set.
+fn configured(value: &Option<SecretString>, option: &'static str, path: &Option<String>) -> Option<Secret> {
+    match (value, path) {
+        (Some(value), _) => Some(Secret::Value(value.clone())),
+        (None, Some(path)) => Some(Secret::File { option, path: PathBuf::from(path) }),
+        (None, None) => None,
+    }
 }
 
 impl Credentials {
     /// The credentials configured through options or the environment, if any. A bearer token
-    /// wins, then the password grant (which needs a user), then client credentials.
+    /// wins, then the password grant (which needs a user), then client credentials. A
+    /// `*_file` option stands for its secret; the file is read at each grant.
     pub fn from_config(config: &Config) -> Option<Credentials> {
-        if let Some(token) = &config.access_token {
-            return Some(Credentials::Bearer(token.clone()));
+        if let Some(token) = configured(&config.access_token, "access_token_file", &config.access_token_file) {
+            return Some(Credentials::Bearer(token));
         }
         let client_id = config.client_id.clone()?;
-        match (&config.username, &config.password) {
+        let client_secret = configured(&config.client_secret, "client_secret_file", &config.client_secret_file);
+        let password = configured(&config.password, "password_file", &config.password_file);
+        match (&config.username, password) {
             (Some(username), Some(password)) => Some(Credentials::Password {
                 client_id,
-                client_secret: config.client_secret.clone(),
+                client_secret,
                 username: username.clone(),
-                password: password.clone(),
+                password,
             }),
             // private_key_jwt and tls_client_auth need no secret; the others do.
             _ => Some(Credentials::ClientCredentials {
                 client_id,
-                client_secret: match config.client_secret.clone() {
+                client_secret: match client_secret {
                     Some(secret) => Some(secret),
                     None if config.client_auth.secretless() => None,
                     None => return None,
                 },
             }),
+        }
+    }
+
+    /// These credentials with every secret file read now: what one grant sends. The values
+    /// are not kept for the next grant, which reads the files again.
+    pub(crate) fn load(&self, log: &Logger, warned: &mut HashSet<PathBuf>) -> Result<Credentials> {
+        let mut load = |secret: &Secret| secret.load(log, warned).map(Secret::Value);
+        Ok(match self {
+            Credentials::ClientCredentials { client_id, client_secret } => Credentials::ClientCredentials {
+                client_id: client_id.clone(),
+                client_secret: client_secret.as_ref().map(&mut load).transpose()?,
+            },
+            Credentials::Password { client_id, client_secret, username, password } => Credentials::Password {
+                client_id: client_id.clone(),
+                client_secret: client_secret.as_ref().map(&mut load).transpose()?,
+                username: username.clone(),
+                password: load(password)?,
+            },
+            Credentials::Bearer(token) => Credentials::Bearer(load(token)?),
+        })
+    }
+
+    /// Whether a secret of these credentials lives in a file.
+    pub fn uses_files(&self) -> bool {
+        let file = |s: &Secret| matches!(s, Secret::File { .. });
+        match self {
+            Credentials::ClientCredentials { client_secret, .. } => client_secret.as_ref().is_some_and(file),
+            Credentials::Password { client_secret, password, .. } => client_secret.as_ref().is_some_and(file) || file(password),
+            Credentials::Bearer(token) => file(token),
         }
     }
 
@@ -61,28 +109,36 @@ impl Credentials {
     pub fn client_secret(&self) -> Option<&SecretString> {
         match self {
             Credentials::ClientCredentials { client_secret, .. }
-            | Credentials::Password { client_secret, .. } => client_secret.as_ref(),
+            | Credentials::Password { client_secret, .. } => client_secret.as_ref().and_then(Secret::value),
             Credentials::Bearer(_) => None,
         }
     }
 
+    /// The password of the password grant, once loaded.
+    pub fn password(&self) -> Option<&SecretString> {
+        match self {
+            Credentials::Password { password, .. } => password.value(),
+            _ => None,
+        }
+    }
+
+    /// The bearer token, once loaded.
+    pub fn bearer_token(&self) -> Option<&SecretString> {
+        match self {
+            Credentials::Bearer(token) => token.value(),
+            _ => None,
+        }
+    }
+
     /// Every secret these credentials hold, in every form libhazy sends it, for scrubbing
-    /// server text.
+    /// server text. A file not read yet adds nothing: its content is added by whoever loaded it.
     pub(crate) fn redactor(&self) -> Redactor {
         let mut redactor = Redactor::new();
-        match self {
-            Credentials::ClientCredentials { client_id, client_secret } => {
-                if let Some(secret) = client_secret {
-                    redactor.add_basic(client_id, secret.expose_secret());
-                }
-            }
-            Credentials::Password { client_id, client_secret, password, .. } => {
-                if let Some(secret) = client_secret {
-                    redactor.add_basic(client_id, secret.expose_secret());
-                }
-                redactor.add_secret(password.expose_secret());
-            }
-            Credentials::Bearer(token) => redactor.add_secret(token.expose_secret()),
+        if let (Some(id), Some(secret)) = (self.client_id(), self.client_secret()) {
+            redactor.add_basic(id, secret.expose_secret());
+        }
+        for secret in [self.password(), self.bearer_token()].into_iter().flatten() {
+            redactor.add_secret(secret.expose_secret());
         }
         redactor
     }

@@ -4,12 +4,14 @@
 mod assertion;
 mod clock;
 mod credentials;
+mod secret;
 pub(crate) mod token_endpoint;
 mod token_source;
 
 pub use assertion::AssertionKey;
 pub use clock::{Clock, SystemClock};
 pub use credentials::Credentials;
+pub use secret::Secret;
 pub use token_endpoint::TokenEndpoint;
 pub use token_source::TokenSource;
 

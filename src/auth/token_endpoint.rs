@@ -206,10 +206,12 @@ impl TokenEndpoint {
                     Credentials::ClientCredentials { .. } => {
                         form.append_pair("grant_type", "client_credentials");
                     }
-                    Credentials::Password { username, password, .. } => {
+                    Credentials::Password { username, .. } => {
                         form.append_pair("grant_type", "password");
                         form.append_pair("username", username);
-                        form.append_pair("password", password.expose_secret());
+                        // Loaded by the token source before any request: never a file here.
+                        let password = credentials.password().map(|p| p.expose_secret()).unwrap_or_default();
+                        form.append_pair("password", password);
                         if let Some(audience) = &self.audience {
                             form.append_pair("audience", audience);
                         }

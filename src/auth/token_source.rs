@@ -1,6 +1,8 @@
 //! The token cache of one client: serves a valid token, refreshes it before it expires, and
 //! makes sure that however many threads ask at once, one token request is in flight.
 
+use std::collections::HashSet;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -28,6 +30,9 @@ struct Cached {
 #[derive(Default)]
 struct State {
     credentials: Option<Credentials>,
+    /// The credentials as last read from their secret files, for scrubbing what servers echo;
+    /// never sent again: the next grant reads the files again.
+    loaded: Option<Credentials>,
     token: Option<Cached>,
 }
 
@@ -42,6 +47,8 @@ pub struct TokenSource {
     requests: Arc<AtomicU64>,
     /// Set by [`TokenSource::close`]: no token is handed out or cached any more.
     closed: AtomicBool,
+    /// Secret files already warned about for their permissions: once per client.
+    warned: Mutex<HashSet<PathBuf>>,
 }
 
 enum Lookup {
@@ -61,11 +68,9 @@ impl TokenSource {
         margin: Duration,
         credentials: Option<Credentials>,
     ) -> TokenSource {
-        let token = match &credentials {
-            Some(Credentials::Bearer(token)) => Some(bearer(token.clone(), clock.now())),
-            _ => None,
-        };
-        let state = State { credentials, token };
+        // A token file is read when the first token is needed.
+        let token = credentials.as_ref().and_then(Credentials::bearer_token).map(|token| bearer(token.clone(), clock.now()));
+        let state = State { credentials, loaded: None, token };
         let source = TokenSource {
             http,
             endpoint,
@@ -75,6 +80,7 @@ impl TokenSource {
             refresh: tokio::sync::Mutex::new(()),
             requests: Arc::new(AtomicU64::new(0)),
             closed: AtomicBool::new(false),
+            warned: Mutex::new(HashSet::new()),
         };
         source.share_secrets_with_log();
         source
@@ -119,13 +125,9 @@ impl TokenSource {
     /// Replaces the credentials and, except for a bearer token, fetches a token right away so
     /// that bad credentials are reported here rather than on the first Hub call.
     pub async fn authenticate(&self, credentials: Credentials) -> Result<()> {
-        if let Credentials::Bearer(token) = &credentials {
+        if let Some(token) = credentials.bearer_token() {
             // Refused before anything changes, so the client keeps its working credentials.
-            if !super::token_endpoint::is_token_text(token.expose_secret()) {
-                return Err(Error::invalid_argument(
-                    "the bearer token contains characters a token cannot contain (spaces or control characters)",
-                ));
-            }
+            check_bearer(token)?;
         }
         let _flight = self.refresh.lock().await;
         {
@@ -135,12 +137,11 @@ impl TokenSource {
             }
             state.token = None;
             state.credentials = Some(credentials.clone());
+            state.loaded = None;
         }
         self.share_secrets_with_log();
-        if let Credentials::Bearer(token) = &credentials {
-            self.lock().token = Some(bearer(token.clone(), self.clock.now()));
-            self.share_secrets_with_log();
-            return Ok(());
+        if let Credentials::Bearer(_) = &credentials {
+            return self.load_bearer(&credentials).map(drop);
         }
         self.fetch(&credentials, None).await.map(drop)
     }
@@ -175,11 +176,15 @@ impl TokenSource {
     }
 
     /// Drops `rejected` if it is still the cached token, so that the next `token()` fetches a
-    /// new one. Returns false when nothing better can be had (a bearer token).
+    /// new one. Returns false when nothing better can be had (a bearer token given as a value;
+    /// a token file is read again).
     pub fn invalidate(&self, rejected: &SecretString) -> bool {
         let mut state = self.lock();
-        if matches!(state.credentials, Some(Credentials::Bearer(_))) {
-            return false;
+        // A token file may hold a newer token by now; a token given as a value cannot change.
+        if let Some(credentials @ Credentials::Bearer(_)) = &state.credentials {
+            if !credentials.uses_files() {
+                return false;
+            }
         }
         if let Some(cached) = &mut state.token {
             if cached.access.expose_secret() == rejected.expose_secret() {
@@ -196,6 +201,9 @@ impl TokenSource {
     pub(crate) fn redactor(&self) -> Redactor {
         let state = self.lock();
         let mut redactor = state.credentials.as_ref().map(Credentials::redactor).unwrap_or_default();
+        if let Some(loaded) = &state.loaded {
+            redactor.extend(loaded.redactor());
+        }
         if let Some(cached) = &state.token {
             redactor.add_secret(cached.access.expose_secret());
             if let Some(refresh) = &cached.refresh_token {
@@ -237,6 +245,9 @@ impl TokenSource {
             (credentials, refresh)
         };
         if let Credentials::Bearer(_) = credentials {
+            if credentials.uses_files() {
+                return self.load_bearer(&credentials);
+            }
             return Err(Error::new(
                 Status::Auth,
                 "the bearer token was rejected or has expired, and a bearer token cannot be \
@@ -256,6 +267,10 @@ impl TokenSource {
         let endpoint = self.endpoint.as_ref().ok_or_else(|| {
             Error::invalid_argument("no token endpoint: set host (HAZY_HUB_HOST), auth_url or token_url")
         })?;
+        // Secret files are read for every grant, refreshes included (they send the client
+        // secret too), so a rotated secret is used from the next grant on.
+        let loaded = self.load(credentials)?;
+        let credentials = &loaded;
         let count = || {
             self.requests.fetch_add(1, Ordering::Relaxed);
         };
@@ -289,6 +304,38 @@ impl TokenSource {
         Ok(access)
     }
 
+    /// `credentials` with their secret files read now. What was read goes to the redactors
+    /// (this source's and the logger's) before anything is sent.
+    fn load(&self, credentials: &Credentials) -> Result<Credentials> {
+        if !credentials.uses_files() {
+            return Ok(credentials.clone());
+        }
+        let loaded = {
+            let mut warned = self.warned.lock().unwrap_or_else(|p| p.into_inner());
+            credentials.load(self.http.log(), &mut warned)?
+        };
+        self.lock().loaded = Some(loaded.clone());
+        self.share_secrets_with_log();
+        Ok(loaded)
+    }
+
+    /// Reads a bearer token file (or takes the token given) and caches the token. Called with
+    /// the single-flight lock held.
+    fn load_bearer(&self, credentials: &Credentials) -> Result<SecretString> {
+        let loaded = self.load(credentials)?;
+        let token = loaded.bearer_token().cloned().ok_or_else(super::no_credentials)?;
+        check_bearer(&token)?;
+        {
+            let mut state = self.lock();
+            if self.closed.load(Ordering::SeqCst) {
+                return Err(Error::closed());
+            }
+            state.token = Some(bearer(token.clone(), self.clock.now()));
+        }
+        self.share_secrets_with_log();
+        Ok(token)
+    }
+
     /// Expiry counts from when the request was sent, not when the answer arrived, so a slow
     /// answer never makes the cache think a token lives longer than it does.
     fn cache(&self, grant: Grant, requested_at: Instant) -> Cached {
@@ -309,6 +356,15 @@ impl TokenSource {
             refresh_expires_at: grant.refresh_expires_in.map(|d| requested_at + d),
         }
     }
+}
+
+fn check_bearer(token: &SecretString) -> Result<()> {
+    if !super::token_endpoint::is_token_text(token.expose_secret()) {
+        return Err(Error::invalid_argument(
+            "the bearer token contains characters a token cannot contain (spaces or control characters)",
+        ));
+    }
+    Ok(())
 }
 
 fn bearer(token: SecretString, now: Instant) -> Cached {

@@ -38,9 +38,15 @@ pub struct Config {
     pub token_url: Option<String>,
     pub client_id: Option<String>,
     pub client_secret: Option<SecretString>,
+    /// A file holding the client secret, read again for every grant.
+    pub client_secret_file: Option<String>,
     pub username: Option<String>,
     pub password: Option<SecretString>,
+    /// A file holding the password, read again for every grant.
+    pub password_file: Option<String>,
     pub access_token: Option<SecretString>,
+    /// A file holding a bearer token, read again when the Hub rejects the token.
+    pub access_token_file: Option<String>,
     pub audience: Option<String>,
     pub scope: Option<String>,
     pub client_auth: ClientAuth,
@@ -78,9 +84,12 @@ impl Default for Config {
             token_url: None,
             client_id: None,
             client_secret: None,
+            client_secret_file: None,
             username: None,
             password: None,
+            password_file: None,
             access_token: None,
+            access_token_file: None,
             audience: None,
             scope: None,
             client_auth: ClientAuth::Post,
@@ -137,6 +146,24 @@ impl Config {
         Ok(url.into())
     }
 
+    /// Refuses a secret set both as a value and as a file: which one wins would be a guess.
+    pub fn check_secret_files(&self) -> Result<()> {
+        let pairs = [
+            ("client_secret", self.client_secret.is_some(), self.client_secret_file.is_some()),
+            ("password", self.password.is_some(), self.password_file.is_some()),
+            ("access_token", self.access_token.is_some(), self.access_token_file.is_some()),
+        ];
+        for (key, value, file) in pairs {
+            if value && file {
+                return Err(Error::invalid_argument(format!(
+                    "options '{key}' and '{key}_file' are both set (or HAZY_{upper} and HAZY_{upper}_FILE): set one",
+                    upper = key.to_ascii_uppercase()
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Every configured secret, for redaction of messages.
     pub fn secrets(&self) -> Vec<String> {
         [&self.client_secret, &self.password, &self.access_token]
@@ -160,6 +187,9 @@ impl fmt::Debug for Config {
             .field("username", &self.username)
             .field("password", &set(&self.password))
             .field("access_token", &set(&self.access_token))
+            .field("client_secret_file", &self.client_secret_file)
+            .field("password_file", &self.password_file)
+            .field("access_token_file", &self.access_token_file)
             .field("client_auth", &self.client_auth)
             .field("client_private_key", &self.client_private_key)
             .field("client_key_id", &self.client_key_id)
@@ -215,5 +245,21 @@ mod tests {
         let shown = format!("{c:?}");
         assert!(!shown.contains("very-secret-value") && !shown.contains("hunter2"));
         assert!(shown.contains("<set>"));
+    }
+
+    #[test]
+    fn a_secret_and_its_file_together_are_refused_naming_both() {
+        for key in ["client_secret", "password", "access_token"] {
+            let mut c = Config::default();
+            c.set(&format!("{key}_file"), "/run/secrets/x").unwrap();
+            c.check_secret_files().unwrap();
+            c.set(key, "CANARY-conflict-value").unwrap();
+            let e = c.check_secret_files().unwrap_err();
+            assert_eq!(e.status(), crate::status::Status::InvalidArgument);
+            assert!(e.message().contains(&format!("'{key}'")) && e.message().contains(&format!("'{key}_file'")), "{}", e.message());
+            assert!(!e.message().contains("CANARY"));
+            c.set(&format!("{key}_file"), "").unwrap();
+            c.check_secret_files().unwrap();
+        }
     }
 }

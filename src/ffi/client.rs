@@ -200,7 +200,7 @@ pub unsafe extern "C" fn hazy_authenticate_client_credentials(
             // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
             client_id: unsafe { required_str(client_id, "client_id")? }.to_owned(),
             // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
-            client_secret: Some(secret(unsafe { required_str(client_secret, "client_secret")? })),
+            client_secret: Some(secret(unsafe { required_str(client_secret, "client_secret")? }).into()),
         };
         runtime::block_on(c.authenticate(Some(credentials)))?
     })
@@ -226,11 +226,11 @@ pub unsafe extern "C" fn hazy_authenticate_password(
             // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
             client_secret: unsafe { optional_str(client_secret, "client_secret")? }
                 .filter(|s| !s.is_empty())
-                .map(secret),
+                .map(|s| secret(s).into()),
             // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
             username: unsafe { required_str(username, "username")? }.to_owned(),
             // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
-            password: secret(unsafe { required_str(password, "password")? }),
+            password: secret(unsafe { required_str(password, "password")? }).into(),
         };
         runtime::block_on(c.authenticate(Some(credentials)))?
     })
@@ -249,7 +249,7 @@ pub unsafe extern "C" fn hazy_authenticate_bearer(
         let c = hazy_client_t::get(client)?;
         // SAFETY: NULL or a NUL-terminated string that outlives the call (the header's contract).
         let token = secret(unsafe { required_str(token, "token")? });
-        runtime::block_on(c.authenticate(Some(Credentials::Bearer(token))))?
+        runtime::block_on(c.authenticate(Some(Credentials::Bearer(token.into()))))?
     })
 }
 
