@@ -122,6 +122,14 @@ typedef enum {
    * and so does every later call on the client.
    */
   HAZY_STATUS_CLOSED = 15,
+  /**
+   * A proxy refused the request with HTTP 407 Proxy Authentication Required (on the CONNECT
+   * of an https URL, or as the answer to an http one): no credentials were set
+   * (proxy_username and proxy_password_file), or the proxy refused them, or it asks for a
+   * scheme other than Basic. The message names the proxy (scheme://host:port, never its
+   * credentials); hazy_error_http_status is 407. Not retried.
+   */
+  HAZY_STATUS_PROXY_AUTH = 16,
 } hazy_status;
 
 /**

@@ -79,6 +79,12 @@ impl Error {
         self
     }
 
+    /// The same error with its message rewritten by `f`.
+    pub(crate) fn with_message(mut self, f: impl FnOnce(&str) -> String) -> Error {
+        self.message = f(&self.message);
+        self
+    }
+
     pub fn with_oauth(mut self, error: Option<String>, description: Option<String>) -> Error {
         self.detail.oauth_error = error;
         self.detail.oauth_description = description;

@@ -42,7 +42,62 @@ struct Settings {
     request_timeout: Duration,
     user_agent: String,
     tls: rustls::ClientConfig,
+    /// This client's own proxy (the `proxy` option), or None for the environment's.
+    proxy: Option<ClientProxy>,
 }
+
+/// The `proxy`, `no_proxy`, `proxy_username` and `proxy_password_file` options, checked.
+struct ClientProxy {
+    url: reqwest::Url,
+    no_proxy: Option<String>,
+    auth: Option<(String, secrecy::SecretString)>,
+}
+
+impl ClientProxy {
+    /// None without `proxy`; the password file is read here, once.
+    fn from_config(config: &Config, log: &Logger) -> Result<Option<ClientProxy>> {
+        let Some(proxy) = &config.proxy else {
+            for (key, set) in [("no_proxy", config.no_proxy.is_some()), ("proxy_username", config.proxy_username.is_some()), ("proxy_password_file", config.proxy_password_file.is_some())] {
+                if set {
+                    return Err(Error::invalid_argument(format!("option '{key}' is set without 'proxy' (HAZY_PROXY): it applies to this client's own proxy only")));
+                }
+            }
+            return Ok(None);
+        };
+        let url = reqwest::Url::parse(proxy).map_err(|_| Error::invalid_argument(format!("option 'proxy': '{proxy}' is not an http(s) URL")))?;
+        let auth = match (&config.proxy_username, &config.proxy_password_file) {
+            (Some(user), Some(file)) => {
+                // Read as the other secret files are: trimmed, and warned about if others can read it.
+                let file = crate::auth::Secret::File { option: "proxy_password_file", path: file.into() };
+                Some((user.clone(), file.load(log, &mut std::collections::HashSet::new())?))
+            }
+            (None, None) => None,
+            (Some(_), None) => return Err(Error::invalid_argument("option 'proxy_username' is set without 'proxy_password_file'")),
+            (None, Some(_)) => return Err(Error::invalid_argument("option 'proxy_password_file' is set without 'proxy_username'")),
+        };
+        Ok(Some(ClientProxy { url, no_proxy: config.no_proxy.clone(), auth }))
+    }
+
+    /// The matcher reqwest builds from the same settings, to say which URLs go through it.
+    fn matcher(&self) -> hyper_util::client::proxy::matcher::Matcher {
+        let mut builder = hyper_util::client::proxy::matcher::Matcher::builder().all(self.url.to_string());
+        if let Some(list) = &self.no_proxy {
+            builder = builder.no(list.clone());
+        }
+        builder.build()
+    }
+
+    fn reqwest(&self) -> Result<reqwest::Proxy> {
+        let mut proxy = reqwest::Proxy::all(self.url.clone())
+            .map_err(|e| Error::invalid_argument(format!("option 'proxy': {}", chain(&e))))?;
+        if let Some((user, password)) = &self.auth {
+            use secrecy::ExposeSecret;
+            proxy = proxy.basic_auth(user, password.expose_secret());
+        }
+        Ok(proxy.no_proxy(self.no_proxy.as_deref().and_then(reqwest::NoProxy::from_string)))
+    }
+}
+
 
 impl Http {
     /// Checks the TLS and proxy settings by building the first pool, so that a bad CA bundle
@@ -63,7 +118,9 @@ impl Http {
         if let Some(cert) = &config.client_cert {
             log.emit(LogLevel::Info, "tls.client_cert", || format!("presenting the client certificate {cert} to servers that ask for one"), |r| r);
         }
+        let proxy = ClientProxy::from_config(config, &log)?;
         let settings = Settings {
+            proxy,
             connect_timeout: config.connect_timeout,
             request_timeout: config.request_timeout,
             user_agent: config.user_agent.clone(),
@@ -79,7 +136,7 @@ impl Http {
             }
         }
         if log.enabled(LogLevel::Info) {
-            log_proxy_choices(&log, config);
+            log_proxy_choices(&log, config, settings.proxy.as_ref());
         }
         let shared = settings.build()?;
         Ok(Http { log, settings, shared, per_thread: ThreadLocal::new() })
@@ -93,6 +150,39 @@ impl Http {
     /// The logger, for a holder that outlives this (a closed client).
     pub fn shared_log(&self) -> std::sync::Arc<Logger> {
         self.log.clone()
+    }
+
+    /// The proxy password, for scrubbing text: in every form it is sent (Basic with the user).
+    pub(crate) fn redactor(&self) -> crate::redact::Redactor {
+        let mut redactor = crate::redact::Redactor::new();
+        if let Some((user, password)) = self.settings.proxy.as_ref().and_then(|p| p.auth.as_ref()) {
+            use secrecy::ExposeSecret;
+            redactor.add_basic(user, password.expose_secret());
+        }
+        redactor
+    }
+
+    /// The proxy requests to `url` go through (scheme://host:port), or None when direct:
+    /// this client's `proxy`, else the environment's, as reqwest chooses.
+    pub fn proxy_for(&self, url: &str) -> Option<String> {
+        let uri = url.parse::<http::Uri>().ok()?;
+        let intercept = match &self.settings.proxy {
+            Some(proxy) => proxy.matcher().intercept(&uri),
+            None => hyper_util::client::proxy::matcher::Matcher::from_system().intercept(&uri),
+        }?;
+        let proxy = intercept.uri();
+        let port = proxy.port_u16().map(|p| format!(":{p}")).unwrap_or_default();
+        Some(format!("{}://{}{port}", proxy.scheme_str().unwrap_or("http"), proxy.host().unwrap_or("")))
+    }
+
+    /// Names the proxy in a PROXY_AUTH error about a request to `url` (the transport layer
+    /// does not know which proxy it went through). Other errors pass unchanged.
+    pub fn name_proxy(&self, error: Error, url: &str) -> Error {
+        if error.status() != Status::ProxyAuth || !error.message().contains(UNNAMED_PROXY) {
+            return error;
+        }
+        let Some(proxy) = self.proxy_for(url) else { return error };
+        error.with_message(|m| m.replacen(UNNAMED_PROXY, &format!("the proxy {proxy}"), 1))
     }
 
     /// The pool for the runtime driving the current thread.
@@ -116,10 +206,16 @@ impl Http {
 }
 
 impl Settings {
-    /// Proxies come from `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (reqwest reads them);
-    /// redirects are never followed, so a credential is never replayed to another host.
+    /// Proxies come from the `proxy` option, else from `HTTPS_PROXY`, `HTTP_PROXY` and
+    /// `NO_PROXY` (reqwest reads them); redirects are never followed, so a credential is never
+    /// replayed to another host.
     fn build(&self) -> Result<reqwest::Client> {
-        let builder = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if let Some(proxy) = &self.proxy {
+            // This client's proxy alone: the environment's variables do not apply to it.
+            builder = builder.no_proxy().proxy(proxy.reqwest()?);
+        }
+        let builder = builder
             .connect_timeout(self.connect_timeout)
             .timeout(self.request_timeout)
             .user_agent(self.user_agent.clone())
@@ -131,11 +227,12 @@ impl Settings {
     }
 }
 
-/// Says, for the Hub and the token endpoint, whether requests go through a proxy (from
-/// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`, as reqwest reads them) and which;
-/// a proxy's user and password are never shown.
-fn log_proxy_choices(log: &Logger, config: &Config) {
-    let matcher = hyper_util::client::proxy::matcher::Matcher::from_system();
+/// Says, for the Hub and the token endpoint, whether requests go through a proxy (this
+/// client's `proxy` and `no_proxy`, else `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and
+/// `NO_PROXY`, as reqwest reads them) and which; a proxy's user and password are never shown.
+fn log_proxy_choices(log: &Logger, config: &Config, own: Option<&ClientProxy>) {
+    let matcher = own.map_or_else(hyper_util::client::proxy::matcher::Matcher::from_system, ClientProxy::matcher);
+    let from = if own.is_some() { "the proxy option" } else { "the proxy variables" };
     let targets = [("Hub", config.host.clone()), ("token endpoint", config.token_endpoint().ok())];
     for (what, url) in targets {
         let Some(url) = url.and_then(|u| reqwest::Url::parse(&u).ok()) else { continue };
@@ -144,9 +241,9 @@ fn log_proxy_choices(log: &Logger, config: &Config) {
             Some(intercept) => {
                 let proxy = intercept.uri();
                 let shown = format!("{}://{}", proxy.scheme_str().unwrap_or("http"), proxy.authority().map_or("", |a| a.as_str().rsplit('@').next().unwrap_or("")));
-                log.emit(LogLevel::Info, "proxy.chosen", || format!("the {what} is reached through the proxy {shown}"), |r| r.url(&url));
+                log.emit(LogLevel::Info, "proxy.chosen", || format!("the {what} is reached through the proxy {shown} (from {from})"), |r| r.url(&url));
             }
-            None => log.emit(LogLevel::Debug, "proxy.none", || format!("the {what} is reached directly (no proxy variable applies)"), |r| r.url(&url)),
+            None => log.emit(LogLevel::Debug, "proxy.none", || format!("the {what} is reached directly (no proxy applies, from {from})"), |r| r.url(&url)),
         }
     }
 }
@@ -167,6 +264,9 @@ pub fn request_id(response: &Response, span: &crate::trace::Span) -> String {
 /// retry; an oversized body is not, since the server would send the same again.
 pub async fn read_body(mut response: Response, limit: usize, what: &str) -> std::result::Result<Vec<u8>, Failure> {
     let status = response.status().as_u16();
+    if let Some(refused) = proxy_refusal(status, what) {
+        return Err(Failure::permanent(refused));
+    }
     if response.content_length().is_some_and(|n| n > limit as u64) {
         return Err(Failure::permanent(too_large(what, limit, status)));
     }
@@ -205,8 +305,46 @@ fn too_large(what: &str, limit: usize, status: u16) -> Error {
     Error::protocol(format!("{what}: response body exceeds {limit} bytes")).with_http_status(status)
 }
 
+/// Stands for the proxy in a PROXY_AUTH message until [`Http::name_proxy`] names it.
+const UNNAMED_PROXY: &str = "the proxy on the way";
+
+fn proxy_auth(what: &str) -> Error {
+    Error::new(
+        Status::ProxyAuth,
+        format!("{what}: {UNNAMED_PROXY} requires authentication (HTTP 407 Proxy Authentication Required): set proxy_username and proxy_password_file, or check them"),
+    )
+    .with_http_status(407)
+}
+
+/// A proxy's HTTP 407 to a plain-http request (an https request gets it on its CONNECT,
+/// which [`transport`] maps): PROXY_AUTH. [`read_body`] checks it first, before a body
+/// the proxy may not send in full (tinyproxy resets the connection).
+pub fn proxy_refusal(status: u16, what: &str) -> Option<Error> {
+    (status == 407).then(|| proxy_auth(what))
+}
+
+/// A CONNECT refused with 407: hyper-util's tunnel error, somewhere down the chain (its type
+/// is private, its text is not: "proxy authorization required").
+fn is_proxy_auth(error: &reqwest::Error) -> bool {
+    let mut current: Option<&(dyn StdError + 'static)> = Some(error);
+    while let Some(e) = current {
+        let text = e.to_string().to_ascii_lowercase();
+        if text.contains("proxy authorization required") || text.contains("proxy authentication required") {
+            return true;
+        }
+        current = match e.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn StdError + 'static)),
+            None => e.source(),
+        };
+    }
+    false
+}
+
 /// Maps a transport failure: timeouts, TLS failures and everything else on the wire.
 pub fn transport(error: &reqwest::Error, what: &str) -> Error {
+    if is_proxy_auth(error) {
+        return proxy_auth(what);
+    }
     // reqwest's own top line ("error sending request for url (...)") repeats what `what`
     // says; the causes below it are the useful part.
     let detail = error.source().map_or_else(|| error.to_string(), chain);
@@ -267,4 +405,58 @@ fn chain(error: &dyn StdError) -> String {
         source = e.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, &str)]) -> Config {
+        let mut c = Config::default();
+        for (k, v) in pairs {
+            c.set(k, v).unwrap();
+        }
+        c
+    }
+
+    #[test]
+    fn the_proxy_option_is_checked_and_never_holds_credentials() {
+        let mut c = Config::default();
+        for bad in ["socks5://127.0.0.1:1080", "127.0.0.1:3128", "http://", "http://user:CANARY-pw@proxy:3128"] {
+            let e = c.set("proxy", bad).unwrap_err();
+            assert_eq!(e.status(), Status::InvalidArgument, "{bad}");
+            assert!(!e.message().contains("CANARY"), "{}", e.message());
+        }
+        for (key, value) in [("no_proxy", "localhost"), ("proxy_username", "u"), ("proxy_password_file", "/x")] {
+            let e = Http::new(&config(&[(key, value)])).err().expect("refused without proxy");
+            assert!(e.message().contains(key) && e.message().contains("'proxy'"), "{}", e.message());
+        }
+        let e = Http::new(&config(&[("proxy", "http://p:3128"), ("proxy_username", "u")])).err().unwrap();
+        assert!(e.message().contains("proxy_password_file"), "{}", e.message());
+    }
+
+    #[test]
+    fn a_407_names_this_clients_proxy_and_is_not_retried() {
+        let dir = std::env::temp_dir().join(format!("hazy-proxy-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("pw");
+        std::fs::write(&file, "CANARY-proxy-password\n").unwrap();
+        let http = Http::new(&config(&[
+            ("proxy", "http://proxy.example:3128"),
+            ("no_proxy", "direct.example"),
+            ("proxy_username", "alice"),
+            ("proxy_password_file", file.to_str().unwrap()),
+        ]))
+        .unwrap();
+        assert_eq!(http.proxy_for("https://hub.example/api").as_deref(), Some("http://proxy.example:3128"));
+        assert_eq!(http.proxy_for("https://direct.example/api"), None);
+        let error = proxy_refusal(407, "token endpoint https://kc.example/token").unwrap();
+        assert_eq!((error.status(), error.http_status()), (Status::ProxyAuth, 407));
+        assert!(!crate::retry::Failure::transient(error.clone(), None).retryable);
+        let named = http.name_proxy(error, "https://kc.example/token");
+        assert!(named.message().contains("the proxy http://proxy.example:3128 requires authentication"), "{}", named.message());
+        assert!(proxy_refusal(400, "x").is_none());
+        let scrubbed = http.redactor().scrub("echoed: CANARY-proxy-password and YWxpY2U6Q0FOQVJZLXByb3h5LXBhc3N3b3Jk");
+        assert!(!scrubbed.contains("CANARY") && !scrubbed.contains("YWxpY2U6Q0FOQVJZ"), "{scrubbed}");
+    }
 }

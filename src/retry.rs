@@ -35,8 +35,11 @@ impl Failure {
     pub fn permanent(error: Error) -> Failure {
         Failure { error, retryable: false, retry_after: None }
     }
+    /// A failure worth a retry, except a proxy's 407 (PROXY_AUTH): the same credentials
+    /// would be refused again.
     pub fn transient(error: Error, retry_after: Option<Duration>) -> Failure {
-        Failure { error, retryable: true, retry_after }
+        let retryable = error.status() != crate::status::Status::ProxyAuth;
+        Failure { error, retryable, retry_after }
     }
     /// Tags the error with the request id of the exchange that failed.
     pub fn with_request_id(mut self, id: &str) -> Failure {

@@ -59,15 +59,21 @@ pub enum Status {
     /// The client was closed (hazy_client_close or hazy_free): waits in progress end with it,
     /// and so does every later call on the client.
     Closed = 15,
+    /// A proxy refused the request with HTTP 407 Proxy Authentication Required (on the CONNECT
+    /// of an https URL, or as the answer to an http one): no credentials were set
+    /// (proxy_username and proxy_password_file), or the proxy refused them, or it asks for a
+    /// scheme other than Basic. The message names the proxy (scheme://host:port, never its
+    /// credentials); hazy_error_http_status is 407. Not retried.
+    ProxyAuth = 16,
 }
 
 impl Status {
     /// Every status, in numeric order.
-    pub const ALL: [Status; 16] = [
+    pub const ALL: [Status; 17] = [
         Status::Ok, Status::InvalidArgument, Status::Auth, Status::Forbidden, Status::NotFound,
         Status::Validation, Status::Network, Status::Timeout, Status::Tls, Status::Server,
         Status::Protocol, Status::Cancelled, Status::JobFailed, Status::Panic, Status::InvalidState,
-        Status::Closed,
+        Status::Closed, Status::ProxyAuth,
     ];
 
     /// A stable, upper-case name such as `"AUTH"`, for logs and for bindings.
@@ -94,6 +100,7 @@ impl Status {
             Status::Panic => c"PANIC",
             Status::InvalidState => c"INVALID_STATE",
             Status::Closed => c"CLOSED",
+            Status::ProxyAuth => c"PROXY_AUTH",
         }
     }
 }

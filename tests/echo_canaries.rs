@@ -282,6 +282,57 @@ fn secret_file_contents_never_leak() {
     println!("secret files: {tried} echoed errors and 2 file errors, 0 canaries found (and none in {logged} log records)");
 }
 
+/// The same echoes with the client secret printed by a credential_command, and the command's
+/// own error paths (non-zero exit, bad JSON, timeout), each with the secret on its stdout and
+/// stderr: 0 occurrences in messages, fields and log records.
+#[cfg(unix)]
+#[test]
+fn credential_command_output_never_leaks() {
+    let plan: Shared = Arc::new(Mutex::new(Plan { status: 400, pad: 0, grant_tokens: false }));
+    let base = serve_echo(plan.clone());
+    let dir = std::env::temp_dir().join(format!("hazy-canary-command-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let with_command = |auth: &str, name: &str, body: &str, timeout_ms: &str| {
+        let script = dir.join(name);
+        std::fs::write(&script, format!("#!/bin/sh\necho '{SECRET}' >&2\n{body}\n")).unwrap();
+        let mut c = config(&base, "api", auth);
+        c.set("client_secret", "").unwrap();
+        c.set("credential_command", &format!("/bin/sh '{}'", script.display())).unwrap();
+        c.set("credential_command_timeout_ms", timeout_ms).unwrap();
+        c
+    };
+    let good = format!(r#"printf '{{"client_secret": "%s"}}' '{SECRET}'"#);
+    let mut tried = 0;
+    for auth in ["post", "basic"] {
+        let client = Client::new(with_command(auth, "good.sh", &good, "10000")).unwrap();
+        for status in [400, 401, 500] {
+            for pad in pads() {
+                *plan.lock().unwrap() = Plan { status, pad, grant_tokens: false };
+                let e = block_on(client.authenticate(None)).unwrap().unwrap_err();
+                tried += 1;
+                let text = readable(&e);
+                assert!(leaks(&text, "api").is_empty(), "{auth} {status} pad {pad}: {text}");
+            }
+        }
+    }
+    let failures = [
+        ("exit.sh", format!(r#"printf '{{"client_secret": "%s"}}' '{SECRET}'; exit 1"#), hazy::Status::Auth),
+        ("json.sh", format!(r#"printf '{{"client_secret": "%s"' '{SECRET}'"#), hazy::Status::InvalidArgument),
+        ("neither.sh", format!(r#"printf '{{"secret": "%s"}}' '{SECRET}'"#), hazy::Status::InvalidArgument),
+        ("slow.sh", format!(r#"printf '{{"client_secret": "%s"}}' '{SECRET}'; exec sleep 30"#), hazy::Status::Timeout),
+    ];
+    for (name, body, status) in &failures {
+        let client = Client::new(with_command("post", name, body, "500")).unwrap();
+        let e = block_on(client.authenticate(None)).unwrap().unwrap_err();
+        assert_eq!(e.status(), *status, "{name}: {}", e.message());
+        assert!(e.message().contains("credential_command"), "{}", e.message());
+        assert!(leaks(&readable(&e), "api").is_empty(), "{name}: {}", readable(&e));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let logged = assert_logs_clean("api");
+    println!("credential command: {tried} echoed errors and {} command failures, 0 canaries found (and none in {logged} log records)", failures.len());
+}
+
 #[test]
 fn refresh_token_echoes_never_leak() {
     let plan: Shared = Arc::new(Mutex::new(Plan { status: 400, pad: 0, grant_tokens: true }));

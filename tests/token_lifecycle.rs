@@ -213,6 +213,95 @@ fn an_access_token_file_is_read_again_when_the_hub_rejects_the_token() {
     std::fs::remove_file(&path).unwrap();
 }
 
+/// A shell script for credential_command: `body` runs under /bin/sh.
+#[cfg(unix)]
+fn command_script(name: &str, body: &str) -> String {
+    let path = secret_file(name, &format!("#!/bin/sh\n{body}\n"));
+    format!("/bin/sh {}", path.display())
+}
+
+#[cfg(unix)]
+#[test]
+fn the_credential_command_runs_again_at_each_grant_and_its_new_secret_is_sent() {
+    let server = TokenServer::new(60);
+    let base = serve(server.clone(), None);
+    let clock = Arc::new(ManualClock::new());
+    let secret = secret_file("command-secret", "first-secret-1234");
+    let runs = secret_file("command-runs", "");
+    let mut c = config(&base);
+    c.set("client_secret", "").unwrap();
+    let script = format!(
+        r#"echo run >> '{}'; echo "not shown" >&2; printf '{{"client_secret": "%s"}}' "$(cat '{}')""#,
+        runs.display(),
+        secret.display()
+    );
+    c.set("credential_command", &command_script("command.sh", &script)).unwrap();
+    let client = Client::with_clock(c, clock.clone()).unwrap();
+    token(&client).unwrap();
+    std::fs::write(&secret, "second-secret-5678").unwrap();
+    token(&client).unwrap();
+    assert_eq!(server.count(), 1, "a fresh token is served without running the command");
+    clock.advance(Duration::from_secs(45));
+    token(&client).unwrap();
+    let secrets: Vec<String> = server.forms.lock().unwrap().iter().map(|f| f["client_secret"].clone()).collect();
+    assert_eq!(secrets, ["first-secret-1234", "second-secret-5678"]);
+    assert_eq!(std::fs::read_to_string(&runs).unwrap().lines().count(), 2);
+    // The command fails: AUTH, naming the option; the output is not shown.
+    std::fs::write(&secret, "CANARY-third\"").unwrap();
+    clock.advance(Duration::from_secs(120));
+    let e = token(&client).unwrap_err();
+    assert_eq!(e.status(), Status::InvalidArgument);
+    assert!(e.message().contains("credential_command") && !e.message().contains("CANARY"), "{}", e.message());
+    for path in [secret, runs] {
+        std::fs::remove_file(path).unwrap();
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_access_token_from_the_credential_command_is_used_until_its_expires_at() {
+    let server = TokenServer::new(300);
+    let hub = HubServer::new(|_, _, _| (200, r#"{"items":[],"next_page_token":null}"#.into()));
+    let base = serve(server.clone(), Some(hub.clone()));
+    let clock = Arc::new(ManualClock::new());
+    let runs = secret_file("command-token-runs", "");
+    let mut c = config(&base);
+    c.set("client_secret", "").unwrap();
+    // Expires in 60 s; the default margin (30 s) renews it after 30 s.
+    let script = format!(
+        r#"echo run >> '{0}'; n=$(wc -l < '{0}' | tr -d ' '); printf '{{"access_token": "cmd-token-%s", "expires_at": %s}}' $n $(( $(date +%s) + 60 ))"#,
+        runs.display()
+    );
+    c.set("credential_command", &command_script("command-token.sh", &script)).unwrap();
+    let client = Client::with_clock(c, clock.clone()).unwrap();
+    assert!(block_on(client.list_jobs("p1")).unwrap().unwrap().is_empty());
+    assert_eq!(token(&client).unwrap(), "cmd-token-1");
+    clock.advance(Duration::from_secs(35));
+    assert_eq!(token(&client).unwrap(), "cmd-token-2", "renewed within the margin of expires_at");
+    assert!(block_on(client.list_jobs("p1")).unwrap().unwrap().is_empty());
+    assert_eq!(hub.tokens(), ["Bearer cmd-token-1", "Bearer cmd-token-2"]);
+    assert_eq!(server.count(), 0, "an access token from the command needs no grant");
+    std::fs::remove_file(runs).unwrap();
+}
+
+#[test]
+fn the_credential_command_and_a_secret_together_are_refused_naming_both() {
+    for key in ["client_secret", "client_secret_file", "access_token", "access_token_file"] {
+        let mut c = Config::default();
+        c.set("client_id", "api").unwrap();
+        c.set("credential_command", "get-secret --json").unwrap();
+        c.set(key, "CANARY-value").unwrap();
+        let e = Client::new(c).err().expect("refused");
+        assert_eq!(e.status(), Status::InvalidArgument);
+        assert!(e.message().contains("'credential_command'") && e.message().contains(&format!("'{key}'")), "{}", e.message());
+        assert!(!e.message().contains("CANARY"));
+    }
+    let mut c = Config::default();
+    c.set("credential_command", "get-secret 'unclosed").unwrap();
+    let e = Client::new(c).err().expect("refused");
+    assert!(e.message().contains("credential_command") && e.message().contains("unclosed"), "{}", e.message());
+}
+
 #[test]
 fn submissions_retry_5xx_under_one_idempotency_key() {
     let server = TokenServer::new(300);

@@ -35,6 +35,7 @@ const (
 	StatusPanic           Status = C.HAZY_STATUS_PANIC            // a bug inside libhazy was caught
 	StatusInvalidState    Status = C.HAZY_STATUS_INVALID_STATE    // the client was created before fork(), used in the child
 	StatusClosed          Status = C.HAZY_STATUS_CLOSED           // the client was closed (Close): waits in progress end with it, and so does every later call
+	StatusProxyAuth       Status = C.HAZY_STATUS_PROXY_AUTH       // a proxy answered 407: set or check proxy_username and proxy_password_file; the message names the proxy
 )
 
 // String returns the status's name, as libhazy spells it: "AUTH", "NOT_FOUND", ...;
@@ -66,6 +67,8 @@ var (
 	// ErrClosed is matched by the error of every call on a closed Client, and of every Wait
 	// that Close ended (StatusClosed).
 	ErrClosed = errors.New("hazy: CLOSED")
+	// ErrProxyAuth: a proxy answered 407 Proxy Authentication Required (StatusProxyAuth).
+	ErrProxyAuth = errors.New("hazy: PROXY_AUTH")
 )
 
 // sentinels maps each error status to its sentinel; a status missing here fails
@@ -75,7 +78,7 @@ var sentinels = map[Status]error{
 	StatusNotFound: ErrNotFound, StatusValidation: ErrValidation, StatusNetwork: ErrNetwork,
 	StatusTimeout: ErrTimeout, StatusTLS: ErrTLS, StatusServer: ErrServer, StatusProtocol: ErrProtocol,
 	StatusCancelled: ErrCancelled, StatusJobFailed: ErrJobFailed, StatusPanic: ErrPanic,
-	StatusInvalidState: ErrInvalidState, StatusClosed: ErrClosed,
+	StatusInvalidState: ErrInvalidState, StatusClosed: ErrClosed, StatusProxyAuth: ErrProxyAuth,
 }
 
 // Error is the error returned by every failed call. Use errors.As to read the detail, and

@@ -33,7 +33,12 @@ pub const TABLE: &[ExitCode] = &[
         statuses: &[Status::InvalidArgument],
         meaning: "bad flags or input: unknown option, unreadable file, no credentials",
     },
-    ExitCode { code: 3, name: "auth", statuses: &[Status::Auth], meaning: "credentials or token rejected" },
+    ExitCode {
+        code: 3,
+        name: "auth",
+        statuses: &[Status::Auth, Status::ProxyAuth],
+        meaning: "credentials or token rejected (by Keycloak, the Hub, or a proxy: 407)",
+    },
     ExitCode { code: 4, name: "forbidden", statuses: &[Status::Forbidden], meaning: "the token lacks a scope" },
     ExitCode { code: 5, name: "not-found", statuses: &[Status::NotFound], meaning: "no such project, job or model" },
     ExitCode { code: 6, name: "validation", statuses: &[Status::Validation], meaning: "config or request refused" },

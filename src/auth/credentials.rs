@@ -2,10 +2,12 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use secrecy::{ExposeSecret, SecretString};
 
 use super::secret::Secret;
+use super::CredentialCommand;
 use crate::config::Config;
 use crate::error::Result;
 use crate::logging::Logger;
@@ -43,12 +45,20 @@ impl Credentials {
     /// The credentials configured through options or the environment, if any. A bearer token
     /// wins, then the password grant (which needs a user), then client credentials. A
     /// `*_file` option stands for its secret; the file is read at each grant.
+    ///
+    /// A `credential_command` stands for the client secret (of client credentials, or of the
+    /// password grant when a user is set), or for the access token without a client_id; it
+    /// runs at each grant and what it prints decides (an access token skips the grant).
     pub fn from_config(config: &Config) -> Option<Credentials> {
         if let Some(token) = configured(&config.access_token, "access_token_file", &config.access_token_file) {
             return Some(Credentials::Bearer(token));
         }
-        let client_id = config.client_id.clone()?;
-        let client_secret = configured(&config.client_secret, "client_secret_file", &config.client_secret_file);
+        let command = CredentialCommand::from_config(config).map(|c| Secret::Command(Arc::new(c)));
+        let Some(client_id) = config.client_id.clone() else {
+            return command.map(Credentials::Bearer);
+        };
+        let client_secret =
+            command.or_else(|| configured(&config.client_secret, "client_secret_file", &config.client_secret_file));
         let password = configured(&config.password, "password_file", &config.password_file);
         match (&config.username, password) {
             (Some(username), Some(password)) => Some(Credentials::Password {
@@ -88,14 +98,44 @@ impl Credentials {
         })
     }
 
-    /// Whether a secret of these credentials lives in a file.
+    /// Whether a secret of these credentials lives in a file or comes from the credential
+    /// command: whether it can change from one grant to the next.
     pub fn uses_files(&self) -> bool {
-        let file = |s: &Secret| matches!(s, Secret::File { .. });
+        let file = |s: &Secret| matches!(s, Secret::File { .. } | Secret::Command(_));
         match self {
             Credentials::ClientCredentials { client_secret, .. } => client_secret.as_ref().is_some_and(file),
             Credentials::Password { client_secret, password, .. } => client_secret.as_ref().is_some_and(file) || file(password),
             Credentials::Bearer(token) => file(token),
         }
+    }
+
+    /// The credential command these credentials run at each grant, if any.
+    pub(crate) fn command(&self) -> Option<&Arc<CredentialCommand>> {
+        fn command(s: &Secret) -> Option<&Arc<CredentialCommand>> {
+            match s {
+                Secret::Command(command) => Some(command),
+                _ => None,
+            }
+        }
+        match self {
+            Credentials::ClientCredentials { client_secret, .. } | Credentials::Password { client_secret, .. } => {
+                client_secret.as_ref().and_then(command)
+            }
+            Credentials::Bearer(token) => command(token),
+        }
+    }
+
+    /// These credentials with the client secret the credential command printed in its place.
+    /// None for a bearer token, which has no client to authenticate.
+    pub(crate) fn with_client_secret(&self, secret: SecretString) -> Option<Credentials> {
+        let mut credentials = self.clone();
+        match &mut credentials {
+            Credentials::ClientCredentials { client_secret, .. } | Credentials::Password { client_secret, .. } => {
+                *client_secret = Some(Secret::Value(secret));
+            }
+            Credentials::Bearer(_) => return None,
+        }
+        Some(credentials)
     }
 
     pub fn client_id(&self) -> Option<&str> {

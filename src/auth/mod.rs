@@ -3,6 +3,7 @@
 
 mod assertion;
 mod clock;
+mod command;
 mod credentials;
 mod secret;
 pub(crate) mod token_endpoint;
@@ -10,6 +11,7 @@ mod token_source;
 
 pub use assertion::AssertionKey;
 pub use clock::{Clock, SystemClock};
+pub use command::{CommandOutput, CredentialCommand};
 pub use credentials::Credentials;
 pub use secret::Secret;
 pub use token_endpoint::TokenEndpoint;

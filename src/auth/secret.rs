@@ -16,6 +16,9 @@ pub enum Secret {
     Value(SecretString),
     /// Read at each grant; `option` is the option that named the file, for messages.
     File { option: &'static str, path: PathBuf },
+    /// Run at each grant (`credential_command`); the token source runs it, as it may print an
+    /// access token instead of this secret.
+    Command(std::sync::Arc<super::CredentialCommand>),
 }
 
 impl std::fmt::Debug for Secret {
@@ -23,6 +26,7 @@ impl std::fmt::Debug for Secret {
         match self {
             Secret::Value(_) => f.write_str("Secret(<set>)"),
             Secret::File { option, path } => write!(f, "Secret({option}={})", path.display()),
+            Secret::Command(_) => f.write_str("Secret(credential_command)"),
         }
     }
 }
@@ -44,7 +48,7 @@ impl Secret {
     pub fn value(&self) -> Option<&SecretString> {
         match self {
             Secret::Value(value) => Some(value),
-            Secret::File { .. } => None,
+            Secret::File { .. } | Secret::Command(_) => None,
         }
     }
 
@@ -59,6 +63,8 @@ impl Secret {
                 }
                 read_secret_file(option, path)
             }
+            // The token source runs the command before it loads the files.
+            Secret::Command(_) => Err(Error::invalid_argument("option 'credential_command': the command has not been run")),
         }
     }
 }

@@ -5,12 +5,12 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use secrecy::{ExposeSecret, SecretString};
 
 use super::token_endpoint::{Grant, GrantRequest};
-use super::{Clock, Credentials, TokenEndpoint};
+use super::{Clock, CommandOutput, Credentials, TokenEndpoint};
 use crate::error::{Error, Result};
 use crate::http::Http;
 use crate::logging::LogLevel;
@@ -141,7 +141,7 @@ impl TokenSource {
         }
         self.share_secrets_with_log();
         if let Credentials::Bearer(_) = &credentials {
-            return self.load_bearer(&credentials).map(drop);
+            return self.load_bearer(&credentials).await.map(drop);
         }
         self.fetch(&credentials, None).await.map(drop)
     }
@@ -201,6 +201,7 @@ impl TokenSource {
     pub(crate) fn redactor(&self) -> Redactor {
         let state = self.lock();
         let mut redactor = state.credentials.as_ref().map(Credentials::redactor).unwrap_or_default();
+        redactor.extend(self.http.redactor());
         if let Some(loaded) = &state.loaded {
             redactor.extend(loaded.redactor());
         }
@@ -246,7 +247,7 @@ impl TokenSource {
         };
         if let Credentials::Bearer(_) = credentials {
             if credentials.uses_files() {
-                return self.load_bearer(&credentials);
+                return self.load_bearer(&credentials).await;
             }
             return Err(Error::new(
                 Status::Auth,
@@ -265,6 +266,11 @@ impl TokenSource {
         refresh_token: Option<SecretString>,
     ) -> Result<SecretString> {
         let endpoint = self.endpoint.as_ref().ok_or_else(|| {
+        // The credential command runs for every grant; an access token it prints is the grant.
+        let credentials = &match self.run_command(credentials).await? {
+            Ok(credentials) => credentials,
+            Err(token) => return Ok(token),
+        };
             Error::invalid_argument("no token endpoint: set host (HAZY_HUB_HOST), auth_url or token_url")
         })?;
         // Secret files are read for every grant, refreshes included (they send the client
@@ -289,7 +295,8 @@ impl TokenSource {
                 }
             }
             None => endpoint.request(&http, log, GrantRequest::Primary(credentials), &count).await,
-        }?;
+        }
+        .map_err(|e| self.http.name_proxy(e, &endpoint.url))?;
         let access = grant.access_token.clone();
         {
             let mut state = self.lock();
@@ -321,7 +328,11 @@ impl TokenSource {
 
     /// Reads a bearer token file (or takes the token given) and caches the token. Called with
     /// the single-flight lock held.
-    fn load_bearer(&self, credentials: &Credentials) -> Result<SecretString> {
+    async fn load_bearer(&self, credentials: &Credentials) -> Result<SecretString> {
+        let credentials = &match self.run_command(credentials).await? {
+            Ok(credentials) => credentials,
+            Err(token) => return Ok(token),
+        };
         let loaded = self.load(credentials)?;
         let token = loaded.bearer_token().cloned().ok_or_else(super::no_credentials)?;
         check_bearer(&token)?;
@@ -338,6 +349,67 @@ impl TokenSource {
 
     /// Expiry counts from when the request was sent, not when the answer arrived, so a slow
     /// answer never makes the cache think a token lives longer than it does.
+    /// Runs the credential command, if these credentials have one (called with the
+    /// single-flight lock held). A client secret it prints takes the command's place in the
+    /// credentials returned (`Ok`); an access token is cached and returned (`Err`), and no
+    /// grant is made. Either goes to the redactors before it is used.
+    async fn run_command(&self, credentials: &Credentials) -> Result<std::result::Result<Credentials, SecretString>> {
+        let Some(command) = credentials.command() else {
+            return Ok(Ok(credentials.clone()));
+        };
+        let log = self.http.log();
+        log.emit(LogLevel::Debug, "credential_command.run", || "running credential_command for a new grant".to_owned(), |r| r);
+        let started = std::time::Instant::now();
+        let output = command.run().await;
+        log.emit(LogLevel::Debug, "credential_command.done", || match &output {
+            Ok(_) => "credential_command printed a credential".to_owned(),
+            Err(e) => format!("credential_command failed: {}", e.message()),
+        }, |r| r.elapsed(started.elapsed()));
+        match output? {
+            CommandOutput::ClientSecret(secret) => {
+                let loaded = credentials.with_client_secret(secret).ok_or_else(|| {
+                    Error::invalid_argument(
+                        "option 'credential_command': the command printed a client_secret, which needs client_id \
+                         (HAZY_CLIENT_ID): set client_id, or print an access_token",
+                    )
+                })?;
+                self.lock().loaded = Some(loaded.clone());
+                self.share_secrets_with_log();
+                Ok(Ok(loaded))
+            }
+            CommandOutput::AccessToken { token, expires_at } => {
+                check_bearer(&token)?;
+                let now = self.clock.now();
+                let cached = match expires_at {
+                    // Used until shortly before expires_at (token_refresh_margin, at most half
+                    // the lifetime left), then the command runs again.
+                    Some(at) => {
+                        let lifetime = at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO);
+                        let margin = self.margin.min(lifetime / 2);
+                        Cached {
+                            access: token.clone(),
+                            refresh_at: now + lifetime - margin,
+                            expires_at: now + lifetime,
+                            refresh_token: None,
+                            refresh_expires_at: None,
+                        }
+                    }
+                    // No expiry: used until the Hub rejects it.
+                    None => bearer(token.clone(), now),
+                };
+                {
+                    let mut state = self.lock();
+                    if self.closed.load(Ordering::SeqCst) {
+                        return Err(Error::closed());
+                    }
+                    state.token = Some(cached);
+                }
+                self.share_secrets_with_log();
+                Ok(Err(token))
+            }
+        }
+    }
+
     fn cache(&self, grant: Grant, requested_at: Instant) -> Cached {
         let (refresh_at, expires_at) = match grant.expires_in {
             Some(lifetime) => {

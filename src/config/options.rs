@@ -23,6 +23,9 @@ pub const OPTIONS: &[(&str, &str, &str)] = &[
     ("password_file", "HAZY_PASSWORD_FILE", "file holding password, read again for every grant (not with password)"),
     ("access_token", "HAZY_ACCESS_TOKEN", "a bearer token obtained elsewhere"),
     ("access_token_file", "HAZY_ACCESS_TOKEN_FILE", "file holding access_token, read again when the Hub rejects the token (not with access_token)"),
+    ("credential_command", "HAZY_CREDENTIAL_COMMAND", "program run for every grant that prints {\"client_secret\"} or {\"access_token\", \"expires_at\"} as JSON (as AWS's credential_process)"),
+    ("credential_command_shell", "HAZY_CREDENTIAL_COMMAND_SHELL", "true runs credential_command with /bin/sh -c (cmd /C on Windows) instead of splitting it into words"),
+    ("credential_command_timeout_ms", "HAZY_CREDENTIAL_COMMAND_TIMEOUT_MS", "credential_command is killed after this long (default 10000)"),
     ("audience", "HAZY_AUDIENCE", "`audience` parameter of the password grant"),
     ("scope", "HAZY_SCOPE", "`scope` parameter of token requests"),
     ("client_auth", "HAZY_CLIENT_AUTH", "post (default), basic, private_key_jwt or tls_client_auth"),
@@ -33,6 +36,10 @@ pub const OPTIONS: &[(&str, &str, &str)] = &[
     ("client_cert", "HAZY_CLIENT_CERT", "PEM client certificate (chain) for mutual TLS"),
     ("client_key", "HAZY_CLIENT_KEY", "PEM private key of client_cert"),
     ("connect_timeout_ms", "HAZY_CONNECT_TIMEOUT_MS", "TCP+TLS connect timeout (default 10000)"),
+    ("proxy", "HAZY_PROXY", "this client's proxy, http:// or https:// URL without credentials (overrides HTTPS_PROXY, HTTP_PROXY, NO_PROXY)"),
+    ("no_proxy", "HAZY_NO_PROXY", "comma-separated hosts, domains and IP ranges reached without proxy (NO_PROXY's rules)"),
+    ("proxy_username", "HAZY_PROXY_USERNAME", "user for the proxy's Basic authentication (with proxy_password_file)"),
+    ("proxy_password_file", "HAZY_PROXY_PASSWORD_FILE", "file holding the proxy password, read when the client is created"),
     ("request_timeout_ms", "HAZY_REQUEST_TIMEOUT_MS", "per-request timeout (default 30000)"),
     ("ca_bundle", "HAZY_CA_BUNDLE", "PEM file of extra CA certificates, added to the system roots"),
     ("insecure_skip_tls_verify", "HAZY_INSECURE_SKIP_TLS_VERIFY", "true disables certificate checks (warns on stderr)"),
@@ -72,6 +79,9 @@ impl Config {
             "client_auth" => {
                 self.client_auth = match value {
                     "post" | "client_secret_post" => ClientAuth::Post,
+            "credential_command" => self.credential_command = text(),
+            "credential_command_shell" => self.credential_command_shell = boolean(key, value)?,
+            "credential_command_timeout_ms" => self.credential_command_timeout = millis(key, value, 1)?,
                     "basic" | "client_secret_basic" => ClientAuth::Basic,
                     "private_key_jwt" | "jwt" => ClientAuth::PrivateKeyJwt,
                     "tls_client_auth" | "tls" => ClientAuth::TlsClientAuth,
@@ -86,6 +96,10 @@ impl Config {
             "client_key" => self.client_key = text(),
             "connect_timeout_ms" => self.connect_timeout = millis(key, value, 1)?,
             "request_timeout_ms" => self.request_timeout = millis(key, value, 1)?,
+            "proxy" => self.proxy = proxy_url(key, value)?,
+            "no_proxy" => self.no_proxy = text(),
+            "proxy_username" => self.proxy_username = text(),
+            "proxy_password_file" => self.proxy_password_file = text(),
             "ca_bundle" => self.ca_bundle = text(),
             "insecure_skip_tls_verify" => self.insecure_skip_tls_verify = boolean(key, value)?,
             "user_agent" => self.user_agent = non_empty(key, value)?.to_owned(),
@@ -116,6 +130,22 @@ fn bad(key: &str, why: &str) -> Error {
 
 fn non_empty<'a>(key: &str, value: &'a str) -> Result<&'a str> {
     if value.is_empty() {
+/// A proxy URL: http or https with a host, and no user or password in it (those come from
+/// proxy_username and proxy_password_file, so that no secret sits in an option's text).
+fn proxy_url(key: &str, value: &str) -> Result<Option<String>> {
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let url = reqwest::Url::parse(value).map_err(|_| bad(key, "expected an http:// or https:// URL"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(bad(key, "expected an http:// or https:// URL"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad(key, "must not hold a user or password: set proxy_username and proxy_password_file"));
+    }
+    Ok(Some(value.to_owned()))
+}
+
         Err(bad(key, "must not be empty"))
     } else {
         Ok(value)

@@ -47,6 +47,12 @@ pub struct Config {
     pub access_token: Option<SecretString>,
     /// A file holding a bearer token, read again when the Hub rejects the token.
     pub access_token_file: Option<String>,
+    /// A program run for every grant, printing a client secret or an access token as JSON.
+    pub credential_command: Option<String>,
+    /// Run `credential_command` with the system shell instead of splitting it into words.
+    pub credential_command_shell: bool,
+    /// `credential_command` is killed after this long.
+    pub credential_command_timeout: Duration,
     pub audience: Option<String>,
     pub scope: Option<String>,
     pub client_auth: ClientAuth,
@@ -58,6 +64,15 @@ pub struct Config {
     pub client_key: Option<String>,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
+    /// This client's proxy (http:// or https:// URL, no credentials in it): overrides
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` for this client only.
+    pub proxy: Option<String>,
+    /// Hosts reached without `proxy`, in `NO_PROXY`'s syntax.
+    pub no_proxy: Option<String>,
+    /// The user for the proxy's Basic authentication.
+    pub proxy_username: Option<String>,
+    /// A file holding the proxy password, read when the client is created.
+    pub proxy_password_file: Option<String>,
     pub ca_bundle: Option<String>,
     pub insecure_skip_tls_verify: bool,
     pub user_agent: String,
@@ -101,7 +116,14 @@ impl Default for Config {
             client_key: None,
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
+            credential_command: None,
+            credential_command_shell: false,
+            credential_command_timeout: Duration::from_secs(10),
             ca_bundle: None,
+            proxy: None,
+            no_proxy: None,
+            proxy_username: None,
+            proxy_password_file: None,
             insecure_skip_tls_verify: false,
             user_agent: concat!("libhazy/", env!("CARGO_PKG_VERSION")).to_owned(),
             token_refresh_margin: Duration::from_secs(30),
@@ -177,6 +199,22 @@ impl Config {
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let set = |o: &Option<SecretString>| if o.is_some() { "<set>" } else { "<unset>" };
+        // The credential command stands for the client secret or the access token.
+        if let Some(command) = crate::auth::CredentialCommand::from_config(self) {
+            let others = [
+                ("client_secret", self.client_secret.is_some()),
+                ("client_secret_file", self.client_secret_file.is_some()),
+                ("access_token", self.access_token.is_some()),
+                ("access_token_file", self.access_token_file.is_some()),
+            ];
+            if let Some((key, _)) = others.iter().find(|(_, set)| *set) {
+                return Err(Error::invalid_argument(format!(
+                    "options 'credential_command' and '{key}' are both set (or HAZY_CREDENTIAL_COMMAND and HAZY_{}): set one",
+                    key.to_ascii_uppercase()
+                )));
+            }
+            command.check()?;
+        }
         f.debug_struct("Config")
             .field("host", &self.host)
             .field("realm", &self.realm)
@@ -200,12 +238,17 @@ impl fmt::Debug for Config {
             .field("ca_bundle", &self.ca_bundle)
             .field("insecure_skip_tls_verify", &self.insecure_skip_tls_verify)
             .field("traceparent", &self.traceparent)
+            .field("proxy", &self.proxy)
+            .field("no_proxy", &self.no_proxy)
+            .field("proxy_username", &self.proxy_username)
+            .field("proxy_password_file", &self.proxy_password_file)
             .field("log_sinks", &self.log_sinks.len())
             .finish_non_exhaustive()
     }
 }
 
 #[cfg(test)]
+            .field("credential_command", &self.credential_command.as_ref().map(|_| "<set>"))
 mod tests {
     use super::*;
 

@@ -42,13 +42,13 @@ pub async fn get(http: &Http, url: &Url, accept: &str, bearer: Option<&SecretStr
         value.set_sensitive(true);
         request = request.header(AUTHORIZATION, value);
     }
-    let response = request.send().await.map_err(|e| http::transport(&e, &what))?;
+    let response = request.send().await.map_err(|e| http.name_proxy(http::transport(&e, &what), url.as_str()))?;
     let header = |name| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let status = response.status().as_u16();
     let content_type = header(CONTENT_TYPE).unwrap_or_default();
     let date = header(DATE).and_then(|d| httpdate::parse_http_date(&d).ok());
     let location = header(reqwest::header::LOCATION);
-    let body = http::read_body(response, MAX_BODY, &what).await.map_err(|f| f.error)?;
+    let body = http::read_body(response, MAX_BODY, &what).await.map_err(|f| http.name_proxy(f.error, url.as_str()))?;
     if let Some(refused) = http::client_certificate_refusal(status, &body, &what) {
         return Err(refused);
     }

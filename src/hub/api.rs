@@ -161,7 +161,7 @@ impl Hub {
         let url = self.url(path);
         let attempt = |number| self.attempt(number, &method, &url, path.scope, request_body.as_deref(), idempotency_key, what);
         let result = retry(self.retry, self.http.log(), what, attempt).await;
-        result.map_err(|e| e.redact(&self.tokens.redactor()))
+        result.map_err(|e| self.http.name_proxy(e, url.as_str()).redact(&self.tokens.redactor()))
     }
 
     /// One attempt, including the single replay after a 401 with a freshly fetched token.

@@ -8,6 +8,9 @@ insecure-mode warning goes to the process's stderr, both of which the suite sets
 
 Prints one JSON line: {"ok": true, "done": [steps...], "job": {...}} or
 {"ok": false, "step": "...", "status": "TLS", "message": "...", "http_status": 0, "done": [...]}.
+
+With "clients": [settings, ...] instead of "settings", makes every client first, then runs each
+step on each client in turn (two proxies in one process); prints {"results": [one per client]}.
 """
 import json
 import sys
@@ -46,5 +49,39 @@ def run(spec: dict) -> dict:
     return {"ok": True, "done": done, **result}
 
 
+def step_one(client, step, spec, result):
+    if step == "authenticate":
+        client.authenticate()
+    elif step == "jobs_list":
+        client.jobs_list(spec["project"])
+    elif step == "train_wait":
+        job = client.train(spec["project"], TRAIN_CONFIG)
+        final = client.job_wait(job.id, timeout_ms=60000)
+        result["job"] = {"id": final.id, "state": final.state_name, "model_id": final.model_id}
+    else:
+        raise ValueError(f"unknown step {step!r}")
+
+
+def run_many(spec: dict) -> dict:
+    clients = [hz.Client(settings) for settings in spec["clients"]]
+    results = [{"ok": True, "done": []} for _ in clients]
+    try:
+        for step in spec["steps"]:
+            for client, result in zip(clients, results):
+                if not result["ok"]:
+                    continue
+                try:
+                    step_one(client, step, spec, result)
+                    result["done"].append(step)
+                except hz.HazyError as e:
+                    result.update({"ok": False, "step": step, "status": e.status_name, "message": e.message,
+                                   "http_status": e.http_status})
+    finally:
+        for client in clients:
+            client.close()
+    return {"results": results}
+
+
 if __name__ == "__main__":
-    print(json.dumps(run(json.loads(sys.argv[1]))), flush=True)
+    spec = json.loads(sys.argv[1])
+    print(json.dumps(run_many(spec) if "clients" in spec else run(spec)), flush=True)

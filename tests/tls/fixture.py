@@ -293,10 +293,12 @@ class Tinyproxy(Server):
         return [line for line in self.lines() if "Request (file descriptor" in line]
 
 
-def _tinyproxy_conf(port: int, log: Path, pid: Path) -> str:
+def _tinyproxy_conf(port: int, log: Path, pid: Path, basic_auth=None) -> str:
     # No User/Group: tinyproxy keeps the caller's identity, and with it the parent-death signal.
     # No ConnectPort: CONNECT is allowed to any port (nginx's are random).
-    return f"""Port {port}
+    # basic_auth (user, password): tinyproxy answers 407 to requests without them.
+    auth = f"BasicAuth {basic_auth[0]} {basic_auth[1]}\n" if basic_auth else ""
+    return auth + f"""Port {port}
 Listen 127.0.0.1
 Timeout 60
 MaxClients 50
@@ -380,13 +382,14 @@ class Fixture:
             _wait_listening(port, proc, name, root / "error.log")
         return server
 
-    def start_tinyproxy(self, name: str = "tinyproxy") -> Tinyproxy:
+    def start_tinyproxy(self, name: str = "tinyproxy", basic_auth=None) -> Tinyproxy:
+        """basic_auth: (user, password) that tinyproxy requires (its BasicAuth), else none."""
         root = self.dir / name
         root.mkdir()
         port = free_port()
         log = root / "tinyproxy.log"
         conf = root / "tinyproxy.conf"
-        conf.write_text(_tinyproxy_conf(port, log, root / "tinyproxy.pid"))
+        conf.write_text(_tinyproxy_conf(port, log, root / "tinyproxy.pid", basic_auth))
         proc = self._spawn(name, ["tinyproxy", "-d", "-c", str(conf)], root / "stdout.log")
         server = Tinyproxy(name, proc, log, port)
         self.servers.append(server)

@@ -70,6 +70,16 @@ class Suite:
             Site("keycloak-mtls", good, kc, client_ca=client_ca), Site("hub-mtls", good, hub, client_ca=client_ca),
         ])
         self.proxy = fx.start_tinyproxy()
+        # Proxies with Basic authentication (issue 25): the passwords are canaries, never to be
+        # seen in a message or a log line.
+        self.auth_proxies = []
+        for i in (1, 2):
+            user, password = f"proxyuser{i}", f"CANARY-proxy-pw-{i}-{uuid.uuid4().hex[:12]}"
+            server = fx.start_tinyproxy(f"tinyproxy-auth-{i}", basic_auth=(user, password))
+            pw_file = fx.dir / f"proxy-password-{i}"
+            pw_file.write_text(password + "\n")
+            pw_file.chmod(0o600)
+            self.auth_proxies.append((server, user, password, pw_file))
         # A clean environment for the clients: no proxy the caller happens to have set.
         self.base_env = {k: v for k, v in os.environ.items()
                          if k.upper() not in PROXY_VARS and not k.startswith("HAZY_")}
@@ -197,6 +207,93 @@ class Suite:
             expect(any(target in line for line in tunnels), f"no {target.strip()} at the proxy: {tunnels}")
             expect(self.hits(site, case, wait=True), f"no request reached nginx's {site} site")
         return f"{len(tunnels)} CONNECT tunnels through tinyproxy"
+
+    # -- per-client proxies (issue 25): the proxy option, Basic authentication, 407
+
+    def proxy_settings(self, i: int, credentials: bool = True) -> dict:
+        server, user, _, pw_file = self.auth_proxies[i]
+        settings = {"proxy": server.url, "token_url": self.token_url("keycloak"), "host": self.nginx.url("hub"),
+                    "ca_bundle": str(self.ca.cert), "retry_max_attempts": "3"}
+        if credentials:
+            settings.update({"proxy_username": user, "proxy_password_file": str(pw_file)})
+        return settings
+
+    def expect_no_canary(self, *texts):
+        for _, _, password, _ in self.auth_proxies:
+            for text in texts:
+                expect(password not in text and "CANARY-proxy" not in text, f"a proxy password leaked: {text!r}")
+
+    def case_proxy_auth_required(self):
+        server = self.auth_proxies[0][0]
+        before = len(server.connect_lines())
+        r = self.run_client("proxy-407", self.proxy_settings(0, credentials=False), ["authenticate"])
+        self.expect_error(r, "PROXY_AUTH", "authenticate", server.url, "407")
+        expect(r["http_status"] == 407, f"http_status {r['http_status']}, expected 407")
+        tunnels = server.connect_lines()[before:]
+        expect(len(tunnels) == 1, f"expected one refused CONNECT (no retry), got {tunnels}")
+        expect(not self.hits("keycloak", "proxy-407"), "a request got past the proxy")
+        # A plain-http token URL: the 407 is the proxy's answer to the request itself.
+        plain = self.run_client("proxy-407-http", {**self.proxy_settings(0, credentials=False),
+                                                   "token_url": self.plain_token_url}, ["authenticate"])
+        self.expect_error(plain, "PROXY_AUTH", "authenticate", server.url)
+        expect(plain["http_status"] == 407, f"http_status {plain['http_status']}, expected 407")
+        # Wrong credentials are not a case here: tinyproxy answers them with 401, not 407, which
+        # hyper-util reports only as "tunnel error: unsuccessful" (NETWORK).
+        self.expect_no_canary(r["message"], r["stderr"], plain["message"])
+        return r["message"]
+
+    def case_proxy_basic_auth(self):
+        case = "proxy-basic-auth"
+        server = self.auth_proxies[0][0]
+        steps = ["authenticate", "train_wait"]
+        before = len(server.connect_lines())
+        r = self.run_client(case, self.proxy_settings(0), steps, env={"HAZY_LOG": "debug"})
+        self.expect_ok(r, steps)
+        tunnels = server.connect_lines()[before:]
+        for site in ("keycloak", "hub"):
+            target = f"CONNECT 127.0.0.1:{self.nginx.ports[site]} "
+            expect(any(target in line for line in tunnels), f"no {target.strip()} at {server.name}: {tunnels}")
+            expect(self.hits(site, case, wait=True), f"no request reached nginx's {site} site")
+        expect(f"through the proxy {server.url}" in r["stderr"], "no proxy.chosen record naming the proxy")
+        self.expect_no_canary(r["stderr"], json.dumps(r))
+        return f"trained {r['job']['id']}: {len(tunnels)} authenticated CONNECTs through {server.name}"
+
+    def case_two_clients_two_proxies(self):
+        # Two clients in one process, each with its own proxy and credentials: a client sent
+        # through the other's proxy would be refused (407); each proxy's log must show tunnels.
+        (one, *_), (two, *_) = self.auth_proxies
+        before = [len(one.connect_lines()), len(two.connect_lines())]
+        steps = ["authenticate", "jobs_list", "authenticate", "jobs_list"]
+        spec = {"clients": [{"client_id": os.environ["HAZY_TEST_CLIENT_ID"],
+                             "client_secret": os.environ["HAZY_TEST_CLIENT_SECRET"],
+                             "user_agent": self.agent(f"two-proxies-{i}"), **self.proxy_settings(i)} for i in (0, 1)],
+                "steps": steps, "project": self.project}
+        done = subprocess.run([sys.executable, str(CLIENT), json.dumps(spec)], capture_output=True, text=True,
+                              env={**self.base_env, "HTTPS_PROXY": self.proxy.url}, timeout=CASE_TIMEOUT_S)
+        lines = done.stdout.strip().splitlines()
+        expect(done.returncode == 0 and lines, f"client process exited {done.returncode}: {done.stderr[-1500:]}")
+        for i, result in enumerate(json.loads(lines[-1])["results"]):
+            expect(result["ok"], f"client {i + 1}: {result.get('status')} at {result.get('step')}: {result.get('message')}")
+        new = [one.connect_lines()[before[0]:], two.connect_lines()[before[1]:]]
+        for server, tunnels in zip((one, two), new):
+            for site in ("keycloak", "hub"):
+                target = f"CONNECT 127.0.0.1:{self.nginx.ports[site]} "
+                expect(any(target in line for line in tunnels), f"no {target.strip()} at {server.name}: {tunnels}")
+        self.expect_no_canary(done.stdout, done.stderr)
+        return f"{len(new[0])} CONNECTs through {one.name}, {len(new[1])} through {two.name}, none refused"
+
+    def case_proxy_option_overrides_env(self):
+        case = "proxy-option-over-env"
+        steps = ["authenticate", "jobs_list"]
+        dead = f"http://127.0.0.1:{fixture.closed_port()}"
+        before = len(self.proxy.connect_lines())
+        r = self.run_client(case, {"proxy": self.proxy.url, "token_url": self.token_url("keycloak"),
+                                   "host": self.nginx.url("hub"), "ca_bundle": str(self.ca.cert)}, steps,
+                            env={"HTTPS_PROXY": dead, "HTTP_PROXY": dead})
+        self.expect_ok(r, steps)
+        tunnels = self.proxy.connect_lines()[before:]
+        expect(len(tunnels) >= 2, f"the proxy option was not used: {tunnels}")
+        return f"HTTPS_PROXY={dead} ignored; {len(tunnels)} CONNECTs through the option's tinyproxy"
 
     def case_no_proxy_bypasses(self):
         case = "no-proxy"

@@ -15,7 +15,8 @@
  * Rules this wrapper keeps:
  *  - Every failure is thrown as hazy::Error (a std::runtime_error) carrying the status, the
  *    message, the HTTP status, the server's error code and the offending field or scope;
- *    Status::Closed as its subclass hazy::ClosedError. hazy::Status is bound to hazy.h's
+ *    Status::Closed as its subclass hazy::ClosedError, Status::ProxyAuth as
+ *    hazy::ProxyAuthError. hazy::Status is bound to hazy.h's
  *    HAZY_STATUS_* at compile time, and detail::to_status names each of them.
  *  - Everything the C library hands out (clients, options, jobs, lists, errors, strings,
  *    cancel tokens) is owned by a smart pointer from the moment the C call returns, so
@@ -66,7 +67,8 @@ enum class Status : std::int32_t {
     JobFailed = HAZY_STATUS_JOB_FAILED,
     Panic = HAZY_STATUS_PANIC,
     InvalidState = HAZY_STATUS_INVALID_STATE,
-    Closed = HAZY_STATUS_CLOSED  ///< the client was closed (Client::close); thrown as ClosedError
+    Closed = HAZY_STATUS_CLOSED,  ///< the client was closed (Client::close); thrown as ClosedError
+    ProxyAuth = HAZY_STATUS_PROXY_AUTH  ///< a proxy answered 407; thrown as ProxyAuthError
 };
 
 /// The state of a job on the Hub; the numbers are those of the C enum hazy_state.
@@ -141,7 +143,7 @@ inline const char *version() noexcept { return hazy_version(); }
 /// A failed call. what() is "<STATUS>: <message>", followed by " (request id <id>)" when
 /// the failure came from an HTTP exchange; messages never contain secrets.
 /// Copying never throws (the detail is shared), as an exception type's copy should.
-/// Status::Closed is thrown as the subclass ClosedError.
+/// Status::Closed is thrown as the subclass ClosedError, Status::ProxyAuth as ProxyAuthError.
 class Error : public std::runtime_error {
   public:
     Error(Status status, const std::string &message, int http_status = 0,
@@ -207,6 +209,17 @@ class ClosedError : public Error {
         : Error(Status::Closed, message) {}
 };
 
+/// A proxy answered 407 Proxy Authentication Required (Status::ProxyAuth): no proxy
+/// credentials were set (proxy_username, proxy_password_file), the proxy refused them, or it
+/// wants a scheme other than Basic. The message names the proxy; http_status() is 407.
+class ProxyAuthError : public Error {
+  public:
+    explicit ProxyAuthError(const std::string &message, int http_status = 407,
+                            const std::string &request_id = std::string())
+        : Error(Status::ProxyAuth, message, http_status, std::string(), std::string(),
+                std::string(), std::string(), request_id) {}
+};
+
 namespace detail {
 
 /// A std::unique_ptr deleter that calls the C function `Free`.
@@ -249,6 +262,7 @@ inline Status to_status(hazy_status status) noexcept {
         case HAZY_STATUS_PANIC: return Status::Panic;
         case HAZY_STATUS_INVALID_STATE: return Status::InvalidState;
         case HAZY_STATUS_CLOSED: return Status::Closed;
+        case HAZY_STATUS_PROXY_AUTH: return Status::ProxyAuth;
     }
     return static_cast<Status>(status);  // a number from a newer library than this header
 }
@@ -269,6 +283,10 @@ inline void check(hazy_status status, hazy_error_t *raw) {
     }
     if (e == nullptr) {
         throw Error(s, message);
+    }
+    if (s == Status::ProxyAuth) {
+        throw ProxyAuthError(message, static_cast<int>(hazy_error_http_status(e)),
+                             str(hazy_error_request_id(e)));
     }
     throw Error(s, message, static_cast<int>(hazy_error_http_status(e)),
                 str(hazy_error_oauth_error(e)), str(hazy_error_oauth_description(e)),

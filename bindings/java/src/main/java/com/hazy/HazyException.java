@@ -177,6 +177,8 @@ public class HazyException extends RuntimeException {
                 return new HazyTimeoutException(detail, httpStatus, oauthError, oauthDescription, field, cause);
             case TLS:
                 return new TlsException(detail, httpStatus, oauthError, oauthDescription, field, cause);
+            case PROXY_AUTH:
+                return new ProxyAuthException(detail, httpStatus, oauthError, oauthDescription, field, cause);
             case SERVER:
                 return new ServerException(detail, httpStatus, oauthError, oauthDescription, field, cause);
             case PROTOCOL:

@@ -44,6 +44,8 @@ public enum Status {
     INVALID_STATE,
     /** The client was closed ({@link HazyClient#close()}): waits in progress end with it, and so does every later call. */
     CLOSED,
+    /** A proxy answered 407 Proxy Authentication Required: set or check proxy_username and proxy_password_file. The message names the proxy. */
+    PROXY_AUTH,
     /**
      * A status number this version of the binding does not know (a newer libhazy). Not a C
      * value: it stays last, after the C enum's values.

@@ -120,6 +120,7 @@ class ErrorStatusTest {
         expected.put(Status.PANIC, HazyException.class);
         expected.put(Status.INVALID_STATE, HazyException.class);
         expected.put(Status.CLOSED, ClosedException.class);
+        expected.put(Status.PROXY_AUTH, ProxyAuthException.class);
         expected.put(Status.UNKNOWN, HazyException.class);
 
         HazyNative lib = NativeLoader.lib();
