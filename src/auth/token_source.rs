@@ -265,12 +265,12 @@ impl TokenSource {
         credentials: &Credentials,
         refresh_token: Option<SecretString>,
     ) -> Result<SecretString> {
-        let endpoint = self.endpoint.as_ref().ok_or_else(|| {
         // The credential command runs for every grant; an access token it prints is the grant.
         let credentials = &match self.run_command(credentials).await? {
             Ok(credentials) => credentials,
             Err(token) => return Ok(token),
         };
+        let endpoint = self.endpoint.as_ref().ok_or_else(|| {
             Error::invalid_argument("no token endpoint: set host (HAZY_HUB_HOST), auth_url or token_url")
         })?;
         // Secret files are read for every grant, refreshes included (they send the client
@@ -347,8 +347,6 @@ impl TokenSource {
         Ok(token)
     }
 
-    /// Expiry counts from when the request was sent, not when the answer arrived, so a slow
-    /// answer never makes the cache think a token lives longer than it does.
     /// Runs the credential command, if these credentials have one (called with the
     /// single-flight lock held). A client secret it prints takes the command's place in the
     /// credentials returned (`Ok`); an access token is cached and returned (`Err`), and no
@@ -410,6 +408,8 @@ impl TokenSource {
         }
     }
 
+    /// Expiry counts from when the request was sent, not when the answer arrived, so a slow
+    /// answer never makes the cache think a token lives longer than it does.
     fn cache(&self, grant: Grant, requested_at: Instant) -> Cached {
         let (refresh_at, expires_at) = match grant.expires_in {
             Some(lifetime) => {

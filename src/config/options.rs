@@ -35,11 +35,11 @@ pub const OPTIONS: &[(&str, &str, &str)] = &[
     ("client_assertion_audience", "HAZY_CLIENT_ASSERTION_AUDIENCE", "`aud` of private_key_jwt assertions (default the token endpoint)"),
     ("client_cert", "HAZY_CLIENT_CERT", "PEM client certificate (chain) for mutual TLS"),
     ("client_key", "HAZY_CLIENT_KEY", "PEM private key of client_cert"),
-    ("connect_timeout_ms", "HAZY_CONNECT_TIMEOUT_MS", "TCP+TLS connect timeout (default 10000)"),
     ("proxy", "HAZY_PROXY", "this client's proxy, http:// or https:// URL without credentials (overrides HTTPS_PROXY, HTTP_PROXY, NO_PROXY)"),
     ("no_proxy", "HAZY_NO_PROXY", "comma-separated hosts, domains and IP ranges reached without proxy (NO_PROXY's rules)"),
     ("proxy_username", "HAZY_PROXY_USERNAME", "user for the proxy's Basic authentication (with proxy_password_file)"),
     ("proxy_password_file", "HAZY_PROXY_PASSWORD_FILE", "file holding the proxy password, read when the client is created"),
+    ("connect_timeout_ms", "HAZY_CONNECT_TIMEOUT_MS", "TCP+TLS connect timeout (default 10000)"),
     ("request_timeout_ms", "HAZY_REQUEST_TIMEOUT_MS", "per-request timeout (default 30000)"),
     ("ca_bundle", "HAZY_CA_BUNDLE", "PEM file of extra CA certificates, added to the system roots"),
     ("insecure_skip_tls_verify", "HAZY_INSECURE_SKIP_TLS_VERIFY", "true disables certificate checks (warns on stderr)"),
@@ -74,14 +74,14 @@ impl Config {
             "password_file" => self.password_file = text(),
             "access_token" => self.access_token = secret(),
             "access_token_file" => self.access_token_file = text(),
+            "credential_command" => self.credential_command = text(),
+            "credential_command_shell" => self.credential_command_shell = boolean(key, value)?,
+            "credential_command_timeout_ms" => self.credential_command_timeout = millis(key, value, 1)?,
             "audience" => self.audience = text(),
             "scope" => self.scope = text(),
             "client_auth" => {
                 self.client_auth = match value {
                     "post" | "client_secret_post" => ClientAuth::Post,
-            "credential_command" => self.credential_command = text(),
-            "credential_command_shell" => self.credential_command_shell = boolean(key, value)?,
-            "credential_command_timeout_ms" => self.credential_command_timeout = millis(key, value, 1)?,
                     "basic" | "client_secret_basic" => ClientAuth::Basic,
                     "private_key_jwt" | "jwt" => ClientAuth::PrivateKeyJwt,
                     "tls_client_auth" | "tls" => ClientAuth::TlsClientAuth,
@@ -94,12 +94,12 @@ impl Config {
             "client_assertion_audience" => self.client_assertion_audience = text(),
             "client_cert" => self.client_cert = text(),
             "client_key" => self.client_key = text(),
-            "connect_timeout_ms" => self.connect_timeout = millis(key, value, 1)?,
-            "request_timeout_ms" => self.request_timeout = millis(key, value, 1)?,
             "proxy" => self.proxy = proxy_url(key, value)?,
             "no_proxy" => self.no_proxy = text(),
             "proxy_username" => self.proxy_username = text(),
             "proxy_password_file" => self.proxy_password_file = text(),
+            "connect_timeout_ms" => self.connect_timeout = millis(key, value, 1)?,
+            "request_timeout_ms" => self.request_timeout = millis(key, value, 1)?,
             "ca_bundle" => self.ca_bundle = text(),
             "insecure_skip_tls_verify" => self.insecure_skip_tls_verify = boolean(key, value)?,
             "user_agent" => self.user_agent = non_empty(key, value)?.to_owned(),
@@ -128,8 +128,6 @@ fn bad(key: &str, why: &str) -> Error {
     Error::invalid_argument(format!("option '{key}': {why}"))
 }
 
-fn non_empty<'a>(key: &str, value: &'a str) -> Result<&'a str> {
-    if value.is_empty() {
 /// A proxy URL: http or https with a host, and no user or password in it (those come from
 /// proxy_username and proxy_password_file, so that no secret sits in an option's text).
 fn proxy_url(key: &str, value: &str) -> Result<Option<String>> {
@@ -146,6 +144,8 @@ fn proxy_url(key: &str, value: &str) -> Result<Option<String>> {
     Ok(Some(value.to_owned()))
 }
 
+fn non_empty<'a>(key: &str, value: &'a str) -> Result<&'a str> {
+    if value.is_empty() {
         Err(bad(key, "must not be empty"))
     } else {
         Ok(value)

@@ -62,8 +62,6 @@ pub struct Config {
     pub client_assertion_audience: Option<String>,
     pub client_cert: Option<String>,
     pub client_key: Option<String>,
-    pub connect_timeout: Duration,
-    pub request_timeout: Duration,
     /// This client's proxy (http:// or https:// URL, no credentials in it): overrides
     /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` for this client only.
     pub proxy: Option<String>,
@@ -73,6 +71,8 @@ pub struct Config {
     pub proxy_username: Option<String>,
     /// A file holding the proxy password, read when the client is created.
     pub proxy_password_file: Option<String>,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
     pub ca_bundle: Option<String>,
     pub insecure_skip_tls_verify: bool,
     pub user_agent: String,
@@ -105,6 +105,9 @@ impl Default for Config {
             password_file: None,
             access_token: None,
             access_token_file: None,
+            credential_command: None,
+            credential_command_shell: false,
+            credential_command_timeout: Duration::from_secs(10),
             audience: None,
             scope: None,
             client_auth: ClientAuth::Post,
@@ -114,16 +117,13 @@ impl Default for Config {
             client_assertion_audience: None,
             client_cert: None,
             client_key: None,
-            connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(30),
-            credential_command: None,
-            credential_command_shell: false,
-            credential_command_timeout: Duration::from_secs(10),
-            ca_bundle: None,
             proxy: None,
             no_proxy: None,
             proxy_username: None,
             proxy_password_file: None,
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            ca_bundle: None,
             insecure_skip_tls_verify: false,
             user_agent: concat!("libhazy/", env!("CARGO_PKG_VERSION")).to_owned(),
             token_refresh_margin: Duration::from_secs(30),
@@ -183,22 +183,6 @@ impl Config {
                 )));
             }
         }
-        Ok(())
-    }
-
-    /// Every configured secret, for redaction of messages.
-    pub fn secrets(&self) -> Vec<String> {
-        [&self.client_secret, &self.password, &self.access_token]
-            .into_iter()
-            .flatten()
-            .map(|s| s.expose_secret().to_owned())
-            .collect()
-    }
-}
-
-impl fmt::Debug for Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let set = |o: &Option<SecretString>| if o.is_some() { "<set>" } else { "<unset>" };
         // The credential command stands for the client secret or the access token.
         if let Some(command) = crate::auth::CredentialCommand::from_config(self) {
             let others = [
@@ -215,6 +199,22 @@ impl fmt::Debug for Config {
             }
             command.check()?;
         }
+        Ok(())
+    }
+
+    /// Every configured secret, for redaction of messages.
+    pub fn secrets(&self) -> Vec<String> {
+        [&self.client_secret, &self.password, &self.access_token]
+            .into_iter()
+            .flatten()
+            .map(|s| s.expose_secret().to_owned())
+            .collect()
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let set = |o: &Option<SecretString>| if o.is_some() { "<set>" } else { "<unset>" };
         f.debug_struct("Config")
             .field("host", &self.host)
             .field("realm", &self.realm)
@@ -228,27 +228,27 @@ impl fmt::Debug for Config {
             .field("client_secret_file", &self.client_secret_file)
             .field("password_file", &self.password_file)
             .field("access_token_file", &self.access_token_file)
+            .field("credential_command", &self.credential_command.as_ref().map(|_| "<set>"))
             .field("client_auth", &self.client_auth)
             .field("client_private_key", &self.client_private_key)
             .field("client_key_id", &self.client_key_id)
             .field("client_cert", &self.client_cert)
             .field("client_key", &self.client_key)
+            .field("proxy", &self.proxy)
+            .field("no_proxy", &self.no_proxy)
+            .field("proxy_username", &self.proxy_username)
+            .field("proxy_password_file", &self.proxy_password_file)
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
             .field("ca_bundle", &self.ca_bundle)
             .field("insecure_skip_tls_verify", &self.insecure_skip_tls_verify)
             .field("traceparent", &self.traceparent)
-            .field("proxy", &self.proxy)
-            .field("no_proxy", &self.no_proxy)
-            .field("proxy_username", &self.proxy_username)
-            .field("proxy_password_file", &self.proxy_password_file)
             .field("log_sinks", &self.log_sinks.len())
             .finish_non_exhaustive()
     }
 }
 
 #[cfg(test)]
-            .field("credential_command", &self.credential_command.as_ref().map(|_| "<set>"))
 mod tests {
     use super::*;
 
