@@ -449,3 +449,82 @@ fn private_key_jwt_echoes_never_leak_the_assertion_or_the_key() {
     assert_logs_clean("jwt-client");
     println!("private_key_jwt: {tried} echoed errors, {} distinct assertions, 0 leaks", assertions.len());
 }
+
+/// The passphrase of an encrypted client_private_key, right and wrong, never appears: not in
+/// the errors of servers that echo the request, not in a wrong-passphrase error (at client
+/// creation, or at a grant after the passphrase file changed), not in Debug, not in the log.
+#[test]
+fn private_key_passphrases_never_leak() {
+    const RIGHT: &str = "PasCan-3b7e+/=&k-CANARY";
+    const WRONG: &str = "PwrCan-d05f+/=&m-CANARY";
+    let found = |text: &str| -> Vec<String> {
+        let mut found = Vec::new();
+        for canary in [RIGHT, WRONG] {
+            for form in forms(canary, "jwt-client") {
+                if text.contains(&form[..6.min(form.len())]) {
+                    found.push(form);
+                }
+            }
+        }
+        found
+    };
+    let plan: Shared = Arc::new(Mutex::new(Plan { status: 400, pad: 0, grant_tokens: false }));
+    let base = serve_echo(plan.clone());
+    let dir = std::env::temp_dir().join(format!("hazy-canary-passphrase-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (plain, _) = ec_key_file("passphrase");
+    let key = dir.join("key.p8");
+    let pass = dir.join("pass");
+    std::fs::write(&pass, format!("{RIGHT}\n")).unwrap();
+    let out = std::process::Command::new("openssl")
+        .args(["pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", &plain, "-passout"])
+        .arg(format!("file:{}", pass.display()))
+        .arg("-out")
+        .arg(&key)
+        .output()
+        .expect("openssl runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_file(plain).ok();
+    let configured = |passphrase_file: &std::path::Path| {
+        let mut c = config(&base, "jwt-client", "private_key_jwt");
+        c.set("client_secret", "").unwrap();
+        c.set("client_private_key", key.to_str().unwrap()).unwrap();
+        c.set("client_private_key_passphrase_file", passphrase_file.to_str().unwrap()).unwrap();
+        c
+    };
+    // A wrong passphrase at client creation.
+    let wrong = dir.join("wrong");
+    std::fs::write(&wrong, format!("{WRONG}\n")).unwrap();
+    let e = Client::new(configured(&wrong)).err().expect("a wrong passphrase is refused");
+    assert_eq!(e.status(), hazy::Status::InvalidArgument);
+    let text = readable(&e);
+    assert!(text.contains(key.to_str().unwrap()) && found(&text).is_empty(), "{text}");
+    // Echoing servers, with the right one.
+    let c = configured(&pass);
+    let shown = format!("{c:?}");
+    let client = Client::new(c).unwrap();
+    let mut tried = 0;
+    for status in [400, 401, 500] {
+        for pad in pads() {
+            *plan.lock().unwrap() = Plan { status, pad, grant_tokens: false };
+            let e = block_on(client.authenticate(None)).unwrap().unwrap_err();
+            tried += 1;
+            let text = readable(&e);
+            assert!(found(&text).is_empty(), "{status} pad {pad}: {text}");
+        }
+    }
+    // The passphrase file rewritten with a wrong passphrase: the next grant fails, naming the path.
+    std::fs::write(&pass, format!("{WRONG}\n")).unwrap();
+    let e = block_on(client.authenticate(None)).unwrap().unwrap_err();
+    assert_eq!(e.status(), hazy::Status::InvalidArgument);
+    let text = readable(&e);
+    assert!(text.contains(key.to_str().unwrap()) && found(&text).is_empty(), "{text}");
+    assert!(found(&shown).is_empty(), "{shown}");
+    let records = LOGGED.lock().unwrap().clone();
+    let file = std::fs::read_to_string(log_file()).unwrap_or_default();
+    for line in records.iter().map(String::as_str).chain(file.lines()) {
+        assert!(found(line).is_empty(), "a passphrase in the log: {line}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    println!("private key passphrases: {tried} echoed errors and 2 wrong-passphrase errors, 0 canaries found");
+}

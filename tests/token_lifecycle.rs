@@ -377,3 +377,71 @@ fn a_tls_failure_is_reported_as_tls() {
     let e = token(&client).unwrap_err();
     assert_eq!(e.status(), Status::Tls, "{e}");
 }
+
+/// An EC P-256 key made by ring, written to `path` as PKCS#8 encrypted by `openssl pkcs8
+/// -topk8 -v2 aes-256-cbc` with the passphrase in `pass`; returns its public key.
+fn encrypted_ec_key(path: &std::path::Path, pass: &std::path::Path) -> Vec<u8> {
+    use base64::Engine;
+    use ring::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
+    let rng = ring::rand::SystemRandom::new();
+    let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap();
+    let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng).unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(pkcs8.as_ref());
+    let plain = path.with_extension("plain");
+    std::fs::write(&plain, format!("-----BEGIN PRIVATE KEY-----\n{b64}\n-----END PRIVATE KEY-----\n")).unwrap();
+    let out = std::process::Command::new("openssl")
+        .args(["pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in"])
+        .arg(&plain)
+        .arg("-passout")
+        .arg(format!("file:{}", pass.display()))
+        .arg("-out")
+        .arg(path)
+        .output()
+        .expect("openssl runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_file(plain).unwrap();
+    pair.public_key().as_ref().to_vec()
+}
+
+fn assertion_signed_by(assertion: &str, public: &[u8]) -> bool {
+    use base64::Engine;
+    let parts: Vec<&str> = assertion.split('.').collect();
+    let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(parts[2]).unwrap();
+    ring::signature::UnparsedPublicKey::new(&ring::signature::ECDSA_P256_SHA256_FIXED, public)
+        .verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &signature)
+        .is_ok()
+}
+
+#[test]
+fn a_rotated_encrypted_private_key_signs_the_next_grant() {
+    let server = TokenServer::new(60);
+    let base = serve(server.clone(), None);
+    let clock = Arc::new(ManualClock::new());
+    let key = secret_file("jwt-key.p8", "");
+    let pass = secret_file("jwt-key-pass", "first-passphrase-3e9a\n");
+    let first = encrypted_ec_key(&key, &pass);
+    let mut c = config(&base);
+    c.set("client_secret", "").unwrap();
+    c.set("client_auth", "private_key_jwt").unwrap();
+    c.set("client_private_key", key.to_str().unwrap()).unwrap();
+    c.set("client_private_key_passphrase_file", pass.to_str().unwrap()).unwrap();
+    let client = Client::with_clock(c, clock.clone()).unwrap();
+    token(&client).unwrap();
+    // Rotated on disk: a new key under a new passphrase.
+    std::fs::write(&pass, "second-passphrase-77f0\n").unwrap();
+    let second = encrypted_ec_key(&key, &pass);
+    clock.advance(Duration::from_secs(45));
+    token(&client).unwrap();
+    let assertions: Vec<String> = server.forms.lock().unwrap().iter().map(|f| f["client_assertion"].clone()).collect();
+    assert_eq!(assertions.len(), 2);
+    assert!(assertion_signed_by(&assertions[0], &first) && !assertion_signed_by(&assertions[0], &second));
+    assert!(assertion_signed_by(&assertions[1], &second), "the next grant is signed with the rotated key");
+    // A key that became unusable fails the next grant, naming the path.
+    std::fs::write(&key, "not a key\n").unwrap();
+    clock.advance(Duration::from_secs(120));
+    let e = token(&client).unwrap_err();
+    assert_eq!(e.status(), Status::InvalidArgument);
+    assert!(e.message().contains("client_private_key") && e.message().contains(key.to_str().unwrap()), "{}", e.message());
+    std::fs::remove_file(&key).unwrap();
+    std::fs::remove_file(&pass).unwrap();
+}

@@ -6,24 +6,30 @@
 //! choices are aws-lc, a C build, or RustCrypto's `rsa`, with its timing advisory), so this
 //! module hands it a provider backed by ring, which rustls already links.
 
+use std::collections::HashSet;
 use std::fmt;
-use std::sync::Once;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, Once};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, JwtVerifier, KeyUtils};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::signature::{self, Signer};
 use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, EncodingKey, Header};
+use pkcs8::der::pem::PemLabel;
+use pkcs8::EncryptedPrivateKeyInfo;
 use ring::rand::SystemRandom;
 use ring::signature::{self as ring_sig, EcdsaKeyPair, RsaKeyPair};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::PrivateKeyDer;
-use secrecy::SecretString;
+use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
+use super::secret::{read_secret_file, warn_if_shared};
 use crate::config::{ClientAuth, Config};
 use crate::error::{truncate, Error, Result};
+use crate::logging::Logger;
 
 /// How long an assertion is valid. Keycloak accepts each `jti` once, so an assertion is made
 /// per request and only has to outlive the request's trip.
@@ -32,13 +38,33 @@ const LIFETIME_S: u64 = 60;
 /// The `client_assertion_type` of RFC 7523.
 pub const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
-/// A client's signing key, loaded once from `client_private_key`. `Debug` shows the path and
-/// algorithm, never the key.
+/// The option that names the passphrase file of an encrypted `client_private_key`.
+const PASSPHRASE_OPTION: &str = "client_private_key_passphrase_file";
+
+/// A client's signing key: the file `client_private_key` (and the passphrase file of an
+/// encrypted key), checked when the client is made and read again for every grant
+/// ([`AssertionKey::signer`]), so that a key rotated on disk is used without a restart. The
+/// parsed key is kept while neither file changes. `Debug` shows the paths, never the key.
 pub struct AssertionKey {
+    path: String,
+    passphrase_file: Option<PathBuf>,
+    /// The configured `client_assertion_alg`, checked against each key read.
+    requested: Option<String>,
+    key_id: Option<String>,
+    /// The key last read, with the digest of the bytes it was made from.
+    current: Mutex<([u8; 32], Arc<SigningKey>)>,
+    /// Files already warned about for their permissions: once per client.
+    warned: Mutex<HashSet<PathBuf>>,
+}
+
+/// One key as read from its file: signs assertions until the file changes.
+pub struct SigningKey {
     key: EncodingKey,
     algorithm: Algorithm,
     key_id: Option<String>,
     path: String,
+    /// The passphrase that decrypted the key, for the redactors.
+    passphrase: Option<SecretString>,
 }
 
 #[derive(Serialize)]
@@ -52,80 +78,101 @@ struct Claims<'a> {
 }
 
 impl AssertionKey {
-    /// The private_key_jwt signing key of `config`, loaded and checked once when the client is
-    /// made. None unless `client_auth` is `private_key_jwt`, which needs `client_private_key`.
+    /// The private_key_jwt signing key of `config`, read and checked now so that a bad key is
+    /// reported when the client is made. None unless `client_auth` is `private_key_jwt`, which
+    /// needs `client_private_key`.
     pub fn from_config(config: &Config) -> Result<Option<AssertionKey>> {
-        match (config.client_auth, &config.client_private_key) {
-            (ClientAuth::PrivateKeyJwt, Some(path)) => {
-                AssertionKey::load(path, config.client_assertion_alg.as_deref(), config.client_key_id.clone()).map(Some)
-            }
-            (ClientAuth::PrivateKeyJwt, None) => Err(Error::invalid_argument(
+        match (config.client_auth, &config.client_private_key, &config.client_private_key_passphrase_file) {
+            (ClientAuth::PrivateKeyJwt, Some(path), passphrase_file) => AssertionKey::open(
+                path,
+                passphrase_file.as_deref().map(Path::new),
+                config.client_assertion_alg.as_deref(),
+                config.client_key_id.clone(),
+            )
+            .map(Some),
+            (ClientAuth::PrivateKeyJwt, None, _) => Err(Error::invalid_argument(
                 "client_auth is private_key_jwt but no client_private_key (HAZY_CLIENT_PRIVATE_KEY) is set",
             )),
-            (auth, Some(_)) => Err(Error::invalid_argument(format!(
+            (auth, Some(_), _) => Err(Error::invalid_argument(format!(
                 "client_private_key is set but client_auth is {auth:?}: set client_auth to private_key_jwt"
             ))),
-            (_, None) => Ok(None),
+            (_, None, Some(_)) => Err(Error::invalid_argument(format!(
+                "{PASSPHRASE_OPTION} is set but client_private_key is not: the passphrase is for an encrypted client_private_key"
+            ))),
+            (_, None, None) => Ok(None),
         }
+    }
+
+    /// [`AssertionKey::open`] for an unencrypted key.
+    pub fn load(path: &str, algorithm: Option<&str>, key_id: Option<String>) -> Result<AssertionKey> {
+        AssertionKey::open(path, None, algorithm, key_id)
     }
 
     /// Reads a PEM private key: RSA (PKCS#1 or PKCS#8, 2048 bits or more) or EC P-256/P-384
-    /// (PKCS#8). `algorithm` is a JWS name (RS256, PS256, ES256, ...); None picks RS256 for
-    /// RSA and the curve's ES algorithm for EC. Errors name the option and path, never the
-    /// file's content.
-    pub fn load(path: &str, algorithm: Option<&str>, key_id: Option<String>) -> Result<AssertionKey> {
-        let bad = |why: &str| Error::invalid_argument(format!("option 'client_private_key' ('{path}'): {why}"));
-        let pem = Zeroizing::new(std::fs::read(path).map_err(|e| bad(&format!("cannot read the file: {}", io_reason(&e))))?);
-        let der = PrivateKeyDer::from_pem_slice(&pem).map_err(|_| {
-            bad("no unencrypted private key in PEM form (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)")
-        })?;
-        let (family, natural) = match &der {
-            PrivateKeyDer::Pkcs1(k) => {
-                RsaKeyPair::from_der(k.secret_pkcs1_der()).map_err(|e| bad(&format!("not a usable RSA key ({e})")))?;
-                (AlgorithmFamily::Rsa, Algorithm::RS256)
-            }
-            PrivateKeyDer::Pkcs8(k) => pkcs8_kind(k.secret_pkcs8_der()).ok_or_else(|| {
-                bad("not an RSA key of 2048 bits or more, nor an EC key on P-256 or P-384")
-            })?,
-            PrivateKeyDer::Sec1(_) => {
-                return Err(bad(
-                    "an EC key in SEC1 form (BEGIN EC PRIVATE KEY); convert it to PKCS#8 with \
-                     `openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8`",
-                ))
-            }
-            _ => return Err(bad("unsupported private key format")),
-        };
-        let algorithm = match algorithm {
-            None => natural,
-            Some(name) => parse_algorithm(name)?,
-        };
-        let fits = match family {
-            AlgorithmFamily::Rsa => family.algorithms().contains(&algorithm),
-            _ => algorithm == natural,
-        };
-        if !fits {
-            return Err(Error::invalid_argument(format!(
-                "option 'client_assertion_alg': {algorithm:?} does not fit the key in '{path}' (use {})",
-                match family {
-                    AlgorithmFamily::Rsa => "RS256, RS384, RS512, PS256, PS384 or PS512".to_owned(),
-                    _ => format!("{natural:?}"),
-                }
-            )));
-        }
-        let secret = match &der {
-            PrivateKeyDer::Pkcs1(k) => k.secret_pkcs1_der(),
-            PrivateKeyDer::Pkcs8(k) => k.secret_pkcs8_der(),
-            _ => unreachable!("refused above"),
-        };
-        let key = match family {
-            AlgorithmFamily::Rsa => EncodingKey::from_rsa_der(secret),
-            _ => EncodingKey::from_ec_der(secret),
-        };
-        Ok(AssertionKey { key, algorithm, key_id, path: path.to_owned() })
+    /// (PKCS#8), or an encrypted PKCS#8 key (PBES2) whose passphrase is in `passphrase_file`.
+    /// `algorithm` is a JWS name (RS256, PS256, ES256, ...); None picks RS256 for RSA and the
+    /// curve's ES algorithm for EC. Errors name the option and path, never the file's content
+    /// nor the passphrase.
+    pub fn open(path: &str, passphrase_file: Option<&Path>, algorithm: Option<&str>, key_id: Option<String>) -> Result<AssertionKey> {
+        let passphrase_file = passphrase_file.map(Path::to_path_buf);
+        let (digest, key) = read_key(path, passphrase_file.as_deref(), algorithm, &key_id, None)?;
+        let key = key.expect("parsed when nothing is cached");
+        Ok(AssertionKey {
+            path: path.to_owned(),
+            passphrase_file,
+            requested: algorithm.map(str::to_owned),
+            key_id,
+            current: Mutex::new((digest, Arc::new(key))),
+            warned: Mutex::new(HashSet::new()),
+        })
     }
 
+    /// The key to sign one grant's assertions with: the files are read again, and parsed
+    /// again when they changed. A file that went missing or became unusable is
+    /// INVALID_ARGUMENT naming the option and path. A key or passphrase file that group or
+    /// others can read is warned about through `log`, once per client.
+    pub fn signer(&self, log: &Logger) -> Result<Arc<SigningKey>> {
+        {
+            let mut warned = self.warned.lock().unwrap_or_else(|e| e.into_inner());
+            let key_path = PathBuf::from(&self.path);
+            if warned.insert(key_path.clone()) {
+                warn_if_shared(log, "client_private_key", &key_path);
+            }
+            if let Some(file) = &self.passphrase_file {
+                if warned.insert(file.clone()) {
+                    warn_if_shared(log, PASSPHRASE_OPTION, file);
+                }
+            }
+        }
+        let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        let (digest, key) =
+            read_key(&self.path, self.passphrase_file.as_deref(), self.requested.as_deref(), &self.key_id, Some(&current.0))?;
+        if let Some(key) = key {
+            *current = (digest, Arc::new(key));
+        }
+        Ok(current.1.clone())
+    }
+
+    /// The algorithm of the key last read.
+    pub fn algorithm(&self) -> Algorithm {
+        self.current.lock().unwrap_or_else(|e| e.into_inner()).1.algorithm
+    }
+
+    /// A new assertion signed with the key last read (tests; grants use [`AssertionKey::signer`]).
+    pub fn assertion(&self, client_id: &str, audience: &str) -> Result<SecretString> {
+        let key = self.current.lock().unwrap_or_else(|e| e.into_inner()).1.clone();
+        key.assertion(client_id, audience)
+    }
+}
+
+impl SigningKey {
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm
+    }
+
+    /// The passphrase that decrypted the key, which the redactors scrub.
+    pub fn passphrase(&self) -> Option<&SecretString> {
+        self.passphrase.as_ref()
     }
 
     /// A new assertion for one token request: `iss` = `sub` = the client id, `aud` = the
@@ -153,9 +200,150 @@ impl AssertionKey {
     }
 }
 
+/// Reads the key file (and the passphrase file), and parses the key unless the digest of what
+/// was read equals `unchanged` (then None: the caller keeps the key it has).
+fn read_key(
+    path: &str,
+    passphrase_file: Option<&Path>,
+    algorithm: Option<&str>,
+    key_id: &Option<String>,
+    unchanged: Option<&[u8; 32]>,
+) -> Result<([u8; 32], Option<SigningKey>)> {
+    let bad = |why: &str| Error::invalid_argument(format!("option 'client_private_key' ('{path}'): {why}"));
+    let pem = Zeroizing::new(std::fs::read(path).map_err(|e| bad(&format!("cannot read the file: {}", io_reason(&e))))?);
+    let encrypted = find_encrypted(&pem);
+    // The passphrase file is read only for an encrypted key.
+    let passphrase = match (encrypted.is_some(), passphrase_file) {
+        (true, Some(file)) => {
+            Some(read_secret_file(PASSPHRASE_OPTION, file)?)
+        }
+        (true, None) => {
+            return Err(bad(&format!(
+                "the key is encrypted (BEGIN ENCRYPTED PRIVATE KEY) and needs a passphrase: \
+                 set {PASSPHRASE_OPTION} (HAZY_CLIENT_PRIVATE_KEY_PASSPHRASE_FILE) to a file holding it"
+            )))
+        }
+        (false, _) => None,
+    };
+    let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
+    digest.update(&pem);
+    if let Some(passphrase) = &passphrase {
+        digest.update(&[0]);
+        digest.update(passphrase.expose_secret().as_bytes());
+    }
+    let mut sum = [0u8; 32];
+    sum.copy_from_slice(digest.finish().as_ref());
+    if unchanged == Some(&sum) {
+        return Ok((sum, None));
+    }
+    let decrypted;
+    let der = match (&encrypted, &passphrase) {
+        (Some(range), Some(passphrase)) => {
+            let file = passphrase_file.map(|f| f.display().to_string()).unwrap_or_default();
+            let (label, document) = pkcs8::der::SecretDocument::from_pem(std::str::from_utf8(&pem[range.clone()]).unwrap_or_default())
+                .map_err(|_| bad("the ENCRYPTED PRIVATE KEY block is not valid PEM"))?;
+            if label != EncryptedPrivateKeyInfo::PEM_LABEL {
+                return Err(bad("the ENCRYPTED PRIVATE KEY block is not valid PEM"));
+            }
+            let info = EncryptedPrivateKeyInfo::try_from(document.as_bytes())
+                .map_err(|_| {
+                    bad("the ENCRYPTED PRIVATE KEY block is damaged or not encrypted with PBES2 (PBES1 and PKCS#12 schemes are \
+                         not supported): re-encrypt the key with `openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out KEY.p8`")
+                })?;
+            decrypted = info.decrypt(passphrase.expose_secret().as_bytes()).map_err(|e| match e {
+                pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::UnsupportedAlgorithm { oid }) => bad(&format!(
+                    "the key is encrypted with an unsupported scheme ({oid}); PBES2 with PBKDF2 (HMAC-SHA1 or SHA-2) \
+                     or scrypt and AES-CBC or 3DES-CBC is supported: re-encrypt it with \
+                     `openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out KEY.p8`"
+                )),
+                _ => bad(&format!("cannot decrypt the key with the passphrase in '{file}' ({PASSPHRASE_OPTION}): wrong passphrase?")),
+            })?;
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(decrypted.as_bytes().to_vec()))
+        }
+        _ => {
+            if pem.windows(20).any(|w| w == b"Proc-Type: 4,ENCRYPT") {
+                return Err(bad(
+                    "an OpenSSL legacy encrypted PEM key (Proc-Type: 4,ENCRYPTED), which is not supported; convert it to \
+                     encrypted PKCS#8 with `openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out KEY.p8`",
+                ));
+            }
+            PrivateKeyDer::from_pem_slice(&pem).map_err(|_| {
+                bad("no private key in PEM form (-----BEGIN PRIVATE KEY-----, -----BEGIN RSA PRIVATE KEY----- or -----BEGIN ENCRYPTED PRIVATE KEY-----)")
+            })?
+        }
+    };
+    // A wrong passphrase can get past the padding check now and then; the key then fails to parse.
+    let unusable = |why: String| match &passphrase {
+        Some(_) => bad(&format!("{why}, or the passphrase ({PASSPHRASE_OPTION}) is wrong")),
+        None => bad(&why),
+    };
+    let (family, natural) = match &der {
+        PrivateKeyDer::Pkcs1(k) => {
+            RsaKeyPair::from_der(k.secret_pkcs1_der()).map_err(|e| unusable(format!("not a usable RSA key ({e})")))?;
+            (AlgorithmFamily::Rsa, Algorithm::RS256)
+        }
+        PrivateKeyDer::Pkcs8(k) => pkcs8_kind(k.secret_pkcs8_der())
+            .ok_or_else(|| unusable("not an RSA key of 2048 bits or more, nor an EC key on P-256 or P-384".to_owned()))?,
+        PrivateKeyDer::Sec1(_) => {
+            return Err(bad(
+                "an EC key in SEC1 form (BEGIN EC PRIVATE KEY); convert it to PKCS#8 with \
+                 `openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8`",
+            ))
+        }
+        _ => return Err(bad("unsupported private key format")),
+    };
+    let algorithm = match algorithm {
+        None => natural,
+        Some(name) => parse_algorithm(name)?,
+    };
+    let fits = match family {
+        AlgorithmFamily::Rsa => family.algorithms().contains(&algorithm),
+        _ => algorithm == natural,
+    };
+    if !fits {
+        return Err(Error::invalid_argument(format!(
+            "option 'client_assertion_alg': {algorithm:?} does not fit the key in '{path}' (use {})",
+            match family {
+                AlgorithmFamily::Rsa => "RS256, RS384, RS512, PS256, PS384 or PS512".to_owned(),
+                _ => format!("{natural:?}"),
+            }
+        )));
+    }
+    let secret = match &der {
+        PrivateKeyDer::Pkcs1(k) => k.secret_pkcs1_der(),
+        PrivateKeyDer::Pkcs8(k) => k.secret_pkcs8_der(),
+        _ => unreachable!("refused above"),
+    };
+    let key = match family {
+        AlgorithmFamily::Rsa => EncodingKey::from_rsa_der(secret),
+        _ => EncodingKey::from_ec_der(secret),
+    };
+    Ok((sum, Some(SigningKey { key, algorithm, key_id: key_id.clone(), path: path.to_owned(), passphrase })))
+}
+
+/// Where the `ENCRYPTED PRIVATE KEY` PEM block of `pem` is, if it has one.
+fn find_encrypted(pem: &[u8]) -> Option<std::ops::Range<usize>> {
+    const BEGIN: &[u8] = b"-----BEGIN ENCRYPTED PRIVATE KEY-----";
+    const END: &[u8] = b"-----END ENCRYPTED PRIVATE KEY-----";
+    let start = pem.windows(BEGIN.len()).position(|w| w == BEGIN)?;
+    let end = start + pem[start..].windows(END.len()).position(|w| w == END)? + END.len();
+    Some(start..end)
+}
+
 impl fmt::Debug for AssertionKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AssertionKey")
+            .field("path", &self.path)
+            .field("passphrase_file", &self.passphrase_file)
+            .field("algorithm", &self.algorithm())
+            .field("key_id", &self.key_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningKey")
             .field("path", &self.path)
             .field("algorithm", &self.algorithm)
             .field("key_id", &self.key_id)
@@ -356,6 +544,162 @@ mod tests {
         let key = AssertionKey::load(&ec, None, None).unwrap();
         assert!(!format!("{key:?}").contains("PRIVATE"));
         std::fs::remove_dir_all(dir).ok();
+    }
+
+    /// `openssl genpkey` with `args`, encrypted by `openssl pkcs8 -topk8 -v2 aes-256-cbc` with
+    /// the passphrase in `pass`; returns the plain and the encrypted key files.
+    fn openssl_key(dir: &std::path::Path, name: &str, args: &[&str], pass: &std::path::Path) -> (String, String) {
+        let plain = dir.join(format!("{name}.pem"));
+        let encrypted = dir.join(format!("{name}.p8"));
+        let run = |cmd: &mut std::process::Command| {
+            let out = cmd.output().expect("openssl runs");
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        };
+        run(std::process::Command::new("openssl").arg("genpkey").args(args).arg("-out").arg(&plain));
+        run(std::process::Command::new("openssl")
+            .args(["pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in"])
+            .arg(&plain)
+            .arg("-passout")
+            .arg(format!("file:{}", pass.display()))
+            .arg("-out")
+            .arg(&encrypted));
+        (plain.to_string_lossy().into_owned(), encrypted.to_string_lossy().into_owned())
+    }
+
+    /// Whether `assertion` was signed by the private key in the unencrypted PKCS#8 file `plain`.
+    fn signed_by(assertion: &SecretString, plain: &str) -> bool {
+        let der = PrivateKeyDer::from_pem_file(plain).unwrap();
+        let parts: Vec<&str> = assertion.expose_secret().split('.').collect();
+        let message = format!("{}.{}", parts[0], parts[1]);
+        let signature = URL_SAFE_NO_PAD.decode(parts[2]).unwrap();
+        let (algorithm, public): (&'static dyn ring_sig::VerificationAlgorithm, Vec<u8>) =
+            if let Ok(pair) = RsaKeyPair::from_pkcs8(der.secret_der()) {
+                (&ring_sig::RSA_PKCS1_2048_8192_SHA256, ring_sig::KeyPair::public_key(&pair).as_ref().to_vec())
+            } else {
+                let pair = EcdsaKeyPair::from_pkcs8(&ring_sig::ECDSA_P256_SHA256_FIXED_SIGNING, der.secret_der(), &SystemRandom::new()).unwrap();
+                (&ring_sig::ECDSA_P256_SHA256_FIXED, ring_sig::KeyPair::public_key(&pair).as_ref().to_vec())
+            };
+        ring_sig::UnparsedPublicKey::new(algorithm, public).verify(message.as_bytes(), &signature).is_ok()
+    }
+
+    #[test]
+    fn encrypted_pkcs8_rsa_and_ec_keys_sign_with_the_passphrase_from_its_file() {
+        let dir = tempdir("encrypted");
+        let passphrase = "CANARY-passphrase-7c1d";
+        let pass = dir.join("pass");
+        std::fs::write(&pass, format!("{passphrase}\n")).unwrap();
+        let (rsa_plain, rsa) = openssl_key(&dir, "rsa", &["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"], &pass);
+        let (ec_plain, ec) = openssl_key(&dir, "ec", &["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"], &pass);
+        for (plain, encrypted, algorithm) in [(&rsa_plain, &rsa, Algorithm::RS256), (&ec_plain, &ec, Algorithm::ES256)] {
+            assert!(std::fs::read_to_string(encrypted).unwrap().contains("BEGIN ENCRYPTED PRIVATE KEY"));
+            let key = AssertionKey::open(encrypted, Some(&pass), None, None).unwrap();
+            assert_eq!(key.algorithm(), algorithm);
+            let signer = key.signer(&Logger::new(Vec::new())).unwrap();
+            assert_eq!(signer.passphrase().unwrap().expose_secret(), passphrase, "the redactors get the passphrase");
+            assert!(signed_by(&signer.assertion("jwt-client", "http://kc/token").unwrap(), plain));
+            assert!(!format!("{key:?}{signer:?}").contains(passphrase));
+        }
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_wrong_or_missing_passphrase_names_the_path_and_never_the_passphrase() {
+        let dir = tempdir("passphrase");
+        let pass = dir.join("pass");
+        std::fs::write(&pass, "CANARY-right-passphrase-91ab\n").unwrap();
+        let (_, ec) = openssl_key(&dir, "ec", &["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"], &pass);
+        let wrong = dir.join("wrong");
+        std::fs::write(&wrong, "CANARY-wrong-passphrase-22cd\n").unwrap();
+        let e = AssertionKey::open(&ec, Some(&wrong), None, None).unwrap_err();
+        assert_eq!(e.status(), crate::Status::InvalidArgument, "{e}");
+        assert!(e.message().contains(&ec) && e.message().contains(&*wrong.to_string_lossy()), "{e}");
+        assert!(e.message().contains("passphrase"), "{e}");
+        assert!(!e.message().contains("CANARY"), "{e}");
+        let e = AssertionKey::open(&ec, None, None, None).unwrap_err();
+        assert_eq!(e.status(), crate::Status::InvalidArgument, "{e}");
+        assert!(e.message().contains(&ec) && e.message().contains("needs a passphrase"), "{e}");
+        assert!(e.message().contains("client_private_key_passphrase_file"), "{e}");
+        let e = AssertionKey::open(&ec, Some(&dir.join("absent")), None, None).unwrap_err();
+        assert!(e.message().contains("client_private_key_passphrase_file") && e.message().contains("no such file"), "{e}");
+        // A passphrase for a key that is not encrypted is not needed, and not read.
+        let plain = ec_key_file(&dir);
+        assert!(AssertionKey::open(&plain, Some(&dir.join("absent")), None, None).is_ok());
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn the_key_file_is_read_again_for_each_signer_and_kept_while_unchanged() {
+        let dir = tempdir("rotate");
+        let path = ec_key_file(&dir);
+        let first = std::fs::read(&path).unwrap();
+        let log = Logger::new(Vec::new());
+        let key = AssertionKey::load(&path, None, None).unwrap();
+        let a = key.signer(&log).unwrap();
+        assert!(Arc::ptr_eq(&a, &key.signer(&log).unwrap()), "an unchanged file is not parsed again");
+        let old = dir.join("old.pem");
+        std::fs::write(&old, &first).unwrap();
+        ec_key_file(&dir); // a new key in the same file
+        let b = key.signer(&log).unwrap();
+        assert!(!Arc::ptr_eq(&a, &b));
+        let assertion = b.assertion("c", "aud").unwrap();
+        assert!(signed_by(&assertion, &path) && !signed_by(&assertion, &old.to_string_lossy()));
+        std::fs::write(&path, "-----BEGIN PRIVATE KEY-----\nCANARY-rotated-garbage\n-----END PRIVATE KEY-----\n").unwrap();
+        let e = key.signer(&log).unwrap_err();
+        assert!(e.message().contains(&path) && !e.message().contains("CANARY"), "{e}");
+        std::fs::remove_file(&path).unwrap();
+        let e = key.signer(&log).unwrap_err();
+        assert_eq!(e.status(), crate::Status::InvalidArgument);
+        assert!(e.message().contains(&path) && e.message().contains("no such file"), "{e}");
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn the_pbes2_schemes_openssl_writes_are_read_and_legacy_encryption_is_refused_with_a_fix() {
+        let dir = tempdir("schemes");
+        let pass = dir.join("pass");
+        std::fs::write(&pass, "CANARY-scheme-passphrase\n").unwrap();
+        let plain = ec_key_file(&dir);
+        let passin = format!("file:{}", pass.display());
+        let convert = |name: &str, args: &[&str]| {
+            let out_path = dir.join(name);
+            let out = std::process::Command::new("openssl")
+                .args(args)
+                .args(["-in", &plain, "-passout", &passin, "-out"])
+                .arg(&out_path)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+            out_path.to_string_lossy().into_owned()
+        };
+        for (name, args) in [
+            ("aes128", &["pkcs8", "-topk8", "-v2", "aes-128-cbc"][..]),
+            ("des3", &["pkcs8", "-topk8", "-v2", "des3"][..]),
+            ("sha1prf", &["pkcs8", "-topk8", "-v2", "aes-256-cbc", "-v2prf", "hmacWithSHA1"][..]),
+            ("scrypt", &["pkcs8", "-topk8", "-scrypt"][..]),
+        ] {
+            let path = convert(name, args);
+            let key = AssertionKey::open(&path, Some(&pass), None, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(key.algorithm(), Algorithm::ES256, "{name}");
+        }
+        for (name, args, fragment) in [
+            ("pbes1", &["pkcs8", "-topk8", "-v1", "PBE-SHA1-3DES"][..], "openssl pkcs8 -topk8 -v2 aes-256-cbc"),
+            ("legacy", &["ec", "-aes256"][..], "Proc-Type"),
+        ] {
+            let path = convert(name, args);
+            let e = AssertionKey::open(&path, Some(&pass), None, None).unwrap_err();
+            assert_eq!(e.status(), crate::Status::InvalidArgument, "{name}: {e}");
+            assert!(e.message().contains(fragment) && e.message().contains(&path), "{name}: {e}");
+            assert!(!e.message().contains("CANARY"), "{e}");
+        }
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_passphrase_file_needs_a_private_key() {
+        let mut c = Config::default();
+        c.set("client_private_key_passphrase_file", "/p").unwrap();
+        let e = AssertionKey::from_config(&c).unwrap_err();
+        assert!(e.message().contains("client_private_key_passphrase_file"), "{e}");
     }
 
     #[test]

@@ -96,7 +96,7 @@ fn io_reason(e: &std::io::Error) -> String {
 
 /// A file readable by group or others gets a warning: through the log if anyone listens at
 /// warn level, else on stderr. It is read all the same.
-fn warn_if_shared(log: &Logger, option: &str, path: &Path) {
+pub(crate) fn warn_if_shared(log: &Logger, option: &str, path: &Path) {
     let Some(mode) = shared_mode(path) else { return };
     let message = || {
         format!(

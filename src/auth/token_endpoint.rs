@@ -8,6 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::assertion::ASSERTION_TYPE;
+use super::assertion::SigningKey;
 use super::{AssertionKey, Credentials};
 use crate::config::{ClientAuth, Config};
 use crate::error::{Error, Result};
@@ -51,15 +52,25 @@ impl TokenEndpoint {
         })
     }
 
-    /// A fresh signed assertion for one request (Keycloak accepts each `jti` once, so a retry
-    /// needs a new one), or None when the client does not authenticate with private_key_jwt.
-    fn assertion(&self, credentials: &Credentials) -> Result<Option<SecretString>> {
-        let (ClientAuth::PrivateKeyJwt, Some(id)) = (self.client_auth, credentials.client_id()) else {
+    /// The key that signs this grant's assertions, its file read again (a rotated key is used
+    /// from the next grant on), or None when the client does not authenticate with
+    /// private_key_jwt.
+    fn signer(&self, credentials: &Credentials, log: &Logger) -> Result<Option<Arc<SigningKey>>> {
+        let (ClientAuth::PrivateKeyJwt, Some(_)) = (self.client_auth, credentials.client_id()) else {
             return Ok(None);
         };
         let key = self.assertion_key.as_ref().ok_or_else(|| {
             Error::invalid_argument("client_auth is private_key_jwt but no client_private_key is set")
         })?;
+        key.signer(log).map(Some)
+    }
+
+    /// A fresh signed assertion for one request (Keycloak accepts each `jti` once, so a retry
+    /// needs a new one), or None without a signing key.
+    fn assertion(&self, signer: Option<&SigningKey>, credentials: &Credentials) -> Result<Option<SecretString>> {
+        let (Some(key), Some(id)) = (signer, credentials.client_id()) else {
+            return Ok(None);
+        };
         key.assertion(id, self.assertion_audience.as_deref().unwrap_or(&self.url)).map(Some)
     }
 }
@@ -107,6 +118,11 @@ impl TokenEndpoint {
         if let GrantRequest::Refresh { refresh_token, .. } = &grant {
             redactor.add_secret(refresh_token.expose_secret());
         }
+        let signer = self.signer(credentials, log)?;
+        if let Some(passphrase) = signer.as_ref().and_then(|key| key.passphrase()) {
+            redactor.add_secret(passphrase.expose_secret());
+        }
+        let signer = signer.as_deref();
         let redactor = &redactor;
         let grant = &grant;
         let who = match grant {
@@ -123,7 +139,7 @@ impl TokenEndpoint {
             }
         };
         let result = retry(self.retry, log, &format!("token request ({who})"), |number| async move {
-            let assertion = self.assertion(credentials).map_err(Failure::permanent)?;
+            let assertion = self.assertion(signer, credentials).map_err(Failure::permanent)?;
             // The assertion is as good as a password for its minute: scrub it from whatever
             // the server says back.
             let mut redactor = redactor.clone();

@@ -29,7 +29,8 @@ pub const OPTIONS: &[(&str, &str, &str)] = &[
     ("audience", "HAZY_AUDIENCE", "`audience` parameter of the password grant"),
     ("scope", "HAZY_SCOPE", "`scope` parameter of token requests"),
     ("client_auth", "HAZY_CLIENT_AUTH", "post (default), basic, private_key_jwt or tls_client_auth"),
-    ("client_private_key", "HAZY_CLIENT_PRIVATE_KEY", "PEM private key (RSA or EC) that signs private_key_jwt assertions"),
+    ("client_private_key", "HAZY_CLIENT_PRIVATE_KEY", "PEM private key (RSA or EC, PKCS#8 may be encrypted) that signs private_key_jwt assertions, read again for every grant"),
+    ("client_private_key_passphrase_file", "HAZY_CLIENT_PRIVATE_KEY_PASSPHRASE_FILE", "file holding the passphrase of an encrypted client_private_key, read with the key"),
     ("client_key_id", "HAZY_CLIENT_KEY_ID", "`kid` header of private_key_jwt assertions"),
     ("client_assertion_alg", "HAZY_CLIENT_ASSERTION_ALG", "private_key_jwt signing algorithm (default RS256, ES256/ES384 for EC keys)"),
     ("client_assertion_audience", "HAZY_CLIENT_ASSERTION_AUDIENCE", "`aud` of private_key_jwt assertions (default the token endpoint)"),
@@ -89,6 +90,7 @@ impl Config {
                 }
             }
             "client_private_key" => self.client_private_key = text(),
+            "client_private_key_passphrase_file" => self.client_private_key_passphrase_file = text(),
             "client_key_id" => self.client_key_id = text(),
             "client_assertion_alg" => self.client_assertion_alg = text(),
             "client_assertion_audience" => self.client_assertion_audience = text(),

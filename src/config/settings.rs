@@ -57,6 +57,8 @@ pub struct Config {
     pub scope: Option<String>,
     pub client_auth: ClientAuth,
     pub client_private_key: Option<String>,
+    /// A file holding the passphrase of an encrypted `client_private_key`, read with the key.
+    pub client_private_key_passphrase_file: Option<String>,
     pub client_key_id: Option<String>,
     pub client_assertion_alg: Option<String>,
     pub client_assertion_audience: Option<String>,
@@ -112,6 +114,7 @@ impl Default for Config {
             scope: None,
             client_auth: ClientAuth::Post,
             client_private_key: None,
+            client_private_key_passphrase_file: None,
             client_key_id: None,
             client_assertion_alg: None,
             client_assertion_audience: None,
@@ -231,6 +234,7 @@ impl fmt::Debug for Config {
             .field("credential_command", &self.credential_command.as_ref().map(|_| "<set>"))
             .field("client_auth", &self.client_auth)
             .field("client_private_key", &self.client_private_key)
+            .field("client_private_key_passphrase_file", &self.client_private_key_passphrase_file)
             .field("client_key_id", &self.client_key_id)
             .field("client_cert", &self.client_cert)
             .field("client_key", &self.client_key)

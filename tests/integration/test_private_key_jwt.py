@@ -221,3 +221,37 @@ def test_unusable_keys_are_invalid_argument_naming_option_and_path(case, rsa_cli
     assert "CANARY" not in err.message and "Q0FOQVJZ" not in err.message
     if os.path.exists(path):
         assert_clean(err, path)
+
+
+# ---------------------------------------------------------------- encrypted keys (issue 25)
+
+
+def test_an_encrypted_pkcs8_key_authenticates(rsa_client, make_client, token_url, hub_url, env, project, tmp_path):
+    """The stack's RSA key, encrypted by openssl (PBES2, AES-256-CBC) with its passphrase in a file:
+    Keycloak accepts the assertion it signs. A wrong passphrase is INVALID_ARGUMENT naming the key's
+    path and never the passphrase."""
+    client_id, key = rsa_client
+    passphrase = tmp_path / "passphrase"
+    passphrase.write_text("PasCan-integration-4d2e\n")
+    passphrase.chmod(0o600)
+    encrypted = tmp_path / "key.p8"
+    done = subprocess.run(["openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", key,
+                           "-passout", f"file:{passphrase}", "-out", str(encrypted)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "BEGIN ENCRYPTED PRIVATE KEY" in encrypted.read_text()
+    c = make_client(jwt_settings(client_id, str(encrypted), token_url=token_url, host=hub_url,
+                                 client_private_key_passphrase_file=str(passphrase)))
+    c.authenticate()
+    assert_hub_token(c.access_token(), env["HAZY_TEST_ISSUER"], client_id)
+    assert c.jobs_list(project) == []
+
+    wrong = tmp_path / "wrong"
+    wrong.write_text("PwrCan-integration-8b1f\n")
+    with pytest.raises(hz.HazyError) as info:
+        hz.Client(jwt_settings(client_id, str(encrypted), token_url=token_url,
+                               client_private_key_passphrase_file=str(wrong))).close()
+    err = info.value
+    assert err.status == hz.INVALID_ARGUMENT, err
+    assert str(encrypted) in err.message and "passphrase" in err.message, err.message
+    for text in err.texts():
+        assert "PwrCan" not in text and "PasCan" not in text, text
