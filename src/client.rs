@@ -94,6 +94,10 @@ impl Client {
     pub fn with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Client> {
         let pid = std::process::id();
         config.check_secret_files()?;
+        // A credential command that cannot be split into words is refused now, not at the grant.
+        if let Some(command) = crate::auth::CredentialCommand::from_config(&config) {
+            command.check()?;
+        }
         let http = Arc::new(Http::new(&config)?);
         // Without a derivable token endpoint only bearer tokens can work; that is reported
         // when a grant is attempted, not here.

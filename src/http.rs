@@ -68,8 +68,9 @@ impl ClientProxy {
         let auth = match (&config.proxy_username, &config.proxy_password_file) {
             (Some(user), Some(file)) => {
                 // Read as the other secret files are: trimmed, and warned about if others can read it.
-                let file = crate::auth::Secret::File { option: "proxy_password_file", path: file.into() };
-                Some((user.clone(), file.load(log, &mut std::collections::HashSet::new())?))
+                let path = std::path::Path::new(file);
+                crate::secret_file::warn_if_shared(log, "proxy_password_file", path);
+                Some((user.clone(), crate::secret_file::read("proxy_password_file", path)?))
             }
             (None, None) => None,
             (Some(_), None) => return Err(Error::invalid_argument("option 'proxy_username' is set without 'proxy_password_file'")),

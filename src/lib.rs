@@ -19,6 +19,7 @@ pub mod logging;
 mod redact;
 pub mod hub;
 mod retry;
+mod secret_file;
 pub mod runtime;
 mod status;
 mod tls;

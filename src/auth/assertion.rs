@@ -26,7 +26,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use super::secret::{read_secret_file, warn_if_shared};
+use crate::secret_file::{self, warn_if_shared};
 use crate::config::{ClientAuth, Config};
 use crate::error::{truncate, Error, Result};
 use crate::logging::Logger;
@@ -215,7 +215,7 @@ fn read_key(
     // The passphrase file is read only for an encrypted key.
     let passphrase = match (encrypted.is_some(), passphrase_file) {
         (true, Some(file)) => {
-            Some(read_secret_file(PASSPHRASE_OPTION, file)?)
+            Some(secret_file::read(PASSPHRASE_OPTION, file)?)
         }
         (true, None) => {
             return Err(bad(&format!(

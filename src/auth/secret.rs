@@ -3,12 +3,13 @@
 //! restart.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use secrecy::SecretString;
 
 use crate::error::{Error, Result};
-use crate::logging::{LogLevel, Logger};
+use crate::logging::Logger;
+use crate::secret_file;
 
 /// A client secret, password or bearer token: its value, or the file that holds it.
 #[derive(Clone)]
@@ -59,9 +60,9 @@ impl Secret {
             Secret::Value(value) => Ok(value.clone()),
             Secret::File { option, path } => {
                 if warned.insert(path.clone()) {
-                    warn_if_shared(log, option, path);
+                    secret_file::warn_if_shared(log, option, path);
                 }
-                read_secret_file(option, path)
+                secret_file::read(option, path)
             }
             // The token source runs the command before it loads the files.
             Secret::Command(_) => Err(Error::invalid_argument("option 'credential_command': the command has not been run")),
@@ -69,64 +70,12 @@ impl Secret {
     }
 }
 
-/// Reads a secret file: its trailing line endings (`\n`, `\r\n`) removed. A missing,
-/// unreadable, non-UTF-8 or empty file is INVALID_ARGUMENT naming the option and the path,
-/// never the content.
-pub(crate) fn read_secret_file(option: &str, path: &Path) -> Result<SecretString> {
-    let fail = |why: &str| Error::invalid_argument(format!("option '{option}': '{}' {why}", path.display()));
-    let bytes = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| {
-        Error::invalid_argument(format!("option '{option}': cannot read '{}': {}", path.display(), io_reason(&e)))
-    })?);
-    let text = std::str::from_utf8(&bytes).map_err(|_| fail("is not UTF-8 text"))?;
-    let secret = text.trim_end_matches(['\n', '\r']);
-    if secret.is_empty() {
-        return Err(fail("is empty"));
-    }
-    Ok(SecretString::from(secret.to_owned()))
-}
-
-/// The reason without the OS's text, which is all an `io::Error` holds here.
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        _ => e.to_string(),
-    }
-}
-
-/// A file readable by group or others gets a warning: through the log if anyone listens at
-/// warn level, else on stderr. It is read all the same.
-pub(crate) fn warn_if_shared(log: &Logger, option: &str, path: &Path) {
-    let Some(mode) = shared_mode(path) else { return };
-    let message = || {
-        format!(
-            "secret file '{}' ({option}) is readable by group or others (mode {mode:o}); restrict it to its owner (chmod 600)",
-            path.display()
-        )
-    };
-    if log.enabled(LogLevel::Warn) {
-        log.emit(LogLevel::Warn, "secret_file.permissions", message, |r| r);
-    } else {
-        eprintln!("libhazy: WARNING: {}", message());
-    }
-}
-
-/// The file's permission bits when group or others may read or write it.
-#[cfg(unix)]
-fn shared_mode(path: &Path) -> Option<u32> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
-    (mode & 0o077 != 0).then_some(mode)
-}
-
-#[cfg(not(unix))]
-fn shared_mode(_path: &Path) -> Option<u32> {
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::logging::LogLevel;
+    use std::collections::HashSet;
+    use std::path::Path;
     use secrecy::ExposeSecret;
     use std::sync::{Arc, Mutex};
 
@@ -156,31 +105,6 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("hazy-secret-{}-{:?}", std::process::id(), std::thread::current().id()));
         std::fs::create_dir_all(&dir).unwrap();
         dir
-    }
-
-    #[test]
-    fn trailing_newlines_are_trimmed_and_nothing_else() {
-        let dir = tempdir();
-        for (content, want) in [("s3cret\n", "s3cret"), ("s3cret\r\n", "s3cret"), ("s3cret\n\n", "s3cret"), ("s3cret", "s3cret"), (" sp ace \n", " sp ace ")] {
-            let path = file(&dir, "trim", content, 0o600);
-            assert_eq!(read_secret_file("client_secret_file", &path).unwrap().expose_secret(), want);
-        }
-    }
-
-    #[test]
-    fn a_missing_or_empty_file_names_the_path_and_not_the_content() {
-        let dir = tempdir();
-        let missing = dir.join("nope");
-        let e = read_secret_file("password_file", &missing).unwrap_err();
-        assert_eq!(e.status(), crate::status::Status::InvalidArgument);
-        assert!(e.message().contains("password_file") && e.message().contains(&missing.display().to_string()), "{}", e.message());
-        let empty = file(&dir, "empty", "\r\n", 0o600);
-        let e = read_secret_file("password_file", &empty).unwrap_err();
-        assert!(e.message().contains("is empty") && e.message().contains("password_file"), "{}", e.message());
-        let binary = dir.join("binary");
-        std::fs::write(&binary, b"CANARY-secret-file\xff\n").unwrap();
-        let e = read_secret_file("access_token_file", &binary).unwrap_err();
-        assert!(!e.message().contains("CANARY"), "{}", e.message());
     }
 
     #[test]

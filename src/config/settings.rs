@@ -187,7 +187,7 @@ impl Config {
             }
         }
         // The credential command stands for the client secret or the access token.
-        if let Some(command) = crate::auth::CredentialCommand::from_config(self) {
+        if self.credential_command.is_some() {
             let others = [
                 ("client_secret", self.client_secret.is_some()),
                 ("client_secret_file", self.client_secret_file.is_some()),
@@ -200,7 +200,6 @@ impl Config {
                     key.to_ascii_uppercase()
                 )));
             }
-            command.check()?;
         }
         Ok(())
     }
