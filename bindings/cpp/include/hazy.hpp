@@ -281,12 +281,12 @@ inline void check(hazy_status status, hazy_error_t *raw) {
     if (s == Status::Closed) {
         throw ClosedError(message);
     }
+    if (s == Status::ProxyAuth) {
+        throw ProxyAuthError(message, e != nullptr ? static_cast<int>(hazy_error_http_status(e)) : 0,
+                             e != nullptr ? str(hazy_error_request_id(e)) : std::string());
+    }
     if (e == nullptr) {
         throw Error(s, message);
-    }
-    if (s == Status::ProxyAuth) {
-        throw ProxyAuthError(message, static_cast<int>(hazy_error_http_status(e)),
-                             str(hazy_error_request_id(e)));
     }
     throw Error(s, message, static_cast<int>(hazy_error_http_status(e)),
                 str(hazy_error_oauth_error(e)), str(hazy_error_oauth_description(e)),

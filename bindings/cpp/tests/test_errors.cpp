@@ -42,6 +42,7 @@ bool is_enumerator(hazy::Status s) {
         case hazy::Status::Panic:
         case hazy::Status::InvalidState:
         case hazy::Status::Closed:
+        case hazy::Status::ProxyAuth:
             return true;
     }
     return false;
@@ -81,8 +82,13 @@ TEST(Errors, EveryLibraryStatusIsThrownAsItsError) {
         } catch (const hazy::ClosedError &e) {
             EXPECT_EQ(n, HAZY_STATUS_CLOSED) << name << " was thrown as ClosedError";
             EXPECT_EQ(e.status(), hazy::Status::Closed);
+        } catch (const hazy::ProxyAuthError &e) {
+            EXPECT_EQ(n, HAZY_STATUS_PROXY_AUTH) << name << " was thrown as ProxyAuthError";
+            EXPECT_EQ(e.status(), hazy::Status::ProxyAuth);
+            EXPECT_EQ(e.http_status(), 0);
         } catch (const hazy::Error &e) {
             EXPECT_NE(n, HAZY_STATUS_CLOSED) << "CLOSED must be thrown as ClosedError";
+            EXPECT_NE(n, HAZY_STATUS_PROXY_AUTH) << "PROXY_AUTH must be thrown as ProxyAuthError";
             EXPECT_EQ(e.status(), s) << name;
             EXPECT_TRUE(contains(e.what(), name)) << e.what();
             EXPECT_EQ(e.http_status(), 0);
