@@ -7,17 +7,13 @@ import json
 import os
 import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
 
 import hazy_ctypes as hz
 from conftest import jwt_claims
-from test_secret_files import LIFESPAN_S, assert_no_secret, regenerate_secret, token_status, write_secret
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "doctor"))
-import keycloak_admin as kc  # noqa: E402  (the admin REST helpers of the doctor suite)
+from test_secret_files import (LIFESPAN_S, assert_no_secret, regenerate_secret, rotating_keycloak_client,
+                               token_status, write_secret)
 
 # Printed by the failing commands on stdout and stderr: it must appear in no error text.
 CANARY = "CmdCan-5d1e-CANARY-0b7f"
@@ -33,16 +29,8 @@ print(json.dumps({"client_secret": open(sys.argv[1]).read().strip()}))
 
 @pytest.fixture
 def rotating_client():
-    """(client_id, internal id, first secret) of a client made for this test, deleted after it."""
-    client_id = f"cred-command-{uuid.uuid4().hex[:10]}"
-    secret = kc.canary_secret("credcmd")
-    rep = kc.client_representation(client_id, secret)
-    rep["attributes"] = {"access.token.lifespan": str(LIFESPAN_S)}
-    internal_id = kc.create_client(rep)
-    try:
-        yield client_id, internal_id, secret
-    finally:
-        kc.delete_client(internal_id)
+    with rotating_keycloak_client("cred-command") as client:
+        yield client
 
 
 def sh_script(tmp_path, name, body):

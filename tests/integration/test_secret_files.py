@@ -2,6 +2,7 @@
 
 A dedicated client is made through Keycloak's admin REST API for each test (with a 5-second
 token lifespan), so rotating its secret disturbs no other suite sharing the Keycloak."""
+import contextlib
 import json
 import os
 import sys
@@ -50,11 +51,12 @@ def write_secret(path: Path, secret: str, mode=0o600):
     os.replace(tmp, path)
 
 
-@pytest.fixture
-def rotating_client():
-    """(client_id, internal id, first secret) of a client made for this test, deleted after it."""
-    client_id = f"secret-file-{uuid.uuid4().hex[:10]}"
-    secret = kc.canary_secret("secretfile")
+@contextlib.contextmanager
+def rotating_keycloak_client(kind):
+    """(client_id, internal id, first secret) of a Keycloak client with LIFESPAN_S tokens, made
+    for one test (so that rotating its secret disturbs no other suite) and deleted after it."""
+    client_id = f"{kind}-{uuid.uuid4().hex[:10]}"
+    secret = kc.canary_secret(kind.replace("-", ""))
     rep = kc.client_representation(client_id, secret)
     rep["attributes"] = {"access.token.lifespan": str(LIFESPAN_S)}
     internal_id = kc.create_client(rep)
@@ -62,6 +64,12 @@ def rotating_client():
         yield client_id, internal_id, secret
     finally:
         kc.delete_client(internal_id)
+
+
+@pytest.fixture
+def rotating_client():
+    with rotating_keycloak_client("secret-file") as client:
+        yield client
 
 
 def settings(token_url, hub_url, client_id, path):
