@@ -64,12 +64,13 @@ fn shared_mode(_path: &Path) -> Option<u32> {
     None
 }
 
+/// Secret files for tests here and in auth: a file with given content and mode, in a folder
+/// of this process and thread.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use secrecy::ExposeSecret;
+pub(crate) mod test_files {
+    use std::path::{Path, PathBuf};
 
-    fn file(dir: &Path, name: &str, content: &str, mode: u32) -> std::path::PathBuf {
+    pub(crate) fn file(dir: &Path, name: &str, content: &str, mode: u32) -> PathBuf {
         let path = dir.join(name);
         std::fs::write(&path, content).unwrap();
         #[cfg(unix)]
@@ -81,11 +82,19 @@ mod tests {
         path
     }
 
-    fn tempdir() -> std::path::PathBuf {
+    pub(crate) fn tempdir() -> PathBuf {
         let dir = std::env::temp_dir().join(format!("hazy-secret-file-{}-{:?}", std::process::id(), std::thread::current().id()));
         std::fs::create_dir_all(&dir).unwrap();
         dir
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    use test_files::{file, tempdir};
 
     #[test]
     fn trailing_newlines_are_trimmed_and_nothing_else() {

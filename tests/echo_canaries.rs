@@ -185,6 +185,22 @@ fn config(base: &str, client_id: &str, auth: &str) -> Config {
 
 /// Pads that put each canary's start just before, on and after every cut-off, whatever the
 /// length of the echoed request line and headers before it.
+/// A grant of `client` against every echoed refusal (400, 401, 500) at every padding: `leaked`
+/// names what it finds of the canaries in the error's text. Returns how many errors it read.
+fn echo_every_answer(client: &Client, plan: &Shared, label: &str, leaked: impl Fn(&str) -> Vec<String>) -> usize {
+    let mut tried = 0;
+    for status in [400, 401, 500] {
+        for pad in pads() {
+            *plan.lock().unwrap() = Plan { status, pad, grant_tokens: false };
+            let e = block_on(client.authenticate(None)).unwrap().unwrap_err();
+            tried += 1;
+            let text = readable(&e);
+            assert!(leaked(&text).is_empty(), "{label} {status} pad {pad}: {text}");
+        }
+    }
+    tried
+}
+
 fn pads() -> Vec<usize> {
     let mut pads: Vec<usize> = (0..=320).step_by(20).collect();
     pads.extend([0, 1, 2, 50, 90, 95, 99, 100, 101, 250, 280, 290, 295, 299, 300, 301, 310]);
@@ -256,15 +272,7 @@ fn secret_file_contents_never_leak() {
     let mut tried = 0;
     for auth in ["post", "basic"] {
         let client = Client::new(files(auth)).unwrap();
-        for status in [400, 401, 500] {
-            for pad in pads() {
-                *plan.lock().unwrap() = Plan { status, pad, grant_tokens: false };
-                let e = block_on(client.authenticate(None)).unwrap().unwrap_err();
-                tried += 1;
-                let text = readable(&e);
-                assert!(leaks(&text, "api").is_empty(), "{auth} {status} pad {pad}: {text}");
-            }
-        }
+        tried += echo_every_answer(&client, &plan, auth, |text| leaks(text, "api"));
     }
     // A file gone at grant time: its path is named, no content.
     let client = Client::new(files("post")).unwrap();
@@ -305,15 +313,7 @@ fn credential_command_output_never_leaks() {
     let mut tried = 0;
     for auth in ["post", "basic"] {
         let client = Client::new(with_command(auth, "good.sh", &good, "10000")).unwrap();
-        for status in [400, 401, 500] {
-            for pad in pads() {
-                *plan.lock().unwrap() = Plan { status, pad, grant_tokens: false };
-                let e = block_on(client.authenticate(None)).unwrap().unwrap_err();
-                tried += 1;
-                let text = readable(&e);
-                assert!(leaks(&text, "api").is_empty(), "{auth} {status} pad {pad}: {text}");
-            }
-        }
+        tried += echo_every_answer(&client, &plan, auth, |text| leaks(text, "api"));
     }
     let failures = [
         ("exit.sh", format!(r#"printf '{{"client_secret": "%s"}}' '{SECRET}'; exit 1"#), hazy::Status::Auth),
@@ -503,16 +503,7 @@ fn private_key_passphrases_never_leak() {
     let c = configured(&pass);
     let shown = format!("{c:?}");
     let client = Client::new(c).unwrap();
-    let mut tried = 0;
-    for status in [400, 401, 500] {
-        for pad in pads() {
-            *plan.lock().unwrap() = Plan { status, pad, grant_tokens: false };
-            let e = block_on(client.authenticate(None)).unwrap().unwrap_err();
-            tried += 1;
-            let text = readable(&e);
-            assert!(found(&text).is_empty(), "{status} pad {pad}: {text}");
-        }
-    }
+    let tried = echo_every_answer(&client, &plan, "passphrase", |text| found(text));
     // The passphrase file rewritten with a wrong passphrase: the next grant fails, naming the path.
     std::fs::write(&pass, format!("{WRONG}\n")).unwrap();
     let e = block_on(client.authenticate(None)).unwrap().unwrap_err();

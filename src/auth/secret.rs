@@ -75,7 +75,6 @@ mod tests {
     use super::*;
     use crate::logging::LogLevel;
     use std::collections::HashSet;
-    use std::path::Path;
     use secrecy::ExposeSecret;
     use std::sync::{Arc, Mutex};
 
@@ -89,23 +88,7 @@ mod tests {
         }
     }
 
-    fn file(dir: &Path, name: &str, content: &str, mode: u32) -> PathBuf {
-        let path = dir.join(name);
-        std::fs::write(&path, content).unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
-        }
-        let _ = mode;
-        path
-    }
-
-    fn tempdir() -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("hazy-secret-{}-{:?}", std::process::id(), std::thread::current().id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
+    use crate::secret_file::test_files::{file, tempdir};
 
     #[test]
     fn a_file_others_can_read_is_warned_about_once_and_read_all_the_same() {

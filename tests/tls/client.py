@@ -32,16 +32,7 @@ def run(spec: dict) -> dict:
     try:
         with hz.Client(spec["settings"]) as client:
             for step in spec["steps"]:
-                if step == "authenticate":
-                    client.authenticate()
-                elif step == "jobs_list":
-                    client.jobs_list(spec["project"])
-                elif step == "train_wait":
-                    job = client.train(spec["project"], TRAIN_CONFIG)
-                    final = client.job_wait(job.id, timeout_ms=60000)
-                    result["job"] = {"id": final.id, "state": final.state_name, "model_id": final.model_id}
-                else:
-                    raise ValueError(f"unknown step {step!r}")
+                step_one(client, step, spec, result)
                 done.append(step)
     except hz.HazyError as e:
         return {"ok": False, "step": step, "status": e.status_name, "message": e.message,
