@@ -64,6 +64,11 @@ pub struct Config {
     pub client_assertion_audience: Option<String>,
     pub client_cert: Option<String>,
     pub client_key: Option<String>,
+    /// Files holding the passphrases of an encrypted `client_key` and of `client_cert_p12`.
+    pub client_key_passphrase_file: Option<String>,
+    /// A PKCS#12 bundle: the TLS client key, certificate and chain in one file.
+    pub client_cert_p12: Option<String>,
+    pub client_cert_p12_passphrase_file: Option<String>,
     /// This client's proxy (http:// or https:// URL, no credentials in it): overrides
     /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` for this client only.
     pub proxy: Option<String>,
@@ -120,6 +125,9 @@ impl Default for Config {
             client_assertion_audience: None,
             client_cert: None,
             client_key: None,
+            client_key_passphrase_file: None,
+            client_cert_p12: None,
+            client_cert_p12_passphrase_file: None,
             proxy: None,
             no_proxy: None,
             proxy_username: None,
@@ -237,6 +245,9 @@ impl fmt::Debug for Config {
             .field("client_key_id", &self.client_key_id)
             .field("client_cert", &self.client_cert)
             .field("client_key", &self.client_key)
+            .field("client_key_passphrase_file", &self.client_key_passphrase_file)
+            .field("client_cert_p12", &self.client_cert_p12)
+            .field("client_cert_p12_passphrase_file", &self.client_cert_p12_passphrase_file)
             .field("proxy", &self.proxy)
             .field("no_proxy", &self.no_proxy)
             .field("proxy_username", &self.proxy_username)
