@@ -115,9 +115,9 @@ impl Http {
             }
             None => Vec::new(),
         };
-        let identity = tls::ClientIdentity::from_paths(config.client_cert.as_deref(), config.client_key.as_deref())?;
-        if let Some(cert) = &config.client_cert {
-            log.emit(LogLevel::Info, "tls.client_cert", || format!("presenting the client certificate {cert} to servers that ask for one"), |r| r);
+        let identity = tls::ClientIdentity::from_config(config, tls::provider(), log.clone())?.map(std::sync::Arc::new);
+        if let Some(identity) = &identity {
+            log.emit(LogLevel::Info, "tls.client_cert", || format!("presenting the client certificate of {identity} to servers that ask for one, read again for each new connection"), |r| r);
         }
         let proxy = ClientProxy::from_config(config, &log)?;
         let settings = Settings {

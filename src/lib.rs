@@ -15,6 +15,7 @@ mod error;
 pub mod ffi;
 #[doc(hidden)] pub mod fuzzing;
 mod http;
+mod key_file;
 pub mod logging;
 mod redact;
 pub mod hub;

@@ -16,17 +16,14 @@ use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, JwtVerifier, KeyUtils};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::signature::{self, Signer};
 use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, EncodingKey, Header};
-use pkcs8::der::pem::PemLabel;
-use pkcs8::EncryptedPrivateKeyInfo;
 use ring::rand::SystemRandom;
 use ring::signature::{self as ring_sig, EcdsaKeyPair, RsaKeyPair};
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
-use secrecy::{ExposeSecret, SecretString};
+use rustls::pki_types::PrivateKeyDer;
+use secrecy::SecretString;
 use serde::Serialize;
-use zeroize::Zeroizing;
 
-use crate::secret_file::{self, warn_if_shared};
+use crate::key_file::{KeyFile, Loaded};
+use crate::secret_file::warn_if_shared;
 use crate::config::{ClientAuth, Config};
 use crate::error::{truncate, Error, Result};
 use crate::logging::Logger;
@@ -210,68 +207,9 @@ fn read_key(
     unchanged: Option<&[u8; 32]>,
 ) -> Result<([u8; 32], Option<SigningKey>)> {
     let bad = |why: &str| Error::invalid_argument(format!("option 'client_private_key' ('{path}'): {why}"));
-    let pem = Zeroizing::new(std::fs::read(path).map_err(|e| bad(&format!("cannot read the file: {}", io_reason(&e))))?);
-    let encrypted = find_encrypted(&pem);
-    // The passphrase file is read only for an encrypted key.
-    let passphrase = match (encrypted.is_some(), passphrase_file) {
-        (true, Some(file)) => {
-            Some(secret_file::read(PASSPHRASE_OPTION, file)?)
-        }
-        (true, None) => {
-            return Err(bad(&format!(
-                "the key is encrypted (BEGIN ENCRYPTED PRIVATE KEY) and needs a passphrase: \
-                 set {PASSPHRASE_OPTION} (HAZY_CLIENT_PRIVATE_KEY_PASSPHRASE_FILE) to a file holding it"
-            )))
-        }
-        (false, _) => None,
-    };
-    let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
-    digest.update(&pem);
-    if let Some(passphrase) = &passphrase {
-        digest.update(&[0]);
-        digest.update(passphrase.expose_secret().as_bytes());
-    }
-    let mut sum = [0u8; 32];
-    sum.copy_from_slice(digest.finish().as_ref());
-    if unchanged == Some(&sum) {
-        return Ok((sum, None));
-    }
-    let decrypted;
-    let der = match (&encrypted, &passphrase) {
-        (Some(range), Some(passphrase)) => {
-            let file = passphrase_file.map(|f| f.display().to_string()).unwrap_or_default();
-            let (label, document) = pkcs8::der::SecretDocument::from_pem(std::str::from_utf8(&pem[range.clone()]).unwrap_or_default())
-                .map_err(|_| bad("the ENCRYPTED PRIVATE KEY block is not valid PEM"))?;
-            if label != EncryptedPrivateKeyInfo::PEM_LABEL {
-                return Err(bad("the ENCRYPTED PRIVATE KEY block is not valid PEM"));
-            }
-            let info = EncryptedPrivateKeyInfo::try_from(document.as_bytes())
-                .map_err(|_| {
-                    bad("the ENCRYPTED PRIVATE KEY block is damaged or not encrypted with PBES2 (PBES1 and PKCS#12 schemes are \
-                         not supported): re-encrypt the key with `openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out KEY.p8`")
-                })?;
-            decrypted = info.decrypt(passphrase.expose_secret().as_bytes()).map_err(|e| match e {
-                pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::UnsupportedAlgorithm { oid }) => bad(&format!(
-                    "the key is encrypted with an unsupported scheme ({oid}); PBES2 with PBKDF2 (HMAC-SHA1 or SHA-2) \
-                     or scrypt and AES-CBC or 3DES-CBC is supported: re-encrypt it with \
-                     `openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out KEY.p8`"
-                )),
-                _ => bad(&format!("cannot decrypt the key with the passphrase in '{file}' ({PASSPHRASE_OPTION}): wrong passphrase?")),
-            })?;
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(decrypted.as_bytes().to_vec()))
-        }
-        _ => {
-            if pem.windows(20).any(|w| w == b"Proc-Type: 4,ENCRYPT") {
-                return Err(bad(
-                    "an OpenSSL legacy encrypted PEM key (Proc-Type: 4,ENCRYPTED), which is not supported; convert it to \
-                     encrypted PKCS#8 with `openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out KEY.p8`",
-                ));
-            }
-            PrivateKeyDer::from_pem_slice(&pem).map_err(|_| {
-                bad("no private key in PEM form (-----BEGIN PRIVATE KEY-----, -----BEGIN RSA PRIVATE KEY----- or -----BEGIN ENCRYPTED PRIVATE KEY-----)")
-            })?
-        }
-    };
+    let file = KeyFile { option: "client_private_key", path: Path::new(path), passphrase_option: PASSPHRASE_OPTION, passphrase_file };
+    let (sum, loaded) = file.read(unchanged)?;
+    let Some(Loaded { key: der, passphrase, .. }) = loaded else { return Ok((sum, None)) };
     // A wrong passphrase can get past the padding check now and then; the key then fails to parse.
     let unusable = |why: String| match &passphrase {
         Some(_) => bad(&format!("{why}, or the passphrase ({PASSPHRASE_OPTION}) is wrong")),
@@ -319,15 +257,6 @@ fn read_key(
         _ => EncodingKey::from_ec_der(secret),
     };
     Ok((sum, Some(SigningKey { key, algorithm, key_id: key_id.clone(), path: path.to_owned(), passphrase })))
-}
-
-/// Where the `ENCRYPTED PRIVATE KEY` PEM block of `pem` is, if it has one.
-fn find_encrypted(pem: &[u8]) -> Option<std::ops::Range<usize>> {
-    const BEGIN: &[u8] = b"-----BEGIN ENCRYPTED PRIVATE KEY-----";
-    const END: &[u8] = b"-----END ENCRYPTED PRIVATE KEY-----";
-    let start = pem.windows(BEGIN.len()).position(|w| w == BEGIN)?;
-    let end = start + pem[start..].windows(END.len()).position(|w| w == END)? + END.len();
-    Some(start..end)
 }
 
 impl fmt::Debug for AssertionKey {
@@ -382,15 +311,6 @@ fn pkcs8_kind(der: &[u8]) -> Option<(AlgorithmFamily, Algorithm)> {
         Some((AlgorithmFamily::Ec, Algorithm::ES384))
     } else {
         None
-    }
-}
-
-/// The reason of an I/O error without the path, which the caller names.
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        _ => e.to_string(),
     }
 }
 
@@ -468,6 +388,7 @@ mod tests {
     use super::*;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine;
+    use rustls::pki_types::pem::PemObject;
     use secrecy::ExposeSecret;
 
     /// A key made by ring at test time (no key material in the repository), as PEM.

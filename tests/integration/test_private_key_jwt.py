@@ -255,3 +255,35 @@ def test_an_encrypted_pkcs8_key_authenticates(rsa_client, make_client, token_url
     assert str(encrypted) in err.message and "passphrase" in err.message, err.message
     for text in err.texts():
         assert "PwrCan" not in text and "PasCan" not in text, text
+
+
+def test_a_pkcs12_bundle_signs_the_assertions(rsa_client, make_client, token_url, hub_url, env, project, tmp_path):
+    """client_private_key may be a PKCS#12 bundle, as `openssl pkcs12 -export` writes one from the
+    stack's RSA key, its passphrase in client_private_key_passphrase_file: Keycloak accepts the
+    assertion signed with the bundle's key. A wrong passphrase names the bundle, never the passphrase."""
+    client_id, key = rsa_client
+    passphrase = tmp_path / "passphrase"
+    passphrase.write_text("P12Can-integration-31c9\n")
+    passphrase.chmod(0o600)
+    cert, bundle = tmp_path / "cert.pem", tmp_path / "key.p12"
+    for argv in (["openssl", "req", "-x509", "-key", key, "-subj", "/CN=api-jwt", "-days", "1", "-out", str(cert)],
+                 ["openssl", "pkcs12", "-export", "-inkey", key, "-in", str(cert), "-passout", f"file:{passphrase}",
+                  "-out", str(bundle)]):
+        done = subprocess.run(argv, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    c = make_client(jwt_settings(client_id, str(bundle), token_url=token_url, host=hub_url,
+                                 client_private_key_passphrase_file=str(passphrase)))
+    c.authenticate()
+    assert_hub_token(c.access_token(), env["HAZY_TEST_ISSUER"], client_id)
+    assert c.jobs_list(project) == []
+
+    wrong = tmp_path / "wrong"
+    wrong.write_text("P12Wrong-integration-02de\n")
+    with pytest.raises(hz.HazyError) as info:
+        hz.Client(jwt_settings(client_id, str(bundle), token_url=token_url,
+                               client_private_key_passphrase_file=str(wrong))).close()
+    err = info.value
+    assert err.status == hz.INVALID_ARGUMENT, err
+    assert str(bundle) in err.message and "wrong passphrase?" in err.message, err.message
+    for text in err.texts():
+        assert "P12Wrong" not in text and "P12Can" not in text, text

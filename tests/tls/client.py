@@ -13,6 +13,8 @@ With "clients": [settings, ...] instead of "settings", makes every client first,
 step on each client in turn (two proxies in one process); prints {"results": [one per client]}.
 """
 import json
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -49,6 +51,13 @@ def step_one(client, step, spec, result):
         job = client.train(spec["project"], TRAIN_CONFIG)
         final = client.job_wait(job.id, timeout_ms=60000)
         result["job"] = {"id": final.id, "state": final.state_name, "model_id": final.model_id}
+    elif step == "rotate":
+        # Rewrites files in the middle of the client's life (a rotated certificate), as
+        # Vault Agent does: a new file renamed over the old one.
+        for src, dst in spec["rotate"]:
+            tmp = dst + ".new"
+            shutil.copyfile(src, tmp)
+            os.replace(tmp, dst)
     else:
         raise ValueError(f"unknown step {step!r}")
 

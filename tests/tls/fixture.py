@@ -153,6 +153,8 @@ class Site:
     cert: Cert
     upstream: str
     client_ca: Optional[CA] = None
+    # False: nginx closes every connection after one request, so each request makes a new one.
+    keepalive: bool = True
 
 
 @dataclass
@@ -205,14 +207,14 @@ class Nginx(Server):
     def access_lines(self, site: str) -> List[str]:
         """The site's access log: one tab-separated line per request
         (client, request line, status, user agent, TLS protocol, client cert verification,
-        upstream address or "-" when nginx answered itself)."""
+        upstream address or "-" when nginx answered itself, client certificate serial)."""
         path = self.logs[site]
         return path.read_text().splitlines() if path.exists() else []
 
 
 # Tab-separated so that tests can split it; the user agent tells one test's requests apart.
 NGINX_LOG_FORMAT = ("$remote_addr\\t$request\\t$status\\t$http_user_agent\\t$ssl_protocol\\t$ssl_client_verify"
-                    "\\t$upstream_addr")
+                    "\\t$upstream_addr\\t$ssl_client_serial")
 
 
 def _nginx_conf(root: Path, sites: List[Site], ports: dict, logs: dict) -> str:
@@ -227,9 +229,11 @@ def _nginx_conf(root: Path, sites: List[Site], ports: dict, logs: dict) -> str:
         if site.client_ca:
             client = (f"ssl_client_certificate {site.client_ca.cert};\n"
                       "        ssl_verify_client on;")
+        keepalive = "" if site.keepalive else "keepalive_timeout 0;"
         servers.append(f"""
     server {{
         listen 127.0.0.1:{ports[site.name]} ssl;
+        {keepalive}
         ssl_certificate {site.cert.cert};
         ssl_certificate_key {site.cert.key};
         ssl_protocols TLSv1.2 TLSv1.3;

@@ -11,6 +11,7 @@ Prints `tls: N passed, M failed` and exits non-zero on any failure.
 """
 import json
 import os
+import shutil
 import socket
 import ssl
 import subprocess
@@ -68,6 +69,7 @@ class Suite:
             Site("keycloak", good, kc), Site("hub", good, hub),
             Site("keycloak-wrong-name", wrong, kc), Site("hub-wrong-name", wrong, hub),
             Site("keycloak-mtls", good, kc, client_ca=client_ca), Site("hub-mtls", good, hub, client_ca=client_ca),
+            Site("hub-mtls-no-keepalive", good, hub, client_ca=client_ca, keepalive=False),
         ])
         self.proxy = fx.start_tinyproxy()
         # Proxies with Basic authentication (issue 25): the passwords are canaries, never to be
@@ -90,12 +92,12 @@ class Suite:
     def token_url(self, site: str) -> str:
         return self.nginx.url(site) + self.kc_path + TOKEN_PATH
 
-    def run_client(self, case: str, settings: dict, steps, env=None) -> dict:
+    def run_client(self, case: str, settings: dict, steps, env=None, rotate=None) -> dict:
         """Runs one client; returns its JSON result plus "stderr". Requests carry the case's
         User-Agent, so that nginx's access logs say which case they came from."""
         spec = {"settings": {"client_id": os.environ["HAZY_TEST_CLIENT_ID"], "client_secret": os.environ["HAZY_TEST_CLIENT_SECRET"], "poll_interval_ms": "100",
                              "retry_base_delay_ms": "50", "user_agent": self.agent(case), **settings},
-                "steps": steps, "project": self.project}
+                "steps": steps, "project": self.project, "rotate": rotate or []}
         done = subprocess.run([sys.executable, str(CLIENT), json.dumps(spec)], capture_output=True, text=True,
                               env={**self.base_env, **(env or {})}, timeout=CASE_TIMEOUT_S)
         lines = done.stdout.strip().splitlines()
@@ -219,9 +221,9 @@ class Suite:
         return settings
 
     def expect_no_canary(self, *texts):
-        for _, _, password, _ in self.auth_proxies:
-            for text in texts:
-                expect(password not in text and "CANARY-proxy" not in text, f"a proxy password leaked: {text!r}")
+        """Every secret of this suite (proxy passwords, key and bundle passphrases) holds "CANARY-"."""
+        for text in texts:
+            expect("CANARY-" not in text, f"a secret leaked: {text!r}")
 
     def case_proxy_auth_required(self):
         server = self.auth_proxies[0][0]
@@ -410,6 +412,81 @@ class Suite:
                    f"key material in {r['message']!r}")
             notes.append(r["message"])
         return notes[-2]
+
+    # -- keys as enterprises hold them, and their rotation (issue 25)
+
+    def serial(self, cert: Path) -> str:
+        out = subprocess.run(["openssl", "x509", "-noout", "-serial", "-in", str(cert)],
+                             capture_output=True, text=True, check=True).stdout
+        return out.strip().split("=", 1)[1].upper()
+
+    def secret(self, name: str, text: str) -> Path:
+        path = self.fx.dir / name
+        path.write_text(text + "\n")
+        path.chmod(0o600)
+        return path
+
+    def _mtls_ok(self, case, identity):
+        steps = ["authenticate", "jobs_list"]
+        r = self.run_client(case, {"token_url": self.token_url("keycloak-mtls"), "host": self.nginx.url("hub-mtls"),
+                                   "ca_bundle": str(self.ca.cert), **identity}, steps)
+        self.expect_ok(r, steps)
+        hits = self.hits("keycloak-mtls", case, wait=True) + self.hits("hub-mtls", case, wait=True)
+        expect(len(hits) >= 2 and all(h[5] == "SUCCESS" and h[7] == self.serial(self.client_cert.cert) for h in hits),
+               f"nginx did not verify client-1's certificate on every request: {hits}")
+        return hits
+
+    def case_mtls_encrypted_client_key(self):
+        """client_key as encrypted PKCS#8 (openssl pkcs8 -topk8 -v2 aes-256-cbc), its passphrase
+        in client_key_passphrase_file; a wrong passphrase is INVALID_ARGUMENT naming the key's path."""
+        passphrase = self.secret("client-key-pass", "CANARY-keypass-5e1a")
+        encrypted = self.fx.dir / "client-1.p8"
+        fixture._run(["openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", str(self.client_cert.key),
+                      "-passout", f"file:{passphrase}", "-out", str(encrypted)])
+        hits = self._mtls_ok("mtls-encrypted-key", {"client_cert": str(self.client_cert.cert), "client_key": str(encrypted),
+                                                    "client_key_passphrase_file": str(passphrase)})
+        wrong = self.secret("client-key-wrong", "CANARY-keywrong-77c0")
+        r = self.run_client("mtls-encrypted-key-wrong", {"client_cert": str(self.client_cert.cert), "client_key": str(encrypted),
+                                                         "client_key_passphrase_file": str(wrong)}, ["authenticate"])
+        self.expect_error(r, "INVALID_ARGUMENT", "client_new", str(encrypted), str(wrong), "wrong passphrase?")
+        self.expect_no_canary(r["message"], r["stderr"])
+        return f"{len(hits)} requests with the decrypted key; wrong passphrase: {r['message']}"
+
+    def case_mtls_pkcs12_bundle(self):
+        """client_cert_p12: a bundle from `openssl pkcs12 -export` (OpenSSL 3's AES-256 default)
+        with the client CA in its chain."""
+        passphrase = self.secret("client-p12-pass", "CANARY-p12pass-0b3f")
+        bundle = self.fx.dir / "client-1.p12"
+        fixture._run(["openssl", "pkcs12", "-export", "-inkey", str(self.client_cert.key), "-in", str(self.client_cert.cert),
+                      "-certfile", str(self.client_ca.cert), "-passout", f"file:{passphrase}", "-out", str(bundle)])
+        hits = self._mtls_ok("mtls-pkcs12", {"client_cert_p12": str(bundle), "client_cert_p12_passphrase_file": str(passphrase)})
+        r = self.run_client("mtls-pkcs12-no-pass", {"client_cert_p12": str(bundle)}, ["authenticate"])
+        self.expect_error(r, "INVALID_ARGUMENT", "client_new", str(bundle), "client_cert_p12_passphrase_file")
+        self.expect_no_canary(r["message"], r["stderr"])
+        return f"{len(hits)} requests with the bundle's key and certificate; without its passphrase: {r['message']}"
+
+    def case_mtls_rotated_client_cert(self):
+        """The certificate and key files are replaced while the client runs: the next new connection
+        presents the new certificate (nginx logs its serial), without a new client."""
+        case = "mtls-rotation"
+        second = self.fx.make_client_cert(self.client_ca, "client-rotated")
+        live_cert, live_key = self.fx.dir / "live-client.crt", self.fx.dir / "live-client.key"
+        shutil.copyfile(self.client_cert.cert, live_cert)
+        shutil.copyfile(self.client_cert.key, live_key)
+        live_key.chmod(0o600)
+        steps = ["authenticate", "jobs_list", "jobs_list", "rotate", "jobs_list", "jobs_list"]
+        spec_rotate = [[str(second.key), str(live_key)], [str(second.cert), str(live_cert)]]
+        r = self.run_client(case, {"token_url": self.plain_token_url, "host": self.nginx.url("hub-mtls-no-keepalive"),
+                                   "ca_bundle": str(self.ca.cert), "client_cert": str(live_cert), "client_key": str(live_key)},
+                            steps, rotate=spec_rotate)
+        self.expect_ok(r, steps)
+        hits = self.hits("hub-mtls-no-keepalive", case, wait=True)
+        serials = [h[7] for h in hits]
+        old, new = self.serial(self.client_cert.cert), self.serial(second.cert)
+        expect(old != new, "the two certificates have the same serial")
+        expect(serials == [old, old, new, new], f"expected serials {[old, old, new, new]}, nginx logged {serials}")
+        expect(all(h[5] == "SUCCESS" for h in hits), f"nginx did not verify every certificate: {hits}")
+        return f"serials logged by nginx: {serials[0]} twice, then {serials[-1]} twice"
 
     def _handshake_refusal(self, tls12):
         """A server (Python's ssl, i.e. OpenSSL) that refuses a client without a certificate in

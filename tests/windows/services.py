@@ -5,7 +5,7 @@ the host's network):
 
   plain        over HTTP, straight to the stack;
   ca_bundle    over TLS through nginx with a test CA made at run time (tests/tls/fixture.py),
-               trusted through HAZY_CA_BUNDLE as a Windows path (src/tls_windows.rs: Windows'
+               trusted through HAZY_CA_BUNDLE as a Windows path (src/tls/windows.rs: Windows'
                chain engine, Wine's crypt32 here, refuses the CA, then webpki accepts it from
                the bundle); nginx's logs prove every request went over TLS;
   wrong name   a certificate from the same CA for another host name: the bundle trusts the CA,

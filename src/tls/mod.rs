@@ -11,63 +11,25 @@ use std::sync::Arc;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
 
 use crate::error::{Error, Result};
 
+mod identity;
+pub use identity::ClientIdentity;
+
 /// reqwest is built without a default rustls crypto provider (to avoid aws-lc's C build); we
 /// use ring. A host process that installed its own provider keeps it.
-fn provider() -> Arc<CryptoProvider> {
+pub fn provider() -> Arc<CryptoProvider> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     CryptoProvider::get_default().cloned().unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()))
-}
-
-/// A TLS client certificate chain and its key (`client_cert`, `client_key`), presented to
-/// every server that asks for one: Keycloak, the Hub, or a TLS proxy in front of them.
-pub struct ClientIdentity {
-    chain: Vec<CertificateDer<'static>>,
-    key: PrivateKeyDer<'static>,
-    cert_path: String,
-    key_path: String,
-}
-
-impl ClientIdentity {
-    /// Both options or neither. Errors name the option and path, never the file's content.
-    pub fn from_paths(cert: Option<&str>, key: Option<&str>) -> Result<Option<ClientIdentity>> {
-        let (cert_path, key_path) = match (cert, key) {
-            (None, None) => return Ok(None),
-            (Some(cert), Some(key)) => (cert, key),
-            (Some(_), None) => return Err(Error::invalid_argument("client_cert is set without client_key")),
-            (None, Some(_)) => return Err(Error::invalid_argument("client_key is set without client_cert")),
-        };
-        let read = |option: &str, path: &str| {
-            std::fs::read(path).map(zeroize::Zeroizing::new).map_err(|e| {
-                Error::invalid_argument(format!("option '{option}' ('{path}'): cannot read the file: {}", e.kind()))
-            })
-        };
-        let chain = CertificateDer::pem_slice_iter(&read("client_cert", cert_path)?)
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .ok()
-            .filter(|c| !c.is_empty())
-            .ok_or_else(|| {
-                Error::invalid_argument(format!(
-                    "option 'client_cert' ('{cert_path}'): no certificate in PEM form (-----BEGIN CERTIFICATE-----)"
-                ))
-            })?;
-        let key = PrivateKeyDer::from_pem_slice(&read("client_key", key_path)?).map_err(|_| {
-            Error::invalid_argument(format!(
-                "option 'client_key' ('{key_path}'): no unencrypted private key in PEM form (PKCS#8, PKCS#1 or SEC1)"
-            ))
-        })?;
-        Ok(Some(ClientIdentity { chain, key, cert_path: cert_path.to_owned(), key_path: key_path.to_owned() }))
-    }
 }
 
 pub fn client_config(
     extra_roots: Vec<CertificateDer<'static>>,
     insecure: bool,
-    identity: Option<ClientIdentity>,
+    identity: Option<Arc<ClientIdentity>>,
 ) -> Result<ClientConfig> {
     let provider = provider();
     let builder = ClientConfig::builder_with_provider(provider.clone())
@@ -82,14 +44,10 @@ pub fn client_config(
     let builder = builder.with_custom_certificate_verifier(verifier);
     let mut config = match identity {
         None => builder.with_no_client_auth(),
-        Some(ClientIdentity { chain, key, cert_path, key_path }) => {
-            // rustls checks that the key is usable and belongs to the certificate; its errors
-            // describe the mismatch, not the key.
-            builder.with_client_auth_cert(chain, key).map_err(|e| {
-                Error::invalid_argument(format!(
-                    "options 'client_cert' ('{cert_path}') and 'client_key' ('{key_path}') are not a usable pair: {e}"
-                ))
-            })?
+        Some(identity) => {
+            let mut config = builder.with_client_cert_resolver(identity.clone());
+            config.resumption = rustls::client::Resumption::store(Arc::new(identity::Sessions::new(identity)));
+            config
         }
     };
     // reqwest is built for HTTP/1.1 only.
@@ -112,7 +70,6 @@ fn platform_verifier(
 }
 
 #[cfg(windows)]
-#[path = "tls_windows.rs"]
 mod windows;
 #[cfg(windows)]
 use windows::verifier as platform_verifier;
