@@ -519,3 +519,96 @@ fn private_key_passphrases_never_leak() {
     let _ = std::fs::remove_dir_all(&dir);
     println!("private key passphrases: {tried} echoed errors and 2 wrong-passphrase errors, 0 canaries found");
 }
+
+/// A hostile proxy: it answers every request, CONNECT or absolute-form, with `plan`'s status
+/// and the request's head echoed, `Proxy-Authorization` included, in its body and in a
+/// `Proxy-Authenticate` challenge. Returns its URL.
+fn serve_hostile_proxy(plan: Shared) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let plan = *plan.lock().unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && head.len() < 65536 {
+                match stream.read(&mut byte) {
+                    Ok(1) => head.push(byte[0]),
+                    _ => break,
+                }
+            }
+            let echo = format!("{}{}", "p".repeat(plan.pad), String::from_utf8_lossy(&head).replace("\r\n", " "));
+            let reason = if plan.status == 407 { "Proxy Authentication Required" } else { "Echo" };
+            let challenge = format!("Basic realm=\"{}\"", echo.replace('"', "'"));
+            let response = format!(
+                "HTTP/1.1 {} {reason}\r\nProxy-Authenticate: {challenge}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+                plan.status,
+                serde_json::json!({"error": echo, "error_description": echo, "detail": echo}).to_string().len(),
+                serde_json::json!({"error": echo, "error_description": echo, "detail": echo})
+            );
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    url
+}
+
+/// The proxy password (option proxy_password_file) against a proxy that echoes the
+/// Proxy-Authorization it got, through CONNECT (an https:// Keycloak) and absolute-form
+/// requests (an http:// one), at every padding: 0 occurrences of the password, alone or inside
+/// the Basic credentials it was sent as, in errors and log records.
+#[test]
+fn a_hostile_proxy_echoing_proxy_authorization_never_leaks_the_proxy_password() {
+    const PROXY_PASSWORD: &str = "PrxCan-6a1f+/=&z-CANARY";
+    const USER: &str = "proxyuser";
+    let found = |text: &str| -> Vec<String> {
+        let mut found = Vec::new();
+        for form in forms(PROXY_PASSWORD, USER) {
+            if text.contains(&form[..6.min(form.len())]) {
+                found.push(form);
+            }
+        }
+        found
+    };
+    let plan: Shared = Arc::new(Mutex::new(Plan { status: 407, pad: 0, grant_tokens: false }));
+    let proxy = serve_hostile_proxy(plan.clone());
+    let dir = std::env::temp_dir().join(format!("hazy-canary-proxy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let password_file = dir.join("proxy-password");
+    std::fs::write(&password_file, format!("{PROXY_PASSWORD}\n")).unwrap();
+    let (mut tried, mut echoed) = (0, 0);
+    let mut statuses = std::collections::BTreeSet::new();
+    // The .invalid hosts are never resolved: every request goes to the proxy.
+    for base in ["https://keycloak.invalid", "http://keycloak.invalid"] {
+        let mut c = config(base, "api", "post");
+        c.set("proxy", &proxy).unwrap();
+        c.set("proxy_username", USER).unwrap();
+        c.set("proxy_password_file", password_file.to_str().unwrap()).unwrap();
+        let shown = format!("{c:?}");
+        assert!(found(&shown).is_empty(), "{shown}");
+        let client = Client::new(c).unwrap();
+        for status in [407, 403, 502, 400] {
+            for pad in pads() {
+                *plan.lock().unwrap() = Plan { status, pad, grant_tokens: false };
+                let e = block_on(client.authenticate(None)).unwrap().unwrap_err();
+                tried += 1;
+                statuses.insert(format!("{:?}", e.status()));
+                let text = readable(&e);
+                assert!(found(&text).is_empty(), "{base} {status} pad {pad}: {:?} in {text}", found(&text));
+                echoed += usize::from(text.to_ascii_lowercase().contains("proxy-authorization"));
+            }
+        }
+    }
+    assert!(statuses.contains("ProxyAuth"), "the proxy's 407 was never reported as PROXY_AUTH: {statuses:?}");
+    // Without echoes that reach the caller, the check above would prove nothing.
+    assert!(echoed > 0, "no error carried the echoed Proxy-Authorization header");
+    let records = LOGGED.lock().unwrap().clone();
+    let file = std::fs::read_to_string(log_file()).unwrap_or_default();
+    assert!(!records.is_empty(), "nothing was logged: the check would prove nothing");
+    for line in records.iter().map(String::as_str).chain(file.lines()) {
+        assert!(found(line).is_empty(), "the proxy password in the log: {line}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    println!("hostile proxy: {tried} errors ({statuses:?}), {echoed} carrying the echoed header, 0 canaries found");
+}
