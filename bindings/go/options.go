@@ -1,8 +1,10 @@
 package hazy
 
 import (
+	"encoding/json"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -35,13 +37,9 @@ func (s *settings) millis(key string, d time.Duration) {
 }
 
 // WithOption sets any libhazy option by its key, e.g. WithOption("client_auth", "basic") or
-// WithOption("insecure_skip_tls_verify", "true"). The keys are those of hazy_options_set in
-// hazy.h: host, realm, auth_url, token_url, client_id, client_secret, username, password,
-// access_token, audience, scope, client_auth, client_private_key, client_key_id,
-// client_assertion_alg, client_assertion_audience, client_cert, client_key,
-// connect_timeout_ms, request_timeout_ms, ca_bundle, insecure_skip_tls_verify, user_agent, token_refresh_margin_s,
-// retry_max_attempts, retry_base_delay_ms, retry_max_elapsed_ms, poll_interval_ms,
-// traceparent.
+// WithOption("insecure_skip_tls_verify", "true"). The keys are those of hazy_options_set:
+// hazy.h and docs/configuration.md list them all, with their HAZY_* variables. The typed
+// With... options are shortcuts for the common ones.
 // An unknown key or a malformed value makes NewClient fail with ErrInvalidArgument.
 // An empty value clears an optional setting.
 func WithOption(key, value string) Option { return withOptions(key, value) }
@@ -101,6 +99,99 @@ func WithClientAssertionAlgorithm(alg string) Option { return WithOption("client
 // certificate and gets none fails calls with ErrTLS.
 func WithClientCertificate(certPath, keyPath string) Option {
 	return withOptions("client_cert", certPath, "client_key", keyPath)
+}
+
+// WithClientSecretFile reads the client secret from a file (client_secret_file) instead of
+// taking it as a value, for Authenticate(ctx, nil) with a client id (WithOption("client_id",
+// ...) or WithPrivateKeyJWT's). The file is read again for every grant, so a secret that Vault
+// Agent, CyberArk or a Kubernetes Secret rotates is used without a restart; trailing newlines
+// are trimmed, and a file that group or others can read gets a warning. A missing or empty
+// file fails the grant with ErrInvalidArgument, naming the path but never the content. Not
+// with a client secret set as a value.
+func WithClientSecretFile(path string) Option { return WithOption("client_secret_file", path) }
+
+// WithPasswordFile reads the password of the password grant from a file (password_file),
+// read again for every grant as WithClientSecretFile's. The user is WithOption("username",
+// ...). Not with a password set as a value.
+func WithPasswordFile(path string) Option { return WithOption("password_file", path) }
+
+// WithAccessTokenFile reads a bearer token obtained elsewhere from a file (access_token_file),
+// for Authenticate(ctx, nil). The file is read again when the Hub rejects the token, so a
+// token that another process renews is picked up. Not with an access token set as a value.
+func WithAccessTokenFile(path string) Option { return WithOption("access_token_file", path) }
+
+// WithCredentialCommand runs a program for every grant, as AWS's credential_process: it
+// prints {"client_secret": "..."}, or {"access_token": "...", "expires_at": ...} (RFC 3339
+// or unix seconds) as JSON. command is split into words as a POSIX shell would, without
+// running a shell or expanding anything (WithCredentialCommandArgs takes the words
+// themselves, WithCredentialCommandShell runs a shell). The command's stderr is never shown.
+// A failed start, a non-zero exit or bad output fails the grant with ErrAuth or
+// ErrInvalidArgument, never with a secret in the message; it is killed after 10 s
+// (WithCredentialCommandTimeout). Not with a client secret or access token (value or file).
+func WithCredentialCommand(command string) Option {
+	return withOptions("credential_command", command, "credential_command_shell", "false")
+}
+
+// WithCredentialCommandArgs is WithCredentialCommand with the program and its arguments
+// given as words, as exec.Command takes them: no quoting needed.
+func WithCredentialCommandArgs(program string, args ...string) Option {
+	words, _ := json.Marshal(append([]string{program}, args...)) // strings always marshal
+	return withOptions("credential_command", string(words), "credential_command_shell", "false")
+}
+
+// WithCredentialCommandShell is WithCredentialCommand with command run by the system shell
+// (/bin/sh -c, cmd /C on Windows): pipes, variables and the like work.
+func WithCredentialCommandShell(command string) Option {
+	return withOptions("credential_command", command, "credential_command_shell", "true")
+}
+
+// WithCredentialCommandTimeout sets how long the credential command may run before it is
+// killed and the grant fails with ErrTimeout (default 10 s).
+func WithCredentialCommandTimeout(d time.Duration) Option {
+	return func(s *settings) { s.millis("credential_command_timeout_ms", d) }
+}
+
+// WithPrivateKeyPassphraseFile names the file holding the passphrase of an encrypted
+// private_key_jwt key (WithPrivateKeyJWT's keyPath: an encrypted PKCS#8 PEM key, or a PKCS#12
+// bundle). It is read with the key, again for every grant, so both may rotate. A wrong
+// passphrase fails with ErrInvalidArgument naming the path, never the passphrase.
+func WithPrivateKeyPassphraseFile(path string) Option {
+	return WithOption("client_private_key_passphrase_file", path)
+}
+
+// WithClientKeyPassphraseFile names the file holding the passphrase of WithClientCertificate's
+// key when it is an encrypted PKCS#8 PEM key. It is read with the key, whenever a new
+// connection reads the certificate and key files again.
+func WithClientKeyPassphraseFile(path string) Option {
+	return WithOption("client_key_passphrase_file", path)
+}
+
+// WithClientCertificateP12 presents a TLS client certificate (mutual TLS) from a PKCS#12
+// bundle (.p12 or .pfx: the key, the certificate and its chain) instead of
+// WithClientCertificate's PEM files. passphraseFile holds the bundle's passphrase ("" for
+// none). Both files are read again when a new connection is made, so a rotated certificate
+// is used without a restart. A missing file or a wrong passphrase makes NewClient fail with
+// ErrInvalidArgument naming the path, never the passphrase.
+func WithClientCertificateP12(path, passphraseFile string) Option {
+	return withOptions("client_cert_p12", path, "client_cert_p12_passphrase_file", passphraseFile)
+}
+
+// WithProxy sends this client's requests through a proxy, an http:// or https:// URL
+// without credentials (WithProxyAuth gives them). It overrides HTTPS_PROXY, HTTP_PROXY and
+// NO_PROXY for this client only; other clients in the process keep their own. A proxy that
+// refuses the client's credentials (407) fails calls with ErrProxyAuth.
+func WithProxy(url string) Option { return WithOption("proxy", url) }
+
+// WithNoProxy lists the hosts, domains (".example.com") and IP ranges ("10.0.0.0/8") that
+// WithProxy's client reaches directly, with NO_PROXY's rules. Each argument may itself be a
+// comma-separated list.
+func WithNoProxy(hosts ...string) Option { return WithOption("no_proxy", strings.Join(hosts, ",")) }
+
+// WithProxyAuth authenticates to WithProxy's proxy with Basic authentication: username, and
+// the password read from passwordFile (trailing newlines trimmed) when the client is made.
+// An unreadable file makes NewClient fail with ErrInvalidArgument naming the path.
+func WithProxyAuth(username, passwordFile string) Option {
+	return withOptions("proxy_username", username, "proxy_password_file", passwordFile)
 }
 
 // WithAudience sets the "audience" parameter of the password grant.
