@@ -229,55 +229,10 @@ fn parse_rfc3339(text: &str) -> Option<SystemTime> {
 
 /// Splits a command into words as a POSIX shell would, without expanding anything: blanks
 /// separate words; `'...'` keeps everything literally; `"..."` keeps everything but `\"`,
-/// `\\`, `\$` and `` \` ``; outside quotes `\` takes the next character literally.
+/// `\\`, `\$` and `` \` ``; outside quotes `\` takes the next character literally (a trailing one is kept). The parsing is shell-words'.
 pub(crate) fn split_words(text: &str) -> Result<Vec<String>> {
-    let mut words = Vec::new();
-    let mut word: Option<String> = None;
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            c if c.is_whitespace() => {
-                words.extend(word.take());
-            }
-            '\'' => {
-                let w = word.get_or_insert_with(String::new);
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(c) => w.push(c),
-                        None => return Err(bad("has an unclosed single quote")),
-                    }
-                }
-            }
-            '"' => {
-                let w = word.get_or_insert_with(String::new);
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some(c @ ('"' | '\\' | '$' | '`')) => w.push(c),
-                            Some('\n') => {}
-                            Some(c) => {
-                                w.push('\\');
-                                w.push(c);
-                            }
-                            None => return Err(bad("has an unclosed double quote")),
-                        },
-                        Some(c) => w.push(c),
-                        None => return Err(bad("has an unclosed double quote")),
-                    }
-                }
-            }
-            '\\' => match chars.next() {
-                Some('\n') => {}
-                Some(c) => word.get_or_insert_with(String::new).push(c),
-                None => return Err(bad("ends with a lone backslash")),
-            },
-            c => word.get_or_insert_with(String::new).push(c),
-        }
-    }
-    words.extend(word);
-    Ok(words)
+    // shell-words' only error is an unclosed quote; it quotes nothing of the text.
+    shell_words::split(text).map_err(|_| bad("has an unclosed quote"))
 }
 
 #[cfg(test)]
@@ -294,11 +249,12 @@ mod tests {
             ("x '' \"\" y", &["x", "", "", "y"]),
             ("echo $HOME \"\\$x \\\" \\n\" 'a\\b'", &["echo", "$HOME", "$x \" \\n", "a\\b"]),
             ("  ", &[]),
+            ("trailing\\", &["trailing\\"]),
         ];
         for (text, want) in cases {
             assert_eq!(split_words(text).unwrap(), *want, "{text}");
         }
-        for bad in ["'open", "\"open", "trailing\\"] {
+        for bad in ["'open", "\"open"] {
             let e = split_words(bad).unwrap_err();
             assert_eq!(e.status(), Status::InvalidArgument);
             assert!(e.message().contains("credential_command"), "{}", e.message());
