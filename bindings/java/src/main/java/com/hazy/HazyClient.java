@@ -3,6 +3,7 @@ package com.hazy;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -695,7 +696,9 @@ public final class HazyClient implements AutoCloseable {
      */
     public static final class Builder {
         private static final Set<String> SECRET_KEYS =
-                new HashSet<String>(java.util.Arrays.asList("client_secret", "password", "access_token"));
+                new HashSet<String>(java.util.Arrays.asList("client_secret", "password", "access_token",
+                        // A command line may carry a secret (a vault token, a role id): not shown.
+                        "credential_command"));
 
         private final Map<String, String> options = new LinkedHashMap<String, String>();
         private boolean environment;
@@ -805,6 +808,198 @@ public final class HazyClient implements AutoCloseable {
             return option("client_key", keyFile);
         }
 
+        /**
+         * Reads the client secret from a file ({@code client_secret_file}) instead of taking it
+         * as a value, for {@link HazyClient#authenticate()} with a client id
+         * ({@code option("client_id", ...)}). The file is read again for every grant, so a
+         * secret that Vault Agent, CyberArk or a Kubernetes Secret rotates is used without a
+         * restart; trailing newlines are trimmed, and a file that group or others can read gets
+         * a warning. A missing or empty file fails the grant with
+         * {@link InvalidArgumentException} naming the path, never the content. Not with a client
+         * secret set as a value.
+         */
+        public Builder clientSecretFile(Path file) {
+            return option("client_secret_file", path(file));
+        }
+
+        /** As {@link #clientSecretFile(Path)}. */
+        public Builder clientSecretFile(String file) {
+            return option("client_secret_file", file);
+        }
+
+        /**
+         * Reads the password of the password grant from a file ({@code password_file}), again
+         * for every grant as {@link #clientSecretFile(Path)}. The user is
+         * {@code option("username", ...)}. Not with a password set as a value.
+         */
+        public Builder passwordFile(Path file) {
+            return option("password_file", path(file));
+        }
+
+        /** As {@link #passwordFile(Path)}. */
+        public Builder passwordFile(String file) {
+            return option("password_file", file);
+        }
+
+        /**
+         * Reads a bearer token obtained elsewhere from a file ({@code access_token_file}), for
+         * {@link HazyClient#authenticate()}. The file is read again when the Hub rejects the
+         * token, so a token another process renews is picked up. Not with an access token set
+         * as a value.
+         */
+        public Builder accessTokenFile(Path file) {
+            return option("access_token_file", path(file));
+        }
+
+        /** As {@link #accessTokenFile(Path)}. */
+        public Builder accessTokenFile(String file) {
+            return option("access_token_file", file);
+        }
+
+        /**
+         * Runs a program for every grant ({@code credential_command}), as AWS's
+         * {@code credential_process}: it prints {@code {"client_secret": "..."}}, or
+         * {@code {"access_token": "...", "expires_at": ...}} (RFC 3339 or unix seconds) as JSON.
+         * {@code command} is split into words as a POSIX shell would, without running a shell
+         * or expanding anything ({@link #credentialCommand(List)} takes the words themselves,
+         * {@link #credentialCommandShell} runs a shell). The command's stderr is never shown. A
+         * failed start, a non-zero exit or bad output fails the grant with
+         * {@link AuthenticationException} or {@link InvalidArgumentException}, never with a
+         * secret in the message; it is killed after 10 s ({@link #credentialCommandTimeout}).
+         * Not with a client secret or access token (value or file). {@link #toString()} does
+         * not show the command.
+         */
+        public Builder credentialCommand(String command) {
+            option("credential_command", command);
+            return option("credential_command_shell", "false");
+        }
+
+        /**
+         * As {@link #credentialCommand(String)}, with the program and its arguments given as
+         * words, as {@link ProcessBuilder} takes them: no quoting needed.
+         */
+        public Builder credentialCommand(List<String> command) {
+            if (command == null || command.isEmpty()) {
+                throw new InvalidArgumentException("credential command must name a program");
+            }
+            StringBuilder json = new StringBuilder("[");
+            for (String word : command) {
+                if (word == null) {
+                    throw new InvalidArgumentException("credential command words must not be null");
+                }
+                json.append(json.length() > 1 ? "," : "").append(jsonString(word));
+            }
+            option("credential_command", json.append(']').toString());
+            return option("credential_command_shell", "false");
+        }
+
+        /**
+         * As {@link #credentialCommand(String)}, with {@code command} run by the system shell
+         * ({@code /bin/sh -c}, {@code cmd /C} on Windows): pipes, variables and the like work.
+         */
+        public Builder credentialCommandShell(String command) {
+            option("credential_command", command);
+            return option("credential_command_shell", "true");
+        }
+
+        /**
+         * How long the credential command may run before it is killed and the grant fails with
+         * {@link HazyTimeoutException} (default 10 s).
+         */
+        public Builder credentialCommandTimeout(Duration timeout) {
+            return option("credential_command_timeout_ms", millis(timeout));
+        }
+
+        /**
+         * The file holding the passphrase of an encrypted private_key_jwt key
+         * ({@link #privateKeyJwt}'s key file: an encrypted PKCS#8 PEM key, or a PKCS#12
+         * bundle). It is read with the key, again for every grant, so both may rotate. A wrong
+         * passphrase fails with {@link InvalidArgumentException} naming the path, never the
+         * passphrase.
+         */
+        public Builder privateKeyPassphraseFile(Path file) {
+            return option("client_private_key_passphrase_file", path(file));
+        }
+
+        /** As {@link #privateKeyPassphraseFile(Path)}. */
+        public Builder privateKeyPassphraseFile(String file) {
+            return option("client_private_key_passphrase_file", file);
+        }
+
+        /**
+         * The file holding the passphrase of {@link #clientCertificate}'s key when it is an
+         * encrypted PKCS#8 PEM key. It is read with the key, whenever a new connection reads the
+         * certificate and key files again.
+         */
+        public Builder clientKeyPassphraseFile(Path file) {
+            return option("client_key_passphrase_file", path(file));
+        }
+
+        /** As {@link #clientKeyPassphraseFile(Path)}. */
+        public Builder clientKeyPassphraseFile(String file) {
+            return option("client_key_passphrase_file", file);
+        }
+
+        /**
+         * A TLS client certificate (mutual TLS) from a PKCS#12 bundle ({@code .p12} or
+         * {@code .pfx}: the key, the certificate and its chain) instead of
+         * {@link #clientCertificate}'s PEM files; {@code passphraseFile} holds the bundle's
+         * passphrase (null for none). Both files are read again when a new connection is made,
+         * so a rotated certificate is used without a restart. A missing file or a wrong
+         * passphrase fails {@link #build()} with {@link InvalidArgumentException} naming the
+         * path, never the passphrase.
+         */
+        public Builder clientCertificateP12(Path bundle, Path passphraseFile) {
+            return clientCertificateP12(path(bundle), path(passphraseFile));
+        }
+
+        /** As {@link #clientCertificateP12(Path, Path)}. */
+        public Builder clientCertificateP12(String bundle, String passphraseFile) {
+            option("client_cert_p12", bundle);
+            return option("client_cert_p12_passphrase_file", passphraseFile);
+        }
+
+        /**
+         * This client's proxy: an {@code http://} or {@code https://} URL without credentials
+         * ({@link #proxyAuth} gives them). It overrides {@code HTTPS_PROXY}, {@code HTTP_PROXY}
+         * and {@code NO_PROXY} for this client only; other clients in the JVM keep their own. A
+         * proxy that refuses the client's credentials (407) fails calls with
+         * {@link ProxyAuthException}.
+         */
+        public Builder proxy(URI url) {
+            return option("proxy", url == null ? null : url.toString());
+        }
+
+        /** As {@link #proxy(URI)}. */
+        public Builder proxy(String url) {
+            return option("proxy", url);
+        }
+
+        /**
+         * The hosts, domains ({@code .example.com}) and IP ranges ({@code 10.0.0.0/8}) that
+         * {@link #proxy}'s client reaches directly, with {@code NO_PROXY}'s rules. Each argument
+         * may itself be a comma-separated list.
+         */
+        public Builder noProxy(String... hosts) {
+            return option("no_proxy", hosts == null ? null : join(hosts));
+        }
+
+        /**
+         * Basic authentication to {@link #proxy}'s proxy: {@code username}, and the password
+         * read from {@code passwordFile} (trailing newlines trimmed) when the client is built. An
+         * unreadable file fails {@link #build()} with {@link InvalidArgumentException} naming
+         * the path.
+         */
+        public Builder proxyAuth(String username, Path passwordFile) {
+            return proxyAuth(username, path(passwordFile));
+        }
+
+        /** As {@link #proxyAuth(String, Path)}. */
+        public Builder proxyAuth(String username, String passwordFile) {
+            option("proxy_username", username);
+            return option("proxy_password_file", passwordFile);
+        }
+
         /** How often {@link Job#await} polls the Hub (default 1 s, at least 10 ms). */
         public Builder pollInterval(Duration interval) {
             return option("poll_interval_ms", millis(interval));
@@ -875,6 +1070,36 @@ public final class HazyClient implements AutoCloseable {
             Args.text(value, "value of option " + key);
             options.put(key, value == null ? "" : value);
             return this;
+        }
+
+        private static String path(Path p) {
+            return p == null ? null : p.toString();
+        }
+
+        private static String join(String[] words) {
+            StringBuilder sb = new StringBuilder();
+            for (String w : words) {
+                if (w != null && !w.isEmpty()) {
+                    sb.append(sb.length() > 0 ? "," : "").append(w);
+                }
+            }
+            return sb.toString();
+        }
+
+        /** {@code s} as a JSON string literal. */
+        private static String jsonString(String s) {
+            StringBuilder sb = new StringBuilder("\"");
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == '"' || c == '\\') {
+                    sb.append('\\').append(c);
+                } else if (c < 0x20) {
+                    sb.append(String.format("\\u%04x", (int) c));
+                } else {
+                    sb.append(c);
+                }
+            }
+            return sb.append('"').toString();
         }
 
         private static String millis(Duration d) {

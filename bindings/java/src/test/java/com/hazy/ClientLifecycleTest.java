@@ -76,6 +76,10 @@ class ClientLifecycleTest {
             Credentials.bearer(secret).toString(),
             HazyClient.builder().credentials(Credentials.password("id", secret, "user", secret))
                     .option("access_token", secret).toString(),
+            // A credential command line may carry a secret too.
+            HazyClient.builder().credentialCommand("vault-login --token " + secret).toString(),
+            HazyClient.builder().credentialCommand(java.util.Arrays.asList("vault-login", secret)).toString(),
+            HazyClient.builder().credentialCommandShell("vault-login --token " + secret).toString(),
         };
         for (String s : shown) {
             assertFalse(s.contains(secret), s);
