@@ -315,6 +315,30 @@ inline std::uint64_t timeout_ms(std::chrono::milliseconds timeout) {
     return static_cast<std::uint64_t>(timeout.count());
 }
 
+/// `words` as a JSON array of strings (credential_command's argv form).
+inline std::string json_words(const std::vector<std::string> &words) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out = "[";
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        out += i == 0 ? "\"" : ",\"";
+        for (std::string::const_iterator c = words[i].begin(); c != words[i].end(); ++c) {
+            const unsigned char u = static_cast<unsigned char>(*c);
+            if (*c == '"' || *c == '\\') {
+                out += '\\';
+                out += *c;
+            } else if (u < 0x20) {
+                out += "\\u00";
+                out += hex[u >> 4];
+                out += hex[u & 0xF];
+            } else {
+                out += *c;
+            }
+        }
+        out += '"';
+    }
+    return out + "]";
+}
+
 [[noreturn]] inline void moved_from(const char *type) {
     throw Error(Status::InvalidState, std::string("use of a moved-from ") + type);
 }
@@ -450,6 +474,82 @@ class Options {
     Options &client_certificate(const std::string &cert_file, const std::string &key_file) {
         return set("client_cert", cert_file).set("client_key", key_file);
     }
+    // Secret files, read again for every grant: a secret that Vault Agent, CyberArk or a
+    // Kubernetes Secret rotates is used without a restart. Trailing newlines are trimmed, a
+    // file that group or others can read gets a warning, and a missing or empty file fails the
+    // grant with Status::InvalidArgument naming the path, never the content. Each is not to be
+    // combined with its secret set as a value.
+
+    /// The client secret, from a file (client_secret_file), for Client::authenticate() with a
+    /// client id (set("client_id", ...)).
+    Options &client_secret_file(const std::string &path) { return set("client_secret_file", path); }
+    /// The password of the password grant (user: set("username", ...)), from a file.
+    Options &password_file(const std::string &path) { return set("password_file", path); }
+    /// A bearer token obtained elsewhere, from a file read again when the Hub rejects the
+    /// token, so a token another process renews is picked up.
+    Options &access_token_file(const std::string &path) { return set("access_token_file", path); }
+
+    /// Runs a program for every grant (credential_command), as AWS's credential_process: it
+    /// prints {"client_secret": "..."}, or {"access_token": "...", "expires_at": ...} (RFC
+    /// 3339 or unix seconds) as JSON. `command` is split into words as a POSIX shell would,
+    /// without running a shell or expanding anything (credential_command_args takes the words
+    /// themselves, credential_command_shell runs a shell). Its stderr is never shown. A failed
+    /// start, a non-zero exit or bad output fails the grant with Status::Auth or
+    /// Status::InvalidArgument, never with a secret in the message; it is killed after 10 s
+    /// (credential_command_timeout). Not with a client secret or access token (value or file).
+    Options &credential_command(const std::string &command) {
+        return set("credential_command", command).set("credential_command_shell", false);
+    }
+    /// As credential_command(), with the program and its arguments given as words: no quoting
+    /// needed.
+    Options &credential_command_args(const std::vector<std::string> &argv) {
+        return set("credential_command", detail::json_words(argv)).set("credential_command_shell", false);
+    }
+    /// As credential_command(), run by the system shell (/bin/sh -c, cmd /C on Windows).
+    Options &credential_command_shell(const std::string &command) {
+        return set("credential_command", command).set("credential_command_shell", true);
+    }
+    /// How long the credential command may run before it is killed and the grant fails with
+    /// Status::Timeout (default 10 s).
+    Options &credential_command_timeout(std::chrono::milliseconds t) {
+        return set("credential_command_timeout_ms", detail::timeout_ms(t));
+    }
+
+    /// The file holding the passphrase of private_key_jwt()'s key when it is encrypted (PKCS#8
+    /// PEM, or a PKCS#12 bundle). Read with the key, again for every grant. A wrong passphrase
+    /// throws Status::InvalidArgument naming the path, never the passphrase.
+    Options &private_key_passphrase_file(const std::string &path) {
+        return set("client_private_key_passphrase_file", path);
+    }
+    /// The file holding the passphrase of client_certificate()'s key when it is an encrypted
+    /// PKCS#8 PEM key; read with the key, whenever a new connection reads them again.
+    Options &client_key_passphrase_file(const std::string &path) {
+        return set("client_key_passphrase_file", path);
+    }
+    /// A TLS client certificate (mutual TLS) from a PKCS#12 bundle (.p12 or .pfx: the key, the
+    /// certificate and its chain) instead of client_certificate()'s PEM files;
+    /// `passphrase_file` holds its passphrase ("" for none). Both are read again when a new
+    /// connection is made, so a rotated certificate is used without a restart. A missing file
+    /// or a wrong passphrase makes the Client constructor throw Status::InvalidArgument naming
+    /// the path, never the passphrase.
+    Options &client_certificate_p12(const std::string &path, const std::string &passphrase_file = std::string()) {
+        return set("client_cert_p12", path).set("client_cert_p12_passphrase_file", passphrase_file);
+    }
+
+    /// This client's proxy: an http:// or https:// URL without credentials (proxy_auth() gives
+    /// them). It overrides HTTPS_PROXY, HTTP_PROXY and NO_PROXY for this client only; other
+    /// clients in the process keep their own. A 407 from the proxy throws ProxyAuthError.
+    Options &proxy(const std::string &url) { return set("proxy", url); }
+    /// The hosts, domains (".example.com") and IP ranges ("10.0.0.0/8") that proxy()'s client
+    /// reaches directly, comma-separated, with NO_PROXY's rules.
+    Options &no_proxy(const std::string &hosts) { return set("no_proxy", hosts); }
+    /// Basic authentication to proxy()'s proxy: `username`, and the password read from
+    /// `password_file` (trailing newlines trimmed) when the Client is made. An unreadable file
+    /// makes the Client constructor throw Status::InvalidArgument naming the path.
+    Options &proxy_auth(const std::string &username, const std::string &password_file) {
+        return set("proxy_username", username).set("proxy_password_file", password_file);
+    }
+
     Options &connect_timeout(std::chrono::milliseconds t) {
         return set("connect_timeout_ms", detail::timeout_ms(t));
     }
