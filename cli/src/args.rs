@@ -78,6 +78,48 @@ pub struct Global {
     /// Read a bearer token from FILE (`-`: standard input) [env: HAZY_ACCESS_TOKEN]
     #[arg(long, global = true, value_name = "FILE")]
     pub access_token_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub more: MoreGlobal,
+}
+
+/// The global flags of the credential command, encrypted and PKCS#12 keys, and this command's
+/// proxy: under headings of their own, so that their long names leave the others' layout be.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Credential command and keys")]
+pub struct MoreGlobal {
+    /// Run CMD for every grant; it prints the client secret or a token as JSON [env: HAZY_CREDENTIAL_COMMAND]
+    #[arg(long, global = true, value_name = "CMD")]
+    pub credential_command: Option<String>,
+    /// Run the credential command with /bin/sh -c (cmd /C on Windows) [env: HAZY_CREDENTIAL_COMMAND_SHELL]
+    #[arg(long, global = true)]
+    pub credential_command_shell: bool,
+    /// Kill the credential command after D (default 10s) [env: HAZY_CREDENTIAL_COMMAND_TIMEOUT_MS]
+    #[arg(long, global = true, value_name = "D", value_parser = parse_duration)]
+    pub credential_command_timeout: Option<Duration>,
+    /// Passphrase of an encrypted private_key_jwt key, read from FILE [env: HAZY_CLIENT_PRIVATE_KEY_PASSPHRASE_FILE]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub client_private_key_passphrase_file: Option<PathBuf>,
+    /// Passphrase of an encrypted TLS client key, read from FILE [env: HAZY_CLIENT_KEY_PASSPHRASE_FILE]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub client_key_passphrase_file: Option<PathBuf>,
+    /// PKCS#12 bundle of the TLS client certificate and key [env: HAZY_CLIENT_CERT_P12]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub client_cert_p12: Option<PathBuf>,
+    /// Passphrase of --client-cert-p12, read from FILE [env: HAZY_CLIENT_CERT_P12_PASSPHRASE_FILE]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub client_cert_p12_passphrase_file: Option<PathBuf>,
+    /// Proxy for this command, http:// or https:// [env: HAZY_PROXY]
+    #[arg(long, global = true, help_heading = "Proxy", value_name = "URL")]
+    pub proxy: Option<String>,
+    /// Hosts reached without --proxy, comma-separated [env: HAZY_NO_PROXY]
+    #[arg(long, global = true, help_heading = "Proxy", value_name = "LIST")]
+    pub no_proxy: Option<String>,
+    /// User for the proxy's Basic authentication [env: HAZY_PROXY_USERNAME]
+    #[arg(long, global = true, help_heading = "Proxy", value_name = "USER")]
+    pub proxy_username: Option<String>,
+    /// Read the proxy's password from FILE [env: HAZY_PROXY_PASSWORD_FILE]
+    #[arg(long, global = true, help_heading = "Proxy", value_name = "FILE")]
+    pub proxy_password_file: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -57,10 +57,53 @@ pub fn config(global: &Global, inputs: &mut Inputs) -> Result<Config, Error> {
         ("username", &global.username),
         ("scope", &global.scope),
         ("ca_bundle", &global.ca_bundle),
+        ("proxy", &global.more.proxy),
+        ("no_proxy", &global.more.no_proxy),
+        ("proxy_username", &global.more.proxy_username),
     ];
     for (key, value) in flags {
         if let Some(value) = value {
             config.set(key, value).map_err(|e| Error::invalid_argument(format!("--{}: {}", key.replace('_', "-"), e.message())))?;
+        }
+    }
+    // The credential command stands for the client secret or the access token: the flag
+    // replaces those of the environment, and a file flag for either replaces the environment's
+    // command (a flag for both is refused by the library, naming the two options).
+    if let Some(command) = &global.more.credential_command {
+        for key in ["client_secret", "client_secret_file", "access_token", "access_token_file"] {
+            config.set(key, "")?;
+        }
+        config.set("credential_command", command)?;
+    } else if global.client_secret_file.is_some() || global.access_token_file.is_some() {
+        config.set("credential_command", "")?;
+    }
+    if global.more.credential_command_shell {
+        config.set("credential_command_shell", "true")?;
+    }
+    if let Some(timeout) = global.more.credential_command_timeout {
+        // Rounded up: a timeout under a millisecond is not "none".
+        let ms = timeout.as_nanos().div_ceil(1_000_000).max(1);
+        config.set("credential_command_timeout_ms", &ms.to_string())?;
+    }
+    // Files the library reads itself, when it needs them (passphrases with their key, the
+    // proxy password when the client is made): a path each, never standard input.
+    let paths = [
+        ("client_private_key_passphrase_file", &global.more.client_private_key_passphrase_file),
+        ("client_key_passphrase_file", &global.more.client_key_passphrase_file),
+        ("client_cert_p12", &global.more.client_cert_p12),
+        ("client_cert_p12_passphrase_file", &global.more.client_cert_p12_passphrase_file),
+        ("proxy_password_file", &global.more.proxy_password_file),
+    ];
+    for (key, path) in paths {
+        if let Some(path) = path {
+            let flag = format!("--{}", key.replace('_', "-"));
+            if path.as_os_str() == "-" {
+                return Err(Error::invalid_argument(format!(
+                    "{flag}: `-` (standard input) cannot be read again when libhazy needs the file: give a path"
+                )));
+            }
+            let text = path.to_str().ok_or_else(|| Error::invalid_argument(format!("{flag}: the path '{}' is not UTF-8", path.display())))?;
+            config.set(key, text)?;
         }
     }
     // A file becomes the library's `*_file` option, read again at every grant, so a secret

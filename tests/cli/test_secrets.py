@@ -14,10 +14,12 @@ def env_without_secret():
 
 def test_no_flag_takes_a_secret_value():
     help_text = hazy("--help", env={}).out
-    flags = re.findall(r"^\s+(?:-\w, )?(--[a-z-]+)", help_text, re.M)
+    flags = re.findall(r"^\s+(?:-\w, )?(--[a-z0-9-]+)", help_text, re.M)
     assert "--client-id" in flags and "--client-secret-file" in flags
-    sensitive = [f for f in flags if re.search(r"secret|password|token(?!-url)", f)]
-    assert sensitive == ["--client-secret-file", "--password-file", "--access-token-file"], sensitive
+    sensitive = [f for f in flags if re.search(r"secret|password|passphrase|token(?!-url)", f)]
+    assert sensitive == ["--client-secret-file", "--password-file", "--access-token-file",
+                         "--client-private-key-passphrase-file", "--client-key-passphrase-file",
+                         "--client-cert-p12-passphrase-file", "--proxy-password-file"], sensitive
 
 
 def test_secret_from_a_file_and_from_stdin(tmp_path):
