@@ -56,6 +56,7 @@ impl CredentialCommand {
     /// ([`split_words`]).
     fn argv(&self) -> Result<Vec<String>> {
         if self.shell {
+            // On Windows the text goes to cmd unquoted ([`CredentialCommand::command`]).
             let shell: &[&str] = if cfg!(windows) { &["cmd", "/C"] } else { &["/bin/sh", "-c"] };
             return Ok(shell.iter().map(|s| (*s).to_owned()).chain([self.command.clone()]).collect());
         }
@@ -80,14 +81,31 @@ impl CredentialCommand {
         }
     }
 
+    /// The process to start for `argv`.
+    fn command(&self, argv: &[String]) -> Command {
+        #[cfg(windows)]
+        if self.shell {
+            use std::os::windows::process::CommandExt;
+            // cmd reads its command line its own way: the C runtime's quoting that `arg` applies
+            // (`\"`) would reach the command as backslashes. /S /C "TEXT" makes cmd drop exactly
+            // the outer quotes and run TEXT as written; /D skips the AutoRun commands.
+            let mut command = Command::new("cmd");
+            command.raw_arg(format!("/D /S /C \"{}\"", self.command));
+            return command;
+        }
+        let mut command = Command::new(&argv[0]);
+        command.args(&argv[1..]);
+        command
+    }
+
     /// Runs the command and parses what it printed. Stdin is empty; stdout and stderr are
     /// read in full by their own threads (so a chatty child never blocks on a full pipe); the
     /// child is killed at the timeout, and what it wrote is wiped unread.
     pub fn run_blocking(&self) -> Result<CommandOutput> {
         let argv = self.argv()?;
         let started = Instant::now();
-        let mut child = Command::new(&argv[0])
-            .args(&argv[1..])
+        let mut child = self
+            .command(&argv)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
