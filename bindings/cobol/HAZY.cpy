@@ -67,11 +67,13 @@
 
       * hazy_job_wait's timeout, in milliseconds (0: no limit).
        01  HAZY-TIMEOUT-MS             PIC 9(18) COMP-5 VALUE 0.
-      * hazy_job_wait's progress callback: SET it TO ENTRY "PROGRAM"
-      * (a program with PROCEDURE DIVISION USING BY VALUE job-pointer
-      * BY VALUE userdata-pointer, returning 0 in RETURN-CODE to keep
-      * waiting), or pass HAZY-NULL.
-       01  HAZY-PROGRESS-FN            USAGE PROGRAM-POINTER VALUE NULL.
+      * hazy_job_wait's progress callback: SET it TO ENTRY "PROGNAME"
+      * and pass it BY VALUE (or pass HAZY-NULL). The program receives
+      * the job and the userdata BY REFERENCE (items at those
+      * addresses), makes CALL "HAZYCBRT" its last CALL, and returns
+      * 0 in RETURN-CODE to keep waiting (examples/cobol/TRAIN.cbl).
+       01  HAZY-PROGRESS-FN            USAGE PROCEDURE-POINTER
+                                       VALUE NULL.
 
       * A borrowed `const char *` result (hazy_error_message,
       * hazy_job_id, ...): copy it with HAZYFRC before freeing the
