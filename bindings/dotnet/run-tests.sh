@@ -52,7 +52,7 @@ mcs -nologo -warnaserror+ -out:"$OUT/probe/HazyProbe.exe" "$HERE/probe/HazyProbe
 say "NUnit 2.6 under $(mono --version | head -n1), on $NATIVE"
 rm -f "$OUT/TestResult.xml"
 rc=0
-(cd "$OUT/suite" && env -u LD_LIBRARY_PATH HAZY_NATIVE_LIBRARY="$NATIVE" HAZY_ALLOW_DEBUG_PANIC=1 \
+(cd "$OUT/suite" && env -u LD_LIBRARY_PATH HAZY_NATIVE_LIBRARY="$NATIVE" HAZY_ALLOW_DEBUG_PANIC=1 RUST_BACKTRACE=0 \
     HAZY_TEST_VERSION="$VERSION" HAZY_TEST_NUPKG="$NUPKG" HAZY_TEST_PROBE="$OUT/probe/HazyProbe.exe" \
     HAZY_TEST_DIST_TREES="$REPO/build/dist" \
     nunit-console Hazy.Tests.dll -nologo -noshadow -labels -xml="$OUT/TestResult.xml") > "$OUT/nunit.log" 2>&1 || rc=$?

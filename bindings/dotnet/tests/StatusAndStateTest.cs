@@ -60,7 +60,7 @@ namespace Hazy.Tests
                 "HazyStatus has " + values.Length + " values, hazy_status_name names " + names.Count + ": " + string.Join(", ", names));
             foreach (HazyStatus s in values)
             {
-                Assert.AreEqual(names[(int)s], HazyLibrary.StatusName((int)s), s.ToString());
+                Assert.That((int)s, Is.InRange(0, names.Count - 1), "HazyStatus." + s + " = " + (int)s + " is not a status of the library");
                 Assert.AreEqual(names[(int)s], HazyLibrary.CName(s), "HazyStatus." + s + " = " + (int)s + " is not hazy_status " + names[(int)s]);
             }
         }
@@ -74,6 +74,7 @@ namespace Hazy.Tests
             Assert.AreEqual(names.Count, values.Length, "JobState against hazy_state_name: " + string.Join(", ", names));
             foreach (JobState s in values)
             {
+                Assert.That((int)s, Is.InRange(0, names.Count - 1), "JobState." + s + " = " + (int)s + " is not a state of the library");
                 Assert.AreEqual(names[(int)s], s.ToString().ToLowerInvariant(), "JobState." + s + " = " + (int)s);
             }
         }
