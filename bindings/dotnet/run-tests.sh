@@ -2,7 +2,8 @@
 # The .NET binding's test run (`make test-dotnet`): builds Hazy.dll and the NUnit 2.6 suite with
 # Mono's mcs, runs the suite under Mono against real Keycloak and the Hub simulator, prints its
 # verdict from NUnit's TestResult.xml (nunit_verdict.py: `dotnet: N passed, M failed, K skipped`;
-# skipped tests fail it), then builds the example against the .nupkg's assembly and trains with it.
+# skipped tests fail it), then builds the example and docs/dotnet.md's usage block against the
+# .nupkg's assembly and trains with each.
 #
 # The suite runs on the debug library (build/lib or target/debug, whichever is newer; set
 # HAZY_DOTNET_NATIVE to choose), named by HAZY_NATIVE_LIBRARY, with HAZY_ALLOW_DEBUG_PANIC=1 so
@@ -81,6 +82,26 @@ out="$(env -u LD_LIBRARY_PATH -u HAZY_NATIVE_LIBRARY HAZY_HUB_HOST="$HAZY_TEST_H
     || { printf '%s\n' "$out"; die "the example failed"; }
 printf '%s\n' "$out"
 grep -Eq '^training succeeded: model id [0-9a-f-]{36}$' <<<"$out" || die "the example printed no model id"
+
+# docs/dotnet.md's usage block, exactly as written, as a program's Main.
+say "docs/dotnet.md: the usage block, compiled and run against the stack"
+python3 - "$REPO/docs/dotnet.md" "$OUT/example/DocUsage.cs" <<'PY'
+import re, sys
+blocks = re.findall(r"```csharp\n(.*?)```", open(sys.argv[1], encoding="utf-8").read(), re.S)
+if not blocks:
+    sys.exit("dotnet: FAILED: docs/dotnet.md has no csharp block")
+lines = blocks[0].splitlines()
+usings = [l for l in lines if re.fullmatch(r"using [\w.]+;", l)]
+body = [l for l in lines if l not in usings]
+open(sys.argv[2], "w", encoding="utf-8").write(
+    "\n".join(usings) + "\npublic static class DocUsage {\n public static void Main() {\n" + "\n".join(body) + "\n }\n}\n")
+PY
+mcs -nologo -warnaserror+ -out:"$OUT/example/DocUsage.exe" -r:"$OUT/example/Hazy.dll" "$OUT/example/DocUsage.cs"
+out="$(cd examples && env -u LD_LIBRARY_PATH -u HAZY_NATIVE_LIBRARY HAZY_HUB_HOST="$HAZY_TEST_HUB_URL" \
+    HAZY_CLIENT_ID="$HAZY_TEST_CLIENT_ID" HAZY_CLIENT_SECRET="$HAZY_TEST_CLIENT_SECRET" mono "$OUT/example/DocUsage.exe" 2>&1)" \
+    || { printf '%s\n' "$out"; die "the usage block of docs/dotnet.md failed"; }
+printf '%s\n' "$out"
+grep -Eq '^model [0-9a-f-]{36}$' <<<"$out" || die "the usage block of docs/dotnet.md printed no model id"
 
 say "summary"
 printf '%s\n' "$(head -n1 <<<"$VERDICT")"
