@@ -29,8 +29,9 @@
       *   1 c-field is too short (it receives "", X"00" alone)         *
       *   2 the text holds X"00", which C would end the string at      *
       *     (c-field receives "")                                      *
-      * An all-space field gives "" (which the C API refuses where a   *
-      * value is required: HAZY-STATUS-INVALID-ARGUMENT).              *
+      * An all-space field gives "": the C API refuses it where a      *
+      * value is required (HAZY-STATUS-INVALID-ARGUMENT), and          *
+      * hazy_options_set takes it as "clear this option".              *
       *----------------------------------------------------------------*
        IDENTIFICATION DIVISION.
        PROGRAM-ID. HAZYTOC.
