@@ -54,10 +54,11 @@ example: build ## the C example, build/examples/hazy_train
 # The demo: Keycloak (downloaded once, cached in .cache/) and the simulator start, the C
 # example authenticates with client credentials and trains, the `hazy` command does the same
 # from the shell, everything stops.
-demo: example ## build, start Keycloak and the simulator, train from C and from the CLI
+demo: example $(COBOL_TRAIN) ## build, start Keycloak and the simulator, train from C, COBOL and the CLI
 	@$(STACK) sh -c 'export HAZY_HUB_HOST="$$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID="$$HAZY_TEST_CLIENT_ID" \
 	    HAZY_CLIENT_SECRET="$$HAZY_TEST_CLIENT_SECRET" && \
 	    $(BUILD)/examples/hazy_train demo-project examples/training-config.json && \
+	    $(COBOL_DEMO) && \
 	    $(TARGET)/hazy train --project demo-project --config examples/training-config.json --wait'
 
 # ---------------------------------------------------------------------------------------------
@@ -83,7 +84,7 @@ UNIT_SUITES := \
     test-rust test-c test-c-asan-rust test-miri test-reference test-abi \
     test-dist-portability test-dist-capi test-dist-aarch64 test-windows-dll
 SERVICE_SUITES := \
-    test-keycloak-ci test-cli test-java test-contract \
+    test-keycloak-ci test-cli test-java test-contract test-cobol \
     test-realm test-c-quickstart test-integration test-cpp test-go test-cpp-valgrind \
     test-dist-consumers test-dist-e2e test-doctor test-job-states test-logging \
     test-reliability test-tls test-windows-services bench-smoke
