@@ -250,7 +250,7 @@ namespace Hazy
             {
                 throw new ArgumentOutOfRangeException("timeout", timeout.Value, "timeout must be positive (or null for no limit)");
             }
-            ulong timeoutMs = timeout.HasValue ? ulong.Parse(HazyClientOptions.Millis(timeout, "timeout")) : 0;
+            ulong timeoutMs = timeout.HasValue ? (ulong)Math.Ceiling(timeout.Value.TotalMilliseconds) : 0;
             ClientHandle client = H;
 
             var wait = new Wait(progress);

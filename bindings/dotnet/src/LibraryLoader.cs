@@ -105,8 +105,17 @@ namespace Hazy
                 }
                 else if (Type.GetType("Mono.Runtime") != null)
                 {
-                    MonoDllMap.Insert(Native.Lib, ResolvedPath);
-                    Mechanism = "mono dllmap";
+                    try
+                    {
+                        MonoDllMap.Insert(Native.Lib, ResolvedPath);
+                        Mechanism = "mono dllmap";
+                    }
+                    catch (Exception e) when (e is EntryPointNotFoundException || e is DllNotFoundException)
+                    {
+                        // An embedded Mono whose program does not export the function: its own
+                        // probing (the directory of Hazy.dll, then the system's loader) decides.
+                        Mechanism = "none (mono_dllmap_insert unavailable)";
+                    }
                 }
                 else if (IsWindows)
                 {
