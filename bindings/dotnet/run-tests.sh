@@ -8,7 +8,8 @@
 # The suite runs on the debug library (build/lib or target/debug, whichever is newer; set
 # HAZY_DOTNET_NATIVE to choose), named by HAZY_NATIVE_LIBRARY, with HAZY_ALLOW_DEBUG_PANIC=1 so
 # that the PANIC path can be reached. PackageLayoutTest and the example use the release libraries
-# in dist/LibHazy.VERSION.nupkg (scripts/dist/nupkg.sh), found from the package layout alone.
+# in dist/LibHazy.VERSION.nupkg (scripts/dist/nupkg.sh; HAZY_DOTNET_NUPKG names another), found
+# from the package layout alone.
 #
 # Called from the repository root inside tests/stack/stack.py (HAZY_TEST_* set). By hand:
 #   cargo build && make dist-nupkg
@@ -19,7 +20,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$REPO/bindings/dotnet"
 OUT="$REPO/build/dotnet"
 VERSION="$(sed -n 's/^version = "\(.*\)"/\1/p' "$REPO/Cargo.toml" | head -n1)"
-NUPKG="$REPO/dist/LibHazy.$VERSION.nupkg"
+NUPKG="${HAZY_DOTNET_NUPKG:-$REPO/dist/LibHazy.$VERSION.nupkg}"
 cd "$REPO"
 
 say() { printf '\n== dotnet: %s\n' "$*"; }
@@ -42,8 +43,8 @@ NUNIT="$(ls /usr/lib/cli/nunit.framework-2.6*/nunit.framework.dll 2>/dev/null | 
 [ -n "$NUNIT" ] || die "NUnit 2.6's nunit.framework.dll is missing: run make deps"
 
 say "build: Hazy.dll, the NUnit suite and the package probe with $(mcs --version)"
-rm -rf "$OUT/suite" "$OUT/probe" "$OUT/example"
-mkdir -p "$OUT/suite" "$OUT/probe" "$OUT/example"
+rm -rf "$OUT/suite" "$OUT/probe"
+mkdir -p "$OUT/suite" "$OUT/probe"
 bash "$HERE/build.sh" "$OUT/suite"
 mcs -nologo -target:library -warnaserror+ -out:"$OUT/suite/Hazy.Tests.dll" -r:"$OUT/suite/Hazy.dll" -r:"$NUNIT" \
     -r:System.Core.dll -r:System.Xml.Linq.dll -r:System.IO.Compression.dll -r:System.IO.Compression.FileSystem.dll \
@@ -67,15 +68,7 @@ printf '%s\n' "$VERDICT"
 # The example as a user builds it: against the package's Hazy.dll, with the package's runtimes/
 # beside it as the .NET SDK lays out an application's output; no HAZY_NATIVE_LIBRARY.
 say "examples/dotnet: built against the .nupkg, training against the stack"
-python3 - "$NUPKG" "$OUT/example" <<'PY'
-import sys, zipfile
-with zipfile.ZipFile(sys.argv[1]) as z:
-    for name in ("lib/netstandard2.0/Hazy.dll", "runtimes/linux-x64/native/libhazy.so"):
-        target = sys.argv[2] + "/" + (name.split("/")[-1] if name.startswith("lib/") else name)
-        import os; os.makedirs(os.path.dirname(target), exist_ok=True)
-        open(target, "wb").write(z.read(name))
-PY
-mcs -nologo -warnaserror+ -out:"$OUT/example/Train.exe" -r:"$OUT/example/Hazy.dll" "$REPO/examples/dotnet/Train.cs"
+bash "$HERE/build-example.sh" "$OUT/example" "$NUPKG"
 project="dotnet-example-$RANDOM$RANDOM"
 out="$(env -u LD_LIBRARY_PATH -u HAZY_NATIVE_LIBRARY HAZY_HUB_HOST="$HAZY_TEST_HUB_URL" HAZY_CLIENT_ID="$HAZY_TEST_CLIENT_ID" \
     HAZY_CLIENT_SECRET="$HAZY_TEST_CLIENT_SECRET" mono "$OUT/example/Train.exe" "$project" examples/training-config.json 2>&1)" \

@@ -9,13 +9,16 @@
 # first), so the package holds exactly their bytes. Then dist/SHA256SUMS is refreshed
 # (scripts/dist/checksums.sh). The zip has a fixed entry order and time (the last commit's); the
 # assembly itself is not byte-reproducible (mcs has no deterministic mode).
-#   scripts/dist/nupkg.sh
+#   scripts/dist/nupkg.sh            dist/LibHazy.VERSION.nupkg, listed in dist/SHA256SUMS
+#   scripts/dist/nupkg.sh OUTDIR     the same package in OUTDIR, dist/SHA256SUMS left alone (for trying
+#                                    a change without touching dist/)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 id=LibHazy
-out=dist/$id.$version.nupkg
+outdir=${1:-dist}
+out=$outdir/$id.$version.nupkg
 x64=dist/libhazy-$version-x86_64-linux-gnu.tar.gz
 arm64=dist/libhazy-$version-aarch64-linux-gnu.tar.gz
 win=dist/libhazy-$version-x86_64-windows-gnu.zip
@@ -24,13 +27,13 @@ for f in "$x64" "$arm64" "$win"; do
 done
 stage=build/dist/nupkg
 
-mkdir -p build/dist dist
+mkdir -p build/dist "$outdir"
 exec 9>build/dist/.lock
 flock 9
 source scripts/dist/common.sh
 inputs=("$x64" "$arm64" "$win" bindings/dotnet/src bindings/dotnet/build.sh bindings/dotnet/check_netstandard.py
         docs/dotnet.md LICENSE "$0" scripts/dist/common.sh)
-if archive_up_to_date "$out" "$stage" "${inputs[@]}"; then
+if [ "$outdir" = dist ] && archive_up_to_date "$out" "$stage" "${inputs[@]}"; then
     echo "[dist] $out is up to date"
     exit 0
 fi
@@ -95,5 +98,5 @@ with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
             z.writestr(info, f.read())
 PY
 mv -f "$out.tmp" "$out"
-bash scripts/dist/checksums.sh
+[ "$outdir" != dist ] || bash scripts/dist/checksums.sh
 echo "[dist] $out ($(stat -c %s "$out") bytes)"
