@@ -84,7 +84,7 @@ UNIT_SUITES := \
     test-rust test-c test-c-asan-rust test-miri test-reference test-abi \
     test-dist-portability test-dist-capi test-dist-aarch64 test-windows-dll
 SERVICE_SUITES := \
-    test-keycloak-ci test-cli test-java test-contract test-cobol \
+    test-keycloak-ci test-cli test-java test-dotnet test-contract test-cobol \
     test-realm test-c-quickstart test-integration test-cpp test-go test-cpp-valgrind \
     test-dist-consumers test-dist-e2e test-doctor test-job-states test-logging \
     test-reliability test-tls test-windows-services bench-smoke

@@ -12,6 +12,9 @@ DOTNET_TRAIN := $(BUILD)/dotnet/demo/Train.exe
 # HAZY_CLIENT_SECRET exported.
 DOTNET_DEMO  := mono $(DOTNET_TRAIN) demo-project examples/training-config.json
 
+# make dist writes the NuGet package beside the tarballs.
+dist: dist-nupkg
+
 .PHONY: deps-dotnet dist-nupkg dotnet-example demo-dotnet test-dotnet
 
 # Mono (mcs builds the assembly) and NUnit, from tests/deps.d/dotnet.sh, on first use as deps-dist;
