@@ -16,6 +16,7 @@ pub mod ffi;
 #[doc(hidden)] pub mod fuzzing;
 mod http;
 pub mod logging;
+mod private_file;
 mod redact;
 pub mod hub;
 mod retry;

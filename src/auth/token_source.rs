@@ -1,5 +1,7 @@
 //! The token cache of one client: serves a valid token, refreshes it before it expires, and
-//! makes sure that however many threads ask at once, one token request is in flight.
+//! makes sure that however many threads ask at once, one token request is in flight. With the
+//! `token_cache` option the same holds across processes: the token request is made under the
+//! shared file's lock, and its result is written there for the others (token_cache.rs).
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -9,6 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use secrecy::{ExposeSecret, SecretString};
 
+use super::token_cache::{CacheKey, Entry, TokenCache};
 use super::token_endpoint::{Grant, GrantRequest};
 use super::{Clock, CommandOutput, Credentials, TokenEndpoint};
 use crate::error::{Error, Result};
@@ -19,6 +22,11 @@ use crate::status::Status;
 
 struct Cached {
     access: SecretString,
+    /// When the request that got it was sent.
+    obtained_at: Instant,
+    /// Whether it may go into the shared cache: granted by the token endpoint with a stated
+    /// lifetime, not a bearer token or one printed by the credential command.
+    shareable: bool,
     /// Past this instant the token is still valid but a refresh is due.
     refresh_at: Instant,
     /// Past this instant the token is no longer sent.
@@ -34,6 +42,9 @@ struct State {
     /// never sent again: the next grant reads the files again.
     loaded: Option<Credentials>,
     token: Option<Cached>,
+    /// The token the Hub rejected last: the shared cache may still hold it, and it must not
+    /// be taken back from there.
+    rejected: Option<SecretString>,
 }
 
 pub struct TokenSource {
@@ -49,6 +60,8 @@ pub struct TokenSource {
     closed: AtomicBool,
     /// Secret files already warned about for their permissions: once per client.
     warned: Mutex<HashSet<PathBuf>>,
+    /// The file shared with other processes (option token_cache).
+    shared: Option<TokenCache>,
 }
 
 enum Lookup {
@@ -61,16 +74,17 @@ enum Lookup {
 impl TokenSource {
     /// `endpoint` is None when no token endpoint can be derived from the configuration; then
     /// only bearer credentials work.
-    pub fn new(
+    pub(crate) fn new(
         http: Arc<Http>,
         endpoint: Option<TokenEndpoint>,
         clock: Arc<dyn Clock>,
         margin: Duration,
         credentials: Option<Credentials>,
+        shared: Option<TokenCache>,
     ) -> TokenSource {
         // A token file is read when the first token is needed.
         let token = credentials.as_ref().and_then(Credentials::bearer_token).map(|token| bearer(token.clone(), clock.now()));
-        let state = State { credentials, loaded: None, token };
+        let state = State { credentials, loaded: None, token, rejected: None };
         let source = TokenSource {
             http,
             endpoint,
@@ -81,6 +95,7 @@ impl TokenSource {
             requests: Arc::new(AtomicU64::new(0)),
             closed: AtomicBool::new(false),
             warned: Mutex::new(HashSet::new()),
+            shared,
         };
         source.share_secrets_with_log();
         source
@@ -143,7 +158,7 @@ impl TokenSource {
         if let Credentials::Bearer(_) = &credentials {
             return self.load_bearer(&credentials).await.map(drop);
         }
-        self.fetch(&credentials, None).await.map(drop)
+        self.obtain(&credentials, None).await.map(drop)
     }
 
     /// A token valid now. Waits only when there is no valid token: while a refresh of a
@@ -193,6 +208,7 @@ impl TokenSource {
                 cached.refresh_at = cached.expires_at;
             }
         }
+        state.rejected = Some(rejected.clone());
         true
     }
 
@@ -255,7 +271,109 @@ impl TokenSource {
                  refreshed: authenticate again",
             ));
         }
-        self.fetch(&credentials, refresh_token).await
+        self.obtain(&credentials, refresh_token).await
+    }
+
+    /// A token for `credentials`, called with the single-flight lock held. With a shared cache
+    /// file: a valid token another process left there, else a grant made while holding the
+    /// file's lock (so that the processes waiting on it need none), written there for them. A
+    /// process that waited `request_timeout_ms` for the lock makes its own grant.
+    async fn obtain(&self, credentials: &Credentials, refresh_token: Option<SecretString>) -> Result<SecretString> {
+        let (Some(shared), Some(key)) = (&self.shared, self.cache_key(credentials)) else {
+            return self.fetch(credentials, refresh_token).await;
+        };
+        let log = self.http.log();
+        if let Some(token) = self.adopt(shared.lookup(log, &key))? {
+            return Ok(token);
+        }
+        let Some(locked) = shared.lock(log).await else {
+            return self.fetch(credentials, refresh_token).await;
+        };
+        // Whoever held the lock before may have left a token, or a newer refresh token.
+        let entry = shared.lookup(log, &key);
+        let from_file = entry.as_ref().and_then(|e| e.usable_refresh_token(SystemTime::now()).cloned());
+        if let Some(token) = self.adopt(entry)? {
+            return Ok(token);
+        }
+        let token = self.fetch(credentials, from_file.or(refresh_token)).await?;
+        if let Some(entry) = self.entry(key) {
+            shared.store(log, entry, &locked);
+        }
+        Ok(token)
+    }
+
+    /// Whose token the shared cache would hold for these credentials; None when they have no
+    /// client (a bearer token) or the cache is not configured.
+    fn cache_key(&self, credentials: &Credentials) -> Option<CacheKey> {
+        self.shared.as_ref()?;
+        let endpoint = self.endpoint.as_ref()?;
+        let username = match credentials {
+            Credentials::Password { username, .. } => Some(username.clone()),
+            _ => None,
+        };
+        Some(CacheKey {
+            token_endpoint: endpoint.url.clone(),
+            client_id: credentials.client_id()?.to_owned(),
+            username,
+            scope: endpoint.scope.clone(),
+            audience: endpoint.audience.clone(),
+        })
+    }
+
+    /// Takes a token from the shared cache when it is not yet due for refresh (by this
+    /// client's margin) and not the one the Hub just rejected.
+    fn adopt(&self, entry: Option<Entry>) -> Result<Option<SecretString>> {
+        let Some(entry) = entry else { return Ok(None) };
+        let wall = SystemTime::now();
+        if wall >= entry.refresh_at(self.margin) {
+            return Ok(None);
+        }
+        let now = self.clock.now();
+        let at = |t: SystemTime| match t.duration_since(wall) {
+            Ok(ahead) => now + ahead,
+            Err(behind) => now.checked_sub(behind.duration()).unwrap_or(now),
+        };
+        let cached = Cached {
+            access: entry.access_token.clone(),
+            obtained_at: at(entry.obtained_at),
+            refresh_at: at(entry.refresh_at(self.margin)),
+            expires_at: at(entry.expires_at),
+            refresh_token: entry.refresh_token.clone(),
+            refresh_expires_at: entry.refresh_expires_at.map(at),
+            shareable: true,
+        };
+        {
+            let mut state = self.lock();
+            if state.rejected.as_ref().is_some_and(|r| r.expose_secret() == cached.access.expose_secret()) {
+                return Ok(None);
+            }
+            if self.closed.load(Ordering::SeqCst) {
+                return Err(Error::closed());
+            }
+            state.token = Some(cached);
+        }
+        self.share_secrets_with_log();
+        self.http.log().emit(LogLevel::Debug, "token_cache.hit", || "took a valid token from the token cache (no token request)".to_owned(), |r| r);
+        Ok(Some(entry.access_token))
+    }
+
+    /// The current token as a shared cache entry, if it may be shared.
+    fn entry(&self, key: CacheKey) -> Option<Entry> {
+        let state = self.lock();
+        let cached = state.token.as_ref().filter(|c| c.shareable)?;
+        let (now, wall) = (self.clock.now(), SystemTime::now());
+        let at = |t: Instant| match t.checked_duration_since(now) {
+            Some(ahead) => wall + ahead,
+            None => wall.checked_sub(now.duration_since(t)).unwrap_or(wall),
+        };
+        Some(Entry {
+            key,
+            access_token: cached.access.clone(),
+            obtained_at: at(cached.obtained_at),
+            expires_at: at(cached.expires_at),
+            refresh_token: cached.refresh_token.clone(),
+            refresh_expires_at: cached.refresh_expires_at.map(at),
+        })
     }
 
     /// Fetches and caches a token, trying the refresh token first and falling back to the
@@ -386,10 +504,12 @@ impl TokenSource {
                         let margin = self.margin.min(lifetime / 2);
                         Cached {
                             access: token.clone(),
+                            obtained_at: now,
                             refresh_at: now + lifetime - margin,
                             expires_at: now + lifetime,
                             refresh_token: None,
                             refresh_expires_at: None,
+                            shareable: false,
                         }
                     }
                     // No expiry: used until the Hub rejects it.
@@ -421,7 +541,9 @@ impl TokenSource {
             None => (far_future(requested_at), far_future(requested_at)),
         };
         Cached {
+            shareable: grant.expires_in.is_some(),
             access: grant.access_token,
+            obtained_at: requested_at,
             refresh_at,
             expires_at,
             refresh_token: grant.refresh_token,
@@ -442,10 +564,12 @@ fn check_bearer(token: &SecretString) -> Result<()> {
 fn bearer(token: SecretString, now: Instant) -> Cached {
     Cached {
         access: token,
+        obtained_at: now,
         refresh_at: far_future(now),
         expires_at: far_future(now),
         refresh_token: None,
         refresh_expires_at: None,
+        shareable: false,
     }
 }
 
