@@ -238,6 +238,12 @@ impl Client {
         .await
     }
 
+    /// Ends the Keycloak session of the client's tokens and of the token cache's entry for its
+    /// credentials (see [`TokenSource::logout`]); later calls authenticate anew.
+    pub async fn logout(&self) -> Result<crate::auth::Logout> {
+        self.call("log out", async { self.open()?.tokens.logout().await }).await
+    }
+
     /// How many requests the client has sent to the token endpoint.
     pub fn token_requests(&self) -> u64 {
         self.inner.token_requests.load(std::sync::atomic::Ordering::Relaxed)

@@ -13,7 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::token_cache::{CacheKey, Entry, TokenCache};
 use super::token_endpoint::{Grant, GrantRequest};
-use super::{Clock, CommandOutput, Credentials, TokenEndpoint};
+use super::{Clock, CommandOutput, Credentials, Logout, TokenEndpoint};
 use crate::error::{Error, Result};
 use crate::http::Http;
 use crate::logging::LogLevel;
@@ -188,6 +188,75 @@ impl TokenSource {
             }
         };
         self.refresh_locked().await
+    }
+
+    /// Ends the session behind the tokens: each refresh token this client holds, and the one
+    /// the token cache file holds for its credentials, is revoked at Keycloak and its session
+    /// logged out; then the tokens are forgotten and the cache entry removed. The cache's lock
+    /// is held throughout, so no other process renews the entry meanwhile.
+    pub async fn logout(&self) -> Result<Logout> {
+        let _flight = self.refresh.lock().await;
+        self.check_open()?;
+        let credentials = self.lock().credentials.clone().ok_or_else(super::no_credentials)?;
+        if let Credentials::Bearer(_) = credentials {
+            return Err(Error::invalid_argument(
+                "a bearer token obtained elsewhere has no session this client can end: log out where it was obtained",
+            ));
+        }
+        let log = self.http.log();
+        let key = self.cache_key(&credentials);
+        let locked = match (&self.shared, &key) {
+            (Some(shared), Some(_)) => Some(shared.lock(log).await.ok_or_else(|| {
+                Error::new(
+                    Status::Timeout,
+                    format!(
+                        "cannot log out: the token cache '{}' could not be locked (another process held it for request_timeout_ms, or it was refused: see the warning)",
+                        shared.path().display()
+                    ),
+                )
+            })?),
+            _ => None,
+        };
+        let from_file = match (&self.shared, &key) {
+            (Some(shared), Some(key)) => shared.lookup(log, key).and_then(|e| e.refresh_token),
+            _ => None,
+        };
+        let in_memory = self.lock().token.as_ref().and_then(|t| t.refresh_token.clone());
+        let mut tokens: Vec<SecretString> = from_file.into_iter().collect();
+        if let Some(token) = in_memory {
+            if !tokens.iter().any(|t| t.expose_secret() == token.expose_secret()) {
+                tokens.push(token);
+            }
+        }
+        let mut outcome = Logout::default();
+        if !tokens.is_empty() {
+            let endpoint = self.endpoint.as_ref().ok_or_else(|| {
+                Error::invalid_argument("no token endpoint: set host (HAZY_HUB_HOST), auth_url or token_url")
+            })?;
+            let loaded = match self.run_command(&credentials).await? {
+                Ok(credentials) => self.load(&credentials)?,
+                Err(_) => {
+                    return Err(Error::invalid_argument(
+                        "option 'credential_command' printed an access token, not a client secret: there is no client to log out with",
+                    ))
+                }
+            };
+            let http = self.http.client()?;
+            for token in &tokens {
+                let (revoked, ended) = endpoint.end_session(&http, log, &loaded, token).await.map_err(|e| self.http.name_proxy(e, &endpoint.url))?;
+                outcome.revoked += u32::from(revoked);
+                outcome.sessions_ended += u32::from(ended);
+            }
+        }
+        self.lock().token = None;
+        if let (Some(shared), Some(key), Some(locked)) = (&self.shared, &key, &locked) {
+            outcome.cache_entry_removed = shared.remove(log, key, locked);
+        }
+        log.emit(LogLevel::Info, "logout.done", || format!(
+            "logged out: {} refresh token(s) revoked, {} session(s) ended, cache entry {}",
+            outcome.revoked, outcome.sessions_ended, if outcome.cache_entry_removed { "removed" } else { "absent" }
+        ), |r| r);
+        Ok(outcome)
     }
 
     /// Drops `rejected` if it is still the cached token, so that the next `token()` fetches a
