@@ -290,6 +290,7 @@ static void test_client_arguments(void) {
            HAZY_STATUS_INVALID_ARGUMENT, "client");
     EXPECT(hazy_authenticate_bearer(NULL, "t", &err_), HAZY_STATUS_INVALID_ARGUMENT, "client");
     EXPECT(hazy_access_token(NULL, &token, &err_), HAZY_STATUS_INVALID_ARGUMENT, "client");
+    EXPECT(hazy_logout(NULL, &err_), HAZY_STATUS_INVALID_ARGUMENT, "client");
     EXPECT(hazy_train(NULL, "p", VALID_CONFIG, &job, &err_), HAZY_STATUS_INVALID_ARGUMENT,
            "client");
     EXPECT(hazy_generate(NULL, "p", "m", 10, NULL, &job, &err_), HAZY_STATUS_INVALID_ARGUMENT,
