@@ -79,8 +79,8 @@ pub struct Global {
     #[arg(long, global = true, value_name = "FILE")]
     pub access_token_file: Option<PathBuf>,
     /// Share tokens with other processes through FILE; alone: $XDG_CACHE_HOME/hazy/tokens.json [env: HAZY_TOKEN_CACHE]
-    #[arg(long, global = true, value_name = "FILE", num_args = 0..=1, require_equals = true, default_missing_value = "")]
-    pub token_cache: Option<PathBuf>,
+    #[arg(long, global = true, value_name = "FILE", num_args = 0..=1, require_equals = true)]
+    pub token_cache: Option<Option<PathBuf>>,
 }
 
 #[derive(Subcommand, Debug)]

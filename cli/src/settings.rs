@@ -88,7 +88,10 @@ pub fn config(global: &Global, inputs: &mut Inputs) -> Result<Config, Error> {
         }
     }
     if let Some(path) = &global.token_cache {
-        let path = if path.as_os_str().is_empty() { default_token_cache()? } else { path.clone() };
+        let path = match path {
+            Some(path) => path.clone(),
+            None => default_token_cache()?,
+        };
         let path = path.to_str().ok_or_else(|| {
             Error::invalid_argument(format!("--token-cache: the path '{}' is not UTF-8", path.display()))
         })?;
