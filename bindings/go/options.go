@@ -39,7 +39,7 @@ func (s *settings) millis(key string, d time.Duration) {
 // hazy.h: host, realm, auth_url, token_url, client_id, client_secret, username, password,
 // access_token, audience, scope, client_auth, client_private_key, client_key_id,
 // client_assertion_alg, client_assertion_audience, client_cert, client_key,
-// connect_timeout_ms, request_timeout_ms, ca_bundle, insecure_skip_tls_verify, user_agent, token_refresh_margin_s,
+// connect_timeout_ms, request_timeout_ms, ca_bundle, insecure_skip_tls_verify, user_agent, token_refresh_margin_s, token_cache,
 // retry_max_attempts, retry_base_delay_ms, retry_max_elapsed_ms, poll_interval_ms,
 // traceparent.
 // An unknown key or a malformed value makes NewClient fail with ErrInvalidArgument.
@@ -150,6 +150,15 @@ func WithRetry(maxAttempts int, baseDelay, maxElapsed time.Duration) Option {
 		}
 	}
 }
+
+// WithTokenCache shares tokens with other processes through the file at path (the
+// token_cache option, HAZY_TOKEN_CACHE): a client finds a valid token there instead of asking
+// Keycloak, and processes started together make one token request. The file is created with
+// mode 0600; its directory must exist and only the user may write to it. A file that others
+// could read is refused with a warning, and the client works without it. A missing directory
+// makes NewClient fail with ErrInvalidArgument, as does any path on Windows, which has no
+// cache. See docs/authentication.md.
+func WithTokenCache(path string) Option { return WithOption("token_cache", path) }
 
 // WithUserAgent sets the User-Agent header (default libhazy/VERSION).
 func WithUserAgent(ua string) Option { return WithOption("user_agent", ua) }
