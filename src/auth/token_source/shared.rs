@@ -84,7 +84,6 @@ impl TokenSource {
         Ok(outcome)
     }
 
-
     /// A token for `credentials`, called with the single-flight lock held. With a shared cache
     /// file: a valid token another process left there, else a grant made while holding the
     /// file's lock (so that the processes waiting on it need none), written there for them. A
@@ -186,5 +185,4 @@ impl TokenSource {
             refresh_expires_at: cached.refresh_expires_at.map(at),
         })
     }
-
 }
