@@ -112,18 +112,18 @@ pub(crate) fn io_reason(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "no such file or directory".to_owned(),
         io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        _ if e.raw_os_error() == Some(libc_eloop()) => "is a symbolic link".to_owned(),
+        _ if e.raw_os_error() == Some(eloop()) => "is a symbolic link".to_owned(),
         _ => e.to_string(),
     }
 }
 
 #[cfg(unix)]
-fn libc_eloop() -> i32 {
+fn eloop() -> i32 {
     rustix::io::Errno::LOOP.raw_os_error()
 }
 
 #[cfg(not(unix))]
-fn libc_eloop() -> i32 {
+fn eloop() -> i32 {
     -1
 }
 
