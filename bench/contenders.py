@@ -95,7 +95,7 @@ def run_timed(argv, env, what):
     lines = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
     if proc.returncode != 0 or not lines or lines[-1].get("submitted") != 1:
         raise BenchError(f"{what} exited {proc.returncode}:\n{err[-2000:]}")
-    return {"wall_s": wall, "cpu_s": ru.ru_utime + ru.ru_stime}
+    return {"wall_s": wall, "cpu_s": ru.ru_utime + ru.ru_stime, "token_requests": lines[-1].get("token_requests")}
 
 
 def wrk(url, token, seconds, connections, what):

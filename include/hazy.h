@@ -301,7 +301,10 @@ void hazy_cancel_token_free(hazy_cancel_token_t *token);
  * HAZY_STATUS_INVALID_ARGUMENT (a NULL `client_out`, a malformed host or environment
  * variable, an unreadable CA bundle; a missing, unreadable or unusable client_private_key,
  * client_cert or client_key, named with its path but never its content; client_auth
- * private_key_jwt without client_private_key). Free the client with hazy_free.
+ * private_key_jwt without client_private_key; a token_cache whose directory does not exist,
+ * or any token_cache on Windows). A token_cache that others could read or write is not an
+ * error: it is refused with a warning and the client works without it. Free the client with
+ * hazy_free.
  */
 hazy_status hazy_client_new(const hazy_options_t *options, hazy_client_t **client_out, hazy_error_t **error);
 
@@ -388,6 +391,27 @@ hazy_status hazy_authenticate_bearer(hazy_client_t *client, const char *token, h
  * it. Treat it as a secret. Statuses as for hazy_authenticate.
  */
 hazy_status hazy_access_token(hazy_client_t *client, char **token_out, hazy_error_t **error);
+
+/**
+ * Ends the Keycloak session behind the client's tokens: the refresh token is revoked at the
+ * realm's revocation endpoint (RFC 7009, `.../protocol/openid-connect/revoke`) and its session
+ * logged out (`.../logout`), both authenticated as token requests are. With the `token_cache`
+ * option, the refresh token the cache file holds for the client's credentials is revoked too
+ * and its entry removed, under the file's lock. The client forgets its tokens: a later call
+ * authenticates anew, with a new session. An access token handed out already stays valid
+ * until it expires (the Hub checks tokens itself, it does not ask Keycloak).
+ *
+ * Call it when a program that used the password grant is done, so that its session ends then
+ * rather than at Keycloak's idle timeout. No refresh token (client_credentials gives none) is
+ * nothing to revoke: HAZY_STATUS_OK.
+ *
+ * Returns HAZY_STATUS_OK; HAZY_STATUS_INVALID_ARGUMENT (no credentials, a bearer token, or a
+ * token_url that does not end in /token, beside which the other endpoints are found);
+ * HAZY_STATUS_AUTH (Keycloak refused the client); HAZY_STATUS_TIMEOUT (another process held
+ * the token cache's lock for request_timeout_ms, or the cache was refused); the network
+ * statuses as for hazy_authenticate.
+ */
+hazy_status hazy_logout(hazy_client_t *client, hazy_error_t **error);
 
 /**
  * How many HTTP requests the client has sent to the token endpoint since it was created

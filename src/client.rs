@@ -12,7 +12,7 @@ use std::time::Instant;
 use secrecy::SecretString;
 use tokio_util::sync::CancellationToken;
 
-use crate::auth::{AssertionKey, Clock, Credentials, SystemClock, TokenEndpoint, TokenSource};
+use crate::auth::{AssertionKey, Clock, Credentials, SystemClock, TokenCache, TokenEndpoint, TokenSource};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::hub::{self, Hub, Job, Model};
@@ -104,12 +104,19 @@ impl Client {
         // A bad key file is reported now, naming the option and path.
         let assertion_key = AssertionKey::from_config(&config)?.map(Arc::new);
         let endpoint = TokenEndpoint::from_config(&config, assertion_key).ok();
+        // A process waits for another's token request about as long as for its own.
+        let shared = config
+            .token_cache
+            .as_deref()
+            .map(|path| TokenCache::open(path, config.request_timeout, http.log()))
+            .transpose()?;
         let tokens = Arc::new(TokenSource::new(
             http.clone(),
             endpoint,
             clock,
             config.token_refresh_margin,
             Credentials::from_config(&config),
+            shared,
         ));
         let hub = match &config.host {
             Some(host) => Some(Hub::new(http.clone(), host, tokens.clone(), RetryPolicy::from_config(&config))?),
@@ -229,6 +236,12 @@ impl Client {
     pub async fn access_token(&self) -> Result<SecretString> {
         self.call("get an access token", async { self.open()?.tokens.token().await })
         .await
+    }
+
+    /// Ends the Keycloak session of the client's tokens and of the token cache's entry for its
+    /// credentials (see [`TokenSource::logout`]); later calls authenticate anew.
+    pub async fn logout(&self) -> Result<crate::auth::Logout> {
+        self.call("log out", async { self.open()?.tokens.logout().await }).await
     }
 
     /// How many requests the client has sent to the token endpoint.

@@ -17,6 +17,7 @@ pub mod ffi;
 mod http;
 mod key_file;
 pub mod logging;
+mod private_file;
 mod redact;
 pub mod hub;
 mod retry;

@@ -611,4 +611,105 @@ fn a_hostile_proxy_echoing_proxy_authorization_never_leaks_the_proxy_password() 
     }
     let _ = std::fs::remove_dir_all(&dir);
     println!("hostile proxy: {tried} errors ({statuses:?}), {echoed} carrying the echoed header, 0 canaries found");
+
+/// A directory only this user can use, as the token cache requires.
+#[cfg(unix)]
+fn private_dir(name: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("hazy-canary-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    dir
+}
+
+/// The token cache (option token_cache). The file written after a password grant holds its
+/// tokens and no form of the client secret or the password. Every error path of the cache
+/// leaks no canary into errors or log records: a damaged file full of canaries, a file others
+/// can read, a lock held past the wait, a missing directory, echoed refusals of grants with
+/// the cache in use, and echoed refusals of the revocation that `logout` sends with the cached
+/// refresh token.
+#[cfg(unix)]
+#[test]
+fn token_cache_files_and_errors_hold_no_secret() {
+    let plan: Shared = Arc::new(Mutex::new(Plan { status: 400, pad: 0, grant_tokens: true }));
+    let base = serve_echo(plan.clone());
+    let dir = private_dir("token-cache");
+    let path = dir.join("tokens.json");
+    let cached = |auth: &str, user: bool| {
+        let mut c = config(&base, "api", auth);
+        c.set("token_cache", path.to_str().unwrap()).unwrap();
+        if user {
+            c.set("username", "ana").unwrap();
+            c.set("password", PASSWORD).unwrap();
+        }
+        c
+    };
+    let secret_leaks = |text: &str| -> Vec<String> {
+        [SECRET, PASSWORD]
+            .iter()
+            .flat_map(|canary| forms(canary, "api"))
+            .filter(|form| text.contains(&form[..6]))
+            .collect()
+    };
+    // The file after a password grant: the tokens, so that the scan proves something, and no secret.
+    let client = Client::new(cached("post", true)).unwrap();
+    block_on(client.authenticate(None)).unwrap().unwrap();
+    let file = std::fs::read_to_string(&path).unwrap();
+    assert!(file.contains(ACCESS) && file.contains(REFRESH), "the cache holds no tokens: the scan would prove nothing");
+    assert!(secret_leaks(&file).is_empty(), "{:?} in the cache file", secret_leaks(&file));
+    // Logout: the revocation carries the cached refresh token; the server echoes it back.
+    let mut tried = 0;
+    for pad in pads() {
+        *plan.lock().unwrap() = Plan { status: 400, pad, grant_tokens: false };
+        let e = block_on(client.logout()).unwrap().unwrap_err();
+        assert!(e.message().contains("token revocation"), "{}", e.message());
+        tried += 1;
+        assert!(leaks(&readable(&e), "api").is_empty(), "logout pad {pad}: {}", readable(&e));
+    }
+    // Grants with the cache in use (client credentials: no entry of theirs in the file).
+    for auth in ["post", "basic"] {
+        tried += echo_every_answer(&Client::new(cached(auth, false)).unwrap(), &plan, auth, |text| leaks(text, "api"));
+    }
+    // A damaged file full of canaries.
+    std::fs::write(&path, format!("{{\"format\":\"libhazy-token-cache\",\"version\":1,\"entries\":[{{\"access_token\":\"{ACCESS}\",\"client_secret\":\"{SECRET}\",\"password\":\"{PASSWORD}\"")).unwrap();
+    let e = block_on(Client::new(cached("post", false)).unwrap().authenticate(None)).unwrap().unwrap_err();
+    assert!(leaks(&readable(&e), "api").is_empty(), "{}", readable(&e));
+    // A file others can read, holding tokens.
+    *plan.lock().unwrap() = Plan { status: 400, pad: 0, grant_tokens: true };
+    block_on(Client::new(cached("post", true)).unwrap().authenticate(None)).unwrap().unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    *plan.lock().unwrap() = Plan { status: 401, pad: 0, grant_tokens: false };
+    let e = block_on(Client::new(cached("post", true)).unwrap().authenticate(None)).unwrap().unwrap_err();
+    assert!(leaks(&readable(&e), "api").is_empty(), "{}", readable(&e));
+    std::fs::remove_file(&path).unwrap();
+    // A lock held past the wait: a client whose token endpoint never answers holds it.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut holder = cached("post", false);
+    holder.set("token_url", &format!("http://{}/token", silent.local_addr().unwrap())).unwrap();
+    holder.set("request_timeout_ms", "3000").unwrap();
+    let holder = std::thread::spawn(move || block_on(Client::new(holder).unwrap().authenticate(None)).unwrap().is_err());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let _accepted = silent.accept().unwrap();
+    assert!(std::time::Instant::now() < deadline);
+    let mut waiter = cached("post", false);
+    waiter.set("request_timeout_ms", "300").unwrap();
+    let e = block_on(Client::new(waiter).unwrap().authenticate(None)).unwrap().unwrap_err();
+    assert!(leaks(&readable(&e), "api").is_empty(), "{}", readable(&e));
+    assert!(holder.join().unwrap(), "the holder's token request should have timed out");
+    // A directory that does not exist.
+    let mut missing = cached("post", true);
+    missing.set("token_cache", dir.join("gone/tokens.json").to_str().unwrap()).unwrap();
+    let e = Client::new(missing).err().expect("a missing directory is refused");
+    assert!(e.message().contains("token_cache") && leaks(&readable(&e), "api").is_empty(), "{}", readable(&e));
+    let records = LOGGED.lock().unwrap().clone();
+    for event in ["token_cache.damaged", "token_cache.refused", "token_cache.lock_timeout"] {
+        assert!(records.iter().any(|r| r.contains(event)), "the path of {event} was not taken");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let logged = assert_logs_clean("api");
+    println!("token cache: {tried} echoed errors and 4 cache failures, 0 canaries found (and none in {logged} log records)");
 }

@@ -6,7 +6,8 @@
  *   hazy_bench threads T M      one client, T threads x M hazy_job_get; + token request count
  *   hazy_bench rss N1 N2        RSS before the client, after authenticate, after N1 and N2 calls
  *   hazy_bench cold PROJ FILE   authenticate and submit one training job, then exit (timed
- *                               from outside: process start to exit)
+ *                               from outside: process start to exit); reports the client's
+ *                               token requests (0 when HAZY_TOKEN_CACHE holds a valid token)
  *
  * BENCH_LOG=error|warn|info|debug|trace gives the client a log callback at that level (see
  * log_record below); `seq` then adds "log_level", "log_records" (records during the timed
@@ -198,7 +199,8 @@ static int run_cold(const char *project, const char *config_path) {
     if (s != HAZY_STATUS_OK) {
         die("hazy_train", s, error);
     }
-    printf("{\"mode\":\"cold\",\"submitted\":%d}\n", hazy_job_id(job)[0] != '\0');
+    printf("{\"mode\":\"cold\",\"submitted\":%d,\"token_requests\":%llu}\n", hazy_job_id(job)[0] != '\0',
+           (unsigned long long)hazy_token_request_count(client));
     hazy_job_free(job);
     free(config);
     return 0;

@@ -148,6 +148,24 @@ func TestPrivateKeyJWTOption(t *testing.T) {
 	}
 }
 
+// WithTokenCache reaches the library: the first client writes the file, and a missing
+// directory is refused. How processes share the file is tested in tests/token_cache.rs and
+// tests/cli/test_token_cache.py.
+func TestTokenCacheOption(t *testing.T) {
+	t.Parallel()
+	e := newTokenEndpoint(t)
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	e.authenticate(t, ClientCredentials{ID: "go-cache", Secret: "s3cret"}, WithTokenCache(path))
+	if info, err := os.Stat(path); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("the token cache file: %v, %v", info, err)
+	}
+	missing := filepath.Join(t.TempDir(), "missing", "tokens.json")
+	_, err := NewClient(e.URL, WithTokenCache(missing))
+	if he := wantError(t, err, ErrInvalidArgument); !strings.Contains(he.Message, "token_cache") {
+		t.Errorf("message %q does not name the option", he.Message)
+	}
+}
+
 // A bearer token is used as given, with no token request.
 func TestBearerToken(t *testing.T) {
 	t.Parallel()

@@ -242,5 +242,14 @@ func WithRetry(maxAttempts int, baseDelay, maxElapsed time.Duration) Option {
 	}
 }
 
+// WithTokenCache shares tokens with other processes through the file at path (the
+// token_cache option, HAZY_TOKEN_CACHE): a client finds a valid token there instead of asking
+// Keycloak, and processes started together make one token request. The file is created with
+// mode 0600; its directory must exist and only the user may write to it. A file that others
+// could read is refused with a warning, and the client works without it. A missing directory
+// makes NewClient fail with ErrInvalidArgument, as does any path on Windows, which has no
+// cache. See docs/authentication.md.
+func WithTokenCache(path string) Option { return WithOption("token_cache", path) }
+
 // WithUserAgent sets the User-Agent header (default libhazy/VERSION).
 func WithUserAgent(ua string) Option { return WithOption("user_agent", ua) }

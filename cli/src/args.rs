@@ -78,6 +78,9 @@ pub struct Global {
     /// Read a bearer token from FILE (`-`: standard input) [env: HAZY_ACCESS_TOKEN]
     #[arg(long, global = true, value_name = "FILE")]
     pub access_token_file: Option<PathBuf>,
+    /// Share tokens with other processes through FILE; alone: $XDG_CACHE_HOME/hazy/tokens.json [env: HAZY_TOKEN_CACHE]
+    #[arg(long, global = true, value_name = "FILE", num_args = 0..=1, require_equals = true)]
+    pub token_cache: Option<Option<PathBuf>>,
     #[command(flatten)]
     pub more: MoreGlobal,
 }
@@ -150,6 +153,10 @@ pub enum Command {
 pub enum AuthCommand {
     /// Authenticate, then print the principal, its scopes and when the token expires (never the token)
     Check,
+    /// Print an access token on standard output, for tools that need a bearer token (from the token cache while valid)
+    Token,
+    /// Revoke the token cache's refresh token at Keycloak, end its session and remove the cache entry
+    Logout,
 }
 
 /// `hazy doctor`: the Keycloak tutorial's setup, checked against the live installation.

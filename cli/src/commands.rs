@@ -41,6 +41,8 @@ pub fn run(global: &Global, command: Command) -> Result<u8, Error> {
     match command {
         Command::Version | Command::Doctor(_) => unreachable!("handled above"),
         Command::Auth(AuthCommand::Check) => auth_check(&ctx),
+        Command::Auth(AuthCommand::Token) => auth_token(&ctx),
+        Command::Auth(AuthCommand::Logout) => auth_logout(&ctx),
         Command::Train(t) => train(&mut ctx, t),
         Command::Generate(g) => generate(&mut ctx, g),
         Command::Job(JobCommand::Get { id }) => {
@@ -75,6 +77,38 @@ fn auth_check(ctx: &Ctx) -> Result<u8, Error> {
     let info = TokenInfo::from_jwt(token.expose_secret())
         .ok_or_else(|| Error::protocol("the access token is not a JWT: its principal and scopes cannot be shown"))?;
     ctx.out.result(&info.to_json(), &info.to_text());
+    Ok(exit::SUCCESS)
+}
+
+/// The token itself, for `curl -H "Authorization: Bearer $(hazy auth token)"` and the like:
+/// the one command that prints a token, and only on standard output.
+fn auth_token(ctx: &Ctx) -> Result<u8, Error> {
+    let token = block(ctx.client.access_token())?;
+    let token = token.expose_secret();
+    ctx.out.result(&json!({"access_token": token, "token_type": "Bearer"}), &format!("{token}\n"));
+    Ok(exit::SUCCESS)
+}
+
+fn auth_logout(ctx: &Ctx) -> Result<u8, Error> {
+    if ctx.client.config().token_cache.is_none() {
+        return Err(Error::invalid_argument(
+            "hazy auth logout ends the session whose tokens are in the token cache, and no cache is set: \
+             add --token-cache (or set HAZY_TOKEN_CACHE); a hazy process keeps no tokens once it exits",
+        ));
+    }
+    let done = block(ctx.client.logout())?;
+    let text = if done.revoked == 0 && !done.cache_entry_removed {
+        "nothing to log out: the token cache holds no tokens for this configuration\n".to_owned()
+    } else {
+        format!(
+            "logged out: {} refresh token(s) revoked, {} session(s) ended, cache entry {}\n",
+            done.revoked,
+            done.sessions_ended,
+            if done.cache_entry_removed { "removed" } else { "absent" }
+        )
+    };
+    let value = json!({"revoked": done.revoked, "sessions_ended": done.sessions_ended, "cache_entry_removed": done.cache_entry_removed});
+    ctx.out.result(&value, &text);
     Ok(exit::SUCCESS)
 }
 

@@ -130,6 +130,16 @@ pub fn config(global: &Global, inputs: &mut Inputs) -> Result<Config, Error> {
             }
         }
     }
+    if let Some(path) = &global.token_cache {
+        let path = match path {
+            Some(path) => path.clone(),
+            None => default_token_cache()?,
+        };
+        let path = path.to_str().ok_or_else(|| {
+            Error::invalid_argument(format!("--token-cache: the path '{}' is not UTF-8", path.display()))
+        })?;
+        config.set("token_cache", path).map_err(|e| Error::invalid_argument(format!("--token-cache: {}", e.message())))?;
+    }
     // -v and --log-file: besides HAZY_LOG and HAZY_LOG_FILE, which the library still reads.
     config.log_sinks.extend(crate::logs::sink(global.verbose, global.log_file.as_deref())?);
     // The CLI names itself to the Hub unless the caller chose a User-Agent.
@@ -137,4 +147,33 @@ pub fn config(global: &Global, inputs: &mut Inputs) -> Result<Config, Error> {
         config.user_agent = format!("hazy-cli/{} libhazy/{}", env!("CARGO_PKG_VERSION"), hazy::VERSION);
     }
     Ok(config)
+}
+
+/// `--token-cache` without a file: `$XDG_CACHE_HOME/hazy/tokens.json`, else
+/// `~/.cache/hazy/tokens.json`. The `hazy` directory is made with mode 0700, as the library
+/// refuses a cache in a directory that others can write to.
+fn default_token_cache() -> Result<std::path::PathBuf, Error> {
+    let absolute = |var: &str| std::env::var_os(var).map(std::path::PathBuf::from).filter(|p| p.is_absolute());
+    let base = absolute("XDG_CACHE_HOME").or_else(|| absolute("HOME").map(|home| home.join(".cache"))).ok_or_else(|| {
+        Error::invalid_argument("--token-cache: neither XDG_CACHE_HOME nor HOME is set to an absolute path: give the file (--token-cache=FILE)")
+    })?;
+    let dir = base.join("hazy");
+    std::fs::create_dir_all(&base)
+        .and_then(|()| private_dir(&dir))
+        .map_err(|e| Error::invalid_argument(format!("--token-cache: cannot create '{}': {e}", dir.display())))?;
+    Ok(dir.join("tokens.json"))
+}
+
+#[cfg(unix)]
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        other => other,
+    }
+}
+
+#[cfg(not(unix))]
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)
 }

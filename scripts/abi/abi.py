@@ -63,6 +63,14 @@ def with_status_renumbered(text: str) -> str:
     return changed
 
 
+def with_handle_resized(text: str) -> str:
+    """The corpus with the opaque client handle's Rust layout grown, as a new field would."""
+    changed = re.sub(r"(<class-decl name='hazy_client_t' size-in-bits=')(\d+)'",
+                     lambda m: f"{m.group(1)}{int(m.group(2)) + 64}'", text, count=1)
+    assert changed != text, "no hazy_client_t in the corpus"
+    return changed
+
+
 def check(lib: Path) -> int:
     passed = failed = 0
 
@@ -87,10 +95,14 @@ def check(lib: Path) -> int:
             ("a changed parameter type (hazy_job_wait's first) is reported",
              lambda: with_parameter_retyped(text, "hazy_job_wait")),
             ("a renumbered status (AUTH) is reported", lambda: with_status_renumbered(text)),
+            ("a grown opaque handle (hazy_client_t) is not reported", lambda: with_handle_resized(text)),
         ]:
             path = Path(tmp) / "mutant.abi"
             path.write_text(mutant())
             code, report = abidiff(current, path)
+            if "not reported" in what:
+                verdict(code == 0, what, f"abidiff exited {code}\n{report}")
+                continue
             want = INCOMPATIBLE if "removed" in what else CHANGE
             verdict(bool(code & want) and not code & (ERROR | USAGE), what, f"abidiff exited {code}\n{report}")
     print(f"abi: {passed} passed, {failed} failed", flush=True)

@@ -1,11 +1,13 @@
 //! Authentication against a Keycloak token endpoint: the grants, the token cache with its
-//! single-flight refresh, and the clock the cache reads.
+//! single-flight refresh, the cache file processes share, and the clock the cache reads.
 
 mod assertion;
 mod clock;
 mod command;
 mod credentials;
+mod logout;
 mod secret;
+mod token_cache;
 pub(crate) mod token_endpoint;
 mod token_source;
 
@@ -13,7 +15,9 @@ pub use assertion::AssertionKey;
 pub use clock::{Clock, SystemClock};
 pub use command::{CommandOutput, CredentialCommand};
 pub use credentials::Credentials;
+pub use logout::Logout;
 pub use secret::Secret;
+pub(crate) use token_cache::TokenCache;
 pub use token_endpoint::TokenEndpoint;
 pub use token_source::TokenSource;
 

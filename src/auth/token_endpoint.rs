@@ -55,7 +55,7 @@ impl TokenEndpoint {
     /// The key that signs this grant's assertions, its file read again (a rotated key is used
     /// from the next grant on), or None when the client does not authenticate with
     /// private_key_jwt.
-    fn signer(&self, credentials: &Credentials, log: &Logger) -> Result<Option<Arc<SigningKey>>> {
+    pub(crate) fn signer(&self, credentials: &Credentials, log: &Logger) -> Result<Option<Arc<SigningKey>>> {
         let (ClientAuth::PrivateKeyJwt, Some(_)) = (self.client_auth, credentials.client_id()) else {
             return Ok(None);
         };
@@ -67,7 +67,7 @@ impl TokenEndpoint {
 
     /// A fresh signed assertion for one request (Keycloak accepts each `jti` once, so a retry
     /// needs a new one), or None without a signing key.
-    fn assertion(&self, signer: Option<&SigningKey>, credentials: &Credentials) -> Result<Option<SecretString>> {
+    pub(crate) fn assertion(&self, signer: Option<&SigningKey>, credentials: &Credentials) -> Result<Option<SecretString>> {
         let (Some(key), Some(id)) = (signer, credentials.client_id()) else {
             return Ok(None);
         };
@@ -159,9 +159,8 @@ impl TokenEndpoint {
                 .header(http::REQUEST_ID, span.request_id())
                 .header(http::TRACEPARENT, span.traceparent())
                 .body(form);
-            if let (ClientAuth::Basic, Some(id)) = (self.client_auth, credentials.client_id()) {
-                let secret = credentials.client_secret().map(|s| encode(s.expose_secret()));
-                request = request.basic_auth(encode(id), secret);
+            if let Some((id, secret)) = self.basic(credentials) {
+                request = request.basic_auth(id, secret);
             }
             let response = match request.send().await {
                 Ok(response) => response,
@@ -245,6 +244,19 @@ impl TokenEndpoint {
         if let Some(scope) = &self.scope {
             form.append_pair("scope", scope);
         }
+        self.append_client_auth(&mut form, credentials, assertion);
+        form.finish()
+    }
+
+    /// How the client proves who it is in a form: the part of every request to the realm's
+    /// endpoints (token, revoke, logout) that is not about the grant. With Basic, the header
+    /// carries it instead ([`TokenEndpoint::basic`]).
+    pub(crate) fn append_client_auth(
+        &self,
+        form: &mut form_urlencoded::Serializer<'_, String>,
+        credentials: &Credentials,
+        assertion: Option<&SecretString>,
+    ) {
         if let Some(id) = credentials.client_id() {
             match self.client_auth {
                 ClientAuth::Post | ClientAuth::Basic => {
@@ -268,7 +280,14 @@ impl TokenEndpoint {
                 }
             }
         }
-        form.finish()
+    }
+
+    /// The Basic credentials of a request, when the client authenticates that way.
+    pub(crate) fn basic(&self, credentials: &Credentials) -> Option<(String, Option<String>)> {
+        let (ClientAuth::Basic, Some(id)) = (self.client_auth, credentials.client_id()) else {
+            return None;
+        };
+        Some((encode(id), credentials.client_secret().map(|s| encode(s.expose_secret()))))
     }
 }
 
@@ -325,7 +344,7 @@ pub(crate) fn interpret(status: u16, body: &[u8], credentials: &Credentials, url
     }
 }
 
-fn oauth_error(status: u16, code: &str, description: Option<&str>, who: &str, redactor: &Redactor) -> Error {
+pub(crate) fn oauth_error(status: u16, code: &str, description: Option<&str>, who: &str, redactor: &Redactor) -> Error {
     let code = redactor.server_text(code, MAX_CODE);
     let code = code.as_str();
     let kind = match code {

@@ -1,5 +1,7 @@
 //! The token cache of one client: serves a valid token, refreshes it before it expires, and
-//! makes sure that however many threads ask at once, one token request is in flight.
+//! makes sure that however many threads ask at once, one token request is in flight. With the
+//! `token_cache` option the same holds across processes: the token request is made under the
+//! shared file's lock, and its result is written there for the others (token_cache.rs).
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -9,6 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use secrecy::{ExposeSecret, SecretString};
 
+use super::token_cache::TokenCache;
 use super::token_endpoint::{Grant, GrantRequest};
 use super::{Clock, CommandOutput, Credentials, TokenEndpoint};
 use crate::error::{Error, Result};
@@ -17,8 +20,16 @@ use crate::logging::LogLevel;
 use crate::redact::Redactor;
 use crate::status::Status;
 
+/// The file shared with other processes, and logout.
+mod shared;
+
 struct Cached {
     access: SecretString,
+    /// When the request that got it was sent.
+    obtained_at: Instant,
+    /// Whether it may go into the shared cache: granted by the token endpoint with a stated
+    /// lifetime, not a bearer token or one printed by the credential command.
+    shareable: bool,
     /// Past this instant the token is still valid but a refresh is due.
     refresh_at: Instant,
     /// Past this instant the token is no longer sent.
@@ -34,6 +45,9 @@ struct State {
     /// never sent again: the next grant reads the files again.
     loaded: Option<Credentials>,
     token: Option<Cached>,
+    /// The token the Hub rejected last: the shared cache may still hold it, and it must not
+    /// be taken back from there.
+    rejected: Option<SecretString>,
 }
 
 pub struct TokenSource {
@@ -49,6 +63,8 @@ pub struct TokenSource {
     closed: AtomicBool,
     /// Secret files already warned about for their permissions: once per client.
     warned: Mutex<HashSet<PathBuf>>,
+    /// The file shared with other processes (option token_cache).
+    shared: Option<TokenCache>,
 }
 
 enum Lookup {
@@ -61,16 +77,17 @@ enum Lookup {
 impl TokenSource {
     /// `endpoint` is None when no token endpoint can be derived from the configuration; then
     /// only bearer credentials work.
-    pub fn new(
+    pub(crate) fn new(
         http: Arc<Http>,
         endpoint: Option<TokenEndpoint>,
         clock: Arc<dyn Clock>,
         margin: Duration,
         credentials: Option<Credentials>,
+        shared: Option<TokenCache>,
     ) -> TokenSource {
         // A token file is read when the first token is needed.
         let token = credentials.as_ref().and_then(Credentials::bearer_token).map(|token| bearer(token.clone(), clock.now()));
-        let state = State { credentials, loaded: None, token };
+        let state = State { credentials, loaded: None, token, rejected: None };
         let source = TokenSource {
             http,
             endpoint,
@@ -81,6 +98,7 @@ impl TokenSource {
             requests: Arc::new(AtomicU64::new(0)),
             closed: AtomicBool::new(false),
             warned: Mutex::new(HashSet::new()),
+            shared,
         };
         source.share_secrets_with_log();
         source
@@ -143,7 +161,7 @@ impl TokenSource {
         if let Credentials::Bearer(_) = &credentials {
             return self.load_bearer(&credentials).await.map(drop);
         }
-        self.fetch(&credentials, None).await.map(drop)
+        self.obtain(&credentials, None).await.map(drop)
     }
 
     /// A token valid now. Waits only when there is no valid token: while a refresh of a
@@ -193,6 +211,7 @@ impl TokenSource {
                 cached.refresh_at = cached.expires_at;
             }
         }
+        state.rejected = Some(rejected.clone());
         true
     }
 
@@ -255,7 +274,7 @@ impl TokenSource {
                  refreshed: authenticate again",
             ));
         }
-        self.fetch(&credentials, refresh_token).await
+        self.obtain(&credentials, refresh_token).await
     }
 
     /// Fetches and caches a token, trying the refresh token first and falling back to the
@@ -386,10 +405,12 @@ impl TokenSource {
                         let margin = self.margin.min(lifetime / 2);
                         Cached {
                             access: token.clone(),
+                            obtained_at: now,
                             refresh_at: now + lifetime - margin,
                             expires_at: now + lifetime,
                             refresh_token: None,
                             refresh_expires_at: None,
+                            shareable: false,
                         }
                     }
                     // No expiry: used until the Hub rejects it.
@@ -421,7 +442,9 @@ impl TokenSource {
             None => (far_future(requested_at), far_future(requested_at)),
         };
         Cached {
+            shareable: grant.expires_in.is_some(),
             access: grant.access_token,
+            obtained_at: requested_at,
             refresh_at,
             expires_at,
             refresh_token: grant.refresh_token,
@@ -442,10 +465,12 @@ fn check_bearer(token: &SecretString) -> Result<()> {
 fn bearer(token: SecretString, now: Instant) -> Cached {
     Cached {
         access: token,
+        obtained_at: now,
         refresh_at: far_future(now),
         expires_at: far_future(now),
         refresh_token: None,
         refresh_expires_at: None,
+        shareable: false,
     }
 }
 

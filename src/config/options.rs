@@ -49,6 +49,7 @@ pub const OPTIONS: &[(&str, &str, &str)] = &[
     ("insecure_skip_tls_verify", "HAZY_INSECURE_SKIP_TLS_VERIFY", "true disables certificate checks (warns on stderr)"),
     ("user_agent", "HAZY_USER_AGENT", "User-Agent header (default libhazy/VERSION)"),
     ("token_refresh_margin_s", "HAZY_TOKEN_REFRESH_MARGIN_S", "refresh this long before expiry (default 30, at most half the lifetime)"),
+    ("token_cache", "HAZY_TOKEN_CACHE", "file (mode 0600, in a directory only you can write to) where processes share tokens, so that many started together make one token request (Unix only)"),
     ("retry_max_attempts", "HAZY_RETRY_MAX_ATTEMPTS", "attempts per request incl. the first (default 4)"),
     ("retry_base_delay_ms", "HAZY_RETRY_BASE_DELAY_MS", "first backoff delay, doubled per retry, jittered (default 200)"),
     ("retry_max_elapsed_ms", "HAZY_RETRY_MAX_ELAPSED_MS", "no retry starts after this long (default 30000)"),
@@ -111,6 +112,7 @@ impl Config {
             "ca_bundle" => self.ca_bundle = text(),
             "insecure_skip_tls_verify" => self.insecure_skip_tls_verify = boolean(key, value)?,
             "user_agent" => self.user_agent = non_empty(key, value)?.to_owned(),
+            "token_cache" => self.token_cache = text(),
             "token_refresh_margin_s" => {
                 self.token_refresh_margin = Duration::from_secs(number(key, value, 0)?)
             }

@@ -84,6 +84,8 @@ pub struct Config {
     pub insecure_skip_tls_verify: bool,
     pub user_agent: String,
     pub token_refresh_margin: Duration,
+    /// The file where processes share tokens (auth::TokenCache); None: each process alone.
+    pub token_cache: Option<String>,
     pub retry_max_attempts: u32,
     pub retry_base_delay: Duration,
     pub retry_max_elapsed: Duration,
@@ -138,6 +140,7 @@ impl Default for Config {
             insecure_skip_tls_verify: false,
             user_agent: concat!("libhazy/", env!("CARGO_PKG_VERSION")).to_owned(),
             token_refresh_margin: Duration::from_secs(30),
+            token_cache: None,
             retry_max_attempts: 4,
             retry_base_delay: Duration::from_millis(200),
             retry_max_elapsed: Duration::from_secs(30),
@@ -256,6 +259,7 @@ impl fmt::Debug for Config {
             .field("request_timeout", &self.request_timeout)
             .field("ca_bundle", &self.ca_bundle)
             .field("insecure_skip_tls_verify", &self.insecure_skip_tls_verify)
+            .field("token_cache", &self.token_cache)
             .field("traceparent", &self.traceparent)
             .field("log_sinks", &self.log_sinks.len())
             .finish_non_exhaustive()

@@ -280,7 +280,7 @@ mod tests {
 
     fn hub(host: &str) -> Result<Hub> {
         let http = Arc::new(crate::http::Http::new(&crate::Config::default()).unwrap());
-        let tokens = Arc::new(TokenSource::new(http.clone(), None, Arc::new(SystemClock), Duration::ZERO, None));
+        let tokens = Arc::new(TokenSource::new(http.clone(), None, Arc::new(SystemClock), Duration::ZERO, None, None));
         let retry = RetryPolicy { max_attempts: 1, base_delay: Duration::ZERO, max_elapsed: Duration::ZERO };
         Hub::new(http, host, tokens, retry)
     }

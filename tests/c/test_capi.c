@@ -264,6 +264,20 @@ static void test_options(void) {
     }
     free(huge);
     hazy_options_free(o);
+    /* token_cache: a file in a directory that does not exist is refused when the client is
+     * made; on Windows every token_cache is, as the platform has no cache (under Wine). */
+    o = hazy_options_new();
+    CHECK(hazy_options_set(o, "token_cache", "/nonexistent-hazy-dir/tokens.json", NULL) == HAZY_STATUS_OK);
+    {
+        hazy_client_t *c = NULL;
+#ifdef _WIN32
+        EXPECT(hazy_client_new(o, &c, &err_), HAZY_STATUS_INVALID_ARGUMENT, "lacks");
+#else
+        EXPECT(hazy_client_new(o, &c, &err_), HAZY_STATUS_INVALID_ARGUMENT, "token_cache");
+#endif
+        CHECK(c == NULL);
+    }
+    hazy_options_free(o);
 }
 
 static void test_client_arguments(void) {
@@ -290,6 +304,7 @@ static void test_client_arguments(void) {
            HAZY_STATUS_INVALID_ARGUMENT, "client");
     EXPECT(hazy_authenticate_bearer(NULL, "t", &err_), HAZY_STATUS_INVALID_ARGUMENT, "client");
     EXPECT(hazy_access_token(NULL, &token, &err_), HAZY_STATUS_INVALID_ARGUMENT, "client");
+    EXPECT(hazy_logout(NULL, &err_), HAZY_STATUS_INVALID_ARGUMENT, "client");
     EXPECT(hazy_train(NULL, "p", VALID_CONFIG, &job, &err_), HAZY_STATUS_INVALID_ARGUMENT,
            "client");
     EXPECT(hazy_generate(NULL, "p", "m", 10, NULL, &job, &err_), HAZY_STATUS_INVALID_ARGUMENT,

@@ -16,7 +16,8 @@ def test_no_flag_takes_a_secret_value():
     help_text = hazy("--help", env={}).out
     flags = re.findall(r"^\s+(?:-\w, )?(--[a-z0-9-]+)", help_text, re.M)
     assert "--client-id" in flags and "--client-secret-file" in flags
-    sensitive = [f for f in flags if re.search(r"secret|password|passphrase|token(?!-url)", f)]
+    # --token-cache names the cache file (mode 0600), like the --*-file flags: no secret value.
+    sensitive = [f for f in flags if re.search(r"secret|password|passphrase|token(?!-url|-cache)", f)]
     assert sensitive == ["--client-secret-file", "--password-file", "--access-token-file",
                          "--client-private-key-passphrase-file", "--client-key-passphrase-file",
                          "--client-cert-p12-passphrase-file", "--proxy-password-file"], sensitive

@@ -92,3 +92,33 @@ def client_credentials_token(client_id, secret):
     _, _, body = _call("POST", os.environ["HAZY_TEST_TOKEN_URL"],
                        form={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret})
     return json.loads(body)["access_token"]
+
+
+def create_user(name, password):
+    """A user of the realm made for one test (so that its sessions are the test's alone), with
+    the profile Keycloak needs for the password grant; returns its internal id, for delete_user."""
+    rep = {"username": name, "enabled": True, "firstName": "Test", "lastName": "User", "email": f"{name}@example.com",
+           "emailVerified": True, "credentials": [{"type": "password", "value": password, "temporary": False}]}
+    _, headers, _ = _call("POST", f"{keycloak_url()}/admin/realms/{REALM}/users", admin_token(), body=rep)
+    return headers["Location"].rstrip("/").rsplit("/", 1)[1]
+
+
+def delete_user(internal_id):
+    _call("DELETE", f"{keycloak_url()}/admin/realms/{REALM}/users/{internal_id}", admin_token())
+
+
+def user_sessions(internal_id):
+    """The user's sessions as Keycloak's admin API lists them."""
+    _, _, body = _call("GET", f"{keycloak_url()}/admin/realms/{REALM}/users/{internal_id}/sessions", admin_token())
+    return json.loads(body)
+
+
+def refresh_grant(refresh_token, client_id, secret):
+    """(HTTP status, answer) of a refresh_token grant sent by hand."""
+    form = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": client_id, "client_secret": secret}
+    request = urllib.request.Request(os.environ["HAZY_TEST_TOKEN_URL"], data=urllib.parse.urlencode(form).encode())
+    try:
+        with urllib.request.urlopen(request, timeout=30) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())

@@ -44,6 +44,7 @@ SIGNATURES = {
     "hazy_authenticate_bearer": ([c_void_p, c_char_p, OUT_PTR], c_int),
     "hazy_access_token": ([c_void_p, OUT_PTR, OUT_PTR], c_int),
     "hazy_token_request_count": ([c_void_p], c_uint64),
+    "hazy_logout": ([c_void_p, OUT_PTR], c_int),
     # errors and static strings
     "hazy_error_status": ([c_void_p], c_int),
     "hazy_error_message": ([c_void_p], c_char_p),
@@ -388,6 +389,9 @@ class Client(_Owned):
             return ctypes.string_at(out).decode("ascii")
         finally:
             LIB.hazy_string_free(out)
+
+    def logout(self):
+        call(LIB.hazy_logout, self.ptr)
 
     @property
     def token_request_count(self) -> int:

@@ -559,6 +559,13 @@ class Options {
     Options &poll_interval(std::chrono::milliseconds t) {
         return set("poll_interval_ms", detail::timeout_ms(t));
     }
+    /// Shares tokens with other processes through this file (token_cache, HAZY_TOKEN_CACHE):
+    /// a client finds a valid token there instead of asking Keycloak, and processes started
+    /// together make one token request. The file is created with mode 0600; its directory must
+    /// exist and only the user may write to it. A file others could read is refused with a
+    /// warning and the client works without it. A missing directory makes the Client
+    /// constructor throw hazy::Error with Status::InvalidArgument, as does any file on Windows.
+    Options &token_cache(const std::string &path) { return set("token_cache", path); }
     /// The W3C trace context (`00-<32 hex>-<16 hex>-<2 hex>`) every call of the client joins
     /// as a child; "" (the default) starts a new trace per call. Per call: Client::with_traceparent.
     Options &traceparent(const std::string &value) { return set("traceparent", value); }

@@ -164,6 +164,15 @@ TEST(Options, TypedValuesAreAccepted) {
     EXPECT_TRUE(client.models(support::unique_project("typed")).empty());
 }
 
+// The option reaches the library; how processes share the file is tested in the Rust and CLI suites.
+TEST(Options, TokenCacheInAMissingDirectoryIsInvalidArgument) {
+    hazy::Options options;
+    options.host(support::hub_url()).token_cache("/nonexistent-hazy-dir/tokens.json");
+    const hazy::Error e = error_of([&] { hazy::Client client(options); });
+    EXPECT_EQ(e.status(), hazy::Status::InvalidArgument);
+    EXPECT_NE(e.message().find("token_cache"), std::string::npos) << e.what();
+}
+
 TEST(Options, EmbeddedNulIsRefusedWithoutEchoingTheValue) {
     hazy::Options options;
     const std::string value("abc\0hidden-part", 15);

@@ -747,6 +747,19 @@ public final class HazyClient implements AutoCloseable {
             return option("request_timeout_ms", millis(timeout));
         }
 
+        /**
+         * Shares tokens with other processes through this file (the {@code token_cache} option,
+         * {@code HAZY_TOKEN_CACHE}): a client finds a valid token there instead of asking
+         * Keycloak, and processes started together make one token request. The file is created
+         * with mode 0600; its directory must exist and only the user may write to it. A file
+         * that others could read is refused with a warning and the client works without it. A
+         * missing directory fails {@link #build()} with {@link InvalidArgumentException}, as
+         * does any file on Windows, which has no cache.
+         */
+        public Builder tokenCache(Path file) {
+            return option("token_cache", file == null ? null : file.toString());
+        }
+
         /** A PEM file of extra CA certificates, added to the system roots. */
         public Builder caBundle(Path pemFile) {
             return option("ca_bundle", pemFile == null ? null : pemFile.toString());

@@ -56,6 +56,15 @@ class ClientLifecycleTest {
         assertTrue(e.getMessage().contains("no_such_option"), e.getMessage());
     }
 
+    /** The option reaches the library; how processes share the file is tested in the Rust and CLI suites. */
+    @Test
+    void aTokenCacheInAMissingDirectoryIsInvalidArgument() {
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                () -> HazyClient.builder().host(TestSupport.hubUrl())
+                        .tokenCache(java.nio.file.Paths.get("/nonexistent-hazy-dir/tokens.json")).build());
+        assertTrue(e.getMessage().contains("token_cache"), e.getMessage());
+    }
+
     @Test
     void malformedValuesAreInvalidArgument() {
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
