@@ -50,7 +50,7 @@ impl KeyFile<'_> {
     /// the key it has (a rotation check costs a read, not a key derivation).
     pub fn read(&self, unchanged: Option<&Digest>) -> Result<(Digest, Option<Loaded>)> {
         let bytes = Zeroizing::new(
-            std::fs::read(self.path).map_err(|e| self.bad(&format!("cannot read the file: {}", io_reason(&e))))?,
+            std::fs::read(self.path).map_err(|e| self.bad(&format!("cannot read the file: {}", crate::private_file::io_reason(&e))))?,
         );
         let pem = bytes.windows(11).any(|w| w == b"-----BEGIN ");
         let encrypted = if pem { find_encrypted(&bytes) } else { None };
@@ -179,15 +179,6 @@ fn find_encrypted(pem: &[u8]) -> Option<std::ops::Range<usize>> {
     let start = pem.windows(BEGIN.len()).position(|w| w == BEGIN)?;
     let end = start + pem[start..].windows(END.len()).position(|w| w == END)? + END.len();
     Some(start..end)
-}
-
-/// The reason of an I/O error without the path, which the caller names.
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        _ => e.to_string(),
-    }
 }
 
 #[cfg(test)]

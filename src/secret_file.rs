@@ -15,7 +15,7 @@ use crate::logging::{LogLevel, Logger};
 pub(crate) fn read(option: &str, path: &Path) -> Result<SecretString> {
     let fail = |why: &str| Error::invalid_argument(format!("option '{option}': '{}' {why}", path.display()));
     let bytes = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| {
-        Error::invalid_argument(format!("option '{option}': cannot read '{}': {}", path.display(), io_reason(&e)))
+        Error::invalid_argument(format!("option '{option}': cannot read '{}': {}", path.display(), crate::private_file::io_reason(&e)))
     })?);
     let text = std::str::from_utf8(&bytes).map_err(|_| fail("is not UTF-8 text"))?;
     let secret = text.trim_end_matches(['\n', '\r']);
@@ -23,15 +23,6 @@ pub(crate) fn read(option: &str, path: &Path) -> Result<SecretString> {
         return Err(fail("is empty"));
     }
     Ok(SecretString::from(secret.to_owned()))
-}
-
-/// The reason without the OS's text, which is all an `io::Error` holds here.
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        _ => e.to_string(),
-    }
 }
 
 /// A file readable by group or others gets a warning: through the log if anyone listens at

@@ -226,6 +226,28 @@ def test_unusable_keys_are_invalid_argument_naming_option_and_path(case, rsa_cli
 # ---------------------------------------------------------------- encrypted keys (issue 25)
 
 
+def opened_with_its_passphrase_only(client_id, key, passphrase, make_client, token_url, hub_url, env, project, tmp_path):
+    """The key (encrypted PKCS#8 or a PKCS#12 bundle) with its passphrase file authenticates at
+    Keycloak; with a wrong one it is INVALID_ARGUMENT naming the key, never either passphrase."""
+    c = make_client(jwt_settings(client_id, str(key), token_url=token_url, host=hub_url,
+                                 client_private_key_passphrase_file=str(passphrase)))
+    c.authenticate()
+    assert_hub_token(c.access_token(), env["HAZY_TEST_ISSUER"], client_id)
+    assert c.jobs_list(project) == []
+
+    wrong = tmp_path / "wrong"
+    wrong.write_text("PwrCan-integration-8b1f\n")
+    with pytest.raises(hz.HazyError) as info:
+        hz.Client(jwt_settings(client_id, str(key), token_url=token_url,
+                               client_private_key_passphrase_file=str(wrong))).close()
+    err = info.value
+    assert err.status == hz.INVALID_ARGUMENT, err
+    assert str(key) in err.message and "wrong passphrase?" in err.message, err.message
+    right = passphrase.read_text().strip()
+    for text in err.texts():
+        assert "PwrCan" not in text and right not in text, text
+
+
 def test_an_encrypted_pkcs8_key_authenticates(rsa_client, make_client, token_url, hub_url, env, project, tmp_path):
     """The stack's RSA key, encrypted by openssl (PBES2, AES-256-CBC) with its passphrase in a file:
     Keycloak accepts the assertion it signs. A wrong passphrase is INVALID_ARGUMENT naming the key's
@@ -239,22 +261,8 @@ def test_an_encrypted_pkcs8_key_authenticates(rsa_client, make_client, token_url
                            "-passout", f"file:{passphrase}", "-out", str(encrypted)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "BEGIN ENCRYPTED PRIVATE KEY" in encrypted.read_text()
-    c = make_client(jwt_settings(client_id, str(encrypted), token_url=token_url, host=hub_url,
-                                 client_private_key_passphrase_file=str(passphrase)))
-    c.authenticate()
-    assert_hub_token(c.access_token(), env["HAZY_TEST_ISSUER"], client_id)
-    assert c.jobs_list(project) == []
-
-    wrong = tmp_path / "wrong"
-    wrong.write_text("PwrCan-integration-8b1f\n")
-    with pytest.raises(hz.HazyError) as info:
-        hz.Client(jwt_settings(client_id, str(encrypted), token_url=token_url,
-                               client_private_key_passphrase_file=str(wrong))).close()
-    err = info.value
-    assert err.status == hz.INVALID_ARGUMENT, err
-    assert str(encrypted) in err.message and "passphrase" in err.message, err.message
-    for text in err.texts():
-        assert "PwrCan" not in text and "PasCan" not in text, text
+    opened_with_its_passphrase_only(client_id, encrypted, passphrase, make_client, token_url, hub_url, env, project,
+                                    tmp_path)
 
 
 def test_a_pkcs12_bundle_signs_the_assertions(rsa_client, make_client, token_url, hub_url, env, project, tmp_path):
@@ -271,19 +279,5 @@ def test_a_pkcs12_bundle_signs_the_assertions(rsa_client, make_client, token_url
                   "-out", str(bundle)]):
         done = subprocess.run(argv, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
-    c = make_client(jwt_settings(client_id, str(bundle), token_url=token_url, host=hub_url,
-                                 client_private_key_passphrase_file=str(passphrase)))
-    c.authenticate()
-    assert_hub_token(c.access_token(), env["HAZY_TEST_ISSUER"], client_id)
-    assert c.jobs_list(project) == []
-
-    wrong = tmp_path / "wrong"
-    wrong.write_text("P12Wrong-integration-02de\n")
-    with pytest.raises(hz.HazyError) as info:
-        hz.Client(jwt_settings(client_id, str(bundle), token_url=token_url,
-                               client_private_key_passphrase_file=str(wrong))).close()
-    err = info.value
-    assert err.status == hz.INVALID_ARGUMENT, err
-    assert str(bundle) in err.message and "wrong passphrase?" in err.message, err.message
-    for text in err.texts():
-        assert "P12Wrong" not in text and "P12Can" not in text, text
+    opened_with_its_passphrase_only(client_id, bundle, passphrase, make_client, token_url, hub_url, env, project,
+                                    tmp_path)
