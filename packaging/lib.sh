@@ -50,6 +50,12 @@ unpack_tarball() {
     [ -f "$tree/lib/libhazy.so.$version" ] || { echo "$tarball holds no lib/libhazy.so.$version" >&2; exit 1; }
     SOURCE_DATE_EPOCH=$(stat -c %Y "$tree/lib/libhazy.so.$version")
     export SOURCE_DATE_EPOCH
+    # The licence list comes from this tree's Cargo.lock (third_party), the files from the
+    # tarball: they agree when the tarball is current, as `make dist` and `make packages` see to.
+    if [ -n "$(find Cargo.lock Cargo.toml cli/Cargo.toml -newer "$tarball" 2>/dev/null)" ]; then
+        echo "[dist] warning: Cargo.lock or Cargo.toml is newer than $tarball: the packages' list of" \
+             "Rust crates is the tree's and may differ from the tarball's (make dist-$arch)" >&2
+    fi
 }
 
 # rewrite FILE SED-EXPRESSION EXPECTED-REGEX: edits FILE in place, then fails unless it matches
@@ -146,8 +152,10 @@ update_sums() {
     exec 9>&-
 }
 
-# report FILE...: each package and its size, as package.sh reports the tarballs.
+# report FILE...: each package and its size, as package.sh reports the tarballs; the work
+# directory (the unpacked tarball and the staged trees, about 100 MB) goes.
 report() {
     local f
     for f in "$@"; do echo "[dist] dist/$f ($(stat -c %s "dist/$f") bytes)"; done
+    rm -rf "$work"
 }
