@@ -87,7 +87,7 @@ SERVICE_SUITES := \
     test-keycloak-ci test-cli test-java test-dotnet test-contract test-cobol \
     test-realm test-c-quickstart test-integration test-cpp test-go test-cpp-valgrind \
     test-dist-consumers test-dist-e2e test-doctor test-job-states test-logging \
-    test-reliability test-tls test-windows-services bench-smoke
+    test-reliability test-tls test-windows-services test-packages bench-smoke
 
 # Both phases run their suites side by side: most suites spend their time in one thread
 # (valgrind, libFuzzer, Miri, qemu, Wine) or waiting on the services, while the builds use

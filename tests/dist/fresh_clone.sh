@@ -115,7 +115,8 @@ step "make -n dist installs the build toolchains before it builds"
 plan=$(env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -C "$clone" --no-print-directory -n dist)
 first() { grep -n -m1 -F -- "$1" <<<"$plan" | cut -d: -f1; }
 for pair in "ensure-deps.sh dist|scripts/dist/build.sh x86_64" "ensure-deps.sh dist|scripts/dist/build.sh aarch64" \
-            "ensure-deps.sh windows|scripts/dist/windows-build.sh"; do
+            "ensure-deps.sh windows|scripts/dist/windows-build.sh" \
+            "ensure-deps.sh packages|scripts/dist/rpm.sh x86_64"; do
     deps=$(first "${pair%|*}") build=$(first "${pair#*|}")
     [ -n "$deps" ] && [ -n "$build" ] && [ "$deps" -lt "$build" ] \
         || { echo "$plan" >&2; fail "make dist does not run '${pair%|*}' before '${pair#*|}'"; }
