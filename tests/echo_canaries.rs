@@ -611,6 +611,7 @@ fn a_hostile_proxy_echoing_proxy_authorization_never_leaks_the_proxy_password() 
     }
     let _ = std::fs::remove_dir_all(&dir);
     println!("hostile proxy: {tried} errors ({statuses:?}), {echoed} carrying the echoed header, 0 canaries found");
+}
 
 /// A directory only this user can use, as the token cache requires.
 #[cfg(unix)]
