@@ -14,10 +14,15 @@
 DENY_CHECKS := licenses bans sources
 CARGO_DENY  := .cache/tools/bin/cargo-deny
 
-.PHONY: deps-supply-chain test-deny
+.PHONY: deps-supply-chain deps-sbom test-deny sboms
 
 deps-supply-chain:
 	@bash tests/ensure-deps.sh supply-chain
+
+# What the SBOMs need: cargo-cyclonedx only, so that a fresh clone's `make dist` does not also
+# build cargo-deny.
+deps-sbom:
+	@SUPPLY_CHAIN_TOOLS=cargo-cyclonedx bash tests/ensure-deps.sh supply-chain
 
 # --workspace: every member's dependencies (the Hub simulator's too), not only the root crate's.
 test-deny: deps-supply-chain ## cargo deny check licenses, bans, sources (deny.toml)
@@ -29,3 +34,7 @@ test-deny: deps-supply-chain ## cargo deny check licenses, bans, sources (deny.t
 	done; \
 	echo "deny: $$passed passed, $$failed failed"; [ $$failed -eq 0 ]
 
+dist: sboms
+SBOM_INPUTS = $(if $(PACKAGES_FROM_DIST),,$(addprefix dist-,$(DIST_ARCHES)) dist-windows dist-nupkg) packages
+sboms: deps-sbom $(SBOM_INPUTS) ## dist/*.cdx.json: a CycloneDX SBOM per release artifact, in SHA256SUMS
+	bash scripts/sbom/dist.sh

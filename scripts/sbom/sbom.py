@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""A CycloneDX 1.5 SBOM of one release artifact in dist/ (scripts/sbom/dist.sh calls this):
+
+    sbom.py ARTIFACT OUT.cdx.json
+
+What the artifact holds, read from the archive itself (tar.gz, zip, nupkg, deb, rpm): every file
+with its SHA-256, as a component of type "file". Each binary made from Rust (libhazy.so*,
+libhazy.a, hazy.dll, their .debug files: the hazy crate; bin/hazy: the hazy-cli crate) depends
+on its crate, and the crates and their graph come from cargo-cyclonedx's BOM of that crate for
+the binary's target (scripts/sbom/crates.sh: build/sbom/TARGET/CRATE.cdx.json), so that only the
+crates that are in the artifact are listed. Reproducible: the time is SOURCE_DATE_EPOCH (else
+the last commit's), the serial number is derived from the content, and the workspace's own
+crates are named relative to the repository, not by this checkout's path.
+"""
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import uuid
+import zipfile
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+TARGETS = {"x86_64": "x86_64-unknown-linux-gnu", "amd64": "x86_64-unknown-linux-gnu",
+           "aarch64": "aarch64-unknown-linux-gnu", "arm64": "aarch64-unknown-linux-gnu",
+           "windows": "x86_64-pc-windows-gnu", "linux-x64": "x86_64-unknown-linux-gnu",
+           "linux-arm64": "aarch64-unknown-linux-gnu", "win-x64": "x86_64-pc-windows-gnu"}
+
+
+def members(path):
+    """(name, sha256) of every regular file in the archive."""
+    out = []
+    if path.endswith((".zip", ".nupkg")):
+        with zipfile.ZipFile(path) as z:
+            for i in z.infolist():
+                if not i.is_dir():
+                    out.append((i.filename, hashlib.sha256(z.read(i)).hexdigest()))
+        return out
+    if path.endswith(".rpm"):
+        with tempfile.TemporaryDirectory() as db:
+            q = subprocess.run(["rpm", "--dbpath", db, "-qp", "--qf",
+                                "[%{FILEMODES:perms} %{FILEDIGESTS} %{FILENAMES}\n]", path],
+                               check=True, capture_output=True, text=True).stdout
+        for line in q.splitlines():
+            perms, digest, name = line.split(" ", 2)
+            if perms.startswith("-"):
+                out.append((name, digest))
+        return out
+    if path.endswith(".deb"):
+        data = subprocess.run(["dpkg-deb", "--fsys-tarfile", path], check=True, capture_output=True).stdout
+        tar = tarfile.open(fileobj=io.BytesIO(data))
+    else:
+        tar = tarfile.open(path)
+    with tar:
+        for m in tar.getmembers():
+            if m.isfile():
+                out.append((m.name.lstrip("./") if m.name.startswith("./") else m.name,
+                            hashlib.sha256(tar.extractfile(m).read()).hexdigest()))
+    return out
+
+
+def target_of(artifact, name):
+    m = re.search(r"runtimes/([a-z0-9-]+)/native/", name)
+    if m:
+        return TARGETS[m.group(1)]
+    for key in ("windows", "x86_64", "aarch64", "amd64", "arm64"):
+        if key in artifact:
+            return TARGETS[key]
+    return None
+
+
+def crate_of(name):
+    base = name.rsplit("/", 1)[-1]
+    if re.fullmatch(r"hazy(\.exe)?(\.debug)?", base):
+        return "hazy-cli"
+    if re.fullmatch(r"(lib)?hazy\.(so(\.[0-9.]+)?|a|dll|dll\.a|lib)(\.debug)?", base):
+        return "hazy"
+    return None
+
+
+def crates_bom(target, crate):
+    path = os.path.join(REPO, "build", "sbom", target, f"{crate}.cdx.json")
+    if not os.path.exists(path):
+        subprocess.run(["bash", os.path.join(REPO, "scripts", "sbom", "crates.sh"), target], check=True)
+    text = open(path).read()
+    # This checkout's path out of the workspace crates' references: path+file:///…/main/cli#x
+    # becomes path+file:cli#x, path+file:///…/main#x becomes path+file:.#x.
+    text = re.sub(r"path\+file://" + re.escape(REPO) + r"/([^#\"]+)#", r"path+file:\1#", text)
+    text = re.sub(r"path\+file://" + re.escape(REPO) + r"#", "path+file:.#", text)
+    return json.loads(text)
+
+
+def main():
+    artifact, out = sys.argv[1], sys.argv[2]
+    name = os.path.basename(artifact)
+    version = re.search(r"(\d+\.\d+\.\d+(?:-\d+)?)", name).group(1)
+    files = members(artifact)
+    components, deps = {}, {}
+    file_refs = []
+    for fname, digest in sorted(files):
+        ref = f"file:{fname}"
+        file_refs.append(ref)
+        components[ref] = {"type": "file", "bom-ref": ref, "name": fname,
+                           "hashes": [{"alg": "SHA-256", "content": digest}]}
+        crate, target = crate_of(fname), target_of(name, fname)
+        if crate and target:
+            bom = crates_bom(target, crate)
+            root = bom["metadata"]["component"]
+            components.setdefault(root["bom-ref"], {k: v for k, v in root.items() if k != "components"})
+            for c in bom.get("components", []):
+                components.setdefault(c["bom-ref"], c)
+            for d in bom.get("dependencies", []):
+                deps.setdefault(d["ref"], set()).update(d.get("dependsOn", []))
+            deps[ref] = {root["bom-ref"]}
+            components[ref]["description"] = f"built from the Rust crate {crate} for {target}"
+    deps["artifact"] = set(file_refs)
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or subprocess.run(
+        ["git", "-C", REPO, "log", "-1", "--format=%ct"], capture_output=True, text=True).stdout.strip() or 0)
+    body = {
+        "components": sorted(components.values(), key=lambda c: (c["type"] != "file", c["bom-ref"])),
+        "dependencies": [{"ref": r, "dependsOn": sorted(d)} for r, d in sorted(deps.items())],
+    }
+    kind = "application" if name.startswith("hazy") else "library"
+    bom = {
+        "bomFormat": "CycloneDX", "specVersion": "1.5",
+        "serialNumber": "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, name + json.dumps(body, sort_keys=True))),
+        "version": 1,
+        "metadata": {
+            "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch)),
+            "tools": {"components": [
+                {"type": "application", "name": "cargo-cyclonedx", "version": "0.5.9",
+                 "description": "the Rust crates (scripts/sbom/crates.sh)"},
+                {"type": "application", "name": "libhazy scripts/sbom/sbom.py",
+                 "description": "the artifact's files and their SHA-256"}]},
+            "component": {"type": kind, "bom-ref": "artifact", "name": name, "version": version,
+                          "licenses": [{"license": {"id": "Apache-2.0"}}],
+                          "hashes": [{"alg": "SHA-256", "content": hashlib.sha256(open(artifact, "rb").read()).hexdigest()}]},
+        },
+        **body,
+    }
+    tmp = out + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(bom, f, indent=2, sort_keys=False)
+        f.write("\n")
+    os.replace(tmp, out)
+    print(f"[sbom] {out}: {len(files)} files, {sum(1 for c in components.values() if c['type'] != 'file')} crates")
+
+
+if __name__ == "__main__":
+    main()
