@@ -81,7 +81,7 @@ demo: example $(COBOL_TRAIN) ## build, start Keycloak and the simulator, train f
 # after the stack, Keycloak's oldest release, the CLI, Java and the contract.
 UNIT_SUITES := \
     test-dist-fresh-clone test-fuzz test-windows-capi \
-    test-rust test-c test-c-asan-rust test-miri test-reference test-abi test-api \
+    test-rust test-c test-c-asan-rust test-miri test-reference test-abi test-api test-deny \
     test-dist-portability test-dist-capi test-dist-aarch64 test-windows-dll
 SERVICE_SUITES := \
     test-keycloak-ci test-cli test-java test-dotnet test-contract test-cobol \
