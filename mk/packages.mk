@@ -30,7 +30,8 @@ deps-packages:
 
 packages: $(addprefix packages-,$(PACKAGE_ARCHES)) ## RPM and DEB packages of the release tarballs, in dist/
 
-$(addprefix packages-,$(PACKAGE_ARCHES)): packages-%: deps-packages $(PACKAGES_TARBALL)
+# deps-sbom: each package carries its SBOM, made with cargo-cyclonedx (mk/supply-chain.mk).
+$(addprefix packages-,$(PACKAGE_ARCHES)): packages-%: deps-packages deps-sbom $(PACKAGES_TARBALL)
 	bash scripts/dist/rpm.sh $*
 	bash scripts/dist/deb.sh $*
 

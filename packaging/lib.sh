@@ -133,6 +133,17 @@ stage_docs() { # stage_docs DIR
     fi
 }
 
+# stage_sbom ROOT PACKAGE NAME: the package's own CycloneDX SBOM, /usr/share/doc/PACKAGE/sbom.cdx.json:
+# every other file under ROOT as installed, with its SHA-256, and the Rust crates built into its
+# ELF files (scripts/sbom/sbom.py --tree; NAME, such as libhazy0_0.1.0-1_amd64, gives the
+# architecture). dist/NAME.cdx.json describes the package file itself.
+stage_sbom() {
+    local out=$1/usr/share/doc/$2/sbom.cdx.json
+    install -d "$(dirname "$out")"
+    python3 scripts/sbom/sbom.py --tree "$1" --name "$3" "$out" >/dev/null
+    chmod 0644 "$out"
+}
+
 # The Rust crates linked into the library (and, for the CLI, into the command), with their
 # licences, from the lock file: packaging/third_party.py.
 third_party() { # third_party FORMAT ROOT-CRATE...

@@ -5,6 +5,7 @@
 #   dist/libhazy-dev_VERSION-REV_DEBARCH.deb   headers, libhazy.so, libhazy.a, hazy.pc, CMake
 #                                              package, man pages, README and docs
 #   dist/hazy_VERSION-REV_DEBARCH.deb          the hazy command (libhazy is linked into it)
+# each with its CycloneDX SBOM in /usr/share/doc/PACKAGE/sbom.cdx.json (packaging/lib.sh, stage_sbom)
 # (DEBARCH amd64 or arm64) and their lines in dist/SHA256SUMS. Binary-only, with dpkg-deb: the
 # files are the tarball's (packaging/lib.sh lays them out under /usr, the library in
 # /usr/lib/<multiarch>), the control files come from packaging/deb/. When the packages are newer
@@ -89,6 +90,7 @@ for i in "${!pkgs[@]}"; do
     root=$work/$p
     depends=
     [ "$p" = libhazy-dev ] || depends=$(libc_depends "$root")
+    stage_sbom "$root" "$p" "${debs[$i]%.deb}"
     (cd "$root" && find . -type f ! -path './DEBIAN/*' -printf '%P\0' | sort -z | xargs -0 md5sum) \
         > "$root/DEBIAN/md5sums"
     chmod 0644 "$root/DEBIAN/md5sums"

@@ -5,7 +5,8 @@
 #   dist/libhazy-devel-VERSION-RELEASE.ARCH.rpm   headers, libhazy.so, libhazy.a, hazy.pc, CMake
 #                                                 package, man pages, README and docs
 #   dist/hazy-VERSION-RELEASE.ARCH.rpm            the hazy command
-# and their lines in dist/SHA256SUMS. rpmbuild (Debian's rpm package) builds them from
+# each with its CycloneDX SBOM in /usr/share/doc/PACKAGE/sbom.cdx.json (packaging/lib.sh,
+# stage_sbom), and their lines in dist/SHA256SUMS. rpmbuild (Debian's rpm package) builds them from
 # packaging/rpm/libhazy.spec, binary-only: the files are the tarball's (packaging/lib.sh lays them
 # out under /usr, with /usr/lib64 for the library), nothing is compiled. When the packages are newer than the
 # tarball and the packaging, only SHA256SUMS is refreshed. RELEASE is PACKAGE_RELEASE (default 1).
@@ -26,16 +27,23 @@ command -v rpmbuild >/dev/null || { echo "rpm.sh: rpmbuild is missing: make deps
 unpack_tarball
 
 libdir=/usr/lib64
-root=$work/root
-stage_runtime "$root" "$libdir" 0755
-stage_dev "$root" "$libdir"
-stage_cli "$root"
-stage_docs "$root/usr/share/doc/libhazy-devel"
+# Each package is staged in a tree of its own, where its SBOM can list exactly its files, then
+# the trees are merged into the one root the spec's %files lists divide again.
+stage_runtime "$work/libhazy" "$libdir" 0755
+stage_dev "$work/libhazy-devel" "$libdir"
+stage_cli "$work/hazy"
+stage_docs "$work/libhazy-devel/usr/share/doc/libhazy-devel"
 for pkg in libhazy hazy; do
-    install -D -m 0644 "$tree/LICENSE" "$root/usr/share/licenses/$pkg/LICENSE"
+    install -D -m 0644 "$tree/LICENSE" "$work/$pkg/usr/share/licenses/$pkg/LICENSE"
 done
-third_party text hazy > "$root/usr/share/licenses/libhazy/THIRD-PARTY-LICENSES.txt"
-third_party text hazy-cli > "$root/usr/share/licenses/hazy/THIRD-PARTY-LICENSES.txt"
+third_party text hazy > "$work/libhazy/usr/share/licenses/libhazy/THIRD-PARTY-LICENSES.txt"
+third_party text hazy-cli > "$work/hazy/usr/share/licenses/hazy/THIRD-PARTY-LICENSES.txt"
+for pkg in libhazy libhazy-devel hazy; do
+    stage_sbom "$work/$pkg" "$pkg" "$pkg-$version-$PACKAGE_RELEASE.$arch"
+done
+root=$work/root
+mkdir -p "$root"
+for pkg in libhazy libhazy-devel hazy; do cp -a "$work/$pkg/." "$root/"; done
 man3='%{nil}'
 [ ! -d "$root/usr/share/man/man3" ] || man3='/usr/share/man/man3/*.3.gz'
 # Files from the tarball keep its times; what was made here gets the same time.

@@ -2,6 +2,7 @@
 """A CycloneDX 1.5 SBOM of one release artifact in dist/ (scripts/sbom/dist.sh calls this):
 
     sbom.py ARTIFACT OUT.cdx.json
+    sbom.py --tree ROOT --name PACKAGE OUT.cdx.json
 
 What the artifact holds, read from the archive itself (tar.gz, zip, nupkg, deb, rpm): every file
 with its SHA-256, as a component of type "file". Each binary made from Rust (libhazy.so*,
@@ -11,6 +12,12 @@ the binary's target (scripts/sbom/crates.sh: build/sbom/TARGET/CRATE.cdx.json), 
 crates that are in the artifact are listed. Reproducible: the time is SOURCE_DATE_EPOCH (else
 the last commit's), the serial number is derived from the content, and the workspace's own
 crates are named relative to the repository, not by this checkout's path.
+
+With --tree, the SBOM a package carries inside itself (scripts/dist/rpm.sh and deb.sh write it
+into the staged tree before they build): the files under ROOT as they will be installed
+(/usr/...), OUT itself and a DEB's DEBIAN/ left out; PACKAGE (e.g. libhazy0_0.1.0-1_amd64) names
+it and gives the architecture. It has no hash of the package, which cannot hold its own digest;
+dist/PACKAGE.cdx.json has that.
 """
 import hashlib
 import io
@@ -64,6 +71,22 @@ def members(path):
     return out
 
 
+def tree_members(root, out):
+    """(installed path, sha256) of every regular file under ROOT but OUT and DEBIAN/."""
+    out = os.path.abspath(out)
+    found = []
+    for d, dirs, files in os.walk(root):
+        if os.path.abspath(d) == os.path.abspath(root):
+            dirs[:] = [x for x in dirs if x != "DEBIAN"]
+        for f in files:
+            path = os.path.join(d, f)
+            if os.path.islink(path) or os.path.abspath(path) == out:
+                continue
+            with open(path, "rb") as fh:
+                found.append(("/" + os.path.relpath(path, root), hashlib.sha256(fh.read()).hexdigest()))
+    return found
+
+
 def target_of(artifact, name):
     m = re.search(r"runtimes/([a-z0-9-]+)/native/", name)
     if m:
@@ -96,10 +119,16 @@ def crates_bom(target, crate):
 
 
 def main():
-    artifact, out = sys.argv[1], sys.argv[2]
-    name = os.path.basename(artifact)
+    if sys.argv[1] == "--tree" and len(sys.argv) == 6 and sys.argv[3] == "--name":
+        root, name, out = sys.argv[2], sys.argv[4], sys.argv[5]
+        artifact, files = None, tree_members(root, out)
+    elif len(sys.argv) == 3:
+        artifact, out = sys.argv[1], sys.argv[2]
+        name = os.path.basename(artifact)
+        files = members(artifact)
+    else:
+        sys.exit("usage: sbom.py ARTIFACT OUT.cdx.json | sbom.py --tree ROOT --name PACKAGE OUT.cdx.json")
     version = re.search(r"(\d+\.\d+\.\d+(?:-\d+)?)", name).group(1)
-    files = members(artifact)
     components, deps = {}, {}
     file_refs = []
     for fname, digest in sorted(files):
@@ -138,11 +167,13 @@ def main():
                 {"type": "application", "name": "libhazy scripts/sbom/sbom.py",
                  "description": "the artifact's files and their SHA-256"}]},
             "component": {"type": kind, "bom-ref": "artifact", "name": name, "version": version,
-                          "licenses": [{"license": {"id": "Apache-2.0"}}],
-                          "hashes": [{"alg": "SHA-256", "content": hashlib.sha256(open(artifact, "rb").read()).hexdigest()}]},
+                          "licenses": [{"license": {"id": "Apache-2.0"}}]},
         },
         **body,
     }
+    if artifact:
+        with open(artifact, "rb") as f:
+            bom["metadata"]["component"]["hashes"] = [{"alg": "SHA-256", "content": hashlib.sha256(f.read()).hexdigest()}]
     tmp = out + ".tmp"
     with open(tmp, "w") as f:
         json.dump(bom, f, indent=2, sort_keys=False)

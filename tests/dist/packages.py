@@ -17,12 +17,14 @@ RPMs, for each architecture:
     pkg-config (PKG_CONFIG_SYSROOT_DIR) and trains against the stack, loading the root's library;
     the CMake package finds the root's library; the root's `hazy` runs `hazy version` and
     `hazy auth check`. aarch64: the same two commands under qemu-aarch64;
+  - each carries its own CycloneDX SBOM, /usr/share/doc/NAME/sbom.cdx.json, listing every other
+    file it installs with its SHA-256 and the Rust crates of its ELF files;
   - `rpm --root DIR -e` removes every file.
 DEBs:
   - control fields: names, sections, Depends (libc6 (>= the highest GLIBC_ version of the ELF
     files, at most 2.17); libhazy-dev on libhazy0 (= VERSION)), Multi-Arch; shlibs and symbols
     of libhazy0 (every exported symbol); md5sums; a machine-readable copyright with Apache-2.0
-    and the Rust crates; changelog.Debian.gz;
+    and the Rust crates; changelog.Debian.gz; the package's own SBOM, as for the RPMs;
   - lintian: no errors, and no warning but the explained ones (EXPLAINED_WARNINGS);
   - on this machine (amd64): `dpkg -i` of libhazy0 and libhazy-dev; examples/c/train.c builds
     with `pkg-config hazy` alone (no PKG_CONFIG_PATH) and trains, loading /usr/lib/<multiarch>;
@@ -38,6 +40,8 @@ Prints one line per check and `packages: N passed, M failed`; exits 1 on any fai
 import argparse
 import fcntl
 import gzip
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -216,6 +220,42 @@ def expected_files(name, libdir, man3):
             "hazy": ["/usr/bin/hazy"]}[name]
 
 
+# Crates any build of libhazy links: an SBOM of a package with its ELF files must list them.
+SBOM_CRATES = {"hazy", "tokio", "reqwest", "rustls", "serde_json"}
+
+
+def check_embedded_sbom(label, root, name, owned):
+    """The package's own SBOM (/usr/share/doc/NAME/sbom.cdx.json under ROOT, where the package's
+    files are, as installed or unpacked) lists exactly OWNED's other regular files with their
+    SHA-256, and each ELF file depends on its crate, whose dependencies are listed."""
+    sbom_name = f"/usr/share/doc/{name}/sbom.cdx.json"
+    path = root / sbom_name.lstrip("/")
+    problems = []
+    if not path.is_file():
+        R.check(f"{label}: carries its SBOM", False, f"no {sbom_name}")
+        return
+    bom = json.loads(path.read_text())
+    files = {c["name"]: c["hashes"][0]["content"] for c in bom.get("components", []) if c["type"] == "file"}
+    want = {}
+    for f in owned:
+        p = root / f.lstrip("/")
+        if f != sbom_name and p.is_file() and not p.is_symlink():
+            want[f] = hashlib.sha256(p.read_bytes()).hexdigest()
+    if files != want:
+        problems.append(f"files differ: {sorted(set(files.items()) ^ set(want.items()))[:4]}")
+    crates = {c["name"] for c in bom["components"] if c["type"] == "library"}
+    elf = [f for f in want if (root / f.lstrip("/")).read_bytes()[:4] == b"\x7fELF"
+           or f.endswith("/libhazy.a")]
+    deps = {d["ref"]: d.get("dependsOn", []) for d in bom.get("dependencies", [])}
+    if elf and not SBOM_CRATES - {"hazy"} <= crates:
+        problems.append(f"lists no {sorted(SBOM_CRATES - crates)}")
+    problems += [f"{f} depends on no crate" for f in elf if not deps.get(f"file:{f}")]
+    if bom.get("bomFormat") != "CycloneDX" or bom.get("specVersion") != "1.5":
+        problems.append("not CycloneDX 1.5")
+    R.check(f"{label}: carries its SBOM, {sbom_name}", not problems,
+            "; ".join(problems) or f"{len(files)} files, {len(crates)} crates")
+
+
 def tarball_has_man3(arch):
     tarball = REPO / "dist" / f"libhazy-{VERSION}-{arch}-linux-gnu.tar.gz"
     names = run(["tar", "-tzf", tarball]).stdout
@@ -296,20 +336,23 @@ def rpm_suite(dist, arch, work):
             lost = [f for f in expected_files(n, libdir, man3) if f not in owned]
             if lost:
                 raise RuntimeError(f"{n} lacks {lost}")
+            state.setdefault("owned", {})[n] = owned
         verify = run(["rpm", "--root", root, "--dbpath", ROOT_DBPATH, "-Va", "--nodeps"], check=False)
         if verify.returncode != 0 or verify.stdout.strip():
             raise RuntimeError(f"rpm -Va:\n{verify.stdout}{verify.stderr}")
         return f"rpm --root {root} -ivh: {', '.join(installed)}; rpm -Va clean"
 
+    state = {}
     if not attempt(f"rpm {arch}: install into a scratch root", install):
         return
+    for n in names:
+        check_embedded_sbom(f"rpm {arch} {n}", root, n, state["owned"][n])
 
     if arch == os.uname().machine:
         src = work / "rpm-c"
         src.mkdir()
         shutil.copy(REPO / "examples/c/train.c", src)
         env = stack_env()
-        state = {}
 
         def build_c():
             pc = dict(env, PKG_CONFIG_SYSROOT_DIR=str(root), PKG_CONFIG_LIBDIR=f"{root}{libdir}/pkgconfig")
@@ -446,6 +489,7 @@ def check_deb(path, arch, name, work):
             problems.append("no ldconfig trigger")
     if set(os.listdir(tree / "DEBIAN")) & {"preinst", "postinst", "prerm", "postrm"}:
         problems.append("has maintainer scripts")
+    check_embedded_sbom(f"deb {path.name}", tree, name, files)
     R.check(f"deb {path.name}: control, Depends, files, md5sums, copyright, changelog"
             + (", shlibs, symbols" if name == "libhazy0" else ""),
             not problems, "; ".join(problems) or f"Depends: {fields['Depends']}")
