@@ -70,12 +70,13 @@ run_suite() {
     [ "$rc" = 0 ] || die "$label: Maven failed (exit $rc)"
 }
 
-# Fails unless every class in the jar is Java 8 bytecode and the three release libraries are bundled
-# byte for byte (they are the stripped ones the portability checks pass; nothing debug).
+# Fails unless every class in the jar is Java 8 bytecode, the three release libraries are bundled
+# byte for byte (they are the stripped ones the portability checks pass; nothing debug), and its
+# SBOM (META-INF/sbom/libhazy.cdx.json) lists every entry with its digest, their crates and JNA.
 check_jar() {
     local jar="$1"
     python3 - "$jar" "$NATIVE_X86_64" "$NATIVE_AARCH64" "$NATIVE_WINDOWS" <<'PY'
-import hashlib, os, struct, sys, zipfile
+import hashlib, json, os, struct, sys, zipfile
 jar, natives = sys.argv[1], {"linux-x86-64/libhazy.so": sys.argv[2], "linux-aarch64/libhazy.so": sys.argv[3],
                              "win32-x86-64/hazy.dll": sys.argv[4]}
 bad, classes = [], 0
@@ -95,10 +96,25 @@ with zipfile.ZipFile(jar) as z:
     extra = [n for n in z.namelist() if n.endswith((".debug", ".so.0")) or ".so." in n]
     if extra:
         sys.exit("java: FAILED: unexpected native files in the jar: %s" % extra)
+    # Its SBOM lists every other entry with its digest, the crates of each native library, and JNA.
+    try:
+        bom = json.loads(z.read("META-INF/sbom/libhazy.cdx.json"))
+    except KeyError:
+        sys.exit("java: FAILED: %s has no META-INF/sbom/libhazy.cdx.json" % jar)
+    listed = {c["name"]: c["hashes"][0]["content"] for c in bom["components"] if c["type"] == "file"}
+    skip = ("META-INF/sbom/libhazy.cdx.json", "META-INF/MANIFEST.MF")
+    entries = {n: hashlib.sha256(z.read(n)).hexdigest() for n in z.namelist()
+               if not n.endswith("/") and n not in skip and not n.startswith("META-INF/maven/")}
+    if listed != entries:
+        sys.exit("java: FAILED: the jar's SBOM differs from its entries: %s" % sorted(set(listed.items()) ^ set(entries.items()))[:4])
+    deps = {d["ref"]: d.get("dependsOn", []) for d in bom["dependencies"]}
+    crates = {c["name"] for c in bom["components"] if c["type"] == "library"}
+    if any(not deps.get("file:" + e) for e in natives) or not {"tokio", "rustls", "jna"} <= crates:
+        sys.exit("java: FAILED: the jar's SBOM lacks the natives' crates or JNA")
 if bad or classes < 20:
     sys.exit("java: FAILED: %s: %d classes, not Java 8 bytecode (major 52): %s" % (jar, classes, bad))
-print("java: %s (%d bytes): %d classes, all class file major version 52 (Java 8); release libraries bundled: %s"
-      % (os.path.basename(jar), os.path.getsize(jar), classes, ", ".join(sorted(natives))))
+print("java: %s (%d bytes): %d classes, all class file major version 52 (Java 8); release libraries bundled: %s; SBOM: %d files, %d components"
+      % (os.path.basename(jar), os.path.getsize(jar), classes, ", ".join(sorted(natives)), len(listed), len(crates)))
 PY
 }
 

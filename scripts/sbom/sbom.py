@@ -2,7 +2,7 @@
 """A CycloneDX 1.5 SBOM of one release artifact in dist/ (scripts/sbom/dist.sh calls this):
 
     sbom.py ARTIFACT OUT.cdx.json
-    sbom.py --tree ROOT --name PACKAGE OUT.cdx.json
+    sbom.py --tree ROOT --name PACKAGE [--maven GROUP:ARTIFACT:VERSION]... OUT.cdx.json
 
 What the artifact holds, read from the archive itself (tar.gz, zip, nupkg, deb, rpm): every file
 with its SHA-256, as a component of type "file". Each binary made from Rust (libhazy.so*,
@@ -17,8 +17,10 @@ With --tree, the SBOM a package carries inside itself (scripts/dist/rpm.sh and d
 into the staged tree before they build): the files under ROOT as they will be installed
 (/usr/...), OUT itself and a DEB's DEBIAN/ left out; PACKAGE (e.g. libhazy0_0.1.0-1_amd64) names
 it and gives the architecture. It has no hash of the package, which cannot hold its own digest;
-dist/PACKAGE.cdx.json has that.
+dist/PACKAGE.cdx.json has that. The Java jar's build writes one the same way into its classes
+(META-INF/sbom/), with its native libraries' crates and JNA, the Maven dependency, as --maven.
 """
+import argparse
 import hashlib
 import io
 import json
@@ -36,7 +38,9 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TARGETS = {"x86_64": "x86_64-unknown-linux-gnu", "amd64": "x86_64-unknown-linux-gnu",
            "aarch64": "aarch64-unknown-linux-gnu", "arm64": "aarch64-unknown-linux-gnu",
            "windows": "x86_64-pc-windows-gnu", "linux-x64": "x86_64-unknown-linux-gnu",
-           "linux-arm64": "aarch64-unknown-linux-gnu", "win-x64": "x86_64-pc-windows-gnu"}
+           "linux-arm64": "aarch64-unknown-linux-gnu", "win-x64": "x86_64-pc-windows-gnu",
+           "linux-x86-64": "x86_64-unknown-linux-gnu", "linux-aarch64": "aarch64-unknown-linux-gnu",
+           "win32-x86-64": "x86_64-pc-windows-gnu"}
 
 
 def members(path):
@@ -71,8 +75,9 @@ def members(path):
     return out
 
 
-def tree_members(root, out):
-    """(installed path, sha256) of every regular file under ROOT but OUT and DEBIAN/."""
+def tree_members(root, out, prefix="/"):
+    """(PREFIX + path under ROOT, sha256) of every regular file under ROOT but OUT and DEBIAN/:
+    the installed path of a package's file, or with PREFIX "" a jar's entry."""
     out = os.path.abspath(out)
     found = []
     for d, dirs, files in os.walk(root):
@@ -83,13 +88,16 @@ def tree_members(root, out):
             if os.path.islink(path) or os.path.abspath(path) == out:
                 continue
             with open(path, "rb") as fh:
-                found.append(("/" + os.path.relpath(path, root), hashlib.sha256(fh.read()).hexdigest()))
+                found.append((prefix + os.path.relpath(path, root), hashlib.sha256(fh.read()).hexdigest()))
     return found
 
 
 def target_of(artifact, name):
     m = re.search(r"runtimes/([a-z0-9-]+)/native/", name)
     if m:
+        return TARGETS[m.group(1)]
+    m = re.match(r"/?(linux-x86-64|linux-aarch64|win32-x86-64)/", name)
+    if m:  # JNA's resource prefixes, in the jar
         return TARGETS[m.group(1)]
     for key in ("windows", "x86_64", "aarch64", "amd64", "arm64"):
         if key in artifact:
@@ -118,16 +126,35 @@ def crates_bom(target, crate):
     return json.loads(text)
 
 
+def maven_component(coordinates):
+    """A Maven dependency the artifact needs at run time, from GROUP:ARTIFACT:VERSION."""
+    group, art, version = coordinates.split(":")
+    ref = f"pkg:maven/{group}/{art}@{version}"
+    return {"type": "library", "bom-ref": ref, "group": group, "name": art, "version": version,
+            "scope": "required", "purl": ref}
+
+
 def main():
-    if sys.argv[1] == "--tree" and len(sys.argv) == 6 and sys.argv[3] == "--name":
-        root, name, out = sys.argv[2], sys.argv[4], sys.argv[5]
-        artifact, files = None, tree_members(root, out)
-    elif len(sys.argv) == 3:
-        artifact, out = sys.argv[1], sys.argv[2]
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("artifact", nargs="?", help="an archive in dist/")
+    ap.add_argument("out")
+    ap.add_argument("--tree", help="describe the files under this directory instead of an archive")
+    ap.add_argument("--name", help="with --tree: the package's name, which gives its architecture")
+    ap.add_argument("--prefix", default="/", help="with --tree: put before each file's path (default /)")
+    ap.add_argument("--maven", action="append", default=[], metavar="GROUP:ARTIFACT:VERSION",
+                    help="a Maven dependency the artifact needs at run time (the jar's JNA)")
+    args = ap.parse_args()
+    if args.tree:
+        if not args.name or args.artifact:
+            ap.error("--tree needs --name and no ARTIFACT")
+        artifact, name, out = None, args.name, args.out
+        files = tree_members(args.tree, out, args.prefix)
+    elif args.artifact:
+        artifact, out = args.artifact, args.out
         name = os.path.basename(artifact)
         files = members(artifact)
     else:
-        sys.exit("usage: sbom.py ARTIFACT OUT.cdx.json | sbom.py --tree ROOT --name PACKAGE OUT.cdx.json")
+        ap.error("give an ARTIFACT or --tree")
     version = re.search(r"(\d+\.\d+\.\d+(?:-\d+)?)", name).group(1)
     components, deps = {}, {}
     file_refs = []
@@ -148,6 +175,10 @@ def main():
             deps[ref] = {root["bom-ref"]}
             components[ref]["description"] = f"built from the Rust crate {crate} for {target}"
     deps["artifact"] = set(file_refs)
+    for coordinates in args.maven:
+        c = maven_component(coordinates)
+        components[c["bom-ref"]] = c
+        deps["artifact"].add(c["bom-ref"])
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or subprocess.run(
         ["git", "-C", REPO, "log", "-1", "--format=%ct"], capture_output=True, text=True).stdout.strip() or 0)
     body = {

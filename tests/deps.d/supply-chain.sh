@@ -2,8 +2,8 @@
 # cargo-cyclonedx (the Rust side of the SBOMs, scripts/sbom/), pinned, into .cache/tools as
 # cargo-fuzz is (tests/deps.d/fuzz.sh). Sourced by tests/ensure-deps.sh; `make sboms` calls
 # `tests/ensure-deps.sh supply-chain` so that `make dist` needs no `make deps` first. Quick when
-# both are there: it only asks each for its version. The CycloneDX Maven plugin (the jar's SBOM)
-# comes from Maven Central through Maven, pinned in scripts/sbom/jar.sh.
+# both are there: it only asks each for its version. The Java jar's SBOM is made by its Maven
+# build with the same scripts (bindings/java/pom.xml), so it needs cargo-cyclonedx too.
 
 CARGO_DENY_VERSION=0.20.2
 CARGO_CYCLONEDX_VERSION=0.5.9
