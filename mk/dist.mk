@@ -45,9 +45,11 @@ install: dist-$(HOST_ARCH) ## install the release build into PREFIX (default /us
 	    [ ! -d $$d ] || cp -RP --preserve=mode --remove-destination $$d $(DESTDIR)$(PREFIX)/ || exit 1; done
 	@echo "installed libhazy $(DIST_VERSION) (release, $(HOST_ARCH)) into $(DESTDIR)$(PREFIX)"
 
-# The Java jar bundles both release libraries (bindings/java/pom.xml): test-java packs what
-# `make dist` just built, never a stale copy.
-test-java: dist
+# The Java jar bundles the three release libraries (bindings/java/pom.xml): test-java packs
+# what the release builds just made, never a stale copy, and writes the jar's SBOM with
+# cargo-cyclonedx. Not all of `make dist`: the packages, the nupkg and the SBOMs in dist/ are
+# not in the jar, and waiting for them held the suite back in make test.
+test-java: $(addprefix dist-,$(DIST_ARCHES)) dist-windows deps-sbom
 
 test-dist-portability: $(addprefix dist-,$(DIST_ARCHES)) ## the tarballs: glibc floor, SONAME, exports, file list
 	$(PYTHON) tests/dist/check_portability.py $(foreach a,$(DIST_ARCHES),$(call DIST_TARBALL,$(a)))

@@ -47,7 +47,7 @@ JDK25="${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 [ -n "${HAZY_TEST_HUB_URL:-}" ] && [ -n "${HAZY_TEST_KEYCLOAK_URL:-}" ] \
     || die "HAZY_TEST_HUB_URL/HAZY_TEST_KEYCLOAK_URL are not set: run inside tests/stack/stack.py (make test-java does)"
 have_natives() { [ -f "$NATIVE_X86_64" ] && [ -f "$NATIVE_AARCH64" ] && [ -f "$NATIVE_WINDOWS" ]; }
-have_natives || make --no-print-directory dist
+have_natives || make --no-print-directory dist-x86_64 dist-aarch64 dist-windows deps-sbom
 have_natives || die "the release libraries are missing after make dist"
 
 MVN=(env -u LD_LIBRARY_PATH mvn -B -ntp -Dstyle.color=never)

@@ -1,31 +1,44 @@
 #!/usr/bin/env bash
-# `make install` in a fresh clone, with no step before it (make test-dist-fresh-clone). It once
-# stopped at "build.sh: .cache/zigbuild has no cargo-zigbuild: run make deps"; now it installs its
-# own build toolchain (make deps-dist: zig and cargo-zigbuild into .cache/zigbuild) on first use.
-# The installed tree must hold the stripped release library, and a C program must build against
-# it with pkg-config alone and run.
+# `make install` and `make dist` in a fresh clone, each with no step before it (make
+# test-dist-fresh-clone). `make install` once stopped at "build.sh: .cache/zigbuild has no
+# cargo-zigbuild: run make deps"; now both install their own build toolchains on first use
+# (make deps-dist, deps-windows, deps-packages, deps-sbom, deps-dotnet).
+#   1. `make install PREFIX=...` in the fresh copy: it must install zig and cargo-zigbuild itself;
+#      the installed tree must hold the stripped release library, and a C program must build
+#      against it with pkg-config alone and run. A second `make install` installs nothing.
+#   2. `git clean -fdx` (the copy is a fresh clone again: no .cache/, build/, target/ or dist/),
+#      then `make dist`: every release artifact, its SBOM and SHA256SUMS must be in dist/, and
+#      `sha256sum -c` must pass.
 #
 # The copy is this working tree as `git add -A` would commit it (tracked and untracked files
-# that are not ignored, as they are on disk), committed into a new repository in a temporary
-# directory: a `git clone` would test HEAD and miss the uncommitted change under test. Being a
-# copy of the files, it has no .cache/, build/, target/ or dist/. It shares what a second clone
-# on this machine would: the Debian packages and Rust targets that `make deps` installed,
-# ~/.cargo's crates and pip's download cache.
+# that are not ignored, as they are on disk), committed into a new repository under
+# build/fresh-clone/: a `git clone` would test HEAD and miss the uncommitted change under test.
+# It shares what a second clone on this machine would: the Debian packages and Rust targets that
+# `make deps` installed, ~/.cargo's crates and pip's download cache. Cargo's intermediate build
+# directory is kept outside the copy (CARGO_BUILD_BUILD_DIR=target/fresh-clone of this tree), so
+# that `git clean -fdx` leaves it and the second command does not compile again what the first
+# did, and so that a later run of this test on the same machine starts warm. It cannot be this
+# tree's own target/: cargo-zigbuild's linker wrapper names the clone's zig, cargo counts the
+# linker in every crate's fingerprint, and the two trees would then rebuild each other's crates.
 #
-# Cost: one x86_64 release build from an empty target/ (package.sh reads target/, so the copy
-# cannot borrow the main tree's through CARGO_TARGET_DIR) and the venv: about 220 CPU-seconds,
-# 5 to 6 minutes on this project's 2-core machine while other builds ran, then about 40 s to
-# delete the copy (zig's many files). `make dist` is not run here: its aarch64 and Windows builds
-# would add about 11 minutes. That it installs what it needs is checked with `make -n dist`
-# instead, which must run deps-dist and deps-windows before the builds.
+# Cost in make test from a fresh clone: the release builds for x86_64, aarch64 and Windows a
+# second time, cargo-cyclonedx (compiled by deps-sbom into the copy's .cache/tools), and zig
+# installed twice from pip's cache.
 source "$(dirname "$0")/lib.sh"
 
-copy=$(mktemp -d "${TMPDIR:-/tmp}/hazy-fresh-clone.XXXXXX")
+copy=$REPO/build/fresh-clone
+rm -rf "$copy"
 trap 'rm -rf "$copy"' EXIT
 log=$copy/log
 clone=$copy/libhazy
 prefix=$copy/prefix
 mkdir -p "$clone"
+# A user's make: none of make test's flags (-j, -O, DIST_ONE_AT_A_TIME); cargo's build directory
+# as said above.
+user_make() {
+    env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS CARGO_BUILD_BUILD_DIR="$REPO/target/fresh-clone" \
+        make -C "$clone" --no-print-directory "$@"
+}
 
 # Files deleted in the working tree but not yet from the index are left out, as a commit would.
 (cd "$REPO" && git ls-files -z --cached --others --exclude-standard \
@@ -41,8 +54,7 @@ fail() { echo "fresh_clone: FAILED: $*" >&2; exit 1; }
 
 step "make install PREFIX=... in a copy of the working tree ($clone)"
 start=$(date +%s)
-# MAKEFLAGS from make test (-j, -O, DIST_ONE_AT_A_TIME) must not leak into the user's command.
-if ! env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -C "$clone" --no-print-directory install PREFIX="$prefix" >"$log" 2>&1; then
+if ! user_make install PREFIX="$prefix" >"$log" 2>&1; then
     tail -40 "$log" >&2
     fail "make install in a fresh clone"
 fi
@@ -52,8 +64,7 @@ grep -q '^\[deps\] installing ziglang==.* into \.cache/zigbuild' "$log" \
 
 # Again: nothing to install, nothing to rebuild.
 start=$(date +%s)
-env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -C "$clone" --no-print-directory install PREFIX="$prefix" >"$log" 2>&1 \
-    || { tail -40 "$log" >&2; fail "the second make install"; }
+user_make install PREFIX="$prefix" >"$log" 2>&1 || { tail -40 "$log" >&2; fail "the second make install"; }
 ! grep '^\[deps\] installing' "$log" || fail "the second make install installed something again"
 step "make install again took $(( $(date +%s) - start )) s"
 
@@ -111,15 +122,35 @@ env -u LD_LIBRARY_PATH "$copy/app"
     || fail "the program did not load $so"
 env -u LD_LIBRARY_PATH "$prefix/bin/hazy" version
 
-step "make -n dist installs the build toolchains before it builds"
-plan=$(env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -C "$clone" --no-print-directory -n dist)
-first() { grep -n -m1 -F -- "$1" <<<"$plan" | cut -d: -f1; }
-for pair in "ensure-deps.sh dist|scripts/dist/build.sh x86_64" "ensure-deps.sh dist|scripts/dist/build.sh aarch64" \
-            "ensure-deps.sh windows|scripts/dist/windows-build.sh" \
-            "ensure-deps.sh packages|scripts/dist/rpm.sh x86_64"; do
-    deps=$(first "${pair%|*}") build=$(first "${pair#*|}")
-    [ -n "$deps" ] && [ -n "$build" ] && [ "$deps" -lt "$build" ] \
-        || { echo "$plan" >&2; fail "make dist does not run '${pair%|*}' before '${pair#*|}'"; }
+step "git clean -fdx, then make dist in the same copy"
+git -C "$clone" clean -fdxq
+[ ! -e "$clone/.cache" ] && [ ! -e "$clone/target" ] && [ ! -e "$clone/dist" ] || fail "git clean -fdx left files"
+start=$(date +%s)
+if ! user_make dist >"$log" 2>&1; then
+    tail -60 "$log" >&2
+    fail "make dist in a fresh clone"
+fi
+step "make dist took $(( $(date +%s) - start )) s"
+for tool in 'ziglang==' 'cargo-cyclonedx'; do
+    grep -q "^\[deps\] installing.*$tool" "$log" || { tail -40 "$log" >&2; fail "make dist did not install $tool itself"; }
 done
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$clone/Cargo.toml" | head -n1)
+artifacts=()
+for a in x86_64 aarch64; do
+    artifacts+=("libhazy-$version-$a-linux-gnu.tar.gz" "libhazy-$version-$a-linux-gnu-debug.tar.gz"
+                "libhazy-$version-1.$a.rpm" "libhazy-devel-$version-1.$a.rpm" "hazy-$version-1.$a.rpm")
+done
+for d in amd64 arm64; do
+    artifacts+=("libhazy0_$version-1_$d.deb" "libhazy-dev_$version-1_$d.deb" "hazy_$version-1_$d.deb")
+done
+artifacts+=("libhazy-$version-x86_64-windows-gnu.zip" "LibHazy.$version.nupkg")
+for f in "${artifacts[@]}"; do
+    [ -s "$clone/dist/$f" ] || fail "make dist made no dist/$f"
+    stem=${f%.tar.gz}; [ "$stem" != "$f" ] || stem=${f%.*}
+    [ -s "$clone/dist/$stem.cdx.json" ] || fail "make dist made no SBOM dist/$stem.cdx.json for $f"
+    grep -q "  $f\$" "$clone/dist/SHA256SUMS" || fail "dist/SHA256SUMS does not list $f"
+done
+(cd "$clone/dist" && sha256sum --quiet -c SHA256SUMS) || fail "sha256sum -c dist/SHA256SUMS"
+step "dist/ holds ${#artifacts[@]} artifacts, an SBOM each, and SHA256SUMS checks out"
 
 echo "fresh_clone: passed in ${SECONDS} s"
