@@ -106,6 +106,12 @@ stage_dev() { # stage_dev ROOT LIBDIR
     rewrite "$root$libdir/cmake/Hazy/HazyConfigVersion.cmake" \
         "s|\${CMAKE_CURRENT_LIST_DIR}/\.\./\.\./\.\.\"|\${CMAKE_CURRENT_LIST_DIR}/$ups\"|" \
         "_hazy_prefix \"\\\$\{CMAKE_CURRENT_LIST_DIR\}/$ups\" ABSOLUTE"
+    # The COBOL copybook and helpers, which COBOL programs compile with (cobc -I /usr/share/hazy/cobol).
+    # Tarballs made before they were shipped have none.
+    if [ -d "$tree/share/hazy/cobol" ]; then
+        install -d "$root/usr/share/hazy/cobol"
+        install -m 0644 "$tree"/share/hazy/cobol/* "$root/usr/share/hazy/cobol/"
+    fi
     # The man pages (one per C function and libhazy(3)), compressed as both distributions do.
     # Tarballs made before the man pages existed have none.
     if [ -d "$tree/share/man/man3" ]; then

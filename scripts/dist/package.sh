@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packages one architecture's release build (scripts/dist/build.sh) into
 #   dist/libhazy-VERSION-ARCH-linux-gnu.tar.gz        the library, headers, pkg-config, CMake package,
-#                                                     man pages (share/man/man3)
+#                                                     man pages (share/man/man3), the COBOL copybook
+#                                                     and helpers (share/hazy/cobol)
 #   dist/libhazy-VERSION-ARCH-linux-gnu-debug.tar.gz  lib/libhazy.so.VERSION.debug (split debug info)
 # refreshes dist/SHA256SUMS (scripts/dist/checksums.sh), and leaves the unpacked tree in
 # build/dist/libhazy-VERSION-ARCH-linux-gnu (make install copies it).
@@ -33,6 +34,8 @@ include/hazy.h                             include/hazy.h                       
 bindings/cpp/include/hazy.hpp              include/hazy.hpp                        0644
 bindings/cpp/cmake/HazyConfig.cmake        lib/cmake/Hazy/HazyConfig.cmake         0644
 bindings/cpp/cmake/HazyConfigVersion.cmake lib/cmake/Hazy/HazyConfigVersion.cmake  0644
+bindings/cobol/HAZY.cpy                    share/hazy/cobol/HAZY.cpy               0644
+bindings/cobol/HAZYLIB.cbl                 share/hazy/cobol/HAZYLIB.cbl            0644
 README.md                                  README.md                               0644
 LICENSE                                    LICENSE                                 0644
 $release/hazy                              bin/hazy                                0755

@@ -108,7 +108,8 @@ def check_tree(check, label, root, version):
     major = version.split(".")[0]
     expected = [f"lib/libhazy.so.{version}", "lib/libhazy.a", "bin/hazy", "include/hazy.h", "include/hazy.hpp",
                 "lib/pkgconfig/hazy.pc", "lib/cmake/Hazy/HazyConfig.cmake",
-                "lib/cmake/Hazy/HazyConfigVersion.cmake", "README.md", "LICENSE"] + [
+                "lib/cmake/Hazy/HazyConfigVersion.cmake", "README.md", "LICENSE",
+                "share/hazy/cobol/HAZY.cpy", "share/hazy/cobol/HAZYLIB.cbl"] + [
                     # a man page per C function and libhazy.3, as committed in docs/reference/man3
                     f"share/man/man3/{page}" for page in sorted(os.listdir(os.path.join(
                         os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "reference", "man3")))

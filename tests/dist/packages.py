@@ -213,7 +213,8 @@ def expected_files(name, libdir, man3):
     lib = [f"{libdir}/libhazy.so.{VERSION}", f"{libdir}/libhazy.so.{MAJOR}"]
     dev = [f"{libdir}/libhazy.so", f"{libdir}/libhazy.a", f"{libdir}/pkgconfig/hazy.pc",
            f"{libdir}/cmake/Hazy/HazyConfig.cmake", f"{libdir}/cmake/Hazy/HazyConfigVersion.cmake",
-           "/usr/include/hazy.h", "/usr/include/hazy.hpp"]
+           "/usr/include/hazy.h", "/usr/include/hazy.hpp",
+           "/usr/share/hazy/cobol/HAZY.cpy", "/usr/share/hazy/cobol/HAZYLIB.cbl"]
     if man3:
         dev += ["/usr/share/man/man3/libhazy.3.gz", "/usr/share/man/man3/hazy_train.3.gz"]
     return {"libhazy": lib, "libhazy0": lib, "libhazy-devel": dev, "libhazy-dev": dev,
