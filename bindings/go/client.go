@@ -230,6 +230,23 @@ func (c *Client) Authenticate(ctx context.Context, creds Credentials) error {
 	return creds.authenticate(ctx, c)
 }
 
+// Logout ends the Keycloak session behind the client's tokens: the refresh token is revoked
+// and its session logged out, and with WithTokenCache the cache file's entry for the
+// client's credentials too. The client forgets its tokens, so a later call authenticates
+// anew. An access token handed out already stays valid until it expires. Call it when a
+// program that used the Password grant is done; without a refresh token (client
+// credentials) there is nothing to revoke and it returns nil.
+//
+// Errors: ErrInvalidArgument (no credentials configured, a BearerToken, or a token URL that
+// does not end in /token), ErrAuth (Keycloak refused the client), ErrTimeout (the token
+// cache's lock stayed held), ErrNetwork, ErrTLS, ErrServer, ErrProtocol. The context is
+// checked before the requests start; see the package doc.
+func (c *Client) Logout(ctx context.Context) error {
+	return c.call(ctx, "logout", func(p *C.hazy_client_t, e **C.hazy_error_t) C.hazy_status {
+		return C.hazy_logout(p, e)
+	})
+}
+
 // AccessToken returns a currently valid access token (renewing it first if due), for
 // calling other Hazy APIs directly. Treat it as a secret.
 func (c *Client) AccessToken(ctx context.Context) (string, error) {

@@ -34,6 +34,7 @@ func TestUseAfterClose(t *testing.T) {
 			return c.Authenticate(ctx, Password{ClientID: apiID, Username: analystUser, Password: analystPassword})
 		},
 		"AccessToken":  func() error { _, err := c.AccessToken(ctx); return err },
+		"Logout":       func() error { return c.Logout(ctx) },
 		"Train":        func() error { _, err := c.Train(ctx, project, minimalConfig); return err },
 		"Generate":     func() error { _, err := c.Generate(ctx, project, "m", 1, nil); return err },
 		"TrainWithKey": func() error { _, err := c.TrainWithKey(ctx, project, "k-1", minimalConfig); return err },

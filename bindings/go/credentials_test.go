@@ -182,6 +182,28 @@ func TestBearerToken(t *testing.T) {
 	}
 }
 
+// Logout reaches libhazy and maps its statuses: after a password grant against the real
+// Keycloak it succeeds; a bearer-token client has no session to end. What Keycloak does with
+// it is tested in tests/integration/test_logout.py.
+func TestLogout(t *testing.T) {
+	t.Parallel()
+	ctx := timeout(t, time.Minute)
+	c := newClient(t)
+	if err := c.Authenticate(ctx, Password{ClientID: apiID, ClientSecret: apiSecret, Username: analystUser, Password: analystPassword}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Logout(ctx); err != nil {
+		t.Fatalf("Logout after a password grant: %v", err)
+	}
+	bearer := newClient(t)
+	if err := bearer.Authenticate(ctx, BearerToken("given.bearer.token")); err != nil {
+		t.Fatal(err)
+	}
+	if he := wantError(t, bearer.Logout(ctx), ErrInvalidArgument); he.Op != "logout" {
+		t.Errorf("Logout of a bearer-token client: op %q", he.Op)
+	}
+}
+
 // NewClientFromEnv reads the HAZY_* variables; options win over them. (Not parallel:
 // t.Setenv changes the whole process's environment.)
 func TestNewClientFromEnv(t *testing.T) {

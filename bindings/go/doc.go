@@ -47,7 +47,7 @@
 // is cancelled or its deadline passes, the wait inside libhazy is cancelled within
 // milliseconds and Wait returns an error that matches ctx.Err() with errors.Is. The other
 // methods (Authenticate, Train, Generate, Status, Cancel, ListJobs, ListModels,
-// AccessToken) make one request, with retries, that libhazy cannot interrupt midway: they
+// AccessToken, Logout) make one request, with retries, that libhazy cannot interrupt midway: they
 // check the context before they start, and the client's request timeout (WithTimeouts) and
 // retry policy (WithRetry) bound how long they take. A call whose context ends while it
 // runs still returns its real result, so a submitted job is never lost.

@@ -908,6 +908,21 @@ class Client {
         return std::string(token.get());
     }
 
+    /// Ends the Keycloak session behind the client's tokens: the refresh token is revoked and
+    /// its session logged out (with the token_cache option, the cache file's entry for the
+    /// client's credentials too). The client forgets its tokens, so a later call authenticates
+    /// anew; an access token handed out already stays valid until it expires. Call it when a
+    /// program that used the password grant is done. Without a refresh token (client
+    /// credentials) there is nothing to revoke and it returns at once. Throws
+    /// Status::InvalidArgument (no credentials, a BearerToken, or a token URL that does not end
+    /// in /token), Status::Auth (Keycloak refused the client), Status::Timeout (the token
+    /// cache's lock stayed held), the network statuses, ClosedError when closed.
+    void logout() {
+        hazy_error_t *err = nullptr;
+        const hazy_status st = hazy_logout(native_checked(), &err);
+        detail::check(st, err);
+    }
+
     /// Requests sent to the token endpoint so far (retries included); 0 after a move.
     std::uint64_t token_request_count() const noexcept {
         return hazy_token_request_count(handle_.get());

@@ -156,3 +156,20 @@ TEST(Auth, BearerTokenIsUsedAsGiven) {
     EXPECT_EQ(client.token_request_count(), 0u);
     EXPECT_TRUE(server.received().empty());
 }
+
+// logout() reaches the library and throws its statuses: after a password grant against the
+// real Keycloak it succeeds; a bearer-token client has no session to end; a closed client is
+// closed. What Keycloak does with it is tested once, in tests/integration/test_logout.py.
+TEST(Auth, Logout) {
+    hazy::Client client(support::options());
+    client.authenticate(hazy::Password(support::kApiId, support::kApiSecret, support::kAnalyst,
+                                       support::kAnalystPassword));
+    client.logout();
+    client.close();
+    EXPECT_THROW(client.logout(), hazy::ClosedError);
+
+    hazy::Client bearer(support::options());
+    bearer.authenticate(hazy::BearerToken("given.bearer.token"));
+    const hazy::Error e = error_of([&] { bearer.logout(); });
+    EXPECT_EQ(e.status(), hazy::Status::InvalidArgument) << e.what();
+}

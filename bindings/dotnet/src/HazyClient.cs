@@ -159,6 +159,24 @@ namespace Hazy
             }
         }
 
+        /// <summary>
+        /// Ends the Keycloak session behind the client's tokens: the refresh token is revoked and its
+        /// session logged out (with the token_cache option, the cache file's entry for the client's
+        /// credentials too). The client forgets its tokens, so a later call authenticates anew; an
+        /// access token handed out already stays valid until it expires. Call it when a program that
+        /// used the password grant is done. Without a refresh token (client credentials) there is
+        /// nothing to revoke and it returns at once.
+        /// </summary>
+        /// <exception cref="InvalidArgumentException">No credentials, a bearer token, or a token URL that does not end in /token.</exception>
+        /// <exception cref="AuthenticationFailedException">Keycloak refused the client.</exception>
+        /// <exception cref="HazyTimeoutException">The token cache's lock stayed held.</exception>
+        /// <exception cref="ClosedException">The client was closed.</exception>
+        public void Logout()
+        {
+            ErrorHandle err;
+            HazyException.Check(Native.hazy_logout(H, out err), err);
+        }
+
         /// <summary>How many requests the client has sent to the token endpoint since it was created.</summary>
         public long TokenRequestCount
         {

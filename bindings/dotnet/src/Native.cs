@@ -81,6 +81,9 @@ namespace Hazy
         internal static extern int hazy_access_token(ClientHandle client, out NativeStringHandle token, out ErrorHandle error);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int hazy_logout(ClientHandle client, out ErrorHandle error);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern ulong hazy_token_request_count(ClientHandle client);
 
         // ---- errors

@@ -50,6 +50,27 @@ namespace Hazy.Tests
             }
         }
 
+        // Logout reaches the library and throws its statuses; what Keycloak does with it is tested
+        // once, in tests/integration/test_logout.py.
+        [Test]
+        public void LogoutAfterAPasswordGrant()
+        {
+            using (var c = new HazyClient(TestSupport.Options()))
+            {
+                c.AuthenticatePassword(TestSupport.Env("HAZY_TEST_NO_SERVICE_ACCOUNT_CLIENT_ID"),
+                    TestSupport.Env("HAZY_TEST_NO_SERVICE_ACCOUNT_CLIENT_SECRET"),
+                    TestSupport.Env("HAZY_TEST_USERNAME"), TestSupport.Env("HAZY_TEST_PASSWORD"));
+                c.Logout();
+                c.Close();
+                Assert.AreEqual(HazyStatus.Closed, Assert.Throws<ClosedException>(() => c.Logout()).Status);
+            }
+            using (var c = new HazyClient(TestSupport.Options()))
+            {
+                c.AuthenticateBearer("given.bearer.token");
+                Assert.AreEqual(HazyStatus.InvalidArgument, Assert.Throws<InvalidArgumentException>(() => c.Logout()).Status);
+            }
+        }
+
         [Test]
         public void CredentialsFromOptionsAndTheEnvironment()
         {

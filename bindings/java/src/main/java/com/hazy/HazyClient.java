@@ -184,6 +184,31 @@ public final class HazyClient implements AutoCloseable {
     }
 
     /**
+     * Ends the Keycloak session behind the client's tokens: the refresh token is revoked and its
+     * session logged out (with the {@code token_cache} option, the cache file's entry for the
+     * client's credentials too). The client forgets its tokens, so a later call authenticates
+     * anew; an access token handed out already stays valid until it expires. Call it when a
+     * program that used the password grant is done. Without a refresh token (client credentials)
+     * there is nothing to revoke and it returns at once.
+     *
+     * @throws InvalidArgumentException no credentials are configured, the client holds a bearer
+     *         token, or the token URL does not end in {@code /token}
+     * @throws AuthenticationException Keycloak refused the client
+     * @throws HazyTimeoutException the token cache's lock stayed held
+     * @throws NetworkException Keycloak unreachable
+     * @throws ClosedException the client was closed
+     */
+    public void logout() {
+        Pointer c = enter();
+        try {
+            PointerByReference err = new PointerByReference();
+            check(lib, lib.hazy_logout(c, err), err);
+        } finally {
+            keepAlive();
+        }
+    }
+
+    /**
      * How many requests this client has sent to the token endpoint (retries included).
      *
      * @throws ClosedException the client was closed

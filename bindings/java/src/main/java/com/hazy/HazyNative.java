@@ -78,6 +78,8 @@ interface HazyNative extends Library {
 
     int hazy_access_token(Pointer client, PointerByReference tokenOut, PointerByReference error);
 
+    int hazy_logout(Pointer client, PointerByReference error);
+
     long hazy_token_request_count(Pointer client);
 
     // errors

@@ -61,6 +61,25 @@ class AuthenticationTest {
         }
     }
 
+    /**
+     * logout reaches the library and maps its statuses: after a password grant against the real
+     * Keycloak it succeeds; a bearer-token client has no session to end. What Keycloak does with
+     * it is tested once through the C API (tests/integration/test_logout.py).
+     */
+    @Test
+    void logoutEndsAPasswordGrantAndRefusesABearerToken() {
+        try (HazyClient c = TestSupport.builder().build()) {
+            c.authenticate(Credentials.password(TestSupport.API_ID, TestSupport.API_SECRET,
+                    TestSupport.ANALYST, TestSupport.ANALYST_PASSWORD));
+            c.logout();
+        }
+        try (HazyClient c = TestSupport.builder().build()) {
+            c.authenticate(Credentials.bearer("given.bearer.token"));
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class, c::logout);
+            assertEquals(Status.INVALID_ARGUMENT, e.status());
+        }
+    }
+
     @Test
     void noConfiguredCredentialsIsInvalidArgument() {
         try (HazyClient c = TestSupport.builder().build()) {

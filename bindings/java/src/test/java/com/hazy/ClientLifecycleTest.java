@@ -131,6 +131,7 @@ class ClientLifecycleTest {
         calls.put("authenticate()", c::authenticate);
         calls.put("authenticate(creds)", () -> c.authenticate(Credentials.bearer("x")));
         calls.put("accessToken", c::accessToken);
+        calls.put("logout", c::logout);
         calls.put("tokenRequestCount", c::tokenRequestCount);
         calls.put("train", () -> c.train(project, TestSupport.CONFIG));
         calls.put("generate", () -> c.generate(project, "m", 10));
