@@ -1,19 +1,26 @@
-//! The runtimes behind the blocking API: one current-thread tokio runtime per calling thread.
+//! The runtimes behind the blocking API: a thread's first calls run on a runtime shared by
+//! the process; a thread that keeps calling gets a current-thread tokio runtime of its own.
 //!
-//! A blocking call runs its future, and the connections it uses, on the caller's own thread:
-//! no worker thread to wake and no hand-back of the response, which is where a shared
-//! multi-threaded runtime spent most of a short call (README, "Design notes"). What must be
-//! shared across threads (the token cache and its single flight, cancellation) uses tokio's
-//! runtime-independent sync primitives, so it works across these runtimes.
+//! A blocking call on a thread's own runtime runs its future, and the connections it uses, on
+//! the caller's thread: no worker thread to wake and no hand-back of the response, which is
+//! where a shared multi-threaded runtime spent most of a short call (docs/design.md). But a
+//! connection opened there lives only as long as its thread, so a program that makes a thread
+//! per call would pay a runtime, a connection and a TLS handshake per call. A thread's first
+//! [`SHARED_CALLS`] calls therefore run on the shared runtime (one worker thread that drives
+//! the sockets; the call's future is still polled on the caller's thread), whose connections
+//! every new thread reuses; from the next call on, the thread uses its own runtime (issue 28).
+//! What must be shared across threads (the token cache and its single flight, cancellation)
+//! uses tokio's runtime-independent sync primitives, so it works across these runtimes.
 //!
-//! Each runtime has a generation number, unique in the process, so that per-thread state kept
-//! elsewhere (the HTTP connection pools in [`crate::http`]) can tell a runtime it was made for
-//! from a later one on a reused thread id or in a forked child.
+//! Each runtime has a generation number, unique in the process, so that the HTTP connection
+//! pools kept elsewhere ([`crate::http`]) can tell a runtime they were made for from a later
+//! one on a reused thread id or in a forked child, and the shared runtime from the others.
 //!
-//! A connection's task stays on the runtime that opened it, which runs only while its thread
-//! is inside a call. So when a client closes, the tasks of its dropped pools would keep their
-//! sockets and buffers until each thread's next call: [`release_tasks`] runs every idle
-//! runtime of the process for a moment, from the closing thread, so that they end now.
+//! A connection's task stays on the runtime that opened it. On a thread's own runtime it runs
+//! only while its thread is inside a call. So when a client closes, the tasks of its dropped
+//! pools would keep their sockets and buffers until each thread's next call: [`release_tasks`]
+//! runs every idle runtime of the process for a moment, from the closing thread, so that they
+//! end now. The shared runtime's worker ends its own.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -46,8 +53,27 @@ static RELEASES: AtomicU64 = AtomicU64::new(0);
 /// pool is gone ends in its first; the rest cover a shutdown that needs a second look.
 const RELEASE_ROUNDS: usize = 4;
 
+/// Calls a thread makes on the shared runtime before it gets its own. A thread that makes fewer
+/// (a thread per call or per message) never pays for a runtime and a connection of its own; one
+/// that makes more pays once, and then runs each call without a thread hop.
+pub const SHARED_CALLS: u32 = 8;
+
+/// The runtime every thread starts on, with the process that made it: a forked child
+/// inherits it without its worker thread, and makes another.
+struct Shared {
+    pid: u32,
+    generation: u64,
+    runtime: Runtime,
+}
+
+static SHARED: Mutex<Option<Arc<Shared>>> = Mutex::new(None);
+/// The generation of [`SHARED`], read on every call without its lock; 0 before it is made.
+static SHARED_GENERATION: AtomicU64 = AtomicU64::new(0);
+
 thread_local! {
     static LOCAL: RefCell<Option<Local>> = const { RefCell::new(None) };
+    /// Calls this thread has made on the shared runtime, up to [`SHARED_CALLS`].
+    static SHARED_MADE: Cell<u32> = const { Cell::new(0) };
     /// The generation of the runtime this thread is inside `block_on` of, if any.
     static ENTERED: Cell<Option<u64>> = const { Cell::new(None) };
 }
@@ -59,10 +85,44 @@ fn build() -> Result<Runtime> {
         .map_err(|e| Error::new(Status::InvalidState, format!("cannot start the runtime: {e}")))
 }
 
+fn build_shared() -> Result<Runtime> {
+    // One worker: it only moves bytes between sockets and the callers' futures, which run on
+    // the callers' threads.
+    Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("libhazy-io")
+        .enable_all()
+        .build()
+        .map_err(|e| Error::new(Status::InvalidState, format!("cannot start the runtime: {e}")))
+}
+
 /// The generation of the libhazy runtime driving the current thread, when called from inside
 /// [`block_on`]; None on any other thread or runtime (a host program's own tokio runtime).
 pub fn current_generation() -> Option<u64> {
     ENTERED.with(Cell::get)
+}
+
+/// Whether `generation` is the shared runtime's (of this process): its connections may be
+/// used from any thread.
+pub fn is_shared(generation: u64) -> bool {
+    SHARED_GENERATION.load(Ordering::Relaxed) == generation
+}
+
+/// The shared runtime of this process, made on first use.
+fn shared(pid: u32) -> Result<Arc<Shared>> {
+    let mut slot = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(shared) = slot.as_ref().filter(|s| s.pid == pid) {
+        return Ok(shared.clone());
+    }
+    if let Some(inherited) = slot.take() {
+        // Inherited across fork(): its worker is gone, and its drop would wait for it.
+        std::mem::forget(inherited);
+    }
+    let generation = GENERATIONS.fetch_add(1, Ordering::Relaxed);
+    let shared = Arc::new(Shared { pid, generation, runtime: build_shared()? });
+    *slot = Some(shared.clone());
+    SHARED_GENERATION.store(generation, Ordering::Relaxed);
+    Ok(shared)
 }
 
 /// Fails when called from inside an async context (a libhazy call in progress on this thread,
@@ -91,6 +151,19 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
             // drop would wait for them. Leak it.
             std::mem::forget(slot.take());
         }
+        let releases = RELEASES.load(Ordering::SeqCst);
+        if slot.is_none() && SHARED_MADE.with(Cell::get) < SHARED_CALLS {
+            SHARED_MADE.with(|n| n.set(n.get() + 1));
+            let shared = shared(pid)?;
+            let output = {
+                let _entered = Entered::new(shared.generation);
+                shared.runtime.handle().block_on(future)
+            };
+            if RELEASES.load(Ordering::SeqCst) != releases {
+                run_idle_runtimes();
+            }
+            return Ok(output);
+        }
         if slot.is_none() {
             let generation = GENERATIONS.fetch_add(1, Ordering::Relaxed);
             let runtime = Arc::new(build()?);
@@ -98,7 +171,6 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
             *slot = Some(Local { pid, generation, runtime });
         }
         let local = slot.as_ref().expect("set above");
-        let releases = RELEASES.load(Ordering::SeqCst);
         let output = {
             let _entered = Entered::new(local.generation);
             local.runtime.block_on(future)
@@ -192,12 +264,27 @@ mod tests {
         assert_eq!(host.block_on(async { block_on(async { 7 }) }).unwrap_err().status(), Status::InvalidState);
     }
 
+    /// The generations of the runtimes a new thread's first calls run on.
+    fn generations(calls: u32) -> Vec<u64> {
+        std::thread::spawn(move || (0..calls).map(|_| block_on(async { current_generation() }).unwrap().unwrap()).collect())
+            .join()
+            .unwrap()
+    }
+
     #[test]
-    fn each_thread_has_its_own_runtime_and_keeps_it() {
-        let inside = || block_on(async { current_generation() }).unwrap().unwrap();
-        let here = inside();
-        assert_eq!(inside(), here, "a thread's runtime is reused");
-        let there = std::thread::spawn(inside).join().unwrap();
-        assert_ne!(there, here, "another thread has its own");
+    fn new_threads_share_a_runtime_and_a_thread_that_keeps_calling_gets_its_own() {
+        let one = generations(SHARED_CALLS + 2);
+        let (first, rest) = one.split_at(SHARED_CALLS as usize);
+        assert!(first.iter().all(|g| *g == first[0] && is_shared(*g)), "{one:?}");
+        assert!(rest.iter().all(|g| *g == rest[0] && !is_shared(*g)), "a thread keeps its own runtime: {one:?}");
+        let two = generations(SHARED_CALLS + 1);
+        assert_eq!(two[0], first[0], "another new thread starts on the same shared runtime");
+        assert_ne!(two[SHARED_CALLS as usize], rest[0], "and then has a runtime of its own");
+    }
+
+    #[test]
+    fn the_shared_runtime_refuses_nested_blocking_calls_too() {
+        let nested = std::thread::spawn(|| block_on(async { block_on(async { 7 }) }).unwrap()).join().unwrap();
+        assert_eq!(nested.unwrap_err().status(), Status::InvalidState);
     }
 }
