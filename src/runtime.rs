@@ -6,9 +6,12 @@
 //! where a shared multi-threaded runtime spent most of a short call (docs/design.md). But a
 //! connection opened there lives only as long as its thread, so a program that makes a thread
 //! per call would pay a runtime, a connection and a TLS handshake per call. A thread's first
-//! [`SHARED_CALLS`] calls therefore run on the shared runtime (one worker thread that drives
-//! the sockets; the call's future is still polled on the caller's thread), whose connections
-//! every new thread reuses; from the next call on, the thread uses its own runtime (issue 28).
+//! [`SHARED_CALLS`] calls therefore run on one current-thread runtime shared by the process,
+//! whose connections every new thread reuses; from the next call on, the thread uses its own
+//! runtime (issue 28). tokio lets several threads block on a current-thread runtime at once:
+//! one of them drives it (its sockets, timers and tasks) while the others poll their own
+//! futures when woken, and the next waiting thread takes over when it leaves. A thread per call
+//! thus drives the shared runtime itself, with no thread hop, as on a runtime of its own.
 //! What must be shared across threads (the token cache and its single flight, cancellation)
 //! uses tokio's runtime-independent sync primitives, so it works across these runtimes.
 //!
@@ -16,11 +19,11 @@
 //! pools kept elsewhere ([`crate::http`]) can tell a runtime they were made for from a later
 //! one on a reused thread id or in a forked child, and the shared runtime from the others.
 //!
-//! A connection's task stays on the runtime that opened it. On a thread's own runtime it runs
-//! only while its thread is inside a call. So when a client closes, the tasks of its dropped
-//! pools would keep their sockets and buffers until each thread's next call: [`release_tasks`]
-//! runs every idle runtime of the process for a moment, from the closing thread, so that they
-//! end now. The shared runtime's worker ends its own.
+//! A connection's task stays on the runtime that opened it, which runs only while a thread is
+//! inside a call on it. So when a client closes, the tasks of its dropped pools would keep
+//! their sockets and buffers until the next call there: [`release_tasks`] runs every idle
+//! runtime of the process (the shared one too) for a moment, from the closing thread, so that
+//! they end now.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -63,7 +66,7 @@ pub const SHARED_CALLS: u32 = 8;
 struct Shared {
     pid: u32,
     generation: u64,
-    runtime: Runtime,
+    runtime: Arc<Runtime>,
 }
 
 static SHARED: Mutex<Option<Arc<Shared>>> = Mutex::new(None);
@@ -80,17 +83,6 @@ thread_local! {
 
 fn build() -> Result<Runtime> {
     Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::new(Status::InvalidState, format!("cannot start the runtime: {e}")))
-}
-
-fn build_shared() -> Result<Runtime> {
-    // One worker: it only moves bytes between sockets and the callers' futures, which run on
-    // the callers' threads.
-    Builder::new_multi_thread()
-        .worker_threads(1)
-        .thread_name("libhazy-io")
         .enable_all()
         .build()
         .map_err(|e| Error::new(Status::InvalidState, format!("cannot start the runtime: {e}")))
@@ -119,7 +111,9 @@ fn shared(pid: u32) -> Result<Arc<Shared>> {
         std::mem::forget(inherited);
     }
     let generation = GENERATIONS.fetch_add(1, Ordering::Relaxed);
-    let shared = Arc::new(Shared { pid, generation, runtime: build_shared()? });
+    let runtime = Arc::new(build()?);
+    register(pid, &runtime);
+    let shared = Arc::new(Shared { pid, generation, runtime });
     *slot = Some(shared.clone());
     SHARED_GENERATION.store(generation, Ordering::Relaxed);
     Ok(shared)
@@ -141,6 +135,10 @@ pub fn ensure_blocking_allowed() -> Result<()> {
 /// Runs a future to completion on this thread's runtime, blocking the thread.
 pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
     ensure_blocking_allowed()?;
+    // A call's future is some 19 KB, and passing it down by value to where tokio pins it
+    // copies it into frame after frame: a new thread's stack grew by ~190 KB in its first call
+    // (RSS per live thread, `make bench`). On the heap, only its pointer is passed.
+    let future = Box::pin(future);
     LOCAL.with(|slot| {
         let mut slot = slot.try_borrow_mut().map_err(|_| {
             Error::new(Status::InvalidState, "libhazy's blocking API was re-entered on the same thread")
@@ -157,7 +155,7 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
             let shared = shared(pid)?;
             let output = {
                 let _entered = Entered::new(shared.generation);
-                shared.runtime.handle().block_on(future)
+                shared.runtime.block_on(future)
             };
             if RELEASES.load(Ordering::SeqCst) != releases {
                 run_idle_runtimes();
