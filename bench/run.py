@@ -170,6 +170,8 @@ def spawn_runs(cfg, tools, env, what, ua=None):
             return out
         return go
     return {"libhazy": run(tools.hazy() + ["spawn"], {}, "libhazy"),
+            **({"baseline": run(tools.hazy() + ["spawn"], {"LD_LIBRARY_PATH": str(cfg.baseline_lib_dir)},
+                                "baseline")} if cfg.baseline_lib_dir else {}),
             "libcurl": run(tools.curl() + ["spawn"], {}, "libcurl"),
             "libcurl-share": run(tools.curl() + ["spawn"], SHARE, "libcurl-share")}
 
@@ -205,6 +207,7 @@ def one_round(i, cfg, tools, servers, job_id, token_url, hub, tok, token_cache, 
     if "alive" in cfg.only:
         t = [str(cfg.alive_threads)]
         runs = {"libhazy": lambda: run_json(tools.hazy() + ["alive"] + t, sim_env, "libhazy alive"),
+                **baseline(cfg, sim_env, lambda e: run_json(tools.hazy() + ["alive"] + t, e, "baseline alive")),
                 "libcurl": lambda: run_json(tools.curl() + ["alive"] + t, sim_env, "libcurl alive"),
                 "libcurl-share": lambda: run_json(tools.curl() + ["alive"] + t, dict(sim_env, **SHARE),
                                                   "libcurl-share alive")}
@@ -276,7 +279,8 @@ def parse_args(argv):
                    help=f"comma-separated measurements to run, of {', '.join(MEASUREMENTS)} (default: all)")
     p.add_argument("--smoke", action="store_true")
     p.add_argument("--baseline-lib-dir", default="",
-                   help="another build's libhazy.so.0 to run as the 'baseline' contender (seq and threads)")
+                   help="another build's libhazy.so.0 to run as the 'baseline' contender "
+                        "(seq, threads, spawn, alive, tls)")
     p.add_argument("--baseline-label", default="", help="what the baseline library is, for the report")
     cfg = p.parse_args(argv)
     only = [m.strip() for m in cfg.only.split(",") if m.strip()]
