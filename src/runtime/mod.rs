@@ -27,6 +27,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
@@ -34,6 +35,9 @@ use tokio::runtime::{Builder, Runtime};
 
 use crate::error::{Error, Result};
 use crate::status::Status;
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod stack;
 
 struct Local {
     pid: u32,
@@ -138,7 +142,39 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
     // A call's future is some 19 KB, and passing it down by value to where tokio pins it
     // copies it into frame after frame: a new thread's stack grew by ~190 KB in its first call
     // (RSS per live thread, `make bench`). On the heap, only its pointer is passed.
-    let future = Box::pin(future);
+    let mut future = Box::pin(future);
+    let (output, on_shared) = run(future.as_mut())?;
+    if on_shared {
+        // The frames of the call are below this one now, and dead.
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        stack::release_unused();
+    }
+    Ok(output)
+}
+
+/// [`block_on`] for the future `make` returns, made below this frame: a call's future is built
+/// on the stack before it is boxed, and there it would stay resident on a thread that made a
+/// call or two on the shared runtime (see `stack`).
+pub fn block_on_with<F: Future>(make: impl FnOnce() -> F) -> Result<F::Output> {
+    ensure_blocking_allowed()?;
+    let (output, on_shared) = make_and_run(make)?;
+    if on_shared {
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        stack::release_unused();
+    }
+    Ok(output)
+}
+
+#[inline(never)]
+fn make_and_run<F: Future>(make: impl FnOnce() -> F) -> Result<(F::Output, bool)> {
+    let mut future = Box::pin(make());
+    run(future.as_mut())
+}
+
+/// [`block_on`] past the boxing: its output, and whether it ran on the shared runtime. Not
+/// inlined, so that the stack it uses lies below [`block_on`]'s frame.
+#[inline(never)]
+fn run<T>(future: Pin<&mut dyn Future<Output = T>>) -> Result<(T, bool)> {
     LOCAL.with(|slot| {
         let mut slot = slot.try_borrow_mut().map_err(|_| {
             Error::new(Status::InvalidState, "libhazy's blocking API was re-entered on the same thread")
@@ -150,26 +186,20 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
             std::mem::forget(slot.take());
         }
         let releases = RELEASES.load(Ordering::SeqCst);
-        if slot.is_none() && SHARED_MADE.with(Cell::get) < SHARED_CALLS {
+        let on_shared = slot.is_none() && SHARED_MADE.with(Cell::get) < SHARED_CALLS;
+        let output = if on_shared {
             SHARED_MADE.with(|n| n.set(n.get() + 1));
             let shared = shared(pid)?;
-            let output = {
-                let _entered = Entered::new(shared.generation);
-                shared.runtime.block_on(future)
-            };
-            if RELEASES.load(Ordering::SeqCst) != releases {
-                run_idle_runtimes();
+            let _entered = Entered::new(shared.generation);
+            shared.runtime.block_on(future)
+        } else {
+            if slot.is_none() {
+                let generation = GENERATIONS.fetch_add(1, Ordering::Relaxed);
+                let runtime = Arc::new(build()?);
+                register(pid, &runtime);
+                *slot = Some(Local { pid, generation, runtime });
             }
-            return Ok(output);
-        }
-        if slot.is_none() {
-            let generation = GENERATIONS.fetch_add(1, Ordering::Relaxed);
-            let runtime = Arc::new(build()?);
-            register(pid, &runtime);
-            *slot = Some(Local { pid, generation, runtime });
-        }
-        let local = slot.as_ref().expect("set above");
-        let output = {
+            let local = slot.as_ref().expect("set above");
             let _entered = Entered::new(local.generation);
             local.runtime.block_on(future)
         };
@@ -178,7 +208,7 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
             // ended: this thread is outside the runtime again and can run them.
             run_idle_runtimes();
         }
-        Ok(output)
+        Ok((output, on_shared))
     })
 }
 
