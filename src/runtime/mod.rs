@@ -59,9 +59,9 @@ static RELEASES: AtomicU64 = AtomicU64::new(0);
 /// pool is gone ends in its first; the rest cover a shutdown that needs a second look.
 const RELEASE_ROUNDS: usize = 4;
 
-/// Calls a thread makes on the shared runtime before it gets its own. A thread that makes fewer
-/// (a thread per call or per message) never pays for a runtime and a connection of its own; one
-/// that makes more pays once, and then runs each call without a thread hop.
+/// A thread's first calls, which run on the shared runtime when no other call holds it. A thread
+/// that makes no more (a thread per call or per message) never pays for a runtime and a
+/// connection of its own; one that makes more pays once, then keeps them.
 pub const SHARED_CALLS: u32 = 8;
 
 /// The runtime every thread starts on, with the process that made it: a forked child
