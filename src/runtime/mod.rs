@@ -101,8 +101,9 @@ static SHARED_GENERATION: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
     static LOCAL: RefCell<Option<Local>> = const { RefCell::new(None) };
-    /// Calls this thread has made on the shared runtime, up to [`SHARED_CALLS`].
-    static SHARED_MADE: Cell<u32> = const { Cell::new(0) };
+    /// Calls this thread has made, counted up to [`SHARED_CALLS`]: while fewer, it is a new
+    /// thread, which may run its call on the shared runtime and gives back its stack after.
+    static MADE: Cell<u32> = const { Cell::new(0) };
     /// The generation of the runtime this thread is inside `block_on` of, if any.
     static ENTERED: Cell<Option<u64>> = const { Cell::new(None) };
 }
@@ -165,8 +166,8 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
     // copies it into frame after frame: a new thread's stack grew by ~190 KB in its first call
     // (RSS per live thread, `make bench`). On the heap, only its pointer is passed.
     let mut future = Box::pin(future);
-    let (output, on_shared) = run(future.as_mut())?;
-    if on_shared {
+    let (output, new_thread) = run(future.as_mut())?;
+    if new_thread {
         // The frames of the call are below this one now, and dead.
         #[cfg(all(target_os = "linux", target_env = "gnu"))]
         stack::release_unused();
@@ -176,11 +177,11 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
 
 /// [`block_on`] for the future `make` returns, made below this frame: a call's future is built
 /// on the stack before it is boxed, and there it would stay resident on a thread that made a
-/// call or two on the shared runtime (see `stack`).
+/// call or two (see `stack`).
 pub fn block_on_with<F: Future>(make: impl FnOnce() -> F) -> Result<F::Output> {
     ensure_blocking_allowed()?;
-    let (output, on_shared) = make_and_run(make)?;
-    if on_shared {
+    let (output, new_thread) = make_and_run(make)?;
+    if new_thread {
         #[cfg(all(target_os = "linux", target_env = "gnu"))]
         stack::release_unused();
     }
@@ -193,7 +194,7 @@ fn make_and_run<F: Future>(make: impl FnOnce() -> F) -> Result<(F::Output, bool)
     run(future.as_mut())
 }
 
-/// [`block_on`] past the boxing: its output, and whether it ran on the shared runtime. Not
+/// [`block_on`] past the boxing: its output, and whether this thread is new (see [`MADE`]). Not
 /// inlined, so that the stack it uses lies below [`block_on`]'s frame.
 #[inline(never)]
 fn run<T>(future: Pin<&mut dyn Future<Output = T>>) -> Result<(T, bool)> {
@@ -208,10 +209,13 @@ fn run<T>(future: Pin<&mut dyn Future<Output = T>>) -> Result<(T, bool)> {
             std::mem::forget(slot.take());
         }
         let releases = RELEASES.load(Ordering::SeqCst);
-        let claim = (slot.is_none() && SHARED_MADE.with(Cell::get) < SHARED_CALLS).then(Claim::take).flatten();
-        let on_shared = claim.is_some();
-        let output = if on_shared {
-            SHARED_MADE.with(|n| n.set(n.get() + 1));
+        let made = MADE.with(Cell::get);
+        let new_thread = made < SHARED_CALLS;
+        if new_thread {
+            MADE.with(|n| n.set(made + 1));
+        }
+        let claim = (slot.is_none() && new_thread).then(Claim::take).flatten();
+        let output = if claim.is_some() {
             let shared = shared(pid)?;
             let _entered = Entered::new(shared.generation);
             shared.runtime.block_on(future)
@@ -231,7 +235,7 @@ fn run<T>(future: Pin<&mut dyn Future<Output = T>>) -> Result<(T, bool)> {
             // ended: this thread is outside the runtime again and can run them.
             run_idle_runtimes();
         }
-        Ok((output, on_shared))
+        Ok((output, new_thread))
     })
 }
 

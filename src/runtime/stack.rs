@@ -1,13 +1,13 @@
-//! Gives back the stack pages a call on the shared runtime touched, once it has returned.
+//! Gives back the stack pages a new thread's call touched, once it has returned.
 //!
 //! A call's poll path is deep (reqwest, hyper and our own futures: some 90 KB of frames), and a
 //! thread's stack keeps every page it ever touched resident until the thread exits. A program
 //! that keeps many threads alive, each having made a call or two (a thread per connection or
 //! per message), would hold that much per thread for nothing; libcurl's threads hold about 16 KB
-//! of stack each (`make bench`, threads alive). After a call on the shared runtime, the pages
+//! of stack each (`make bench`, threads alive). After each of a thread's first calls, the pages
 //! below the caller's frame are dead, so the kernel may drop them: as glibc does for a thread's
-//! stack when the thread exits. A thread that keeps calling (its own runtime) is left alone: it
-//! would only touch them again.
+//! stack when the thread exits. A thread that keeps calling is left alone after that: it would
+//! only touch them again.
 
 use std::cell::Cell;
 
