@@ -34,7 +34,8 @@ fn bounds() -> (usize, usize) {
 fn find_bounds() -> Option<(usize, usize)> {
     // SAFETY: plain libc calls on this thread's own attributes, destroyed before returning.
     unsafe {
-        if libc::gettid() == libc::getpid() {
+        // The system call, not glibc's gettid(): that is glibc 2.30's, and releases are built for 2.17.
+        if libc::syscall(libc::SYS_gettid) == libc::c_long::from(libc::getpid()) {
             return None;
         }
         let mut attr = std::mem::MaybeUninit::<libc::pthread_attr_t>::uninit();
