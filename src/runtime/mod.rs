@@ -65,7 +65,8 @@ const RELEASE_ROUNDS: usize = 4;
 pub const SHARED_CALLS: u32 = 8;
 
 /// The runtime every thread starts on, with the process that made it: a forked child
-/// inherits it without its worker thread, and makes another.
+/// inherits it without its blocking-pool threads, and makes another. (A child forked while a
+/// call held it finds it taken for good, and its threads make runtimes of their own.)
 struct Shared {
     pid: u32,
     generation: u64,
@@ -134,7 +135,8 @@ fn shared(pid: u32) -> Result<Arc<Shared>> {
         return Ok(shared.clone());
     }
     if let Some(inherited) = slot.take() {
-        // Inherited across fork(): its worker is gone, and its drop would wait for it.
+        // Inherited across fork(): its blocking-pool threads are gone, and its drop would wait
+        // for them.
         std::mem::forget(inherited);
     }
     let generation = GENERATIONS.fetch_add(1, Ordering::Relaxed);
