@@ -35,9 +35,6 @@ use tokio::runtime::{Builder, Runtime};
 use crate::error::{Error, Result};
 use crate::status::Status;
 
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-mod stack;
-
 struct Local {
     pid: u32,
     generation: u64,
@@ -103,7 +100,7 @@ static SHARED_GENERATION: AtomicU64 = AtomicU64::new(0);
 thread_local! {
     static LOCAL: RefCell<Option<Local>> = const { RefCell::new(None) };
     /// Calls this thread has made, counted up to [`SHARED_CALLS`]: while fewer, it is a new
-    /// thread, which may run its call on the shared runtime and gives back its stack after.
+    /// thread, which may run its call on the shared runtime.
     static MADE: Cell<u32> = const { Cell::new(0) };
     /// The generation of the runtime this thread is inside `block_on` of, if any.
     static ENTERED: Cell<Option<u64>> = const { Cell::new(None) };
@@ -168,38 +165,19 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
     // copies it into frame after frame: a new thread's stack grew by ~190 KB in its first call
     // (RSS per live thread, `make bench`). On the heap, only its pointer is passed.
     let mut future = Box::pin(future);
-    let (output, new_thread) = run(future.as_mut())?;
-    if new_thread {
-        // The frames of the call are below this one now, and dead.
-        #[cfg(all(target_os = "linux", target_env = "gnu"))]
-        stack::release_unused();
-    }
-    Ok(output)
+    run(future.as_mut())
 }
 
-/// [`block_on`] for the future `make` returns, made below this frame: a call's future is built
-/// on the stack before it is boxed, and there it would stay resident on a thread that made a
-/// call or two (see `stack`).
+/// [`block_on`] for the future `make` returns, built straight into its box: a call's future is
+/// some 19 KB, which would otherwise be made on the caller's stack first and copied.
 pub fn block_on_with<F: Future>(make: impl FnOnce() -> F) -> Result<F::Output> {
     ensure_blocking_allowed()?;
-    let (output, new_thread) = make_and_run(make)?;
-    if new_thread {
-        #[cfg(all(target_os = "linux", target_env = "gnu"))]
-        stack::release_unused();
-    }
-    Ok(output)
-}
-
-#[inline(never)]
-fn make_and_run<F: Future>(make: impl FnOnce() -> F) -> Result<(F::Output, bool)> {
     let mut future = Box::pin(make());
     run(future.as_mut())
 }
 
-/// [`block_on`] past the boxing: its output, and whether this thread is new (see [`MADE`]). Not
-/// inlined, so that the stack it uses lies below [`block_on`]'s frame.
-#[inline(never)]
-fn run<T>(future: Pin<&mut dyn Future<Output = T>>) -> Result<(T, bool)> {
+/// [`block_on`] past the boxing.
+fn run<T>(future: Pin<&mut dyn Future<Output = T>>) -> Result<T> {
     LOCAL.with(|slot| {
         let mut slot = slot.try_borrow_mut().map_err(|_| {
             Error::new(Status::InvalidState, "libhazy's blocking API was re-entered on the same thread")
@@ -237,7 +215,7 @@ fn run<T>(future: Pin<&mut dyn Future<Output = T>>) -> Result<(T, bool)> {
             // ended: this thread is outside the runtime again and can run them.
             run_idle_runtimes();
         }
-        Ok((output, new_thread))
+        Ok(output)
     })
 }
 
