@@ -95,7 +95,11 @@ def run_timed(argv, env, what):
     lines = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
     if proc.returncode != 0 or not lines or lines[-1].get("submitted") != 1:
         raise BenchError(f"{what} exited {proc.returncode}:\n{err[-2000:]}")
-    return {"wall_s": wall, "cpu_s": ru.ru_utime + ru.ru_stime, "token_requests": lines[-1].get("token_requests")}
+    out = {"wall_s": wall, "cpu_s": ru.ru_utime + ru.ru_stime, "token_requests": lines[-1].get("token_requests")}
+    # The instants a contender reports (CLOCK_MONOTONIC, the clock of time.monotonic on Linux),
+    # as seconds since its spawn: where its cold start went.
+    out.update({k + "_s": v - t0 for k, v in lines[-1].items() if k.startswith("t_")})
+    return out
 
 
 def wrk(url, token, seconds, connections, what):

@@ -68,6 +68,100 @@ LOG_FIGURES = [
 ]
 
 
+def _per_s(m, who):
+    return lambda r: r[m][who]["calls_per_s"]
+
+
+def _alive(who, f):
+    """Per thread of `alive`, in KiB: f(run) / threads."""
+    return lambda r: f(r["alive"][who]) / r["alive"][who]["threads"]
+
+
+# A thread per call, many threads alive, and the same over TLS (issue 28). libcurl-share is
+# libcurl with one CURLSH (connections, TLS sessions, DNS) for all its handles.
+SPAWN_FIGURES = [
+    ("spawn_hazy_vs_curl_share", "thread per call, hub-sim: calls/s libhazy / libcurl share handle", ">= 0.9",
+     _ratio(_per_s("spawn", "libhazy"), _per_s("spawn", "libcurl-share")), 2),
+    ("spawn_hazy_vs_curl", "thread per call, hub-sim: calls/s libhazy / libcurl handle per thread", "",
+     _ratio(_per_s("spawn", "libhazy"), _per_s("spawn", "libcurl")), 2),
+    ("spawn_hazy_calls_per_s", "thread per call, hub-sim: calls/s libhazy", "", _per_s("spawn", "libhazy"), 0),
+    ("spawn_curl_calls_per_s", "thread per call, hub-sim: calls/s libcurl handle per thread", "",
+     _per_s("spawn", "libcurl"), 0),
+    ("spawn_curl_share_calls_per_s", "thread per call, hub-sim: calls/s libcurl share handle", "",
+     _per_s("spawn", "libcurl-share"), 0),
+    ("spawn_csw_per_call_hazy", "thread per call: context switches per call, libhazy", "",
+     lambda r: r["spawn"]["libhazy"]["csw_per_call"], 2),
+    ("spawn_csw_per_call_curl_share", "thread per call: context switches per call, libcurl share handle", "",
+     lambda r: r["spawn"]["libcurl-share"]["csw_per_call"], 2),
+    ("tls_spawn_hazy_vs_curl_share", "thread per call over TLS: calls/s libhazy / libcurl share handle", ">= 0.9",
+     _ratio(_per_s("tls", "libhazy"), _per_s("tls", "libcurl-share")), 2),
+    ("tls_spawn_hazy_vs_curl", "thread per call over TLS: calls/s libhazy / libcurl handle per thread", "",
+     _ratio(_per_s("tls", "libhazy"), _per_s("tls", "libcurl")), 2),
+    ("tls_spawn_hazy_calls_per_s", "thread per call over TLS: calls/s libhazy", "", _per_s("tls", "libhazy"), 0),
+    ("tls_spawn_curl_calls_per_s", "thread per call over TLS: calls/s libcurl handle per thread", "",
+     _per_s("tls", "libcurl"), 0),
+    ("tls_spawn_curl_share_calls_per_s", "thread per call over TLS: calls/s libcurl share handle", "",
+     _per_s("tls", "libcurl-share"), 0),
+    ("tls_full_handshakes_hazy", "thread per call over TLS: full handshakes, libhazy", "<= libcurl share",
+     lambda r: r["tls"]["libhazy"]["full_handshakes"], 0),
+    ("tls_full_handshakes_curl_share", "thread per call over TLS: full handshakes, libcurl share handle", "",
+     lambda r: r["tls"]["libcurl-share"]["full_handshakes"], 0),
+    ("tls_full_handshakes_curl", "thread per call over TLS: full handshakes, libcurl handle per thread", "",
+     lambda r: r["tls"]["libcurl"]["full_handshakes"], 0),
+    ("tls_resumed_handshakes_hazy", "thread per call over TLS: resumed handshakes, libhazy", "",
+     lambda r: r["tls"]["libhazy"]["resumed_handshakes"], 0),
+    ("tls_resumed_handshakes_curl_share", "thread per call over TLS: resumed handshakes, libcurl share handle", "",
+     lambda r: r["tls"]["libcurl-share"]["resumed_handshakes"], 0),
+    ("tls_resumed_handshakes_curl", "thread per call over TLS: resumed handshakes, libcurl handle per thread", "",
+     lambda r: r["tls"]["libcurl"]["resumed_handshakes"], 0),
+    ("alive_rss_per_thread_hazy_kib", "threads alive: RSS KiB per live thread, libhazy", "<= libcurl",
+     _alive("libhazy", lambda a: a["rss_alive_kib"] - a["rss_before_kib"]), 1),
+    ("alive_rss_per_thread_curl_kib", "threads alive: RSS KiB per live thread, libcurl handle per thread", "",
+     _alive("libcurl", lambda a: a["rss_alive_kib"] - a["rss_before_kib"]), 1),
+    ("alive_rss_per_thread_curl_share_kib", "threads alive: RSS KiB per live thread, libcurl share handle", "",
+     _alive("libcurl-share", lambda a: a["rss_alive_kib"] - a["rss_before_kib"]), 1),
+    ("alive_rss_joined_hazy_kib", "threads alive: RSS KiB per thread still held after the join, libhazy", "",
+     _alive("libhazy", lambda a: a["rss_joined_kib"] - a["rss_before_kib"]), 1),
+    ("alive_rss_joined_curl_kib", "threads alive: RSS KiB per thread still held after the join, libcurl", "",
+     _alive("libcurl", lambda a: a["rss_joined_kib"] - a["rss_before_kib"]), 1),
+    ("alive_rss_second_wave_hazy_kib", "threads alive: RSS KiB added by a second wave after its join, libhazy",
+     "~0 (no growth)", lambda r: r["alive"]["libhazy"]["rss_joined2_kib"] - r["alive"]["libhazy"]["rss_joined_kib"], 0),
+    ("alive_rss_second_wave_curl_kib", "threads alive: RSS KiB added by a second wave after its join, libcurl", "",
+     lambda r: r["alive"]["libcurl"]["rss_joined2_kib"] - r["alive"]["libcurl"]["rss_joined_kib"], 0),
+    ("alive_sockets_hazy", "threads alive: sockets held while alive, libhazy", "",
+     lambda r: r["alive"]["libhazy"]["sockets_alive"], 0),
+    ("alive_sockets_curl", "threads alive: sockets held while alive, libcurl handle per thread", "",
+     lambda r: r["alive"]["libcurl"]["sockets_alive"], 0),
+    ("alive_sockets_joined_hazy", "threads alive: sockets held after the join, libhazy", "",
+     lambda r: r["alive"]["libhazy"]["sockets_joined"], 0),
+    ("alive_hazy_vs_curl", "threads alive: calls/s to all calls made, libhazy / libcurl handle per thread", "",
+     _ratio(_per_s("alive", "libhazy"), _per_s("alive", "libcurl")), 2),
+]
+
+
+def _cold_ms(start, end):
+    """A phase of libhazy's cold start, in ms (instants from hazy_bench cold, since its spawn)."""
+    return lambda r: ((r["cold"]["libhazy"][end] if end else r["cold"]["libhazy"]["wall_s"])
+                      - (r["cold"]["libhazy"][start] if start else 0)) * 1e3
+
+
+# Where libhazy's cold start goes, and the Keycloak round trip no client can avoid.
+COLD_FIGURES = [
+    ("cold_ms_process_start", "cold start ms: spawn, exec and library load, to main()", "",
+     _cold_ms(None, "t_main_s"), 2),
+    ("cold_ms_client_new", "cold start ms: hazy_client_new (settings, TLS configuration, pool)", "",
+     _cold_ms("t_main_s", "t_client_new_s"), 2),
+    ("cold_ms_authenticate", "cold start ms: hazy_authenticate (runtime, token request to Keycloak)", "",
+     _cold_ms("t_client_new_s", "t_authenticated_s"), 2),
+    ("cold_ms_train", "cold start ms: hazy_train (one Hub request)", "", _cold_ms("t_authenticated_s", "t_trained_s"), 2),
+    ("cold_ms_exit", "cold start ms: free and process exit", "", _cold_ms("t_trained_s", None), 2),
+    ("cold_ms_keycloak_token", "Keycloak token request on a new connection (libcurl, best of 3), ms", "",
+     lambda r: r["cold"]["keycloak"]["min_s"] * 1e3, 2),
+    ("cold_wall_hazy_less_keycloak_vs_python", "cold start wall less the Keycloak token request: libhazy / Python", "",
+     lambda r: (r["cold"]["libhazy"]["wall_s"] - r["cold"]["keycloak"]["min_s"]) / r["cold"]["python"]["wall_s"], 3),
+]
+
+
 # (key, label, goal from issue 12, per-round value, decimals)
 FIGURES = [
     ("seq_cheap_hazy_vs_curl", "seq calls/s, cheap server: libhazy / libcurl", ">= 0.90",
@@ -95,12 +189,13 @@ FIGURES = [
      lambda r: r["sim_load"]["job"]["requests_per_s"] / r["sim_load"]["health"]["requests_per_s"], 3),
     ("sim_health_per_s", "hub-sim: /health GET/s", "", lambda r: r["sim_load"]["health"]["requests_per_s"], 0),
     ("sim_job_per_s", "hub-sim: authenticated job GET/s", "", lambda r: r["sim_load"]["job"]["requests_per_s"], 0),
-    ("threads_hazy_vs_curl", "threads: calls/s libhazy (1 client) / libcurl (1 handle each)", "",
+    ("threads_hazy_vs_curl", "threads: calls/s libhazy (1 client) / libcurl (1 handle each)", ">= 1.0",
      lambda r: r["threads"]["libhazy"]["calls_per_s"] / r["threads"]["libcurl"]["calls_per_s"], 2),
     ("threads_hazy_calls_per_s", "threads: calls/s libhazy", "", lambda r: r["threads"]["libhazy"]["calls_per_s"], 0),
     ("threads_token_requests", "threads: token requests of the libhazy client", "exactly 1",
      lambda r: r["threads"]["libhazy"]["token_requests"], 0),
-    ("cold_wall_hazy_vs_python", "cold start wall: libhazy / Python", "",
+    *SPAWN_FIGURES,
+    ("cold_wall_hazy_vs_python", "cold start wall: libhazy / Python", "<= 0.1, or the Keycloak round trip is the floor",
      lambda r: r["cold"]["libhazy"]["wall_s"] / r["cold"]["python"]["wall_s"], 3),
     ("cold_cpu_hazy_vs_python", "cold start CPU: libhazy / Python", "",
      lambda r: r["cold"]["libhazy"]["cpu_s"] / r["cold"]["python"]["cpu_s"], 3),
@@ -117,6 +212,7 @@ FIGURES = [
     ("cold_cached_token_requests", "cold start token requests with a warm token cache", "0",
      lambda r: r["cold"]["libhazy-cached"]["token_requests"], 0),
     ("cold_wall_python_ms", "cold start wall ms: Python", "", lambda r: r["cold"]["python"]["wall_s"] * 1e3, 1),
+    *COLD_FIGURES,
     ("rss_added_mib", "RSS added by one client after authenticate + N2 calls, MiB", "<= 8",
      lambda r: (r["rss"]["rss_after_n2_kib"] - r["rss"]["rss_before_kib"]) / MIB, 2),
     ("rss_growth_mib", "RSS growth from N1 to N2 calls, MiB", "flat",
@@ -135,6 +231,24 @@ FIGURES = [
      lambda r: r["seq"]["cheap"]["baseline"]["csw_per_call"], 2),
     ("threads_hazy_vs_baseline", "threads: calls/s libhazy / baseline libhazy", "",
      lambda r: r["threads"]["libhazy"]["calls_per_s"] / r["threads"]["baseline"]["calls_per_s"], 2),
+    ("spawn_hazy_vs_baseline", "thread per call, hub-sim: calls/s libhazy / baseline libhazy", "",
+     _ratio(_per_s("spawn", "libhazy"), _per_s("spawn", "baseline")), 2),
+    ("spawn_baseline_vs_curl_share", "thread per call, hub-sim: calls/s baseline libhazy / libcurl share handle", "",
+     _ratio(_per_s("spawn", "baseline"), _per_s("spawn", "libcurl-share")), 2),
+    ("spawn_csw_per_call_baseline", "thread per call: context switches per call, baseline libhazy", "",
+     lambda r: r["spawn"]["baseline"]["csw_per_call"], 2),
+    ("tls_spawn_baseline_vs_curl_share", "thread per call over TLS: calls/s baseline libhazy / libcurl share handle", "",
+     _ratio(_per_s("tls", "baseline"), _per_s("tls", "libcurl-share")), 2),
+    ("tls_full_handshakes_baseline", "thread per call over TLS: full handshakes, baseline libhazy", "",
+     lambda r: r["tls"]["baseline"]["full_handshakes"], 0),
+    ("tls_resumed_handshakes_baseline", "thread per call over TLS: resumed handshakes, baseline libhazy", "",
+     lambda r: r["tls"]["baseline"]["resumed_handshakes"], 0),
+    ("alive_rss_per_thread_baseline_kib", "threads alive: RSS KiB per live thread, baseline libhazy", "",
+     _alive("baseline", lambda a: a["rss_alive_kib"] - a["rss_before_kib"]), 1),
+    ("alive_sockets_baseline", "threads alive: sockets held while alive, baseline libhazy", "",
+     lambda r: r["alive"]["baseline"]["sockets_alive"], 0),
+    ("alive_baseline_vs_curl", "threads alive: calls/s to all calls made, baseline libhazy / libcurl", "",
+     _ratio(_per_s("alive", "baseline"), _per_s("alive", "libcurl")), 2),
     ("threads_baseline_token_requests", "threads: token requests of the baseline client", "exactly 1",
      lambda r: r["threads"]["baseline"]["token_requests"], 0),
 ]

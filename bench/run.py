@@ -11,12 +11,16 @@ Knobs (flags, or the environment variables in brackets):
   --threads [BENCH_THREADS] 64     --thread-calls [BENCH_THREAD_CALLS] 1000
   --rss-n1/--rss-n2 [BENCH_RSS_N1/N2] 1000/10000
   --load-seconds [BENCH_LOAD_SECONDS] 3   --connections [BENCH_CONNECTIONS] 32 (wrk)
+  --spawn-calls [BENCH_SPAWN_CALLS] 1000 calls, each on a new thread (spawn, tls)
+  --alive-threads [BENCH_ALIVE_THREADS] 256 threads alive at once (alive)
   --only [BENCH_ONLY] seq,threads,...  run only these measurements (default: all of
-         seq, threads, rss, cold, sim_load); figures of the others are left out
+         seq, threads, spawn, alive, tls, rss, cold, sim_load); figures of the others are left out
   --smoke: one round of a few hundred calls each, for `make test` (checks the harness only)
 """
 import argparse
+import contextlib
 import datetime
+import itertools
 import json
 import os
 import platform
@@ -40,7 +44,10 @@ CLIENT_ID, CLIENT_SECRET = os.environ.get("HAZY_TEST_CLIENT_ID", ""), os.environ
 TRAIN_CONFIG = REPO / "examples" / "training-config.json"
 PROJECT = "bench"
 # What one round measures, in this order (the keys of a round's results; --only picks some).
-MEASUREMENTS = ("seq", "threads", "rss", "cold", "sim_load")
+MEASUREMENTS = ("seq", "threads", "spawn", "alive", "tls", "rss", "cold", "sim_load")
+# libcurl as its documentation advises for many threads: one share handle (connections, TLS
+# sessions, DNS) for every easy handle (bench/c/curl_bench.c, BENCH_CURL_SHARE).
+SHARE = {"BENCH_CURL_SHARE": "1"}
 
 
 def log(msg):
@@ -103,6 +110,18 @@ def start_cheapserver(tools, job_id, body, tmp):
     return proc, url
 
 
+def start_tls(stack, hub):
+    """nginx with a test CA terminating TLS in front of the simulator, as tests/tls/ runs it;
+    stopped with the stack. Returns (nginx, CA file, a counter naming each run)."""
+    sys.path.insert(0, str(REPO / "tests" / "tls"))
+    import fixture  # noqa: E402
+    fx = stack.enter_context(fixture.Fixture())
+    ca = fx.make_ca("bench-ca")
+    cert = fx.make_cert(ca, "hub", sans=["IP:127.0.0.1", "DNS:localhost"])
+    nginx = fx.start_nginx([fixture.Site("hub", cert, upstream=hub)])
+    return nginx, ca.cert, itertools.count()
+
+
 def rotate(items, k):
     k %= len(items)
     return items[k:] + items[:k]
@@ -126,7 +145,38 @@ def log_variants(cfg, tools, env):
     return {key: seq(level) for key, level in LOG_VARIANTS}
 
 
-def one_round(i, cfg, tools, servers, job_id, token_url, hub, tok, token_cache):
+def tls_handshakes(nginx, user_agent):
+    """Connections nginx accepted for requests with this User-Agent, by how their TLS session
+    began: a full handshake or a resumed one ($ssl_session_reused, tests/tls/fixture.py)."""
+    first = {}
+    for f in nginx.entries("hub", user_agent, wait=True):
+        first.setdefault(f[9], f[8])
+    return {"connections": len(first), "full_handshakes": sum(v != "r" for v in first.values()),
+            "resumed_handshakes": sum(v == "r" for v in first.values())}
+
+
+def spawn_runs(cfg, tools, env, what, ua=None):
+    """A thread per call: libhazy, libcurl with a handle per thread, libcurl with a share handle.
+    With `ua` (over TLS), each run has its own User-Agent and its handshakes are counted."""
+    n = [str(cfg.spawn_calls)]
+
+    def run(argv, extra, label):
+        def go():
+            agent = f"{ua[0]}-{label}-{next(ua[1])}" if ua else None
+            e = dict(env, **extra, **({"BENCH_UA": agent, "HAZY_USER_AGENT": agent} if agent else {}))
+            out = run_json(argv + n, e, f"{label} spawn{what}")
+            if agent:
+                out.update(tls_handshakes(ua[2], agent))
+            return out
+        return go
+    return {"libhazy": run(tools.hazy() + ["spawn"], {}, "libhazy"),
+            **({"baseline": run(tools.hazy() + ["spawn"], {"LD_LIBRARY_PATH": str(cfg.baseline_lib_dir)},
+                                "baseline")} if cfg.baseline_lib_dir else {}),
+            "libcurl": run(tools.curl() + ["spawn"], {}, "libcurl"),
+            "libcurl-share": run(tools.curl() + ["spawn"], SHARE, "libcurl-share")}
+
+
+def one_round(i, cfg, tools, servers, job_id, token_url, hub, tok, token_cache, tls=None):
     """One round: every selected measurement once, contenders in an order rotated by the round."""
     r = {}
     seq_servers = rotate(list(servers.items()), i) if "seq" in cfg.only else []
@@ -150,6 +200,24 @@ def one_round(i, cfg, tools, servers, job_id, token_url, hub, tok, token_cache):
                 **baseline(cfg, env, lambda e: run_json(tools.hazy() + ["threads"] + threads, e,
                                                         "baseline libhazy threads"))}
         r["threads"] = {who: runs[who]() for who in rotate(list(runs), i)}
+    sim_env = client_env(hub, token_url, CLIENT_ID, CLIENT_SECRET, job_id, tools.lib_dir)
+    if "spawn" in cfg.only:
+        runs = spawn_runs(cfg, tools, sim_env, "")
+        r["spawn"] = {who: runs[who]() for who in rotate(list(runs), i)}
+    if "alive" in cfg.only:
+        t = [str(cfg.alive_threads)]
+        runs = {"libhazy": lambda: run_json(tools.hazy() + ["alive"] + t, sim_env, "libhazy alive"),
+                **baseline(cfg, sim_env, lambda e: run_json(tools.hazy() + ["alive"] + t, e, "baseline alive")),
+                "libcurl": lambda: run_json(tools.curl() + ["alive"] + t, sim_env, "libcurl alive"),
+                "libcurl-share": lambda: run_json(tools.curl() + ["alive"] + t, dict(sim_env, **SHARE),
+                                                  "libcurl-share alive")}
+        r["alive"] = {who: runs[who]() for who in rotate(list(runs), i)}
+    if tls is not None:
+        nginx, ca, counter = tls
+        tls_env = client_env(nginx.url("hub"), token_url, CLIENT_ID, CLIENT_SECRET, job_id, tools.lib_dir)
+        tls_env.update(HAZY_CA_BUNDLE=str(ca), BENCH_CA=str(ca))
+        runs = spawn_runs(cfg, tools, tls_env, " over TLS", (f"bench-r{i}", counter, nginx))
+        r["tls"] = {who: runs[who]() for who in rotate(list(runs), i)}
     if "rss" in cfg.only:
         r["rss"] = run_json(tools.hazy() + ["rss", str(cfg.rss_n1), str(cfg.rss_n2)], env, "libhazy rss")
 
@@ -165,6 +233,9 @@ def one_round(i, cfg, tools, servers, job_id, token_url, hub, tok, token_cache):
                                                     "libhazy cold start, warm token cache"),
                 "python": lambda: run_timed(tools.python_cold() + cold, env, "Python cold start")}
         r["cold"] = {who: runs[who]() for who in rotate(list(runs), i)}
+        # The floor of any cold start: one token request to Keycloak on a new connection.
+        r["cold"]["keycloak"] = run_json(tools.curl() + ["token", "3"], dict(env, BENCH_JOB_ID="-"),
+                                         "libcurl token requests")
 
     if "sim_load" in cfg.only:
         load = {"health": lambda: wrk(f"{hub}/api/v1/health", None, cfg.load_seconds, cfg.connections,
@@ -194,6 +265,8 @@ def parse_args(argv):
     p.add_argument("--n", type=int, default=int(e("BENCH_N", 3000)))
     p.add_argument("--threads", type=int, default=int(e("BENCH_THREADS", 64)))
     p.add_argument("--thread-calls", type=int, default=int(e("BENCH_THREAD_CALLS", 1000)))
+    p.add_argument("--spawn-calls", type=int, default=int(e("BENCH_SPAWN_CALLS", 1000)))
+    p.add_argument("--alive-threads", type=int, default=int(e("BENCH_ALIVE_THREADS", 256)))
     p.add_argument("--rss-n1", type=int, default=int(e("BENCH_RSS_N1", 1000)))
     p.add_argument("--rss-n2", type=int, default=int(e("BENCH_RSS_N2", 10000)))
     p.add_argument("--load-seconds", type=int, default=int(e("BENCH_LOAD_SECONDS", 3)))
@@ -206,7 +279,8 @@ def parse_args(argv):
                    help=f"comma-separated measurements to run, of {', '.join(MEASUREMENTS)} (default: all)")
     p.add_argument("--smoke", action="store_true")
     p.add_argument("--baseline-lib-dir", default="",
-                   help="another build's libhazy.so.0 to run as the 'baseline' contender (seq and threads)")
+                   help="another build's libhazy.so.0 to run as the 'baseline' contender "
+                        "(seq, threads, spawn, alive, tls)")
     p.add_argument("--baseline-label", default="", help="what the baseline library is, for the report")
     cfg = p.parse_args(argv)
     only = [m.strip() for m in cfg.only.split(",") if m.strip()]
@@ -215,7 +289,7 @@ def parse_args(argv):
         p.error(f"--only {cfg.only!r}: choose among {', '.join(MEASUREMENTS)}")
     cfg.only = [m for m in MEASUREMENTS if m in only]
     if cfg.smoke:
-        cfg.rounds, cfg.n, cfg.thread_calls = 1, 300, 5
+        cfg.rounds, cfg.n, cfg.thread_calls, cfg.spawn_calls, cfg.alive_threads = 1, 300, 5, 20, 8
         cfg.rss_n1, cfg.rss_n2, cfg.load_seconds, cfg.connections = 100, 300, 1, 8
     return cfg
 
@@ -232,8 +306,9 @@ def main(argv):
     t0 = time.monotonic()
     tok = token(token_url)
     job_id, body = finished_job(hub, tok)
-    with tempfile.TemporaryDirectory(prefix="hazy-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="hazy-bench-") as tmp, contextlib.ExitStack() as stack:
         cheap, cheap_url = start_cheapserver(tools, job_id, body, Path(tmp))
+        tls = start_tls(stack, hub) if "tls" in cfg.only else None
         try:
             servers = {"cheap": cheap_url, "sim": hub}
             rounds = []
@@ -241,7 +316,7 @@ def main(argv):
                 rt = time.monotonic()
                 # A fresh token each round: Keycloak's default lifetime is minutes.
                 rounds.append(one_round(i, cfg, tools, servers, job_id, token_url, hub, token(token_url),
-                                        Path(tmp) / "tokens.json"))
+                                        Path(tmp) / "tokens.json", tls))
                 log(f"round {i + 1}/{cfg.rounds} done in {time.monotonic() - rt:.1f} s")
         finally:
             cheap.kill()
@@ -252,7 +327,8 @@ def main(argv):
               f"library {cfg.lib_label or cfg.lib_dir}; "
               + (f"baseline {cfg.baseline_label or cfg.baseline_lib_dir}; " if cfg.baseline_lib_dir else "")
               + f"{cfg.rounds} round(s), N={cfg.n}, "
-              f"{cfg.threads}x{cfg.thread_calls} threaded calls, RSS at N1={cfg.rss_n1}/N2={cfg.rss_n2}, "
+              f"{cfg.threads}x{cfg.thread_calls} threaded calls, {cfg.spawn_calls} calls on new threads, "
+              f"{cfg.alive_threads} threads alive, RSS at N1={cfg.rss_n1}/N2={cfg.rss_n2}, "
               f"wrk {cfg.load_seconds} s x {cfg.connections} connections; "
               + (f"only {', '.join(cfg.only)}; " if len(cfg.only) < len(MEASUREMENTS) else "")
               + f"took {elapsed:.0f} s")

@@ -20,20 +20,31 @@ use crate::status::Status;
 pub const REQUEST_ID: &str = "x-request-id";
 pub const TRACEPARENT: &str = "traceparent";
 
-/// The HTTP connection pools of one `hazy_client_t`: one per calling thread.
+/// The HTTP connection pools of one `hazy_client_t`: one for the calls on the shared runtime
+/// (every thread's first calls), and one per thread that has a runtime of its own.
 ///
-/// A pooled connection is driven by a task on the runtime that opened it, and each blocking
-/// call runs on its own thread's runtime (crate::runtime), so a connection must only be used
-/// from the thread that made it: a pool shared by threads would hand thread B a connection
-/// that only runs while thread A is inside a call. Futures polled outside libhazy's runtimes
-/// (a Rust program's own tokio runtime) share one further pool.
+/// A pooled connection is driven by a task on the runtime that opened it (crate::runtime).
+/// The shared runtime's worker drives its connections whatever thread calls, so new threads
+/// share one pool, and its connections and TLS sessions. A thread's own runtime runs only while
+/// that thread is inside a call, so its connections must only be used from that thread: a pool
+/// shared by such threads would hand thread B a connection that only runs while thread A is
+/// inside a call. Futures polled outside libhazy's runtimes (a Rust program's own tokio
+/// runtime) share one further pool.
 pub struct Http {
     /// Shared with the client, which keeps it after close drops this.
     log: std::sync::Arc<Logger>,
     settings: Settings,
     shared: reqwest::Client,
+    /// The pool of the shared runtime, with the generation it was made for (a forked child
+    /// has another shared runtime).
+    on_shared: std::sync::Mutex<Option<(u64, reqwest::Client)>>,
     per_thread: ThreadLocal<RefCell<Option<(u64, reqwest::Client)>>>,
 }
+
+/// Idle connections the shared runtime's pool keeps per host: enough for threads that come
+/// and go a few at a time; a burst of many at once opens more, and closes them once used,
+/// rather than holding a socket per thread after the threads are gone.
+const SHARED_IDLE_PER_HOST: usize = 16;
 
 /// What a pool is built from, made once: the TLS configuration (and its verifier's roots)
 /// is shared by every pool of the client.
@@ -139,8 +150,8 @@ impl Http {
         if log.enabled(LogLevel::Info) {
             log_proxy_choices(&log, config, settings.proxy.as_ref());
         }
-        let shared = settings.build()?;
-        Ok(Http { log, settings, shared, per_thread: ThreadLocal::new() })
+        let shared = settings.build(None)?;
+        Ok(Http { log, settings, shared, on_shared: std::sync::Mutex::new(None), per_thread: ThreadLocal::new() })
     }
 
     /// The client's logger, shared by the token source and the Hub.
@@ -191,6 +202,17 @@ impl Http {
         let Some(generation) = runtime::current_generation() else {
             return Ok(self.shared.clone());
         };
+        if runtime::is_shared(generation) {
+            let mut slot = self.on_shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some((made_for, client)) = &*slot {
+                if *made_for == generation {
+                    return Ok(client.clone());
+                }
+            }
+            let client = self.settings.build(Some(SHARED_IDLE_PER_HOST))?;
+            *slot = Some((generation, client.clone()));
+            return Ok(client);
+        }
         let slot = self.per_thread.get_or(|| RefCell::new(None));
         let mut slot = slot.borrow_mut();
         match &*slot {
@@ -198,7 +220,7 @@ impl Http {
             // forked child. The old pool's connections belong to a runtime that is gone.
             Some((made_for, client)) if *made_for == generation => Ok(client.clone()),
             _ => {
-                let client = self.settings.build()?;
+                let client = self.settings.build(None)?;
                 *slot = Some((generation, client.clone()));
                 Ok(client)
             }
@@ -209,9 +231,13 @@ impl Http {
 impl Settings {
     /// Proxies come from the `proxy` option, else from `HTTPS_PROXY`, `HTTP_PROXY` and
     /// `NO_PROXY` (reqwest reads them); redirects are never followed, so a credential is never
-    /// replayed to another host.
-    fn build(&self) -> Result<reqwest::Client> {
+    /// replayed to another host. `idle_per_host`: how many idle connections per host the pool
+    /// keeps (reqwest's default, unbounded, when None).
+    fn build(&self, idle_per_host: Option<usize>) -> Result<reqwest::Client> {
         let mut builder = reqwest::Client::builder();
+        if let Some(idle) = idle_per_host {
+            builder = builder.pool_max_idle_per_host(idle);
+        }
         if let Some(proxy) = &self.proxy {
             // This client's proxy alone: the environment's variables do not apply to it.
             builder = builder.no_proxy().proxy(proxy.reqwest()?);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef struct {
     double wall_s;
@@ -42,6 +43,19 @@ static inline void bench_report(const char *mode, long calls, bench_mark a, benc
     fflush(stdout);
 }
 
+/* `alive T`: two waves of T live threads; RSS in KiB and open sockets while they are alive
+ * and after they are joined, against `before` (the program's own, before any thread). */
+static inline void bench_alive_report(long threads, long before, const long alive[2], const long sockets[2],
+                                      const long joined[2], const long sockets_joined[2], const double per_s[2]) {
+    printf("{\"mode\":\"alive\",\"threads\":%ld,\"rss_before_kib\":%ld,\"rss_alive_kib\":%ld,"
+           "\"rss_joined_kib\":%ld,\"rss_alive2_kib\":%ld,\"rss_joined2_kib\":%ld,\"sockets_alive\":%ld,"
+           "\"sockets_joined\":%ld,\"sockets_alive2\":%ld,\"sockets_joined2\":%ld,\"calls_per_s\":%.1f,"
+           "\"calls_per_s2\":%.1f}\n",
+           threads, before, alive[0], joined[0], alive[1], joined[1], sockets[0], sockets_joined[0], sockets[1],
+           sockets_joined[1], per_s[0], per_s[1]);
+    fflush(stdout);
+}
+
 /* VmRSS in KiB from /proc/self/status; -1 if unreadable. */
 static inline long bench_rss_kib(void) {
     char line[256];
@@ -58,6 +72,31 @@ static inline long bench_rss_kib(void) {
     }
     fclose(f);
     return kib;
+}
+
+/* Open sockets of this process (entries of /proc/self/fd that are sockets); -1 if unreadable. */
+static inline long bench_sockets(void) {
+    char path[64], target[64];
+    long n = 0;
+    /* Descriptors are small numbers; a scan needs no opendir and no extra header. */
+    for (int fd = 0; fd < 4096; fd++) {
+        ssize_t len;
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        len = readlink(path, target, sizeof target - 1);
+        if (len > 0) {
+            target[len] = '\0';
+            n += strncmp(target, "socket:", 7) == 0;
+        }
+    }
+    return n;
+}
+
+/* CLOCK_MONOTONIC in seconds: the clock the harness (Python's time.monotonic) reads too, so
+ * that instants inside a contender can be set against its spawn. */
+static inline double bench_monotonic(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static inline const char *bench_env(const char *name) {

@@ -6,8 +6,16 @@
  *
  *   curl_bench seq N          N sequential GETs on one handle
  *   curl_bench threads T M    T threads x M GETs, one handle each
+ *   curl_bench spawn N        N times: a new thread with a new handle, one GET, join
+ *   curl_bench alive T        T threads with a handle each, one GET each, alive until all
+ *                             have: RSS and sockets (as hazy_bench alive)
+ *   curl_bench token N        N token requests, each on a new handle and connection: the
+ *                             Keycloak round trip a cold start cannot avoid
  *
- * Environment: HAZY_HUB_HOST, HAZY_TOKEN_URL, HAZY_CLIENT_ID, HAZY_CLIENT_SECRET, BENCH_JOB_ID.
+ * Environment: HAZY_HUB_HOST, HAZY_TOKEN_URL, HAZY_CLIENT_ID, HAZY_CLIENT_SECRET, BENCH_JOB_ID;
+ * BENCH_CURL_SHARE=1: every handle joins one share handle (CURLSH) sharing connections, TLS
+ * sessions and DNS, as libcurl advises for many threads; BENCH_CA: a CA file for https
+ * (CURLOPT_CAINFO); BENCH_UA: the User-Agent, so a server's log can tell runs apart.
  */
 #include <pthread.h>
 
@@ -23,6 +31,35 @@ typedef struct {
 static char url[1024];
 static struct curl_slist *headers;
 static const char *job_id;
+static CURLSH *share;
+static pthread_mutex_t locks[CURL_LOCK_DATA_LAST];
+
+static void lock(CURL *h, curl_lock_data data, curl_lock_access access, void *userptr) {
+    (void)h, (void)access, (void)userptr;
+    pthread_mutex_lock(&locks[data]);
+}
+
+static void unlock(CURL *h, curl_lock_data data, void *userptr) {
+    (void)h, (void)userptr;
+    pthread_mutex_unlock(&locks[data]);
+}
+
+/* BENCH_CURL_SHARE=1: the share handle, with the locks libcurl needs across threads. */
+static void setup_share(void) {
+    const char *v = getenv("BENCH_CURL_SHARE");
+    if (v == NULL || strcmp(v, "1") != 0) {
+        return;
+    }
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) {
+        pthread_mutex_init(&locks[i], NULL);
+    }
+    share = curl_share_init();
+    curl_share_setopt(share, CURLSHOPT_LOCKFUNC, lock);
+    curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, unlock);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+}
 
 static size_t collect(char *ptr, size_t size, size_t nmemb, void *userdata) {
     buffer *b = userdata;
@@ -90,15 +127,38 @@ static void fetch_token(void) {
     free(body.data);
 }
 
-/* `n` GETs on a new handle; with `start`, one more first, then *start is taken. */
-static void get_jobs(long n, bench_mark *start) {
+static CURL *new_handle(buffer *body) {
     CURL *h = curl_easy_init();
-    buffer body = {0};
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    if (getenv("BENCH_CA") != NULL) {
+        curl_easy_setopt(h, CURLOPT_CAINFO, getenv("BENCH_CA"));
+    }
+    if (getenv("BENCH_UA") != NULL) {
+        curl_easy_setopt(h, CURLOPT_USERAGENT, getenv("BENCH_UA"));
+    }
+    if (share != NULL) {
+        curl_easy_setopt(h, CURLOPT_SHARE, share);
+    }
+    return h;
+}
+
+static void get_job(CURL *h, buffer *body) {
+    body->len = 0;
+    check(curl_easy_perform(h), h, "job GET");
+    if (body->data == NULL || strstr(body->data, job_id) == NULL) {
+        fprintf(stderr, "curl_bench: the answer does not name the job\n");
+        exit(1);
+    }
+}
+
+/* `n` GETs on a new handle; with `start`, one more first, then *start is taken. */
+static void get_jobs(long n, bench_mark *start) {
+    buffer body = {0};
+    CURL *h = new_handle(&body);
     if (start != NULL) {
         n++;
     }
@@ -106,12 +166,7 @@ static void get_jobs(long n, bench_mark *start) {
         if (start != NULL && i == 1) {
             *start = bench_now();
         }
-        body.len = 0;
-        check(curl_easy_perform(h), h, "job GET");
-        if (body.data == NULL || strstr(body.data, job_id) == NULL) {
-            fprintf(stderr, "curl_bench: the answer does not name the job\n");
-            exit(1);
-        }
+        get_job(h, &body);
     }
     free(body.data);
     curl_easy_cleanup(h);
@@ -122,6 +177,60 @@ static void *thread_main(void *arg) {
     return NULL;
 }
 
+static pthread_barrier_t called, release;
+
+static void *alive_main(void *arg) {
+    buffer body = {0};
+    CURL *h = new_handle(&body);
+    (void)arg;
+    get_job(h, &body);
+    pthread_barrier_wait(&called);
+    pthread_barrier_wait(&release);
+    free(body.data);
+    curl_easy_cleanup(h);
+    return NULL;
+}
+
+static void alive_wave(long threads, long *rss_alive, long *sockets_alive, long *rss_joined, long *sockets_joined,
+                       double *calls_per_s) {
+    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
+    double t0 = bench_monotonic();
+    pthread_barrier_init(&called, NULL, (unsigned)threads + 1);
+    pthread_barrier_init(&release, NULL, (unsigned)threads + 1);
+    for (long t = 0; t < threads; t++) {
+        if (pthread_create(&tids[t], NULL, alive_main, NULL) != 0) {
+            exit(1);
+        }
+    }
+    pthread_barrier_wait(&called);
+    *calls_per_s = (double)threads / (bench_monotonic() - t0);
+    *rss_alive = bench_rss_kib();
+    *sockets_alive = bench_sockets();
+    pthread_barrier_wait(&release);
+    for (long t = 0; t < threads; t++) {
+        pthread_join(tids[t], NULL);
+    }
+    *rss_joined = bench_rss_kib();
+    *sockets_joined = bench_sockets();
+    pthread_barrier_destroy(&called);
+    pthread_barrier_destroy(&release);
+    free(tids);
+}
+
+static void *spawned_main(void *arg) {
+    (void)arg;
+    get_jobs(1, NULL);
+    return NULL;
+}
+
+/* One token request on a new handle (and so a new connection), timed. */
+static double token_request_s(void) {
+    double t0 = bench_monotonic();
+    curl_slist_free_all(headers);
+    fetch_token();
+    return bench_monotonic() - t0;
+}
+
 int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "";
     bench_mark a, b;
@@ -129,8 +238,39 @@ int main(int argc, char **argv) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     job_id = bench_env("BENCH_JOB_ID");
     snprintf(url, sizeof url, "%s/api/v1/jobs/%s", bench_env("HAZY_HUB_HOST"), job_id);
+    setup_share();
     fetch_token();
-    if (strcmp(mode, "seq") == 0) {
+    if (strcmp(mode, "spawn") == 0) {
+        long n = bench_arg(argc, argv, 2, 1000);
+        pthread_t tid;
+        for (long i = 0; i <= n; i++) {
+            if (i == 1) {
+                a = bench_now(); /* the first thread's GET, untimed, opens the first connection */
+            }
+            if (pthread_create(&tid, NULL, spawned_main, NULL) != 0 || pthread_join(tid, NULL) != 0) {
+                return 1;
+            }
+        }
+        b = bench_now();
+        bench_report("spawn", n, a, b, share != NULL ? "\"share\":1" : "\"share\":0");
+    } else if (strcmp(mode, "alive") == 0) {
+        long threads = bench_arg(argc, argv, 2, 256), before, alive[2], sockets[2], joined[2], sockets_joined[2];
+        double per_s[2];
+        get_jobs(1, NULL);
+        before = bench_rss_kib();
+        for (int w = 0; w < 2; w++) {
+            alive_wave(threads, &alive[w], &sockets[w], &joined[w], &sockets_joined[w], &per_s[w]);
+        }
+        bench_alive_report(threads, before, alive, sockets, joined, sockets_joined, per_s);
+    } else if (strcmp(mode, "token") == 0) {
+        long n = bench_arg(argc, argv, 2, 5);
+        double best = 1e9;
+        for (long i = 0; i < n; i++) {
+            double s = token_request_s();
+            best = s < best ? s : best;
+        }
+        printf("{\"mode\":\"token\",\"requests\":%ld,\"min_s\":%.6f}\n", n, best);
+    } else if (strcmp(mode, "seq") == 0) {
         long n = bench_arg(argc, argv, 2, 1000);
         get_jobs(n, &a);
         b = bench_now();
@@ -152,10 +292,13 @@ int main(int argc, char **argv) {
         snprintf(extra, sizeof extra, "\"threads\":%ld", threads);
         bench_report("threads", threads * calls, a, b, extra);
     } else {
-        fprintf(stderr, "usage: curl_bench seq N | threads T M\n");
+        fprintf(stderr, "usage: curl_bench seq N | threads T M | spawn N | alive T | token N\n");
         return 2;
     }
     curl_slist_free_all(headers);
+    if (share != NULL) {
+        curl_share_cleanup(share);
+    }
     curl_global_cleanup();
     return 0;
 }

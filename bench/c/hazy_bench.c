@@ -5,9 +5,15 @@
  *   hazy_bench seq N            authenticate, then N x hazy_job_get; figures of the loop only
  *   hazy_bench threads T M      one client, T threads x M hazy_job_get; + token request count
  *   hazy_bench rss N1 N2        RSS before the client, after authenticate, after N1 and N2 calls
+ *   hazy_bench spawn N          one client, N times: a new thread, one hazy_job_get, join
+ *   hazy_bench alive T          one client, T threads that each make one call and stay alive
+ *                               until all have: RSS and sockets while alive and after the join,
+ *                               twice (a second wave must not add to what the first left)
  *   hazy_bench cold PROJ FILE   authenticate and submit one training job, then exit (timed
  *                               from outside: process start to exit); reports the client's
  *                               token requests (0 when HAZY_TOKEN_CACHE holds a valid token)
+ *                               and the instants (CLOCK_MONOTONIC) main started, the client was
+ *                               made, authenticated, and the job submitted: the breakdown
  *
  * BENCH_LOG=error|warn|info|debug|trace gives the client a log callback at that level (see
  * log_record below); `seq` then adds "log_level", "log_records" (records during the timed
@@ -149,6 +155,85 @@ static int run_threads(long threads, long calls) {
     return 0;
 }
 
+static void *spawned_main(void *arg) {
+    (void)arg;
+    get_jobs(1);
+    return NULL;
+}
+
+/* A thread per call, as a server that spawns one per message does. */
+static int run_spawn(long n) {
+    bench_mark a, b;
+    char extra[96];
+    pthread_t tid;
+    for (long i = 0; i <= n; i++) {
+        if (i == 1) {
+            a = bench_now(); /* the first thread's call, untimed, opens the first connection */
+        }
+        if (pthread_create(&tid, NULL, spawned_main, NULL) != 0 || pthread_join(tid, NULL) != 0) {
+            fprintf(stderr, "hazy_bench: pthread_create failed\n");
+            return 1;
+        }
+    }
+    b = bench_now();
+    snprintf(extra, sizeof extra, "\"token_requests\":%llu", (unsigned long long)hazy_token_request_count(client));
+    bench_report("spawn", n, a, b, extra);
+    return 0;
+}
+
+static pthread_barrier_t called, release;
+
+static void *alive_main(void *arg) {
+    (void)arg;
+    get_jobs(1);
+    pthread_barrier_wait(&called);
+    pthread_barrier_wait(&release);
+    return NULL;
+}
+
+/* One wave of `threads` live threads; *calls_per_s over the time to all calls made. */
+static int alive_wave(long threads, long *rss_alive, long *sockets_alive, long *rss_joined, long *sockets_joined,
+                      double *calls_per_s) {
+    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
+    double t0 = bench_monotonic();
+    pthread_barrier_init(&called, NULL, (unsigned)threads + 1);
+    pthread_barrier_init(&release, NULL, (unsigned)threads + 1);
+    for (long t = 0; t < threads; t++) {
+        if (pthread_create(&tids[t], NULL, alive_main, NULL) != 0) {
+            fprintf(stderr, "hazy_bench: pthread_create failed\n");
+            return 1;
+        }
+    }
+    pthread_barrier_wait(&called);
+    *calls_per_s = (double)threads / (bench_monotonic() - t0);
+    *rss_alive = bench_rss_kib();
+    *sockets_alive = bench_sockets();
+    pthread_barrier_wait(&release);
+    for (long t = 0; t < threads; t++) {
+        pthread_join(tids[t], NULL);
+    }
+    *rss_joined = bench_rss_kib();
+    *sockets_joined = bench_sockets();
+    pthread_barrier_destroy(&called);
+    pthread_barrier_destroy(&release);
+    free(tids);
+    return 0;
+}
+
+static int run_alive(long threads) {
+    long before, alive[2], sockets[2], joined[2], sockets_joined[2];
+    double per_s[2];
+    get_jobs(1); /* the main thread's own call: what the program had before its threads */
+    before = bench_rss_kib();
+    for (int w = 0; w < 2; w++) {
+        if (alive_wave(threads, &alive[w], &sockets[w], &joined[w], &sockets_joined[w], &per_s[w]) != 0) {
+            return 1;
+        }
+    }
+    bench_alive_report(threads, before, alive, sockets, joined, sockets_joined, per_s);
+    return 0;
+}
+
 static int run_rss(long n1, long n2) {
     long before = bench_rss_kib(), authenticated, after_n1, after_n2;
     char extra[256];
@@ -189,28 +274,42 @@ static char *read_file(const char *path) {
     return text;
 }
 
-static int run_cold(const char *project, const char *config_path) {
+static int run_cold(const char *project, const char *config_path, double t_main) {
     char *config = read_file(config_path);
     hazy_job_t *job = NULL;
     hazy_error_t *error = NULL;
     hazy_status s;
-    setup();
+    double t_new, t_auth, t_train;
+    s = hazy_client_new(NULL, &client, &error);
+    if (s != HAZY_STATUS_OK) {
+        die("hazy_client_new", s, error);
+    }
+    t_new = bench_monotonic();
+    s = hazy_authenticate(client, &error);
+    if (s != HAZY_STATUS_OK) {
+        die("hazy_authenticate", s, error);
+    }
+    t_auth = bench_monotonic();
     s = hazy_train(client, project, config, &job, &error);
     if (s != HAZY_STATUS_OK) {
         die("hazy_train", s, error);
     }
-    printf("{\"mode\":\"cold\",\"submitted\":%d,\"token_requests\":%llu}\n", hazy_job_id(job)[0] != '\0',
-           (unsigned long long)hazy_token_request_count(client));
+    t_train = bench_monotonic();
+    printf("{\"mode\":\"cold\",\"submitted\":%d,\"token_requests\":%llu,\"t_main\":%.6f,\"t_client_new\":%.6f,"
+           "\"t_authenticated\":%.6f,\"t_trained\":%.6f}\n",
+           hazy_job_id(job)[0] != '\0', (unsigned long long)hazy_token_request_count(client), t_main, t_new,
+           t_auth, t_train);
     hazy_job_free(job);
     free(config);
     return 0;
 }
 
 int main(int argc, char **argv) {
+    double t_main = bench_monotonic();
     const char *mode = argc > 1 ? argv[1] : "";
     int rc;
     if (strcmp(mode, "cold") == 0 && argc == 4) {
-        rc = run_cold(argv[2], argv[3]);
+        rc = run_cold(argv[2], argv[3], t_main);
     } else {
         job_id = bench_env("BENCH_JOB_ID");
         if (strcmp(mode, "seq") == 0) {
@@ -233,10 +332,16 @@ int main(int argc, char **argv) {
         } else if (strcmp(mode, "threads") == 0) {
             setup();
             rc = run_threads(bench_arg(argc, argv, 2, 64), bench_arg(argc, argv, 3, 1000));
+        } else if (strcmp(mode, "spawn") == 0) {
+            setup();
+            rc = run_spawn(bench_arg(argc, argv, 2, 1000));
+        } else if (strcmp(mode, "alive") == 0) {
+            setup();
+            rc = run_alive(bench_arg(argc, argv, 2, 256));
         } else if (strcmp(mode, "rss") == 0) {
             rc = run_rss(bench_arg(argc, argv, 2, 1000), bench_arg(argc, argv, 3, 6000));
         } else {
-            fprintf(stderr, "usage: hazy_bench seq N | threads T M | rss N1 N2 | cold PROJ FILE\n");
+            fprintf(stderr, "usage: hazy_bench seq N | threads T M | spawn N | alive T | rss N1 N2 | cold PROJ FILE\n");
             return 2;
         }
     }

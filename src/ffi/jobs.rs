@@ -71,7 +71,10 @@ where
             required_ptr(job_out, "job_out")?;
         }
         let c = hazy_client_t::get(client)?;
-        let job = runtime::block_on(request(Client::clone(&c))?)??;
+        let job = runtime::block_on_with(|| {
+            let client = Client::clone(&c);
+            async move { request(client)?.await }
+        })??;
         if !job_out.is_null() {
             // SAFETY: the out-parameter was checked non-NULL; it is writable (the header's contract).
             unsafe { write_box(job_out, hazy_job_t::from(job)) };

@@ -16,11 +16,15 @@ import json
 import os
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 
 import hazy_ctypes as hz  # noqa: E402
+
+# Threads of the step jobs_list_new_threads, each making one call.
+NEW_THREADS = 10
 
 TRAIN_CONFIG = json.dumps({
     "data_schema": {"tables": [{"name": "t", "dtypes": [{"type": "int", "col": "a"}]}]},
@@ -51,6 +55,21 @@ def step_one(client, step, spec, result):
         job = client.train(spec["project"], TRAIN_CONFIG)
         final = client.job_wait(job.id, timeout_ms=60000)
         result["job"] = {"id": final.id, "state": final.state_name, "model_id": final.model_id}
+    elif step == "jobs_list_new_threads":
+        # A thread per call, as a server that spawns one per message does; one at a time.
+        failures = []
+
+        def call():
+            try:
+                client.jobs_list(spec["project"])
+            except hz.HazyError as e:
+                failures.append(e)
+        for _ in range(NEW_THREADS):
+            t = threading.Thread(target=call)
+            t.start()
+            t.join()
+        if failures:
+            raise failures[0]
     elif step == "rotate":
         # Rewrites files in the middle of the client's life (a rotated certificate), as
         # Vault Agent does: a new file renamed over the old one.

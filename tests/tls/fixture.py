@@ -207,14 +207,15 @@ class Nginx(Server):
     def access_lines(self, site: str) -> List[str]:
         """The site's access log: one tab-separated line per request
         (client, request line, status, user agent, TLS protocol, client cert verification,
-        upstream address or "-" when nginx answered itself, client certificate serial)."""
+        upstream address or "-" when nginx answered itself, client certificate serial, "r" when
+        the connection's TLS session was resumed else ".", connection serial number)."""
         path = self.logs[site]
         return path.read_text().splitlines() if path.exists() else []
 
 
 # Tab-separated so that tests can split it; the user agent tells one test's requests apart.
 NGINX_LOG_FORMAT = ("$remote_addr\\t$request\\t$status\\t$http_user_agent\\t$ssl_protocol\\t$ssl_client_verify"
-                    "\\t$upstream_addr\\t$ssl_client_serial")
+                    "\\t$upstream_addr\\t$ssl_client_serial\\t$ssl_session_reused\\t$connection")
 
 
 def _nginx_conf(root: Path, sites: List[Site], ports: dict, logs: dict) -> str:

@@ -488,6 +488,22 @@ class Suite:
         expect(all(h[5] == "SUCCESS" for h in hits), f"nginx did not verify every certificate: {hits}")
         return f"serials logged by nginx: {serials[0]} twice, then {serials[-1]} twice"
 
+    def case_new_threads_share_a_connection(self):
+        """Ten calls, each on a new thread of one client: the threads' calls run on the shared
+        runtime (src/runtime/), so they reuse one connection and one TLS session, as libcurl
+        with a share handle does; with a pool per thread each would open its own connection."""
+        case = "new-threads"
+        steps = ["authenticate", "jobs_list_new_threads"]
+        r = self.run_client(case, {"token_url": self.plain_token_url, "host": self.nginx.url("hub"),
+                                   "ca_bundle": str(self.ca.cert)}, steps)
+        self.expect_ok(r, steps)
+        hits = self.hits("hub", case, wait=True)
+        expect(len(hits) == 10 and all(h[2] == "200" for h in hits), f"expected 10 answered calls: {hits}")
+        connections = {h[9] for h in hits}
+        expect(len(connections) == 1, f"10 new threads opened {len(connections)} connections: {hits}")
+        expect(hits[0][8] == ".", f"the first connection's handshake should be a full one: {hits[0]}")
+        return f"10 calls on 10 new threads over TLS: 1 connection, 1 handshake"
+
     def _handshake_refusal(self, tls12):
         """A server (Python's ssl, i.e. OpenSSL) that refuses a client without a certificate in
         the handshake itself, as Keycloak's own HTTPS with https-client-auth=required does."""
