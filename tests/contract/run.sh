@@ -16,11 +16,12 @@
 # dropped connection, the job lifecycle and the /auth proxy.
 #
 # Tools are installed idempotently into <repo>/.cache/venv, pinned below.
-# Bounded: schemathesis gets SCHEMATHESIS_MAX_TIME seconds (default 90), which its fuzzing and
+# Bounded: schemathesis gets SCHEMATHESIS_MAX_TIME seconds (default 150), which its fuzzing and
 # stateful phases share, so how many requests it checks depends on the machine's load: about
-# 4,700-5,000 in 60 s with the services to itself, 2,600-3,300 in 90 s beside make test's other
-# suites. Not less: at 60 s beside them, one operation's fuzzing phase was cut by the limit,
-# which the verdict counts as a skipped (so failed) phase.
+# 4,700-5,000 in 60 s with the services to itself, 2,600-3,900 in 90 s beside make test's other
+# suites. Not less: at 60 s beside them, and once at 90 s (2026-12-07, beside the release
+# packaging that make test's second phase now does), one operation's fuzzing phase was cut by the
+# limit, which the verdict counts as a skipped (so failed) phase.
 #
 # A skipped test counts as a failing one here. verdict.py reads schemathesis's JSON/NDJSON
 # reports and tests/common/verdict.py pytest's JUnit XML (not their terminal output); either
@@ -100,7 +101,7 @@ echo "[contract] schemathesis against $HAZY_TEST_HUB_URL"
         --exclude-tag simulator \
         --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,positive_data_acceptance,ignored_auth,unsupported_method \
         --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-40}" \
-        --max-time "${SCHEMATHESIS_MAX_TIME:-90}" \
+        --max-time "${SCHEMATHESIS_MAX_TIME:-150}" \
         --seed "${SCHEMATHESIS_SEED:-20261127}" \
         --request-timeout 10 \
         "${report[@]}" \
