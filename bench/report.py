@@ -78,7 +78,8 @@ def _alive(who, f):
 
 
 # A thread per call, many threads alive, and the same over TLS (issue 28). libcurl-share is
-# libcurl with one CURLSH (connections, TLS sessions, DNS) for all its handles.
+# libcurl with one CURLSH (connections, TLS sessions, DNS) for all its handles; in `alive`, whose
+# threads run at once, TLS sessions and DNS only (libcurl does not share connections there).
 SPAWN_FIGURES = [
     ("spawn_hazy_vs_curl_share", "thread per call, hub-sim: calls/s libhazy / libcurl share handle", ">= 0.9",
      _ratio(_per_s("spawn", "libhazy"), _per_s("spawn", "libcurl-share")), 2),
@@ -118,7 +119,7 @@ SPAWN_FIGURES = [
      _alive("libhazy", lambda a: a["rss_alive_kib"] - a["rss_before_kib"]), 1),
     ("alive_rss_per_thread_curl_kib", "threads alive: RSS KiB per live thread, libcurl handle per thread", "",
      _alive("libcurl", lambda a: a["rss_alive_kib"] - a["rss_before_kib"]), 1),
-    ("alive_rss_per_thread_curl_share_kib", "threads alive: RSS KiB per live thread, libcurl share handle", "",
+    ("alive_rss_per_thread_curl_share_kib", "threads alive: RSS KiB per live thread, libcurl share handle (sessions, DNS)", "",
      _alive("libcurl-share", lambda a: a["rss_alive_kib"] - a["rss_before_kib"]), 1),
     ("alive_rss_joined_hazy_kib", "threads alive: RSS KiB per thread still held after the join, libhazy", "",
      _alive("libhazy", lambda a: a["rss_joined_kib"] - a["rss_before_kib"]), 1),

@@ -48,6 +48,9 @@ MEASUREMENTS = ("seq", "threads", "spawn", "alive", "tls", "rss", "cold", "sim_l
 # libcurl as its documentation advises for many threads: one share handle (connections, TLS
 # sessions, DNS) for every easy handle (bench/c/curl_bench.c, BENCH_CURL_SHARE).
 SHARE = {"BENCH_CURL_SHARE": "1"}
+# For threads that run at once: libcurl does not support sharing connections between
+# concurrent threads (CURLSHOPT_SHARE(3)), so those share TLS sessions and DNS only.
+SHARE_SESSIONS = {"BENCH_CURL_SHARE": "sessions"}
 
 
 def log(msg):
@@ -209,7 +212,7 @@ def one_round(i, cfg, tools, servers, job_id, token_url, hub, tok, token_cache, 
         runs = {"libhazy": lambda: run_json(tools.hazy() + ["alive"] + t, sim_env, "libhazy alive"),
                 **baseline(cfg, sim_env, lambda e: run_json(tools.hazy() + ["alive"] + t, e, "baseline alive")),
                 "libcurl": lambda: run_json(tools.curl() + ["alive"] + t, sim_env, "libcurl alive"),
-                "libcurl-share": lambda: run_json(tools.curl() + ["alive"] + t, dict(sim_env, **SHARE),
+                "libcurl-share": lambda: run_json(tools.curl() + ["alive"] + t, dict(sim_env, **SHARE_SESSIONS),
                                                   "libcurl-share alive")}
         r["alive"] = {who: runs[who]() for who in rotate(list(runs), i)}
     if tls is not None:

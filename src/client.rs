@@ -154,18 +154,24 @@ impl Client {
 
     /// Runs one public call: in its own trace, with a failure logged at `error` level with
     /// the request id support will ask for.
-    async fn call<T>(&self, op: &str, work: impl Future<Output = Result<T>>) -> Result<T> {
-        trace::in_call(self.parent.as_ref(), async {
-            let started = Instant::now();
-            let result = work.await;
-            if let Err(e) = &result {
+    ///
+    /// Wraps `work` in place rather than awaiting it from an `async fn` (see [`trace::in_call`]).
+    fn call<'a, T: 'a>(
+        &'a self,
+        op: &'a str,
+        work: impl Future<Output = Result<T>> + 'a,
+    ) -> impl Future<Output = Result<T>> + 'a {
+        use futures_util::FutureExt;
+        // Made as the call starts: its future is built inside the blocking call that polls it.
+        let started = Instant::now();
+        let logged = work.inspect(move |result| {
+            if let Err(e) = result {
                 self.log().emit(LogLevel::Error, "call.failed", || format!("{op}: {e}"), |r| {
                     r.status(e.http_status()).request_id(e.request_id()).elapsed(started.elapsed())
                 });
             }
-            result
-        })
-        .await
+        });
+        trace::in_call(self.parent.as_ref(), logged)
     }
 
     pub fn config(&self) -> &Config {

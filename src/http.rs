@@ -20,12 +20,13 @@ use crate::status::Status;
 pub const REQUEST_ID: &str = "x-request-id";
 pub const TRACEPARENT: &str = "traceparent";
 
-/// The HTTP connection pools of one `hazy_client_t`: one for the calls on the shared runtime
-/// (every thread's first calls), and one per thread that has a runtime of its own.
+/// The HTTP connection pools of one `hazy_client_t`: one for the calls on each runtime shared by
+/// the process (every thread's first calls: the shared and the overflow runtime), and one per
+/// thread that has a runtime of its own.
 ///
 /// A pooled connection is driven by a task on the runtime that opened it (crate::runtime).
-/// The shared runtime's worker drives its connections whatever thread calls, so new threads
-/// share one pool, and its connections and TLS sessions. A thread's own runtime runs only while
+/// The shared runtime is driven by whichever thread calls, and the overflow runtime by its
+/// worker, so new threads share their pools, and their connections and TLS sessions. A thread's own runtime runs only while
 /// that thread is inside a call, so its connections must only be used from that thread: a pool
 /// shared by such threads would hand thread B a connection that only runs while thread A is
 /// inside a call. Futures polled outside libhazy's runtimes (a Rust program's own tokio
@@ -35,9 +36,9 @@ pub struct Http {
     log: std::sync::Arc<Logger>,
     settings: Settings,
     shared: reqwest::Client,
-    /// The pool of the shared runtime, with the generation it was made for (a forked child
-    /// has another shared runtime).
-    on_shared: std::sync::Mutex<Option<(u64, reqwest::Client)>>,
+    /// The pools of the shared and the overflow runtime, with the generation each was made for
+    /// (a forked child has other runtimes).
+    on_shared: std::sync::Mutex<Vec<(u64, reqwest::Client)>>,
     per_thread: ThreadLocal<RefCell<Option<(u64, reqwest::Client)>>>,
 }
 
@@ -151,7 +152,7 @@ impl Http {
             log_proxy_choices(&log, config, settings.proxy.as_ref());
         }
         let shared = settings.build(None)?;
-        Ok(Http { log, settings, shared, on_shared: std::sync::Mutex::new(None), per_thread: ThreadLocal::new() })
+        Ok(Http { log, settings, shared, on_shared: std::sync::Mutex::new(Vec::new()), per_thread: ThreadLocal::new() })
     }
 
     /// The client's logger, shared by the token source and the Hub.
@@ -203,14 +204,14 @@ impl Http {
             return Ok(self.shared.clone());
         };
         if runtime::is_shared(generation) {
-            let mut slot = self.on_shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            if let Some((made_for, client)) = &*slot {
-                if *made_for == generation {
-                    return Ok(client.clone());
-                }
+            let mut pools = self.on_shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some((_, client)) = pools.iter().find(|(made_for, _)| *made_for == generation) {
+                return Ok(client.clone());
             }
             let client = self.settings.build(Some(SHARED_IDLE_PER_HOST))?;
-            *slot = Some((generation, client.clone()));
+            // Those of a parent's runtimes, in a forked child, are of no more use.
+            pools.retain(|(made_for, _)| runtime::is_shared(*made_for));
+            pools.push((generation, client.clone()));
             return Ok(client);
         }
         let slot = self.per_thread.get_or(|| RefCell::new(None));

@@ -101,12 +101,13 @@ pub fn current_call() -> Option<CallTrace> {
 }
 
 /// Runs `future` as one call: a new trace (a child of `parent` when given), or the enclosing
-/// call's when calls nest.
-pub async fn in_call<F: Future>(parent: Option<&TraceParent>, future: F) -> F::Output {
-    if current_call().is_some() {
-        return future.await;
-    }
-    CALL.scope(CallTrace::new(parent), future).await
+/// call's when calls nest (made inside another call's poll).
+///
+/// Not an `async fn`: one that took `future` by value would hold it twice, as its argument and
+/// as what it awaits, and each wrapper layer doubled a call's future (to 19 KB, copied on
+/// every call and touching a new thread's stack: docs/performance.md).
+pub fn in_call<F: Future>(parent: Option<&TraceParent>, future: F) -> impl Future<Output = F::Output> {
+    CALL.scope(current_call().unwrap_or_else(|| CallTrace::new(parent)), future)
 }
 
 /// A new span for one HTTP attempt, in the current call's trace (or a trace of its own).

@@ -14,7 +14,10 @@
  *
  * Environment: HAZY_HUB_HOST, HAZY_TOKEN_URL, HAZY_CLIENT_ID, HAZY_CLIENT_SECRET, BENCH_JOB_ID;
  * BENCH_CURL_SHARE=1: every handle joins one share handle (CURLSH) sharing connections, TLS
- * sessions and DNS, as libcurl advises for many threads; BENCH_CA: a CA file for https
+ * sessions and DNS, as libcurl advises for many threads; BENCH_CURL_SHARE=sessions: TLS sessions
+ * and DNS only, for threads that run at once (libcurl does not support sharing connections
+ * between concurrent threads: CURLSHOPT_SHARE(3), and `alive` crashed in glibc's tcache with
+ * it); BENCH_CA: a CA file for https
  * (CURLOPT_CAINFO); BENCH_UA: the User-Agent, so a server's log can tell runs apart.
  */
 #include <pthread.h>
@@ -44,10 +47,11 @@ static void unlock(CURL *h, curl_lock_data data, void *userptr) {
     pthread_mutex_unlock(&locks[data]);
 }
 
-/* BENCH_CURL_SHARE=1: the share handle, with the locks libcurl needs across threads. */
+/* BENCH_CURL_SHARE=1 or sessions: the share handle, with the locks libcurl needs across threads. */
 static void setup_share(void) {
     const char *v = getenv("BENCH_CURL_SHARE");
-    if (v == NULL || strcmp(v, "1") != 0) {
+    int connections = v != NULL && strcmp(v, "1") == 0;
+    if (!connections && (v == NULL || strcmp(v, "sessions") != 0)) {
         return;
     }
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) {
@@ -56,7 +60,9 @@ static void setup_share(void) {
     share = curl_share_init();
     curl_share_setopt(share, CURLSHOPT_LOCKFUNC, lock);
     curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, unlock);
-    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    if (connections) {
+        curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    }
     curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 }

@@ -173,7 +173,7 @@ impl TokenSource {
             Lookup::Stale(token) => match self.refresh.try_lock() {
                 Ok(_flight) => {
                     self.http.log().emit(LogLevel::Debug, "token.refresh", || "the token is due for refresh (within token_refresh_margin of expiry): renewing it while it is still valid".to_owned(), |r| r);
-                    return self.refresh_locked().await.or(Ok(token));
+                    return Box::pin(self.refresh_locked()).await.or(Ok(token));
                 }
                 Err(_) => return Ok(token),
             },
@@ -190,7 +190,9 @@ impl TokenSource {
                 flight
             }
         };
-        self.refresh_locked().await
+        // Boxed: the token request's future is most of a Hub call's, which needs it only
+        // when the cached token is missing or due.
+        Box::pin(self.refresh_locked()).await
     }
 
     /// Drops `rejected` if it is still the cached token, so that the next `token()` fetches a

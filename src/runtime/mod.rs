@@ -10,7 +10,10 @@
 //! whose connections every new thread reuses; from the next call on, the thread uses its own
 //! runtime (issue 28). One call at a time runs on the shared runtime, and drives it (its sockets,
 //! timers and tasks) on its own thread: a thread per call has no thread hop, as on a runtime of
-//! its own. A thread that finds it taken by another call makes its own runtime at once.
+//! its own. A new thread that finds it taken by another call runs that call on the overflow
+//! runtime instead: a multi-thread runtime with one worker, which drives the sockets of every
+//! such call. That costs a thread hop per request, but no runtime, pool or connection per
+//! thread, which is what made threads that call at once cost three times libcurl's memory.
 //! What must be shared across threads (the token cache and its single flight, cancellation)
 //! uses tokio's runtime-independent sync primitives, so it works across these runtimes.
 //!
@@ -61,9 +64,9 @@ const RELEASE_ROUNDS: usize = 4;
 /// connection of its own; one that makes more pays once, then keeps them.
 pub const SHARED_CALLS: u32 = 8;
 
-/// The runtime every thread starts on, with the process that made it: a forked child
-/// inherits it without its blocking-pool threads, and makes another. (A child forked while a
-/// call held it finds it taken for good, and its threads make runtimes of their own.)
+/// A runtime of the whole process (the shared or the overflow one), with the process that made
+/// it: a forked child inherits it without its threads, and makes another. (A child forked while
+/// a call held the shared one finds it taken for good: its new threads use the overflow one.)
 struct Shared {
     pid: u32,
     generation: u64,
@@ -71,6 +74,14 @@ struct Shared {
 }
 
 static SHARED: Mutex<Option<Arc<Shared>>> = Mutex::new(None);
+
+/// The runtime of a new thread's call that finds [`SHARED`] taken, made on first need: many
+/// threads calling at once share its one worker, which drives their connections while each
+/// thread polls its own future (so a thread held up inside its call holds up no one else).
+static OVERFLOW: Mutex<Option<Arc<Shared>>> = Mutex::new(None);
+
+/// The generation of [`OVERFLOW`], read on every call without its lock; 0 before it is made.
+static OVERFLOW_GENERATION: AtomicU64 = AtomicU64::new(0);
 
 /// Whether a call is running on the shared runtime. One at a time: several threads could block
 /// on it together, but then one of them drives everyone's sockets, and a thread held up inside
@@ -119,29 +130,55 @@ pub fn current_generation() -> Option<u64> {
     ENTERED.with(Cell::get)
 }
 
-/// Whether `generation` is the shared runtime's (of this process): its connections may be
-/// used from any thread.
+/// Whether `generation` is the shared or the overflow runtime's (of this process): their
+/// connections may be used from any thread.
 pub fn is_shared(generation: u64) -> bool {
-    SHARED_GENERATION.load(Ordering::Relaxed) == generation
+    SHARED_GENERATION.load(Ordering::Relaxed) == generation || OVERFLOW_GENERATION.load(Ordering::Relaxed) == generation
 }
 
 /// The shared runtime of this process, made on first use.
 fn shared(pid: u32) -> Result<Arc<Shared>> {
-    let mut slot = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
+    process_wide(&SHARED, &SHARED_GENERATION, pid, || {
+        let runtime = Arc::new(build()?);
+        // Run by release_tasks when no call holds it, like a thread's own.
+        register(pid, &runtime);
+        Ok(runtime)
+    })
+}
+
+/// The overflow runtime of this process, made on first use. Its worker runs its tasks, so
+/// release_tasks need not.
+fn overflow(pid: u32) -> Result<Arc<Shared>> {
+    process_wide(&OVERFLOW, &OVERFLOW_GENERATION, pid, || {
+        Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("hazy-io")
+            .enable_all()
+            .build()
+            .map(Arc::new)
+            .map_err(|e| Error::new(Status::InvalidState, format!("cannot start the runtime: {e}")))
+    })
+}
+
+/// The runtime in `slot` if this process made it, else a new one from `make`.
+fn process_wide(
+    slot: &Mutex<Option<Arc<Shared>>>,
+    generation_of: &AtomicU64,
+    pid: u32,
+    make: impl FnOnce() -> Result<Arc<Runtime>>,
+) -> Result<Arc<Shared>> {
+    let mut slot = slot.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(shared) = slot.as_ref().filter(|s| s.pid == pid) {
         return Ok(shared.clone());
     }
     if let Some(inherited) = slot.take() {
-        // Inherited across fork(): its blocking-pool threads are gone, and its drop would wait
-        // for them.
+        // Inherited across fork(): its threads are gone, and its drop would wait for them.
         std::mem::forget(inherited);
     }
     let generation = GENERATIONS.fetch_add(1, Ordering::Relaxed);
-    let runtime = Arc::new(build()?);
-    register(pid, &runtime);
-    let shared = Arc::new(Shared { pid, generation, runtime });
+    let shared = Arc::new(Shared { pid, generation, runtime: make()? });
     *slot = Some(shared.clone());
-    SHARED_GENERATION.store(generation, Ordering::Relaxed);
+    generation_of.store(generation, Ordering::Relaxed);
     Ok(shared)
 }
 
@@ -199,6 +236,10 @@ fn run<T>(future: Pin<&mut dyn Future<Output = T>>) -> Result<T> {
             let shared = shared(pid)?;
             let _entered = Entered::new(shared.generation);
             shared.runtime.block_on(future)
+        } else if slot.is_none() && new_thread {
+            let overflow = overflow(pid)?;
+            let _entered = Entered::new(overflow.generation);
+            overflow.runtime.block_on(future)
         } else {
             if slot.is_none() {
                 let generation = GENERATIONS.fetch_add(1, Ordering::Relaxed);
@@ -317,10 +358,9 @@ mod tests {
         for _ in 0..TRIES {
             let one = generations(SHARED_CALLS + 2);
             let own = one.iter().position(|g| !is_shared(*g)).expect("a thread gets its own runtime after its first calls");
-            assert!(own <= SHARED_CALLS as usize, "{one:?}");
-            assert!(one[..own].iter().all(|g| *g == one[0]), "one shared runtime: {one:?}");
+            assert_eq!(own, SHARED_CALLS as usize, "a thread's first calls run on runtimes of the process: {one:?}");
             assert!(one[own..].iter().all(|g| *g == one[own]), "a thread keeps its own runtime: {one:?}");
-            if own == SHARED_CALLS as usize {
+            if one[..own].iter().all(|g| *g == one[0] && *g == SHARED_GENERATION.load(Ordering::Relaxed)) {
                 seen.push(one[0]);
                 if seen.len() == 2 {
                     assert_eq!(seen[0], seen[1], "every new thread starts on the same shared runtime");
@@ -332,23 +372,25 @@ mod tests {
     }
 
     #[test]
-    fn a_call_finding_the_shared_runtime_taken_does_not_wait_for_it() {
+    fn a_call_finding_the_shared_runtime_taken_runs_on_the_overflow_runtime_at_once() {
         for _ in 0..TRIES {
             let (inside_tx, inside_rx) = std::sync::mpsc::channel();
             let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
             let holder = std::thread::spawn(move || {
                 block_on(async move {
-                    inside_tx.send(is_shared(current_generation().unwrap())).unwrap();
+                    inside_tx.send(current_generation().unwrap()).unwrap();
                     let _ = release_rx.await;
                 })
                 .unwrap()
             });
-            let holds_shared = inside_rx.recv().unwrap();
-            let other = generations(1)[0];
+            let held = inside_rx.recv().unwrap();
+            // While the holder waits inside its call, another new thread's calls still complete.
+            let other = generations(2);
             release_tx.send(()).unwrap();
             holder.join().unwrap();
-            if holds_shared {
-                assert!(!is_shared(other), "a second thread ran on the shared runtime while it was taken");
+            if held == SHARED_GENERATION.load(Ordering::Relaxed) {
+                assert!(other.iter().all(|g| *g != held && is_shared(*g)), "{held} held; the other thread ran on {other:?}");
+                assert_eq!(other[0], OVERFLOW_GENERATION.load(Ordering::Relaxed));
                 return;
             }
         }
