@@ -6,6 +6,7 @@
 #ifndef HAZY_BENCH_COMMON_H
 #define HAZY_BENCH_COMMON_H
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,19 +41,6 @@ static inline void bench_report(const char *mode, long calls, bench_mark a, benc
            "\"csw_per_call\":%.4f%s%s}\n",
            mode, calls, wall, b.cpu_s - a.cpu_s, calls / wall,
            (double)(b.csw - a.csw) / (double)calls, extra[0] ? "," : "", extra);
-    fflush(stdout);
-}
-
-/* `alive T`: two waves of T live threads; RSS in KiB and open sockets while they are alive
- * and after they are joined, against `before` (the program's own, before any thread). */
-static inline void bench_alive_report(long threads, long before, const long alive[2], const long sockets[2],
-                                      const long joined[2], const long sockets_joined[2], const double per_s[2]) {
-    printf("{\"mode\":\"alive\",\"threads\":%ld,\"rss_before_kib\":%ld,\"rss_alive_kib\":%ld,"
-           "\"rss_joined_kib\":%ld,\"rss_alive2_kib\":%ld,\"rss_joined2_kib\":%ld,\"sockets_alive\":%ld,"
-           "\"sockets_joined\":%ld,\"sockets_alive2\":%ld,\"sockets_joined2\":%ld,\"calls_per_s\":%.1f,"
-           "\"calls_per_s2\":%.1f}\n",
-           threads, before, alive[0], joined[0], alive[1], joined[1], sockets[0], sockets_joined[0], sockets[1],
-           sockets_joined[1], per_s[0], per_s[1]);
     fflush(stdout);
 }
 
@@ -110,6 +98,71 @@ static inline const char *bench_env(const char *name) {
 
 static inline long bench_arg(int argc, char **argv, int i, long fallback) {
     return argc > i ? strtol(argv[i], NULL, 10) : fallback;
+}
+
+/* `alive T`: BENCH_ALIVE_WAVES waves of T live threads, each of which makes one call with the
+ * contender's own `thread_main`, calls bench_alive_hold(), and cleans up. RSS in KiB and open
+ * sockets while they are alive and after they are joined, against the program's own before any
+ * thread; the first wave's figures under the names the harness has always read, and the last
+ * join's, so that growth across waves (not just between the first two) shows. */
+#define BENCH_ALIVE_WAVES 4
+
+static pthread_barrier_t bench_called, bench_release;
+
+/* In an `alive` thread, after its call: wait until every thread has called and been measured. */
+static inline void bench_alive_hold(void) {
+    pthread_barrier_wait(&bench_called);
+    pthread_barrier_wait(&bench_release);
+}
+
+typedef struct {
+    long rss_alive, sockets_alive, rss_joined, sockets_joined;
+    double calls_per_s; /* over the time until every thread had made its call */
+} bench_wave;
+
+static inline bench_wave bench_alive_wave(long threads, void *(*thread_main)(void *)) {
+    bench_wave w;
+    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
+    double t0 = bench_monotonic();
+    pthread_barrier_init(&bench_called, NULL, (unsigned)threads + 1);
+    pthread_barrier_init(&bench_release, NULL, (unsigned)threads + 1);
+    for (long t = 0; t < threads; t++) {
+        if (tids == NULL || pthread_create(&tids[t], NULL, thread_main, NULL) != 0) {
+            fprintf(stderr, "bench: cannot start thread %ld of %ld\n", t, threads);
+            exit(1);
+        }
+    }
+    pthread_barrier_wait(&bench_called);
+    w.calls_per_s = (double)threads / (bench_monotonic() - t0);
+    w.rss_alive = bench_rss_kib();
+    w.sockets_alive = bench_sockets();
+    pthread_barrier_wait(&bench_release);
+    for (long t = 0; t < threads; t++) {
+        pthread_join(tids[t], NULL);
+    }
+    w.rss_joined = bench_rss_kib();
+    w.sockets_joined = bench_sockets();
+    pthread_barrier_destroy(&bench_called);
+    pthread_barrier_destroy(&bench_release);
+    free(tids);
+    return w;
+}
+
+/* The whole `alive T` run; `before` is taken after the caller's own first call. */
+static inline void bench_alive(long threads, void *(*thread_main)(void *)) {
+    bench_wave w[BENCH_ALIVE_WAVES];
+    long before = bench_rss_kib();
+    for (int i = 0; i < BENCH_ALIVE_WAVES; i++) {
+        w[i] = bench_alive_wave(threads, thread_main);
+    }
+    printf("{\"mode\":\"alive\",\"threads\":%ld,\"waves\":%d,\"rss_before_kib\":%ld,\"rss_alive_kib\":%ld,"
+           "\"rss_joined_kib\":%ld,\"rss_alive2_kib\":%ld,\"rss_joined2_kib\":%ld,\"rss_joined_last_kib\":%ld,"
+           "\"sockets_alive\":%ld,\"sockets_joined\":%ld,\"sockets_alive2\":%ld,\"sockets_joined2\":%ld,"
+           "\"calls_per_s\":%.1f,\"calls_per_s2\":%.1f}\n",
+           threads, BENCH_ALIVE_WAVES, before, w[0].rss_alive, w[0].rss_joined, w[1].rss_alive, w[1].rss_joined,
+           w[BENCH_ALIVE_WAVES - 1].rss_joined, w[0].sockets_alive, w[0].sockets_joined, w[1].sockets_alive,
+           w[1].sockets_joined, w[0].calls_per_s, w[1].calls_per_s);
+    fflush(stdout);
 }
 
 #endif

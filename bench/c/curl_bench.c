@@ -183,44 +183,15 @@ static void *thread_main(void *arg) {
     return NULL;
 }
 
-static pthread_barrier_t called, release;
-
 static void *alive_main(void *arg) {
     buffer body = {0};
     CURL *h = new_handle(&body);
     (void)arg;
     get_job(h, &body);
-    pthread_barrier_wait(&called);
-    pthread_barrier_wait(&release);
+    bench_alive_hold();
     free(body.data);
     curl_easy_cleanup(h);
     return NULL;
-}
-
-static void alive_wave(long threads, long *rss_alive, long *sockets_alive, long *rss_joined, long *sockets_joined,
-                       double *calls_per_s) {
-    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
-    double t0 = bench_monotonic();
-    pthread_barrier_init(&called, NULL, (unsigned)threads + 1);
-    pthread_barrier_init(&release, NULL, (unsigned)threads + 1);
-    for (long t = 0; t < threads; t++) {
-        if (pthread_create(&tids[t], NULL, alive_main, NULL) != 0) {
-            exit(1);
-        }
-    }
-    pthread_barrier_wait(&called);
-    *calls_per_s = (double)threads / (bench_monotonic() - t0);
-    *rss_alive = bench_rss_kib();
-    *sockets_alive = bench_sockets();
-    pthread_barrier_wait(&release);
-    for (long t = 0; t < threads; t++) {
-        pthread_join(tids[t], NULL);
-    }
-    *rss_joined = bench_rss_kib();
-    *sockets_joined = bench_sockets();
-    pthread_barrier_destroy(&called);
-    pthread_barrier_destroy(&release);
-    free(tids);
 }
 
 static void *spawned_main(void *arg) {
@@ -260,14 +231,8 @@ int main(int argc, char **argv) {
         b = bench_now();
         bench_report("spawn", n, a, b, share != NULL ? "\"share\":1" : "\"share\":0");
     } else if (strcmp(mode, "alive") == 0) {
-        long threads = bench_arg(argc, argv, 2, 256), before, alive[2], sockets[2], joined[2], sockets_joined[2];
-        double per_s[2];
         get_jobs(1, NULL);
-        before = bench_rss_kib();
-        for (int w = 0; w < 2; w++) {
-            alive_wave(threads, &alive[w], &sockets[w], &joined[w], &sockets_joined[w], &per_s[w]);
-        }
-        bench_alive_report(threads, before, alive, sockets, joined, sockets_joined, per_s);
+        bench_alive(bench_arg(argc, argv, 2, 256), alive_main);
     } else if (strcmp(mode, "token") == 0) {
         long n = bench_arg(argc, argv, 2, 5);
         double best = 1e9;

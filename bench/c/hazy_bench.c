@@ -8,7 +8,7 @@
  *   hazy_bench spawn N          one client, N times: a new thread, one hazy_job_get, join
  *   hazy_bench alive T          one client, T threads that each make one call and stay alive
  *                               until all have: RSS and sockets while alive and after the join,
- *                               twice (a second wave must not add to what the first left)
+ *                               in 4 waves (later waves must not add to what the second left)
  *   hazy_bench cold PROJ FILE   authenticate and submit one training job, then exit (timed
  *                               from outside: process start to exit); reports the client's
  *                               token requests (0 when HAZY_TOKEN_CACHE holds a valid token)
@@ -181,56 +181,16 @@ static int run_spawn(long n) {
     return 0;
 }
 
-static pthread_barrier_t called, release;
-
 static void *alive_main(void *arg) {
     (void)arg;
     get_jobs(1);
-    pthread_barrier_wait(&called);
-    pthread_barrier_wait(&release);
+    bench_alive_hold();
     return NULL;
 }
 
-/* One wave of `threads` live threads; *calls_per_s over the time to all calls made. */
-static int alive_wave(long threads, long *rss_alive, long *sockets_alive, long *rss_joined, long *sockets_joined,
-                      double *calls_per_s) {
-    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
-    double t0 = bench_monotonic();
-    pthread_barrier_init(&called, NULL, (unsigned)threads + 1);
-    pthread_barrier_init(&release, NULL, (unsigned)threads + 1);
-    for (long t = 0; t < threads; t++) {
-        if (pthread_create(&tids[t], NULL, alive_main, NULL) != 0) {
-            fprintf(stderr, "hazy_bench: pthread_create failed\n");
-            return 1;
-        }
-    }
-    pthread_barrier_wait(&called);
-    *calls_per_s = (double)threads / (bench_monotonic() - t0);
-    *rss_alive = bench_rss_kib();
-    *sockets_alive = bench_sockets();
-    pthread_barrier_wait(&release);
-    for (long t = 0; t < threads; t++) {
-        pthread_join(tids[t], NULL);
-    }
-    *rss_joined = bench_rss_kib();
-    *sockets_joined = bench_sockets();
-    pthread_barrier_destroy(&called);
-    pthread_barrier_destroy(&release);
-    free(tids);
-    return 0;
-}
-
 static int run_alive(long threads) {
-    long before, alive[2], sockets[2], joined[2], sockets_joined[2];
-    double per_s[2];
     get_jobs(1); /* the main thread's own call: what the program had before its threads */
-    before = bench_rss_kib();
-    for (int w = 0; w < 2; w++) {
-        if (alive_wave(threads, &alive[w], &sockets[w], &joined[w], &sockets_joined[w], &per_s[w]) != 0) {
-            return 1;
-        }
-    }
-    bench_alive_report(threads, before, alive, sockets, joined, sockets_joined, per_s);
+    bench_alive(threads, alive_main);
     return 0;
 }
 

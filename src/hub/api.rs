@@ -160,7 +160,7 @@ impl Hub {
     ) -> Result<Vec<u8>> {
         let url = self.url(path);
         let attempt = |number| self.attempt(number, &method, &url, path.scope, request_body.as_deref(), idempotency_key, what);
-        let result = retry(self.retry, self.http.log(), what, attempt).await;
+        let result = Box::pin(retry(self.retry, self.http.log(), what, attempt)).await;
         result.map_err(|e| self.http.name_proxy(e, url.as_str()).redact(&self.tokens.redactor()))
     }
 
