@@ -113,7 +113,10 @@ pub fn in_call<F: Future>(parent: Option<&TraceParent>, future: F) -> impl Futur
 /// A new span for one HTTP attempt, in the current call's trace (or a trace of its own).
 pub fn new_span() -> Span {
     let call = current_call().unwrap_or_else(|| CallTrace::new(None));
-    Span { call, span: nonzero_random(), request_id: uuid::Uuid::new_v4().to_string() }
+    // A version 4 UUID from the thread's fast generator, not the OS's: a request id must be
+    // unique, not secret, and `Uuid::new_v4` cost a getrandom system call per request.
+    let request_id = uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes()).into_uuid();
+    Span { call, span: nonzero_random(), request_id: request_id.to_string() }
 }
 
 fn nonzero_random<const N: usize>() -> [u8; N] {
@@ -171,5 +174,19 @@ mod tests {
         let outside = new_span();
         assert_ne!(outside.trace_id(), a.trace_id());
         assert!(outside.traceparent().ends_with("-01"));
+        for span in [&a, &b, &outside] {
+            let id = uuid::Uuid::parse_str(span.request_id()).unwrap();
+            assert_eq!((id.get_version_num(), id.get_variant()), (4, uuid::Variant::RFC4122), "{id}");
+        }
+    }
+
+    #[test]
+    fn request_ids_do_not_repeat_across_threads() {
+        let ids: Vec<String> = (0..8)
+            .map(|_| std::thread::spawn(|| (0..1000).map(|_| new_span().request_id().to_owned()).collect::<Vec<_>>()))
+            .flat_map(|t| t.join().unwrap())
+            .collect();
+        let unique: std::collections::HashSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len());
     }
 }

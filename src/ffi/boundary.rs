@@ -83,10 +83,27 @@ pub unsafe fn free_box<T>(p: *mut T) {
 /// A C copy of library text. Interior NULs (never expected) become spaces rather than
 /// truncating or failing.
 pub fn c_string(s: &str) -> CString {
-    CString::new(s.replace('\0', " ")).expect("NULs were replaced")
+    // One allocation, with room for the NUL: `replace` and then `CString::new` made a copy
+    // and grew it again, for every string of every job handle.
+    let mut bytes = Vec::with_capacity(s.len() + 1);
+    bytes.extend(s.bytes().map(|b| if b == 0 { b' ' } else { b }));
+    CString::new(bytes).expect("NULs were replaced")
 }
 
 /// Borrows an optional C string for a getter.
 pub fn c_ptr(s: &Option<CString>) -> *const c_char {
     s.as_ref().map_or(ptr::null(), |s| s.as_ptr())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn c_strings_keep_the_text_and_turn_nuls_into_spaces() {
+        assert_eq!(c_string("job-1").as_bytes(), b"job-1");
+        assert_eq!(c_string("").as_bytes(), b"");
+        assert_eq!(c_string("a\0b\0").as_bytes(), b"a b ");
+        assert_eq!(c_string("é").as_bytes(), "é".as_bytes());
+    }
 }
