@@ -33,6 +33,9 @@ class Tools:
     def curl(self):
         return [str(self.build / "curl_bench")]
 
+    def reqwest_floor(self):
+        return [str(self.build / "reqwest_floor")]
+
     def go(self):
         return [str(self.build / "go-client")]
 

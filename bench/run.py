@@ -200,6 +200,9 @@ def one_round(i, cfg, tools, servers, job_id, token_url, hub, tok, token_cache, 
         threads = [str(cfg.threads), str(cfg.thread_calls)]
         runs = {"libhazy": lambda: run_json(tools.hazy() + ["threads"] + threads, env, "libhazy threads"),
                 "libcurl": lambda: run_json(tools.curl() + ["threads"] + threads, env, "libcurl threads"),
+                # The harness's token, in the environment: never on a command line.
+                "reqwest": lambda: run_json(tools.reqwest_floor() + ["threads"] + threads, dict(env, BENCH_TOKEN=tok),
+                                            "reqwest floor threads"),
                 **baseline(cfg, env, lambda e: run_json(tools.hazy() + ["threads"] + threads, e,
                                                         "baseline libhazy threads"))}
         r["threads"] = {who: runs[who]() for who in rotate(list(runs), i)}
@@ -215,6 +218,9 @@ def one_round(i, cfg, tools, servers, job_id, token_url, hub, tok, token_cache, 
                 "libcurl-share": lambda: run_json(tools.curl() + ["alive"] + t, dict(sim_env, **SHARE_SESSIONS),
                                                   "libcurl-share alive")}
         r["alive"] = {who: runs[who]() for who in rotate(list(runs), i)}
+        # What a new thread's one call touches of its stack: most of what a live thread holds.
+        r["stack"] = {"libhazy": run_json(tools.hazy() + ["stack"], sim_env, "libhazy stack"),
+                      "libcurl-share": run_json(tools.curl() + ["stack"], dict(sim_env, **SHARE), "libcurl stack")}
     if tls is not None:
         nginx, ca, counter = tls
         tls_env = client_env(nginx.url("hub"), token_url, CLIENT_ID, CLIENT_SECRET, job_id, tools.lib_dir)

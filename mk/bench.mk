@@ -11,11 +11,14 @@ BENCH_GO_ENV  := GOMODCACHE=$(CURDIR)/.cache/go-mod GOFLAGS=-mod=readonly
 # Which libhazy the C contender is linked against; at run time the harness picks one with
 # LD_LIBRARY_PATH, so the same binaries serve both.
 BENCH_LINK    ?= $(LIBDIR)
+# The profile of the reqwest floor (bench/rust/reqwest_floor.rs): release for `make bench`, the
+# debug build for the smoke run.
+BENCH_PROFILE ?= debug
 
 .PHONY: bench bench-release bench-tools bench-smoke
 
 bench: deps bench-release ## the benchmarks (release build; docs/performance.md)
-	$(MAKE) --no-print-directory bench-tools BENCH_LINK=$(BENCH_LIB)
+	$(MAKE) --no-print-directory bench-tools BENCH_LINK=$(BENCH_LIB) BENCH_PROFILE=release
 	$(PYTHON) tests/stack/stack.py run --sim-bin target/release/hazy-hub-sim -- \
 	    $(PYTHON) bench/run.py --lib-dir $(BENCH_LIB) --lib-label target/release/libhazy.so $(BENCH_ARGS)
 
@@ -31,6 +34,8 @@ bench-tools:
 	$(CC) $(BENCH_CFLAGS) -Iinclude bench/c/hazy_bench.c -L$(BENCH_LINK) -lhazy -lpthread -o $(BENCH_DIR)/hazy_bench
 	$(CC) $(BENCH_CFLAGS) bench/c/curl_bench.c $$(pkg-config --cflags --libs libcurl) -lpthread -o $(BENCH_DIR)/curl_bench
 	cd bench/go && $(BENCH_GO_ENV) go build -o $(CURDIR)/$(BENCH_DIR)/ ./cmd/...
+	$(CARGO) build --locked $(if $(filter release,$(BENCH_PROFILE)),--release) --example reqwest_floor
+	cp -f target/$(BENCH_PROFILE)/examples/reqwest_floor $(BENCH_DIR)/reqwest_floor
 
 bench-smoke: build ## the benchmarks once each, as a smoke test
 	$(MAKE) --no-print-directory bench-tools

@@ -17,8 +17,9 @@ use crate::{runtime, tls};
 use crate::status::Status;
 
 /// The correlation headers every request carries (crate::trace).
-pub const REQUEST_ID: &str = "x-request-id";
-pub const TRACEPARENT: &str = "traceparent";
+/// Header names, not strings: a name given as a string is parsed, and allocated, per request.
+pub const REQUEST_ID: reqwest::header::HeaderName = reqwest::header::HeaderName::from_static("x-request-id");
+pub const TRACEPARENT: reqwest::header::HeaderName = reqwest::header::HeaderName::from_static("traceparent");
 
 /// The HTTP connection pools of one `hazy_client_t`: one for the calls on each runtime shared by
 /// the process (every thread's first calls: the shared and the overflow runtime), and one per

@@ -87,7 +87,15 @@ impl Span {
         &self.request_id
     }
     pub fn traceparent(&self) -> String {
-        format!("00-{}-{}-{:02x}", hex(&self.call.trace), hex(&self.span), self.call.flags)
+        // Made on every request: one allocation, no formatting machinery.
+        let mut out = String::with_capacity(55);
+        out.push_str("00-");
+        push_hex(&mut out, &self.call.trace);
+        out.push('-');
+        push_hex(&mut out, &self.span);
+        out.push('-');
+        push_hex(&mut out, &[self.call.flags]);
+        out
     }
 }
 
@@ -132,13 +140,17 @@ fn nonzero_random<const N: usize>() -> [u8; N] {
 /// Lowercase hex, as the trace-context header requires; made on every request, so without a
 /// `format!` per byte.
 fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
+    push_hex(&mut out, bytes);
+    out
+}
+
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     for b in bytes {
         out.push(DIGITS[usize::from(b >> 4)] as char);
         out.push(DIGITS[usize::from(b & 0x0f)] as char);
     }
-    out
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
  *   curl_bench spawn N        N times: a new thread with a new handle, one GET, join
  *   curl_bench alive T        T threads with a handle each, one GET each, alive until all
  *                             have: RSS and sockets (as hazy_bench alive)
+ *   curl_bench stack          the bytes of a new thread's stack its one GET touches (as hazy_bench stack)
  *   curl_bench token N        N token requests, each on a new handle and connection: the
  *                             Keycloak round trip a cold start cannot avoid
  *
@@ -233,6 +234,9 @@ int main(int argc, char **argv) {
     } else if (strcmp(mode, "alive") == 0) {
         get_jobs(1, NULL);
         bench_alive(bench_arg(argc, argv, 2, 256), alive_main);
+    } else if (strcmp(mode, "stack") == 0) {
+        get_jobs(1, NULL);
+        bench_stack_touched(spawned_main);
     } else if (strcmp(mode, "token") == 0) {
         long n = bench_arg(argc, argv, 2, 5);
         double best = 1e9;

@@ -4,6 +4,7 @@
  *
  *   hazy_bench seq N            authenticate, then N x hazy_job_get; figures of the loop only
  *   hazy_bench threads T M      one client, T threads x M hazy_job_get; + token request count
+ *   hazy_bench stack            the bytes of a new thread's stack its one hazy_job_get touches
  *   hazy_bench rss N1 N2        RSS before the client, after authenticate, after N1 and N2 calls
  *   hazy_bench spawn N          one client, N times: a new thread, one hazy_job_get, join
  *   hazy_bench alive T          one client, T threads that each make one call and stay alive
@@ -298,10 +299,15 @@ int main(int argc, char **argv) {
         } else if (strcmp(mode, "alive") == 0) {
             setup();
             rc = run_alive(bench_arg(argc, argv, 2, 256));
+        } else if (strcmp(mode, "stack") == 0) {
+            setup();
+            get_jobs(1);
+            bench_stack_touched(spawned_main);
+            rc = 0;
         } else if (strcmp(mode, "rss") == 0) {
             rc = run_rss(bench_arg(argc, argv, 2, 1000), bench_arg(argc, argv, 3, 6000));
         } else {
-            fprintf(stderr, "usage: hazy_bench seq N | threads T M | spawn N | alive T | rss N1 N2 | cold PROJ FILE\n");
+            fprintf(stderr, "usage: hazy_bench seq N | threads T M | spawn N | alive T | stack | rss N1 N2 | cold PROJ FILE\n");
             return 2;
         }
     }

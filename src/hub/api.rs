@@ -1,11 +1,11 @@
 //! Requests to the Hub: bearer token from the token source, one replay after a 401 with a
 //! fresh token, bounded retries of transient failures, and error mapping.
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
 use reqwest::{Method, Url};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
@@ -30,6 +30,11 @@ pub struct Hub {
     base: Url,
     tokens: Arc<TokenSource>,
     retry: RetryPolicy,
+    /// The `Authorization` value of the last token sent, with the token: a JWT is a kilobyte
+    /// or more, and formatting, copying and checking it into a header on every request cost
+    /// more than the rest of the request building. Marked sensitive; dropped with the Hub (on
+    /// close), as every token of the client is.
+    bearer: std::sync::RwLock<Option<(SecretString, HeaderValue)>>,
 }
 
 impl Hub {
@@ -41,7 +46,7 @@ impl Hub {
                 let shown = crate::error::truncate(host, 200);
                 Error::invalid_argument(format!("host '{shown}' is not an http(s) URL"))
             })?;
-        Ok(Hub { http, base, tokens, retry })
+        Ok(Hub { http, base, tokens, retry, bearer: std::sync::RwLock::new(None) })
     }
 
     fn url(&self, path: &HubPath) -> Url {
@@ -164,6 +169,21 @@ impl Hub {
         result.map_err(|e| self.http.name_proxy(e, url.as_str()).redact(&self.tokens.redactor()))
     }
 
+    /// The `Authorization` header value for `token`, made once per token.
+    fn bearer(&self, token: &SecretString) -> Result<HeaderValue> {
+        let same = |cached: &Option<(SecretString, HeaderValue)>| {
+            cached.as_ref().filter(|(t, _)| t.expose_secret() == token.expose_secret()).map(|(_, h)| h.clone())
+        };
+        if let Some(header) = same(&self.bearer.read().unwrap_or_else(PoisonError::into_inner)) {
+            return Ok(header);
+        }
+        let mut header = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
+            .map_err(|_| Error::protocol("the access token contains characters not allowed in a header"))?;
+        header.set_sensitive(true);
+        *self.bearer.write().unwrap_or_else(PoisonError::into_inner) = Some((token.clone(), header.clone()));
+        Ok(header)
+    }
+
     /// One attempt, including the single replay after a 401 with a freshly fetched token.
     /// Each HTTP request is a span of the call's trace with its own request id.
     #[allow(clippy::too_many_arguments)]
@@ -181,9 +201,7 @@ impl Hub {
         let mut replayed = false;
         loop {
             let token = self.tokens.token().await?;
-            let mut bearer = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
-                .map_err(|_| Error::protocol("the access token contains characters not allowed in a header"))?;
-            bearer.set_sensitive(true);
+            let bearer = self.bearer(&token)?;
             let span = trace::new_span();
             let mut request = self
                 .http

@@ -6,51 +6,64 @@
 /// percent-encoded when joined to the host, so ids cannot inject path elements.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HubPath {
-    pub segments: Vec<String>,
+    /// Borrowed where fixed ("api", "v1", "jobs"): only the ids are copied.
+    pub segments: Vec<std::borrow::Cow<'static, str>>,
     pub query: Vec<(&'static str, String)>,
     /// The scope the contract requires, for error messages.
     pub scope: &'static str,
 }
 
-fn path(segments: &[&str], scope: &'static str) -> HubPath {
-    let mut all = vec!["api".to_owned(), "v1".to_owned()];
-    all.extend(segments.iter().map(|s| (*s).to_owned()));
+fn path(segments: &[Segment], scope: &'static str) -> HubPath {
+    use std::borrow::Cow;
+    let mut all = Vec::with_capacity(2 + segments.len());
+    all.extend([Cow::Borrowed("api"), Cow::Borrowed("v1")]);
+    all.extend(segments.iter().map(|s| match s {
+        Segment::Fixed(s) => Cow::Borrowed(*s),
+        Segment::Id(s) => Cow::Owned((*s).to_owned()),
+    }));
     HubPath { segments: all, query: Vec::new(), scope }
 }
 
+/// A path segment: a fixed part of the contract's path, or an id a caller gave.
+enum Segment<'a> {
+    Fixed(&'static str),
+    Id(&'a str),
+}
+use Segment::{Fixed, Id};
+
 /// `GET /api/v1/health` (no scope).
 pub fn health() -> HubPath {
-    path(&["health"], "")
+    path(&[Fixed("health")], "")
 }
 
 /// `POST /api/v1/projects/{project}/train-jobs`, with an `Idempotency-Key`.
 pub fn submit_train_job(project: &str) -> HubPath {
-    path(&["projects", project, "train-jobs"], "hazy/TrainJob:create")
+    path(&[Fixed("projects"), Id(project), Fixed("train-jobs")], "hazy/TrainJob:create")
 }
 
 /// `POST /api/v1/projects/{project}/generation-jobs`, with an `Idempotency-Key`.
 pub fn submit_generation_job(project: &str) -> HubPath {
-    path(&["projects", project, "generation-jobs"], "hazy/GenerationJob:create")
+    path(&[Fixed("projects"), Id(project), Fixed("generation-jobs")], "hazy/GenerationJob:create")
 }
 
 /// `GET /api/v1/jobs/{job}`.
 pub fn job(job: &str) -> HubPath {
-    path(&["jobs", job], "hazy/TrainJob:read")
+    path(&[Fixed("jobs"), Id(job)], "hazy/TrainJob:read")
 }
 
 /// `POST /api/v1/jobs/{job}/cancel` (idempotent).
 pub fn cancel_job(job: &str) -> HubPath {
-    path(&["jobs", job, "cancel"], "hazy/TrainJob:cancel")
+    path(&[Fixed("jobs"), Id(job), Fixed("cancel")], "hazy/TrainJob:cancel")
 }
 
 /// `GET /api/v1/projects/{project}/jobs`, one page.
 pub fn list_jobs(project: &str, page_token: Option<&str>) -> HubPath {
-    paged(path(&["projects", project, "jobs"], "hazy/TrainJob:read"), page_token)
+    paged(path(&[Fixed("projects"), Id(project), Fixed("jobs")], "hazy/TrainJob:read"), page_token)
 }
 
 /// `GET /api/v1/projects/{project}/models`, one page.
 pub fn list_models(project: &str, page_token: Option<&str>) -> HubPath {
-    paged(path(&["projects", project, "models"], "hazy/Model:read"), page_token)
+    paged(path(&[Fixed("projects"), Id(project), Fixed("models")], "hazy/Model:read"), page_token)
 }
 
 /// The largest page the contract allows: fewer round trips for long lists.
