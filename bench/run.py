@@ -13,6 +13,7 @@ Knobs (flags, or the environment variables in brackets):
   --load-seconds [BENCH_LOAD_SECONDS] 3   --connections [BENCH_CONNECTIONS] 32 (wrk)
   --spawn-calls [BENCH_SPAWN_CALLS] 1000 calls, each on a new thread (spawn, tls)
   --alive-threads [BENCH_ALIVE_THREADS] 256 threads alive at once (alive)
+  --alive-waves [BENCH_ALIVE_WAVES] 16 waves of them (alive)
   --only [BENCH_ONLY] seq,threads,...  run only these measurements (default: all of
          seq, threads, spawn, alive, tls, rss, cold, sim_load); figures of the others are left out
   --smoke: one round of a few hundred calls each, for `make test` (checks the harness only)
@@ -211,7 +212,7 @@ def one_round(i, cfg, tools, servers, job_id, token_url, hub, tok, token_cache, 
         runs = spawn_runs(cfg, tools, sim_env, "")
         r["spawn"] = {who: runs[who]() for who in rotate(list(runs), i)}
     if "alive" in cfg.only:
-        t = [str(cfg.alive_threads)]
+        t = [str(cfg.alive_threads), str(cfg.alive_waves)]
         runs = {"libhazy": lambda: run_json(tools.hazy() + ["alive"] + t, sim_env, "libhazy alive"),
                 **baseline(cfg, sim_env, lambda e: run_json(tools.hazy() + ["alive"] + t, e, "baseline alive")),
                 "libcurl": lambda: run_json(tools.curl() + ["alive"] + t, sim_env, "libcurl alive"),
@@ -276,6 +277,7 @@ def parse_args(argv):
     p.add_argument("--thread-calls", type=int, default=int(e("BENCH_THREAD_CALLS", 1000)))
     p.add_argument("--spawn-calls", type=int, default=int(e("BENCH_SPAWN_CALLS", 1000)))
     p.add_argument("--alive-threads", type=int, default=int(e("BENCH_ALIVE_THREADS", 256)))
+    p.add_argument("--alive-waves", type=int, default=int(e("BENCH_ALIVE_WAVES", 16)))
     p.add_argument("--rss-n1", type=int, default=int(e("BENCH_RSS_N1", 1000)))
     p.add_argument("--rss-n2", type=int, default=int(e("BENCH_RSS_N2", 10000)))
     p.add_argument("--load-seconds", type=int, default=int(e("BENCH_LOAD_SECONDS", 3)))
@@ -298,7 +300,7 @@ def parse_args(argv):
         p.error(f"--only {cfg.only!r}: choose among {', '.join(MEASUREMENTS)}")
     cfg.only = [m for m in MEASUREMENTS if m in only]
     if cfg.smoke:
-        cfg.rounds, cfg.n, cfg.thread_calls, cfg.spawn_calls, cfg.alive_threads = 1, 300, 5, 20, 8
+        cfg.rounds, cfg.n, cfg.thread_calls, cfg.spawn_calls, cfg.alive_threads, cfg.alive_waves = 1, 300, 5, 20, 8, 4
         cfg.rss_n1, cfg.rss_n2, cfg.load_seconds, cfg.connections = 100, 300, 1, 8
     return cfg
 
@@ -337,7 +339,7 @@ def main(argv):
               + (f"baseline {cfg.baseline_label or cfg.baseline_lib_dir}; " if cfg.baseline_lib_dir else "")
               + f"{cfg.rounds} round(s), N={cfg.n}, "
               f"{cfg.threads}x{cfg.thread_calls} threaded calls, {cfg.spawn_calls} calls on new threads, "
-              f"{cfg.alive_threads} threads alive, RSS at N1={cfg.rss_n1}/N2={cfg.rss_n2}, "
+              f"{cfg.alive_threads} threads alive x {cfg.alive_waves} waves, RSS at N1={cfg.rss_n1}/N2={cfg.rss_n2}, "
               f"wrk {cfg.load_seconds} s x {cfg.connections} connections; "
               + (f"only {', '.join(cfg.only)}; " if len(cfg.only) < len(MEASUREMENTS) else "")
               + f"took {elapsed:.0f} s")

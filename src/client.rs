@@ -44,6 +44,8 @@ struct Inner {
     token_requests: Arc<AtomicU64>,
     /// Fired by [`Client::close`]; waits race it.
     closed: CancellationToken,
+    /// The same as `closed.is_cancelled()`, read on every call without the token's lock.
+    closed_flag: std::sync::atomic::AtomicBool,
     /// The heavy state, None once closed. A call holds its own reference for its length, so
     /// close never frees what a call in progress uses: the last reference frees it.
     open: RwLock<Option<Arc<Open>>>,
@@ -136,6 +138,7 @@ impl Client {
             pid,
             token_requests: tokens.request_counter(),
             closed: CancellationToken::new(),
+            closed_flag: std::sync::atomic::AtomicBool::new(false),
             open: RwLock::new(Some(Arc::new(Open { tokens, hub, configured, _released: Released(log) }))),
         };
         Ok(Client { inner: Arc::new(inner), parent })
@@ -190,6 +193,7 @@ impl Client {
     pub fn close(&self) {
         // First the flag, then the state: a call that saw the client open and then finds the
         // state gone reports CLOSED just the same.
+        self.inner.closed_flag.store(true, std::sync::atomic::Ordering::SeqCst);
         self.inner.closed.cancel();
         let open = self.inner.open.write().unwrap_or_else(PoisonError::into_inner).take();
         if let Some(open) = open {
@@ -198,7 +202,7 @@ impl Client {
     }
 
     pub fn is_closed(&self) -> bool {
-        self.inner.closed.is_cancelled()
+        self.inner.closed_flag.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Resolves when the client is closed.

@@ -100,12 +100,12 @@ static inline long bench_arg(int argc, char **argv, int i, long fallback) {
     return argc > i ? strtol(argv[i], NULL, 10) : fallback;
 }
 
-/* `alive T`: BENCH_ALIVE_WAVES waves of T live threads, each of which makes one call with the
+/* `alive T W`: W waves (16 by default, at most BENCH_ALIVE_WAVES_MAX) of T live threads, each of which makes one call with the
  * contender's own `thread_main`, calls bench_alive_hold(), and cleans up. RSS in KiB and open
  * sockets while they are alive and after they are joined, against the program's own before any
  * thread; the first wave's figures under the names the harness has always read, and the last
  * join's, so that growth across waves (not just between the first two) shows. */
-#define BENCH_ALIVE_WAVES 4
+#define BENCH_ALIVE_WAVES_MAX 64
 
 static pthread_barrier_t bench_called, bench_release;
 
@@ -149,19 +149,27 @@ static inline bench_wave bench_alive_wave(long threads, void *(*thread_main)(voi
 }
 
 /* The whole `alive T` run; `before` is taken after the caller's own first call. */
-static inline void bench_alive(long threads, void *(*thread_main)(void *)) {
-    bench_wave w[BENCH_ALIVE_WAVES];
+static inline void bench_alive(long threads, long waves, void *(*thread_main)(void *)) {
+    bench_wave w[BENCH_ALIVE_WAVES_MAX];
     long before = bench_rss_kib();
-    for (int i = 0; i < BENCH_ALIVE_WAVES; i++) {
+    if (waves < 2 || waves > BENCH_ALIVE_WAVES_MAX) {
+        fprintf(stderr, "bench: alive needs 2 to %d waves\n", BENCH_ALIVE_WAVES_MAX);
+        exit(2);
+    }
+    for (long i = 0; i < waves; i++) {
         w[i] = bench_alive_wave(threads, thread_main);
     }
     printf("{\"mode\":\"alive\",\"threads\":%ld,\"waves\":%d,\"rss_before_kib\":%ld,\"rss_alive_kib\":%ld,"
            "\"rss_joined_kib\":%ld,\"rss_alive2_kib\":%ld,\"rss_joined2_kib\":%ld,\"rss_joined_last_kib\":%ld,"
            "\"sockets_alive\":%ld,\"sockets_joined\":%ld,\"sockets_alive2\":%ld,\"sockets_joined2\":%ld,"
-           "\"calls_per_s\":%.1f,\"calls_per_s2\":%.1f}\n",
-           threads, BENCH_ALIVE_WAVES, before, w[0].rss_alive, w[0].rss_joined, w[1].rss_alive, w[1].rss_joined,
-           w[BENCH_ALIVE_WAVES - 1].rss_joined, w[0].sockets_alive, w[0].sockets_joined, w[1].sockets_alive,
+           "\"calls_per_s\":%.1f,\"calls_per_s2\":%.1f,\"rss_joined_each_kib\":[",
+           threads, (int)waves, before, w[0].rss_alive, w[0].rss_joined, w[1].rss_alive, w[1].rss_joined,
+           w[waves - 1].rss_joined, w[0].sockets_alive, w[0].sockets_joined, w[1].sockets_alive,
            w[1].sockets_joined, w[0].calls_per_s, w[1].calls_per_s);
+    for (long i = 0; i < waves; i++) {
+        printf("%s%ld", i ? "," : "", w[i].rss_joined);
+    }
+    printf("]}\n");
     fflush(stdout);
 }
 

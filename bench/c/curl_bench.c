@@ -233,7 +233,7 @@ int main(int argc, char **argv) {
         bench_report("spawn", n, a, b, share != NULL ? "\"share\":1" : "\"share\":0");
     } else if (strcmp(mode, "alive") == 0) {
         get_jobs(1, NULL);
-        bench_alive(bench_arg(argc, argv, 2, 256), alive_main);
+        bench_alive(bench_arg(argc, argv, 2, 256), bench_arg(argc, argv, 3, 16), alive_main);
     } else if (strcmp(mode, "stack") == 0) {
         get_jobs(1, NULL);
         bench_stack_touched(spawned_main);

@@ -9,7 +9,7 @@
  *   hazy_bench spawn N          one client, N times: a new thread, one hazy_job_get, join
  *   hazy_bench alive T          one client, T threads that each make one call and stay alive
  *                               until all have: RSS and sockets while alive and after the join,
- *                               in 4 waves (later waves must not add to what the second left)
+ *                               in 16 waves (later waves must not add to what earlier ones left)
  *   hazy_bench cold PROJ FILE   authenticate and submit one training job, then exit (timed
  *                               from outside: process start to exit); reports the client's
  *                               token requests (0 when HAZY_TOKEN_CACHE holds a valid token)
@@ -189,9 +189,9 @@ static void *alive_main(void *arg) {
     return NULL;
 }
 
-static int run_alive(long threads) {
+static int run_alive(long threads, long waves) {
     get_jobs(1); /* the main thread's own call: what the program had before its threads */
-    bench_alive(threads, alive_main);
+    bench_alive(threads, waves, alive_main);
     return 0;
 }
 
@@ -298,7 +298,7 @@ int main(int argc, char **argv) {
             rc = run_spawn(bench_arg(argc, argv, 2, 1000));
         } else if (strcmp(mode, "alive") == 0) {
             setup();
-            rc = run_alive(bench_arg(argc, argv, 2, 256));
+            rc = run_alive(bench_arg(argc, argv, 2, 256), bench_arg(argc, argv, 3, 16));
         } else if (strcmp(mode, "stack") == 0) {
             setup();
             get_jobs(1);

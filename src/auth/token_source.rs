@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use secrecy::{ExposeSecret, SecretString};
@@ -55,7 +55,9 @@ pub struct TokenSource {
     endpoint: Option<TokenEndpoint>,
     clock: Arc<dyn Clock>,
     margin: Duration,
-    state: Mutex<State>,
+    /// Read-mostly: every call looks the token up, so many threads read it at once without
+    /// waiting for each other.
+    state: RwLock<State>,
     /// Held by whoever is talking to the token endpoint: the single flight.
     refresh: tokio::sync::Mutex<()>,
     requests: Arc<AtomicU64>,
@@ -93,7 +95,7 @@ impl TokenSource {
             endpoint,
             clock,
             margin,
-            state: Mutex::new(state),
+            state: RwLock::new(state),
             refresh: tokio::sync::Mutex::new(()),
             requests: Arc::new(AtomicU64::new(0)),
             closed: AtomicBool::new(false),
@@ -235,13 +237,17 @@ impl TokenSource {
         redactor
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self) -> std::sync::RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(|p| p.into_inner())
     }
 
     fn lookup(&self) -> Lookup {
         let now = self.clock.now();
-        match &self.lock().token {
+        match &self.read().token {
             Some(t) if now < t.refresh_at => Lookup::Fresh(t.access.clone()),
             Some(t) if now < t.expires_at => Lookup::Stale(t.access.clone()),
             _ => Lookup::Missing,
