@@ -269,6 +269,8 @@ FIGURES = [
      lambda r: r["tls"]["baseline"]["resumed_handshakes"], 0),
     ("alive_rss_per_thread_baseline_kib", "threads alive: RSS KiB per live thread, baseline libhazy", "",
      _alive("baseline", lambda a: a["rss_alive_kib"] - a["rss_before_kib"]), 1),
+    ("stack_kib_baseline", "a new thread's call: KiB of its stack touched, baseline libhazy", "",
+     lambda r: r["stack"]["baseline"]["stack_bytes"] / 1024, 1),
     ("alive_sockets_baseline", "threads alive: sockets held while alive, baseline libhazy", "",
      lambda r: r["alive"]["baseline"]["sockets_alive"], 0),
     ("alive_baseline_vs_curl", "threads alive: calls/s to all calls made, baseline libhazy / libcurl", "",

@@ -220,8 +220,10 @@ def one_round(i, cfg, tools, servers, job_id, token_url, hub, tok, token_cache, 
                                                   "libcurl-share alive")}
         r["alive"] = {who: runs[who]() for who in rotate(list(runs), i)}
         # What a new thread's one call touches of its stack: most of what a live thread holds.
-        r["stack"] = {"libhazy": run_json(tools.hazy() + ["stack"], sim_env, "libhazy stack"),
-                      "libcurl-share": run_json(tools.curl() + ["stack"], dict(sim_env, **SHARE), "libcurl stack")}
+        stack = {"libhazy": lambda: run_json(tools.hazy() + ["stack"], sim_env, "libhazy stack"),
+                 **baseline(cfg, sim_env, lambda e: run_json(tools.hazy() + ["stack"], e, "baseline stack")),
+                 "libcurl-share": lambda: run_json(tools.curl() + ["stack"], dict(sim_env, **SHARE), "libcurl stack")}
+        r["stack"] = {who: stack[who]() for who in stack}
     if tls is not None:
         nginx, ca, counter = tls
         tls_env = client_env(nginx.url("hub"), token_url, CLIENT_ID, CLIENT_SECRET, job_id, tools.lib_dir)
