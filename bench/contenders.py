@@ -7,6 +7,7 @@ import json
 import os
 import re
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,6 +36,9 @@ class Tools:
 
     def reqwest_floor(self):
         return [str(self.build / "reqwest_floor")]
+
+    def alloc_count(self):
+        return str(self.build / "alloc_count.so")
 
     def go(self):
         return [str(self.build / "go-client")]
@@ -120,3 +124,19 @@ def wrk(url, token, seconds, connections, what):
     # Timeouts at the end of a run are wrk's, not the server's: recorded, not fatal.
     errors = re.search(r"Socket errors:.*", res.stdout)
     return {"requests_per_s": float(m.group(1)), "socket_errors": errors.group(0) if errors else ""}
+
+
+def allocations_per_call(tools, argv_for, env, what, n1=200, n2=2200):
+    """Heap allocations (malloc, calloc, realloc) and bytes asked for per call: the contender
+    `argv_for(n)` run for n1 and then n2 sequential calls under bench/c/alloc_count.c, so that
+    what its start and exit allocate cancels out."""
+    counts = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (n1, n2):
+            out = Path(tmp) / f"allocs-{n}"
+            run_json(argv_for(n), dict(env, LD_PRELOAD=tools.alloc_count(), BENCH_ALLOC_OUT=str(out)), what)
+            words = out.read_text().split()
+            counts.append(dict(zip(words[::2], map(int, words[1::2]))))
+    per_call = {k: (counts[1][k] - counts[0][k]) / (n2 - n1) for k in counts[0]}
+    return {"allocations_per_call": per_call["malloc"] + per_call["calloc"] + per_call["realloc"],
+            "bytes_per_call": per_call["bytes"]}

@@ -36,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import contenders  # noqa: E402
 import report  # noqa: E402
-from contenders import LOG_VARIANTS, BenchError, client_env, log_env, run_json, run_timed, wrk  # noqa: E402
+from contenders import LOG_VARIANTS, BenchError, allocations_per_call, client_env, log_env, run_json, run_timed, wrk  # noqa: E402
 
 REPO = contenders.REPO
 RESULTS = REPO / "bench" / "results"
@@ -207,6 +207,12 @@ def one_round(i, cfg, tools, servers, job_id, token_url, hub, tok, token_cache, 
                 **baseline(cfg, env, lambda e: run_json(tools.hazy() + ["threads"] + threads, e,
                                                         "baseline libhazy threads"))}
         r["threads"] = {who: runs[who]() for who in rotate(list(runs), i)}
+        # Where the CPU per call goes beyond reqwest's own: allocations per job GET, sequential.
+        r["allocs"] = {
+            "libhazy": allocations_per_call(tools, lambda n: tools.hazy() + ["seq", str(n)], env, "libhazy allocations"),
+            "reqwest": allocations_per_call(tools, lambda n: tools.reqwest_floor() + ["seq", str(n)],
+                                            dict(env, BENCH_TOKEN=tok), "reqwest allocations"),
+            "libcurl": allocations_per_call(tools, lambda n: tools.curl() + ["seq", str(n)], env, "libcurl allocations")}
     sim_env = client_env(hub, token_url, CLIENT_ID, CLIENT_SECRET, job_id, tools.lib_dir)
     if "spawn" in cfg.only:
         runs = spawn_runs(cfg, tools, sim_env, "")

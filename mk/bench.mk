@@ -33,6 +33,7 @@ bench-tools:
 	@mkdir -p $(BENCH_DIR)
 	$(CC) $(BENCH_CFLAGS) -Iinclude bench/c/hazy_bench.c -L$(BENCH_LINK) -lhazy -lpthread -o $(BENCH_DIR)/hazy_bench
 	$(CC) $(BENCH_CFLAGS) bench/c/curl_bench.c $$(pkg-config --cflags --libs libcurl) -lpthread -o $(BENCH_DIR)/curl_bench
+	$(CC) $(BENCH_CFLAGS) -shared -fPIC bench/c/alloc_count.c -o $(BENCH_DIR)/alloc_count.so
 	cd bench/go && $(BENCH_GO_ENV) go build -o $(CURDIR)/$(BENCH_DIR)/ ./cmd/...
 	$(CARGO) build --locked $(if $(filter release,$(BENCH_PROFILE)),--release) --example reqwest_floor
 	cp -f target/$(BENCH_PROFILE)/examples/reqwest_floor $(BENCH_DIR)/reqwest_floor

@@ -137,8 +137,17 @@ impl JobState {
     /// `Unknown`, so that a newer Hub does not break an older client; the job keeps the raw
     /// name, and `hazy_job_wait` does not wait on it for ever (crate::wait).
     pub fn from_wire(s: &str) -> JobState {
-        let name = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
-        match name.as_str() {
+        // Normalised on the stack: read on every job the Hub returns. No known name is longer.
+        let trimmed = s.trim().as_bytes();
+        let mut buf = [0u8; 16];
+        let Some(name) = buf.get_mut(..trimmed.len()) else { return JobState::Unknown };
+        for (d, b) in name.iter_mut().zip(trimmed) {
+            *d = match b {
+                b'-' | b' ' => b'_',
+                _ => b.to_ascii_lowercase(),
+            };
+        }
+        match std::str::from_utf8(name).unwrap_or("") {
             "queued" | "pending" | "created" | "submitted" | "waiting" | "scheduled" | "new" | "accepted" => {
                 JobState::Queued
             }
@@ -196,6 +205,10 @@ mod tests {
             ("error", JobState::Failed),
             ("archived", JobState::Unknown),
             ("", JobState::Unknown),
+            // Longer than any known name, non-ASCII, and a known name with a suffix.
+            ("succeeded_but_much_longer_than_any_name", JobState::Unknown),
+            ("Zäh", JobState::Unknown),
+            ("done\u{e9}", JobState::Unknown),
         ];
         for (wire, want) in cases {
             assert_eq!(JobState::from_wire(wire), want, "{wire:?}");

@@ -20,6 +20,7 @@ pub use secret::Secret;
 pub(crate) use token_cache::TokenCache;
 pub use token_endpoint::TokenEndpoint;
 pub use token_source::TokenSource;
+pub(crate) use token_source::token_of;
 
 use crate::error::Error;
 

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
+use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::token_cache::TokenCache;
@@ -25,6 +26,10 @@ mod shared;
 
 struct Cached {
     access: SecretString,
+    /// `Bearer <access>` as a sensitive header value, made once: a JWT is a kilobyte or more,
+    /// and formatting, copying and checking it on every request cost more than the rest of the
+    /// request building. None if the token cannot go in a header (reported when it is sent).
+    authorization: Option<HeaderValue>,
     /// When the request that got it was sent.
     obtained_at: Instant,
     /// Whether it may go into the shared cache: granted by the token endpoint with a stated
@@ -195,6 +200,34 @@ impl TokenSource {
         // Boxed: the token request's future is most of a Hub call's, which needs it only
         // when the cached token is missing or due.
         Box::pin(self.refresh_locked()).await
+    }
+
+    /// The `Authorization` header value of a token valid now: the cached one when it is fresh
+    /// (a reference-counted copy, no allocation), else as [`TokenSource::token`] gets one.
+    pub async fn authorization(&self) -> Result<HeaderValue> {
+        if let Some(header) = self.fresh_authorization() {
+            return Ok(header);
+        }
+        let token = self.token().await?;
+        authorization_for(&token)
+            .ok_or_else(|| Error::protocol("the access token contains characters not allowed in a header"))
+    }
+
+    fn fresh_authorization(&self) -> Option<HeaderValue> {
+        if self.closed.load(Ordering::SeqCst) {
+            return None;
+        }
+        let now = self.clock.now();
+        let state = self.read();
+        state.token.as_ref().filter(|t| now < t.refresh_at).and_then(|t| t.authorization.clone())
+    }
+
+    /// [`TokenSource::invalidate`] for the token an `Authorization` value carried.
+    pub fn invalidate_authorization(&self, rejected: &HeaderValue) -> bool {
+        match token_of(rejected) {
+            Some(token) => self.invalidate(&token),
+            None => false,
+        }
     }
 
     /// Drops `rejected` if it is still the cached token, so that the next `token()` fetches a
@@ -412,6 +445,7 @@ impl TokenSource {
                         let lifetime = at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO);
                         let margin = self.margin.min(lifetime / 2);
                         Cached {
+                            authorization: authorization_for(&token),
                             access: token.clone(),
                             obtained_at: now,
                             refresh_at: now + lifetime - margin,
@@ -451,6 +485,7 @@ impl TokenSource {
         };
         Cached {
             shareable: grant.expires_in.is_some(),
+            authorization: authorization_for(&grant.access_token),
             access: grant.access_token,
             obtained_at: requested_at,
             refresh_at,
@@ -459,6 +494,19 @@ impl TokenSource {
             refresh_expires_at: grant.refresh_expires_in.map(|d| requested_at + d),
         }
     }
+}
+
+/// `Bearer <token>`, marked sensitive (never shown by Debug); None if it cannot be a header.
+fn authorization_for(token: &SecretString) -> Option<HeaderValue> {
+    let mut header = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())).ok()?;
+    header.set_sensitive(true);
+    Some(header)
+}
+
+/// The token an `Authorization` value from [`authorization_for`] carries.
+pub(crate) fn token_of(authorization: &HeaderValue) -> Option<SecretString> {
+    let value = authorization.to_str().ok()?;
+    value.strip_prefix("Bearer ").map(|t| SecretString::from(t.to_owned()))
 }
 
 fn check_bearer(token: &SecretString) -> Result<()> {
@@ -472,6 +520,7 @@ fn check_bearer(token: &SecretString) -> Result<()> {
 
 fn bearer(token: SecretString, now: Instant) -> Cached {
     Cached {
+        authorization: authorization_for(&token),
         access: token,
         obtained_at: now,
         refresh_at: far_future(now),

@@ -1,11 +1,11 @@
 //! Requests to the Hub: bearer token from the token source, one replay after a 401 with a
 //! fresh token, bounded retries of transient failures, and error mapping.
 
-use std::sync::{Arc, PoisonError};
+use std::sync::Arc;
 
-use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
 use reqwest::{Method, Url};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
@@ -30,11 +30,6 @@ pub struct Hub {
     base: Url,
     tokens: Arc<TokenSource>,
     retry: RetryPolicy,
-    /// The `Authorization` value of the last token sent, with the token: a JWT is a kilobyte
-    /// or more, and formatting, copying and checking it into a header on every request cost
-    /// more than the rest of the request building. Marked sensitive; dropped with the Hub (on
-    /// close), as every token of the client is.
-    bearer: std::sync::RwLock<Option<(SecretString, HeaderValue)>>,
 }
 
 impl Hub {
@@ -46,7 +41,7 @@ impl Hub {
                 let shown = crate::error::truncate(host, 200);
                 Error::invalid_argument(format!("host '{shown}' is not an http(s) URL"))
             })?;
-        Ok(Hub { http, base, tokens, retry, bearer: std::sync::RwLock::new(None) })
+        Ok(Hub { http, base, tokens, retry })
     }
 
     fn url(&self, path: &HubPath) -> Url {
@@ -169,21 +164,6 @@ impl Hub {
         result.map_err(|e| self.http.name_proxy(e, url.as_str()).redact(&self.tokens.redactor()))
     }
 
-    /// The `Authorization` header value for `token`, made once per token.
-    fn bearer(&self, token: &SecretString) -> Result<HeaderValue> {
-        let same = |cached: &Option<(SecretString, HeaderValue)>| {
-            cached.as_ref().filter(|(t, _)| t.expose_secret() == token.expose_secret()).map(|(_, h)| h.clone())
-        };
-        if let Some(header) = same(&self.bearer.read().unwrap_or_else(PoisonError::into_inner)) {
-            return Ok(header);
-        }
-        let mut header = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
-            .map_err(|_| Error::protocol("the access token contains characters not allowed in a header"))?;
-        header.set_sensitive(true);
-        *self.bearer.write().unwrap_or_else(PoisonError::into_inner) = Some((token.clone(), header.clone()));
-        Ok(header)
-    }
-
     /// One attempt, including the single replay after a 401 with a freshly fetched token.
     /// Each HTTP request is a span of the call's trace with its own request id.
     #[allow(clippy::too_many_arguments)]
@@ -200,14 +180,13 @@ impl Hub {
         let log = self.http.log();
         let mut replayed = false;
         loop {
-            let token = self.tokens.token().await?;
-            let bearer = self.bearer(&token)?;
+            let bearer = self.tokens.authorization().await?;
             let span = trace::new_span();
             let mut request = self
                 .http
                 .client()?
                 .request(method.clone(), url.clone())
-                .header(AUTHORIZATION, bearer)
+                .header(AUTHORIZATION, bearer.clone())
                 .header(ACCEPT, "application/json")
                 .header(http::REQUEST_ID, span.request_id())
                 .header(http::TRACEPARENT, span.traceparent());
@@ -237,7 +216,7 @@ impl Hub {
             let request_id = http::request_id(&response, &span);
             let response_body = http::read_body(response, MAX_RESPONSE_BODY, what).await.map_err(|f| f.with_request_id(&request_id))?;
             log.emit(LogLevel::Debug, "http.exchange", || format!("{method} {} {status}", url.path()), |r| exchange(r, status, &request_id));
-            if status == 401 && !replayed && self.tokens.invalidate(&token) {
+            if status == 401 && !replayed && self.tokens.invalidate_authorization(&bearer) {
                 log.emit(
                     LogLevel::Info,
                     "auth.replay",
@@ -254,7 +233,9 @@ impl Hub {
                 return Err(Failure::permanent(error.with_request_id(&request_id)));
             }
             let mut redactor = self.tokens.redactor();
-            redactor.add_secret(token.expose_secret());
+            if let Some(token) = crate::auth::token_of(&bearer) {
+                redactor.add_secret(token.expose_secret());
+            }
             let error = hub_error(status, challenge.as_deref(), &response_body, what, scope, &redactor).with_request_id(&request_id);
             return Err(if status == 429 || status >= 500 {
                 Failure::transient(error, retry_after)

@@ -144,6 +144,7 @@ impl TokenSource {
             Err(behind) => now.checked_sub(behind.duration()).unwrap_or(now),
         };
         let cached = Cached {
+            authorization: super::authorization_for(&entry.access_token),
             access: entry.access_token.clone(),
             obtained_at: at(entry.obtained_at),
             refresh_at: at(entry.refresh_at(self.margin)),
