@@ -87,41 +87,39 @@ def _alive(who, f):
 # A thread per call, many threads alive, and the same over TLS (issue 28). libcurl-share is
 # libcurl with one CURLSH (connections, TLS sessions, DNS) for all its handles; in `alive`, whose
 # threads run at once, TLS sessions and DNS only (libcurl does not share connections there).
+# (key, contender, label) of the thread-per-call contenders, in the table's order.
+_SPAWN_CONTENDERS = (("hazy", "libhazy", "libhazy"), ("curl", "libcurl", "libcurl handle per thread"),
+                     ("curl_share", "libcurl-share", "libcurl share handle"))
+
+
+def _thread_per_call(m, key, label):
+    """The calls/s rows of a thread-per-call measurement: `spawn`, or the same over TLS."""
+    return [
+        (f"{key}_hazy_vs_curl_share", f"{label}: calls/s libhazy / libcurl share handle", ">= 0.9",
+         _ratio(_per_s(m, "libhazy"), _per_s(m, "libcurl-share")), 2),
+        (f"{key}_hazy_vs_curl", f"{label}: calls/s libhazy / libcurl handle per thread", "",
+         _ratio(_per_s(m, "libhazy"), _per_s(m, "libcurl")), 2),
+        *[(f"{key}_{k}_calls_per_s", f"{label}: calls/s {name}", "", _per_s(m, who), 0)
+          for k, who, name in _SPAWN_CONTENDERS],
+    ]
+
+
+def _handshakes(kind):
+    """Full or resumed TLS handshakes (nginx's `$ssl_session_reused`) of each thread-per-call contender."""
+    return [(f"tls_{kind}_handshakes_{k}", f"thread per call over TLS: {kind} handshakes, {name}",
+             "<= libcurl share" if (kind, k) == ("full", "hazy") else "",
+             (lambda w: lambda r: r["tls"][w][f"{kind}_handshakes"])(who), 0)
+            for k, who, name in (_SPAWN_CONTENDERS[0], _SPAWN_CONTENDERS[2], _SPAWN_CONTENDERS[1])]
+
+
 SPAWN_FIGURES = [
-    ("spawn_hazy_vs_curl_share", "thread per call, hub-sim: calls/s libhazy / libcurl share handle", ">= 0.9",
-     _ratio(_per_s("spawn", "libhazy"), _per_s("spawn", "libcurl-share")), 2),
-    ("spawn_hazy_vs_curl", "thread per call, hub-sim: calls/s libhazy / libcurl handle per thread", "",
-     _ratio(_per_s("spawn", "libhazy"), _per_s("spawn", "libcurl")), 2),
-    ("spawn_hazy_calls_per_s", "thread per call, hub-sim: calls/s libhazy", "", _per_s("spawn", "libhazy"), 0),
-    ("spawn_curl_calls_per_s", "thread per call, hub-sim: calls/s libcurl handle per thread", "",
-     _per_s("spawn", "libcurl"), 0),
-    ("spawn_curl_share_calls_per_s", "thread per call, hub-sim: calls/s libcurl share handle", "",
-     _per_s("spawn", "libcurl-share"), 0),
-    ("spawn_csw_per_call_hazy", "thread per call: context switches per call, libhazy", "",
-     lambda r: r["spawn"]["libhazy"]["csw_per_call"], 2),
-    ("spawn_csw_per_call_curl_share", "thread per call: context switches per call, libcurl share handle", "",
-     lambda r: r["spawn"]["libcurl-share"]["csw_per_call"], 2),
-    ("tls_spawn_hazy_vs_curl_share", "thread per call over TLS: calls/s libhazy / libcurl share handle", ">= 0.9",
-     _ratio(_per_s("tls", "libhazy"), _per_s("tls", "libcurl-share")), 2),
-    ("tls_spawn_hazy_vs_curl", "thread per call over TLS: calls/s libhazy / libcurl handle per thread", "",
-     _ratio(_per_s("tls", "libhazy"), _per_s("tls", "libcurl")), 2),
-    ("tls_spawn_hazy_calls_per_s", "thread per call over TLS: calls/s libhazy", "", _per_s("tls", "libhazy"), 0),
-    ("tls_spawn_curl_calls_per_s", "thread per call over TLS: calls/s libcurl handle per thread", "",
-     _per_s("tls", "libcurl"), 0),
-    ("tls_spawn_curl_share_calls_per_s", "thread per call over TLS: calls/s libcurl share handle", "",
-     _per_s("tls", "libcurl-share"), 0),
-    ("tls_full_handshakes_hazy", "thread per call over TLS: full handshakes, libhazy", "<= libcurl share",
-     lambda r: r["tls"]["libhazy"]["full_handshakes"], 0),
-    ("tls_full_handshakes_curl_share", "thread per call over TLS: full handshakes, libcurl share handle", "",
-     lambda r: r["tls"]["libcurl-share"]["full_handshakes"], 0),
-    ("tls_full_handshakes_curl", "thread per call over TLS: full handshakes, libcurl handle per thread", "",
-     lambda r: r["tls"]["libcurl"]["full_handshakes"], 0),
-    ("tls_resumed_handshakes_hazy", "thread per call over TLS: resumed handshakes, libhazy", "",
-     lambda r: r["tls"]["libhazy"]["resumed_handshakes"], 0),
-    ("tls_resumed_handshakes_curl_share", "thread per call over TLS: resumed handshakes, libcurl share handle", "",
-     lambda r: r["tls"]["libcurl-share"]["resumed_handshakes"], 0),
-    ("tls_resumed_handshakes_curl", "thread per call over TLS: resumed handshakes, libcurl handle per thread", "",
-     lambda r: r["tls"]["libcurl"]["resumed_handshakes"], 0),
+    *_thread_per_call("spawn", "spawn", "thread per call, hub-sim"),
+    *[(f"spawn_csw_per_call_{k}", f"thread per call: context switches per call, {name}", "",
+       (lambda w: lambda r: r["spawn"][w]["csw_per_call"])(who), 2)
+      for k, who, name in (_SPAWN_CONTENDERS[0], _SPAWN_CONTENDERS[2])],
+    *_thread_per_call("tls", "tls_spawn", "thread per call over TLS"),
+    *_handshakes("full"),
+    *_handshakes("resumed"),
     ("alive_rss_per_thread_hazy_kib", "threads alive: RSS KiB per live thread, libhazy", "<= libcurl",
      _alive("libhazy", lambda a: a["rss_alive_kib"] - a["rss_before_kib"]), 1),
     ("alive_rss_per_thread_curl_kib", "threads alive: RSS KiB per live thread, libcurl handle per thread", "",

@@ -27,10 +27,10 @@ pub const TRACEPARENT: reqwest::header::HeaderName = reqwest::header::HeaderName
 ///
 /// A pooled connection is driven by a task on the runtime that opened it (crate::runtime).
 /// The shared runtime is driven by whichever thread calls, and the overflow runtime by its
-/// worker, so new threads share their pools, and their connections and TLS sessions. A thread's own runtime runs only while
-/// that thread is inside a call, so its connections must only be used from that thread: a pool
-/// shared by such threads would hand thread B a connection that only runs while thread A is
-/// inside a call. Futures polled outside libhazy's runtimes (a Rust program's own tokio
+/// worker, so new threads share their pools, and their connections and TLS sessions. A
+/// thread's own runtime runs only while that thread is inside a call, so its connections must
+/// only be used from that thread: a pool shared by such threads would hand thread B a
+/// connection that only runs while thread A is inside a call. Futures polled outside libhazy's runtimes (a Rust program's own tokio
 /// runtime) share one further pool.
 pub struct Http {
     /// Shared with the client, which keeps it after close drops this.
